@@ -1,0 +1,50 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface WebHostProcess {
+  /** The page URL with its token, as printed by the host. */
+  url: string;
+  configDir: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the built web host (`dist/electron/web-host.cjs`) the way `npm run start:web` does. */
+export async function startWebHostProcess(env: Record<string, string>): Promise<WebHostProcess> {
+  const configDir = await mkdtemp(join(tmpdir(), 'mesoscope-e2e-'));
+  const child: ChildProcess = spawn(process.execPath, ['dist/electron/web-host.cjs', '--port', '0'], {
+    env: { ...process.env, MESOSCOPE_CONFIG_DIR: configDir, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`web host did not start within 15 s:\n${output}`)), 15_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /running at (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`web host exited with ${code}:\n${output}`));
+    });
+  });
+  return {
+    url,
+    configDir,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      await rm(configDir, { recursive: true, force: true });
+    },
+  };
+}

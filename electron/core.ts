@@ -1,0 +1,30 @@
+import { join } from 'node:path';
+import { createDispatcher, type Dispatcher } from './api/dispatcher';
+import { createHandlers } from './api/handlers';
+import { DockerService } from './docker/docker-service';
+import { resolveDockerEndpoint } from './docker/endpoint';
+import { configDir } from './settings/config-dir';
+import { SettingsStore } from './settings/settings-store';
+
+export interface CoreOptions {
+  /** Folder of settings.json; defaults to configDir(env). */
+  configDir?: string;
+  env?: NodeJS.ProcessEnv;
+  dockerWatch?: { intervalMs?: number; backoffMs?: readonly number[] };
+}
+
+export interface Core {
+  dispatcher: Dispatcher;
+  docker: DockerService;
+  dispose(): void;
+}
+
+/** Everything behind the API, independent of the transport serving it (Electron, web host, tests). */
+export async function createCore(options: CoreOptions = {}): Promise<Core> {
+  const env = options.env ?? process.env;
+  const settings = new SettingsStore(join(options.configDir ?? configDir(env), 'settings.json'));
+  const stored = await settings.get();
+  const docker = new DockerService(resolveDockerEndpoint(stored.dockerEndpoint, env), options.dockerWatch);
+  const dispatcher = createDispatcher(createHandlers({ settings, docker, env }));
+  return { dispatcher, docker, dispose: () => docker.dispose() };
+}

@@ -1,0 +1,46 @@
+import Dockerode from 'dockerode';
+import type { DockerEndpoint, DockerStatus } from '@shared/docker';
+import { dockerOptions } from './endpoint';
+import { probeDockerStatus } from './status-probe';
+import { DockerStatusWatcher } from './status-watcher';
+
+/** The Docker engine Mesoscope drives: one client for the endpoint in effect, and its status watcher. */
+export class DockerService {
+  private client: Dockerode;
+  readonly watcher: DockerStatusWatcher;
+
+  constructor(
+    private endpointInUse: DockerEndpoint,
+    watcherOptions: { intervalMs?: number; backoffMs?: readonly number[] } = {},
+  ) {
+    this.client = new Dockerode(dockerOptions(endpointInUse.url));
+    this.watcher = new DockerStatusWatcher({
+      ...watcherOptions,
+      probe: () => probeDockerStatus(this.client, this.endpointInUse),
+    });
+  }
+
+  get endpoint(): DockerEndpoint {
+    return this.endpointInUse;
+  }
+
+  get docker(): Dockerode {
+    return this.client;
+  }
+
+  status(): Promise<DockerStatus> {
+    return this.watcher.check();
+  }
+
+  /** Switch engines: new client, and watchers told at once. */
+  async setEndpoint(endpoint: DockerEndpoint): Promise<void> {
+    if (endpoint.url === this.endpointInUse.url && endpoint.source === this.endpointInUse.source) return;
+    this.endpointInUse = endpoint;
+    this.client = new Dockerode(dockerOptions(endpoint.url));
+    await this.watcher.reset();
+  }
+
+  dispose(): void {
+    this.watcher.dispose();
+  }
+}

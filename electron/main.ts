@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron';
+import { createCore, type Core } from './core';
+import { APP_SCHEME, APP_URL, isAppUrl, serveAppRequest } from './shell/app-protocol';
+import { bindIpc } from './shell/ipc-binding';
+import { denyAllPermissions, lockDownContents, mainWindowOptions } from './shell/window';
+
+// The thin Electron shell: a window, the app:// protocol and the IPC binding around the core.
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+const rendererDir = join(__dirname, '..', 'renderer');
+let core: Core | undefined;
+
+function openMainWindow(): void {
+  const win = new BrowserWindow(mainWindowOptions(join(__dirname, 'preload.cjs')));
+  win.once('ready-to-show', () => win.show());
+  void win.loadURL(APP_URL);
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    const [win] = BrowserWindow.getAllWindows();
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
+  });
+
+  app.on('web-contents-created', (_event, contents) => lockDownContents(contents, (url) => void shell.openExternal(url)));
+
+  void app.whenReady().then(async () => {
+    core = await createCore({ configDir: app.getPath('userData') });
+    protocol.handle(APP_SCHEME, (request) => serveAppRequest(rendererDir, request));
+    denyAllPermissions(session.defaultSession);
+    bindIpc(ipcMain, core.dispatcher, (frame) => frame !== null && isAppUrl(frame.url));
+    openMainWindow();
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) openMainWindow();
+    });
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('will-quit', () => core?.dispose());
+}

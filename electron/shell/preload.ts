@@ -1,0 +1,4 @@
+import { contextBridge, ipcRenderer } from 'electron';
+import { exposeBridge } from './preload-api';
+
+exposeBridge(contextBridge, ipcRenderer);

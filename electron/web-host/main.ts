@@ -1,0 +1,44 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createCore } from '../core';
+import { startWebHost } from './server';
+
+/**
+ * `npm run start:web`: the Mesoscope UI in a browser. Serves dist/renderer and the API on loopback and
+ * prints the URL to open (it carries the access token).
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: process.env.MESOSCOPE_PORT ?? '0' },
+      host: { type: 'string', default: '127.0.0.1' },
+    },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`--port must be a number from 0 to 65535 (0 picks a free port), not "${values.port}"`);
+  }
+  const rendererDir = join(__dirname, '..', 'renderer');
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    throw new Error(`The renderer is not built (${rendererDir} has no index.html): run npm run build first.`);
+  }
+
+  const core = await createCore();
+  const host = await startWebHost({ dispatcher: core.dispatcher, rendererDir, host: values.host, port });
+  console.log(`Mesoscope is running at ${host.url}`);
+  console.log(`Docker endpoint: ${core.docker.endpoint.url} (${core.docker.endpoint.source})`);
+
+  const stop = async () => {
+    await host.close();
+    core.dispose();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(`mesoscope web host: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import sirv from 'sirv';
+import type { Dispatcher } from '../api/dispatcher';
+import { contentSecurityPolicy } from '../shell/csp';
+import { attachWsApi } from './ws-api';
+
+export interface WebHostOptions {
+  dispatcher: Dispatcher;
+  /** The built renderer (dist/renderer). */
+  rendererDir: string;
+  /** Loopback only: 127.0.0.1 (default), ::1 or localhost. */
+  host?: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Defaults to 32 random bytes. */
+  token?: string;
+}
+
+export interface WebHost {
+  /** The page to open, token included. */
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** The renderer and the API over HTTP + WebSocket, on loopback, for a browser or a test. */
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const host = options.host ?? '127.0.0.1';
+  if (!LOOPBACK.has(host)) {
+    throw new Error(`The web host listens on loopback only (127.0.0.1, ::1, localhost), not on ${host}.`);
+  }
+  const token = options.token ?? randomBytes(32).toString('base64url');
+  const serveStatic = sirv(options.rendererDir, { etag: true, single: false });
+  const securityHeaders = {
+    'Content-Security-Policy': contentSecurityPolicy("'self'"),
+    'X-Content-Type-Options': 'nosniff',
+    // The token is in the page's URL: never send it elsewhere.
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+  };
+
+  const server: Server = createServer((req, res) => {
+    for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
+    serveStatic(req, res, () => {
+      res.statusCode = 404;
+      res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+      res.end('Not found');
+    });
+  });
+  const wss = attachWsApi(server, options.dispatcher, token);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new Error(`Port ${options.port} on ${host} is already in use; choose another with --port.`)
+          : err,
+      );
+    });
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const urlHost = host === '::1' ? '[::1]' : host;
+
+  return {
+    url: `http://${urlHost}:${port}/?token=${token}`,
+    port,
+    token,
+    close: async () => {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createDispatcher } from '../api/dispatcher';
+import { fakeHandlers } from '../api/test-handlers';
+import { startWebHost, type WebHost } from './server';
+
+let host: WebHost | undefined;
+afterEach(async () => {
+  await host?.close();
+  host = undefined;
+});
+
+/** Open a socket and say what happened: 'open', or the HTTP status the upgrade was refused with. */
+function tryConnect(url: string, headers: Record<string, string> = {}): Promise<string> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, { headers });
+    ws.on('open', () => {
+      ws.close();
+      resolve('open');
+    });
+    ws.on('unexpected-response', (_req, res) => resolve(String(res.statusCode)));
+    ws.on('error', (err) => resolve(`error: ${err.message}`));
+  });
+}
+
+describe('the web host WebSocket', () => {
+  it('refuses a connection without the token, or with a wrong one', async () => {
+    host = await startWebHost({ dispatcher: createDispatcher(fakeHandlers()), rendererDir: __dirname });
+    const base = `ws://127.0.0.1:${host.port}/api`;
+    expect(await tryConnect(base)).toBe('401');
+    expect(await tryConnect(`${base}?token=`)).toBe('401');
+    expect(await tryConnect(`${base}?token=${host.token.slice(0, -1)}x`)).toBe('401');
+    expect(await tryConnect(`${base}?token=${host.token}`)).toBe('open');
+  });
+
+  it('refuses a Host header that is not loopback (DNS rebinding)', async () => {
+    host = await startWebHost({ dispatcher: createDispatcher(fakeHandlers()), rendererDir: __dirname });
+    const url = `ws://127.0.0.1:${host.port}/api?token=${host.token}`;
+    expect(await tryConnect(url, { Host: `evil.example:${host.port}` })).toBe('403');
+  });
+
+  it('will not listen on anything but loopback', async () => {
+    await expect(
+      startWebHost({ dispatcher: createDispatcher(fakeHandlers()), rendererDir: __dirname, host: '0.0.0.0' }),
+    ).rejects.toThrow(/loopback only/);
+  });
+
+  it('answers unreadable messages with a protocol error and keeps serving', async () => {
+    host = await startWebHost({ dispatcher: createDispatcher(fakeHandlers()), rendererDir: __dirname });
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api?token=${host.token}`);
+    await new Promise((resolve) => ws.once('open', resolve));
+    const replies: unknown[] = [];
+    ws.on('message', (data) => replies.push(JSON.parse(data.toString())));
+    ws.send('not json');
+    ws.send(JSON.stringify({ type: 'call', id: -1, name: 'docker.status', input: {} }));
+    ws.send(JSON.stringify({ type: 'call', id: 7, name: 'docker.status', input: {} }));
+    await expect.poll(() => replies.length).toBe(3);
+    expect(replies[0]).toEqual({ type: 'protocol-error', message: 'messages must be JSON text' });
+    expect(replies[1]).toMatchObject({ type: 'protocol-error' });
+    expect(replies[2]).toMatchObject({ type: 'result', id: 7, envelope: { ok: true } });
+    ws.close();
+  });
+
+  it('ends the subscriptions of a socket when it closes', async () => {
+    const signals: AbortSignal[] = [];
+    const dispatcher = createDispatcher(fakeHandlers({ onSubscribe: (signal) => signals.push(signal) }));
+    host = await startWebHost({ dispatcher, rendererDir: __dirname });
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api?token=${host.token}`);
+    await new Promise((resolve) => ws.once('open', resolve));
+    ws.send(JSON.stringify({ type: 'subscribe', id: 1, name: 'docker.statusChanged', params: {} }));
+    ws.send(JSON.stringify({ type: 'subscribe', id: 2, name: 'docker.statusChanged', params: {} }));
+    await expect.poll(() => signals.length).toBe(2);
+    ws.send(JSON.stringify({ type: 'unsubscribe', id: 1 }));
+    await expect.poll(() => signals[0]?.aborted).toBe(true);
+    expect(signals[1]?.aborted).toBe(false);
+    ws.close();
+    await expect.poll(() => signals[1]?.aborted).toBe(true);
+  });
+});

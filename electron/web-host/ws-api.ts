@@ -1,0 +1,95 @@
+import type { IncomingMessage, Server } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer } from 'ws';
+import { ClientMessageSchema, type ServerMessage, WS_API_PATH } from '@shared/api/wire';
+import type { Dispatcher } from '../api/dispatcher';
+
+/** Largest message the page may send; every call's input is small. */
+const MAX_MESSAGE_BYTES = 1024 * 1024;
+
+/**
+ * Serves the dispatcher over WebSocket on `WS_API_PATH`. A connection must carry the host's token and
+ * come through a loopback Host header (so a DNS-rebinding page cannot reach it); subscriptions live as
+ * long as the socket.
+ */
+export function attachWsApi(server: Server, dispatcher: Dispatcher, token: string): WebSocketServer {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refusal = refuse(req, token);
+    if (refusal) {
+      socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => serveConnection(ws, dispatcher));
+  });
+  return wss;
+}
+
+function refuse(req: IncomingMessage, token: string): string | null {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  if (url.pathname !== WS_API_PATH) return '404 Not Found';
+  const hostname = (req.headers.host ?? '').replace(/:\d+$/, '');
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(hostname)) return '403 Forbidden';
+  if (!tokensEqual(url.searchParams.get('token') ?? '', token)) return '401 Unauthorized';
+  return null;
+}
+
+function tokensEqual(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function serveConnection(ws: WebSocket, dispatcher: Dispatcher): void {
+  const subscriptions = new Map<number, () => void>();
+  const send = (message: ServerMessage) => {
+    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+  };
+
+  ws.on('message', (data, isBinary) => {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(isBinary ? '' : data.toString());
+    } catch {
+      send({ type: 'protocol-error', message: 'messages must be JSON text' });
+      return;
+    }
+    const parsed = ClientMessageSchema.safeParse(raw);
+    if (!parsed.success) {
+      send({ type: 'protocol-error', message: `unreadable message: ${parsed.error.issues[0]?.message ?? 'invalid'}` });
+      return;
+    }
+    const message = parsed.data;
+    switch (message.type) {
+      case 'call':
+        void dispatcher.call(message.name, message.input).then((envelope) => {
+          send({ type: 'result', id: message.id, envelope });
+        });
+        break;
+      case 'subscribe': {
+        subscriptions.get(message.id)?.();
+        const result = dispatcher.subscribe(message.name, message.params, {
+          next: (payload) => send({ type: 'event', id: message.id, payload }),
+          error: (error) => {
+            subscriptions.delete(message.id);
+            send({ type: 'subscription-error', id: message.id, error });
+          },
+        });
+        if (result.ok) subscriptions.set(message.id, result.unsubscribe);
+        else send({ type: 'subscription-error', id: message.id, error: result.error });
+        break;
+      }
+      case 'unsubscribe':
+        subscriptions.get(message.id)?.();
+        subscriptions.delete(message.id);
+        break;
+    }
+  });
+
+  ws.on('close', () => {
+    for (const unsubscribe of subscriptions.values()) unsubscribe();
+    subscriptions.clear();
+  });
+}

@@ -1,0 +1,21 @@
+import { Theme } from '@radix-ui/themes';
+import { ClustersPage } from '../features/clusters/ClustersPage';
+import { LogsPage } from '../features/logs/LogsPage';
+import { SettingsPage } from '../features/settings/SettingsPage';
+import { useUiStore } from '../store/ui-store';
+import { AppFrame } from './AppFrame';
+import { useAppearance } from './use-appearance';
+
+const PAGES = { clusters: ClustersPage, logs: LogsPage, settings: SettingsPage };
+
+export function App() {
+  const appearance = useAppearance();
+  const Page = PAGES[useUiStore((s) => s.page)];
+  return (
+    <Theme appearance={appearance} accentColor="indigo" grayColor="slate" radius="medium" panelBackground="solid">
+      <AppFrame>
+        <Page />
+      </AppFrame>
+    </Theme>
+  );
+}

@@ -1,0 +1,18 @@
+import { Flex, Heading, Text } from '@radix-ui/themes';
+import type { ReactNode } from 'react';
+
+export function PageHeader({ title, description, actions }: { title: string; description: string; actions?: ReactNode }) {
+  return (
+    <Flex justify="between" align="end" gap="4" mb="5">
+      <div>
+        <Heading size="6" weight="bold">
+          {title}
+        </Heading>
+        <Text as="p" size="2" color="gray" mt="1">
+          {description}
+        </Text>
+      </div>
+      {actions}
+    </Flex>
+  );
+}

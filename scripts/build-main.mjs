@@ -1,0 +1,22 @@
+// Bundles the main-process entry points with esbuild (the renderer is built by Vite).
+// main and web host keep node_modules external (electron-builder ships them); the sandboxed preload
+// cannot require anything but 'electron', so it is bundled whole.
+import { build } from 'esbuild';
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+  tsconfig: 'tsconfig.json',
+};
+
+const started = Date.now();
+await Promise.all([
+  build({ ...common, entryPoints: { main: 'electron/main.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' }, packages: 'external' }),
+  build({ ...common, entryPoints: { 'web-host': 'electron/web-host/main.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' }, packages: 'external' }),
+  build({ ...common, entryPoints: { preload: 'electron/shell/preload.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' }, external: ['electron'], minify: true }),
+]);
+console.log(`main process built in ${Date.now() - started} ms`);
