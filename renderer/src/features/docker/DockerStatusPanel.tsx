@@ -121,7 +121,7 @@ function Unreachable({ status }: { status: Extract<DockerStatus, { reachable: fa
         <Button variant="soft" onClick={() => checkNow.mutate()} loading={checkNow.isPending}>
           <RefreshCw size={14} /> Check now
         </Button>
-        <Button variant="ghost" color="gray" onClick={() => setPage('settings')}>
+        <Button variant="soft" color="gray" onClick={() => setPage('settings')}>
           Change endpoint…
         </Button>
       </Flex>
