@@ -35,7 +35,8 @@ function readJson(path) {
   }
 }
 
-const setupOk = run('prerequisites', 'bash', ['scripts/setup-host.sh']);
+// Docker and Chromium, then the test images (built offline from Debian packages; a no-op when current).
+const setupOk = run('prerequisites', 'bash', ['scripts/setup-host.sh']) && run('test images', 'bash', ['testbed/images/build.sh']);
 if (!setupOk) {
   console.error('\nThe prerequisites are missing (see above): nothing else can run.');
   tally.failed += 1;

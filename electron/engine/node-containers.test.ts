@@ -86,7 +86,11 @@ describe('node containers', async () => {
     });
     expect(master?.volumes).toEqual(['mesoscope-demo-master-2-data']);
     const zk = nodes[0];
-    expect(env(zk?.create.Env)).toMatchObject({ ZOO_CFG_EXTRA: 'clientPort=2181', ZOO_4LW_COMMANDS_WHITELIST: 'ruok,srvr,mntr,stat' });
+    expect(env(zk?.create.Env)).toMatchObject({
+      ZOO_SERVERS: 'server.1=localhost:2888:3888;127.0.0.1:2181',
+      ZOO_CFG_EXTRA: 'clientPort=2181',
+      ZOO_4LW_COMMANDS_WHITELIST: 'ruok,srvr,mntr,stat',
+    });
     expect(zk?.create.Cmd).toBeUndefined();
   });
 

@@ -84,8 +84,8 @@ function zookeeperContainer(spec: ClusterSpec, layout: ClusterLayout): NodeConta
       Env: [
         'ZOO_MY_ID=1',
         'ZOO_STANDALONE_ENABLED=true',
-        // The client port comes from the server line; in host mode it must differ per cluster.
-        `ZOO_SERVERS=server.1=localhost:2888:3888;${port}`,
+        // The client port comes from the server line: per cluster, and on loopback only in host mode.
+        `ZOO_SERVERS=server.1=localhost:2888:3888;${layout.network === 'host' ? `${layout.hostAddress}:` : ''}${port}`,
         `ZOO_CFG_EXTRA=clientPort=${port}`,
         // Since 3.5 only srvr is allowed; readiness asks ruok.
         'ZOO_4LW_COMMANDS_WHITELIST=ruok,srvr,mntr,stat',

@@ -1,0 +1,15 @@
+// v1 answers both roles give the same way: GET_VERSION, GET_FLAGS, GET_METRICS.
+import { dbl, type JsonObject } from './json';
+import { versionInfo } from '../version';
+
+export function getVersion(): JsonObject {
+  return { version_info: versionInfo() };
+}
+
+export function getFlags(display: Record<string, string>): JsonObject {
+  return { flags: Object.entries(display).map(([name, value]) => ({ name, value })) };
+}
+
+export function getMetrics(metrics: Record<string, number>): JsonObject {
+  return { metrics: Object.entries(metrics).map(([name, value]) => ({ name, value: dbl(value) })) };
+}
