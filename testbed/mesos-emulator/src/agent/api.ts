@@ -1,9 +1,8 @@
 // `POST /api/v1` on an agent (API.md §2.5). Agents never redirect.
-import type { JsonObject } from '../common/json';
 import { isResponse, listFiles, readFile } from '../files/v1';
 import { apiResponse, textResponse, type HttpResponse } from '../http/responses';
 import type { HttpRequest } from '../http/router';
-import { parseV1Call, type CallSpec } from '../http/v1';
+import { callField, parseV1Call, v1Answer, type CallSpec } from '../http/v1';
 import { getFlags, getMetrics, getVersion } from '../common/v1-basics';
 import type { AgentContext } from './context';
 import { agentMetrics } from './metrics';
@@ -35,8 +34,6 @@ const CALLS: Record<string, CallSpec> = {
   REMOVE_CONTAINER: { param: 'remove_container' },
 };
 
-const snake = (type: string) => type.toLowerCase();
-const answer = (type: string, body: JsonObject) => apiResponse({ type, [snake(type)]: body });
 
 export function agentApi(ctx: AgentContext): (req: HttpRequest) => HttpResponse {
   return (req) => {
@@ -47,39 +44,39 @@ export function agentApi(ctx: AgentContext): (req: HttpRequest) => HttpResponse 
       onProcessing: (type) => ctx.logger.info('http.cpp:1195', `Processing call ${type}`),
     });
     if (!('type' in call) || typeof call.type !== 'string') return call as HttpResponse;
-    const params = (call[snake(call.type)] ?? {}) as Record<string, unknown>;
+    const params = (call[callField(call.type)] ?? {}) as Record<string, unknown>;
     switch (call.type) {
       case 'GET_HEALTH':
-        return answer('GET_HEALTH', { healthy: true });
+        return v1Answer('GET_HEALTH', { healthy: true });
       case 'GET_VERSION':
-        return answer('GET_VERSION', getVersion());
+        return v1Answer('GET_VERSION', getVersion());
       case 'GET_FLAGS':
-        return answer('GET_FLAGS', getFlags(ctx.flags.display()));
+        return v1Answer('GET_FLAGS', getFlags(ctx.flags.display()));
       case 'GET_METRICS':
-        return answer('GET_METRICS', getMetrics(agentMetrics(ctx)));
+        return v1Answer('GET_METRICS', getMetrics(agentMetrics(ctx)));
       case 'GET_LOGGING_LEVEL':
-        return answer('GET_LOGGING_LEVEL', { level: 0 });
+        return v1Answer('GET_LOGGING_LEVEL', { level: 0 });
       case 'GET_STATE':
-        return answer('GET_STATE', getStateV1());
+        return v1Answer('GET_STATE', getStateV1());
       case 'GET_TASKS':
-        return answer('GET_TASKS', getTasksV1());
+        return v1Answer('GET_TASKS', getTasksV1());
       case 'GET_EXECUTORS':
-        return answer('GET_EXECUTORS', getExecutorsV1());
+        return v1Answer('GET_EXECUTORS', getExecutorsV1());
       case 'GET_FRAMEWORKS':
-        return answer('GET_FRAMEWORKS', getFrameworksV1());
+        return v1Answer('GET_FRAMEWORKS', getFrameworksV1());
       case 'GET_AGENT':
-        return answer('GET_AGENT', { agent_info: agentInfoV1(ctx) });
+        return v1Answer('GET_AGENT', { agent_info: agentInfoV1(ctx) });
       case 'GET_CONTAINERS':
         // Mesos quirk: with no containers the answer carries no `get_containers` at all
         // (transcripts/http/agent-api-get-containers.http).
         return apiResponse({ type: 'GET_CONTAINERS' });
       case 'LIST_FILES': {
         const r = listFiles(ctx.files, params);
-        return isResponse(r) ? r : answer('LIST_FILES', r);
+        return isResponse(r) ? r : v1Answer('LIST_FILES', r);
       }
       case 'READ_FILE': {
         const r = readFile(ctx.files, params);
-        return isResponse(r) ? r : answer('READ_FILE', r);
+        return isResponse(r) ? r : v1Answer('READ_FILE', r);
       }
       default:
         return textResponse(501, `The Mesoscope emulator does not implement ${call.type} yet`);

@@ -3,8 +3,9 @@
 // body parse (400), call validation (400 "Failed to validate master::Call: …"),
 // then Accept negotiation (406). The leader redirect comes before all of these and is
 // the master's business.
+import type { JsonObject } from '../common/json';
 import type { HttpRequest } from './router';
-import { textResponse, type HttpResponse } from './responses';
+import { apiResponse, textResponse, type HttpResponse } from './responses';
 
 export const APPLICATION_JSON = 'application/json';
 export const APPLICATION_PROTOBUF = 'application/x-protobuf';
@@ -125,3 +126,9 @@ export function acceptsMediaType(accept: string | string[] | undefined, mediaTyp
   }
   return false;
 }
+
+/** The field of a v1 call or response named after its type: GET_STATE -> get_state. */
+export const callField = (type: string) => type.toLowerCase();
+
+/** A synchronous v1 answer, `{"type": T, "<t>": body}`. */
+export const v1Answer = (type: string, body: JsonObject) => apiResponse({ type, [callField(type)]: body });

@@ -1,9 +1,8 @@
 // `POST /api/v1` on the master: the v1 operator API (API.md §2.1–2.3).
-import type { JsonObject } from '../common/json';
 import { isResponse, listFiles, readFile } from '../files/v1';
-import { apiResponse, emptyResponse, textResponse, type HttpResponse } from '../http/responses';
+import { emptyResponse, textResponse, type HttpResponse } from '../http/responses';
 import { STREAMED, type HttpRequest } from '../http/router';
-import { parseV1Call, type CallSpec } from '../http/v1';
+import { callField, parseV1Call, v1Answer, type CallSpec } from '../http/v1';
 import type { AgentManager } from './agents';
 import type { MasterContext } from './context';
 import { masterMetrics } from './metrics';
@@ -57,8 +56,6 @@ const CALLS: Record<string, CallSpec> = {
   MARK_AGENT_GONE: { param: 'mark_agent_gone', required: ['agent_id', 'agent_id.value'] },
 };
 
-const snake = (type: string) => type.toLowerCase();
-const answer = (type: string, body: JsonObject) => apiResponse({ type, [snake(type)]: body });
 
 export function operatorApi(
   ctx: MasterContext,
@@ -73,38 +70,38 @@ export function operatorApi(
       onProcessing: (type) => ctx.logger.info('http.cpp:277', `Processing call ${type}`),
     });
     if (!('type' in call) || typeof call.type !== 'string') return call as HttpResponse;
-    const params = (call[snake(call.type)] ?? {}) as Record<string, unknown>;
+    const params = (call[callField(call.type)] ?? {}) as Record<string, unknown>;
 
     switch (call.type) {
       case 'GET_HEALTH':
-        return answer('GET_HEALTH', { healthy: true });
+        return v1Answer('GET_HEALTH', { healthy: true });
       case 'GET_VERSION':
-        return answer('GET_VERSION', getVersion());
+        return v1Answer('GET_VERSION', getVersion());
       case 'GET_FLAGS':
-        return answer('GET_FLAGS', getFlags(ctx.flags.display()));
+        return v1Answer('GET_FLAGS', getFlags(ctx.flags.display()));
       case 'GET_METRICS':
-        return answer('GET_METRICS', getMetrics(masterMetrics(ctx)));
+        return v1Answer('GET_METRICS', getMetrics(masterMetrics(ctx)));
       case 'GET_LOGGING_LEVEL':
-        return answer('GET_LOGGING_LEVEL', { level: 0 });
+        return v1Answer('GET_LOGGING_LEVEL', { level: 0 });
       case 'GET_MASTER':
-        return answer('GET_MASTER', getMaster(ctx));
+        return v1Answer('GET_MASTER', getMaster(ctx));
       case 'GET_AGENTS':
-        return answer('GET_AGENTS', getAgents(ctx));
+        return v1Answer('GET_AGENTS', getAgents(ctx));
       case 'GET_FRAMEWORKS':
-        return answer('GET_FRAMEWORKS', getFrameworks(ctx));
+        return v1Answer('GET_FRAMEWORKS', getFrameworks(ctx));
       case 'GET_EXECUTORS':
-        return answer('GET_EXECUTORS', getExecutors(ctx));
+        return v1Answer('GET_EXECUTORS', getExecutors(ctx));
       case 'GET_TASKS':
-        return answer('GET_TASKS', getTasks(ctx));
+        return v1Answer('GET_TASKS', getTasks(ctx));
       case 'GET_STATE':
-        return answer('GET_STATE', getState(ctx));
+        return v1Answer('GET_STATE', getState(ctx));
       case 'LIST_FILES': {
         const r = listFiles(ctx.files, params);
-        return isResponse(r) ? r : answer('LIST_FILES', r);
+        return isResponse(r) ? r : v1Answer('LIST_FILES', r);
       }
       case 'READ_FILE': {
         const r = readFile(ctx.files, params);
-        return isResponse(r) ? r : answer('READ_FILE', r);
+        return isResponse(r) ? r : v1Answer('READ_FILE', r);
       }
       case 'SUBSCRIBE':
         subscribers.subscribe(req.res);
