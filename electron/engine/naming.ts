@@ -12,6 +12,12 @@ export const LABEL = {
   spec: 'io.mesoscope.spec',
   /** JSON: the cluster layout (addresses, ports, work dirs) */
   layout: 'io.mesoscope.layout',
+  /**
+   * On the cluster's record container only: the generation of the spec and layout it carries.
+   * Labels cannot change, so every change of the cluster (an agent added or removed) writes a new,
+   * never-started record container and removes the older ones; discovery reads the newest.
+   */
+  record: 'io.mesoscope.record',
 } as const;
 
 /**
@@ -20,6 +26,10 @@ export const LABEL = {
  */
 export function containerName(cluster: string, role: NodeRole, index: number): string {
   return `mesoscope-${cluster}-${role}-${index}`;
+}
+
+export function recordName(cluster: string, generation: number): string {
+  return `mesoscope-${cluster}-record-${generation}`;
 }
 
 export function networkName(cluster: string): string {

@@ -1,6 +1,10 @@
 import { createServer } from 'node:net';
 import type { ClusterLayout, PortRange } from '@shared/cluster/layout';
-import { agentsOf, type ClusterSpec } from '@shared/cluster/spec';
+import { type AgentSpec, agentsOf, type ClusterSpec } from '@shared/cluster/spec';
+
+export class PortInUse extends Error {
+  override readonly name = 'PortInUse';
+}
 
 /** Ports and ranges already promised to other clusters (from their labels), running or not. */
 export interface Reserved {
@@ -17,60 +21,108 @@ export interface AllocationOptions {
   isFree?: (port: number, host: string) => Promise<boolean>;
 }
 
+type AgentSlot = ClusterLayout['agents'][number];
+
 const TASK_PORTS_BASE = 31000;
 const TASK_PORTS_SIZE = 100;
 const TASK_PORTS_LIMIT = 32000;
 
 /**
- * Picks the ports of a new cluster: the customary ones (ZooKeeper 2181, master 5050, agents 5051…)
- * when free, otherwise the next free ones; task port ranges of 100 that overlap no other cluster's.
+ * Hands out ports that are neither reserved nor bound: the customary one when free (ZooKeeper 2181,
+ * master 5050, agents 5051…), else the next; a port the spec fixes must be free. Task port ranges of
+ * 100 overlap no other's.
  */
-export async function allocateLayout(spec: ClusterSpec, options: AllocationOptions): Promise<ClusterLayout> {
-  const isFree = options.isFree ?? canBind;
-  const taken = new Set(options.reserved.ports);
-  const takenRanges = [...options.reserved.ranges];
+class PortAllocator {
+  private readonly taken: Set<number>;
+  private readonly takenRanges: PortRange[];
 
-  const nextPort = async (from: number): Promise<number> => {
-    for (let port = from; port < 65535; port += 1) {
-      if (taken.has(port)) continue;
-      if (await isFree(port, options.hostAddress)) {
-        taken.add(port);
-        return port;
-      }
-    }
-    throw new Error(`No free port from ${from} on ${options.hostAddress}`);
-  };
-
-  const zookeeper = { port: await nextPort(2181) };
-  const masters = [];
-  for (let index = 1; index <= spec.masters.count; index += 1) masters.push({ index, port: await nextPort(5050) });
-
-  const agents = [];
-  for (const [i, agent] of agentsOf(spec).entries()) {
-    const index = i + 1;
-    const port = await nextPort(5051);
-    const taskPorts = agent.resources.ports ?? nextRange(takenRanges);
-    if (overlapsAny(taskPorts, takenRanges)) {
-      const field = spec.agents.list ? `agents.list[${i}].resources.ports` : 'agents.resources.ports';
-      throw new Error(`${field}: ${taskPorts.begin}-${taskPorts.end} overlaps the task ports of another agent`);
-    }
-    takenRanges.push(taskPorts);
-    agents.push({ index, port, taskPorts, workDir: `${options.workRoot}/${spec.name}/agent-${index}` });
+  constructor(
+    private readonly host: string,
+    private readonly isFree: (port: number, host: string) => Promise<boolean>,
+    reserved: Reserved,
+  ) {
+    this.taken = new Set(reserved.ports);
+    this.takenRanges = [...reserved.ranges];
   }
 
+  async port(fixed: number | undefined, field: string, customary: number): Promise<number> {
+    if (fixed !== undefined) {
+      if (this.taken.has(fixed) || !(await this.isFree(fixed, this.host))) {
+        throw new PortInUse(`${field}: port ${fixed} on ${this.host} is in use (by another program or cluster); choose another or leave it out.`);
+      }
+      this.taken.add(fixed);
+      return fixed;
+    }
+    for (let port = customary; port < 65535; port += 1) {
+      if (this.taken.has(port) || !(await this.isFree(port, this.host))) continue;
+      this.taken.add(port);
+      return port;
+    }
+    throw new PortInUse(`${field}: no free port from ${customary} on ${this.host}`);
+  }
+
+  range(given: PortRange | undefined, field: string): PortRange {
+    const range = given ?? this.nextFreeRange();
+    if (this.takenRanges.some((o) => range.begin <= o.end && o.begin <= range.end)) {
+      throw new PortInUse(`${field}: ${range.begin}-${range.end} overlaps the task ports of another agent`);
+    }
+    this.takenRanges.push(range);
+    return range;
+  }
+
+  private nextFreeRange(): PortRange {
+    for (let begin = TASK_PORTS_BASE; begin + TASK_PORTS_SIZE - 1 < TASK_PORTS_LIMIT; begin += TASK_PORTS_SIZE) {
+      const range = { begin, end: begin + TASK_PORTS_SIZE - 1 };
+      if (!this.takenRanges.some((o) => range.begin <= o.end && o.begin <= range.end)) return range;
+    }
+    throw new PortInUse(`agents: no free task port range left between ${TASK_PORTS_BASE} and ${TASK_PORTS_LIMIT}`);
+  }
+}
+
+async function agentSlot(
+  allocator: PortAllocator,
+  spec: ClusterSpec,
+  agent: AgentSpec,
+  index: number,
+  fields: { port?: number; portsField: string },
+  workRoot: string,
+): Promise<AgentSlot> {
+  return {
+    index,
+    port: await allocator.port(fields.port, 'agents.port', 5051),
+    taskPorts: allocator.range(agent.resources.ports, fields.portsField),
+    workDir: `${workRoot}/${spec.name}/agent-${index}`,
+  };
+}
+
+/** The ports, ranges and work dirs of a new cluster. */
+export async function allocateLayout(spec: ClusterSpec, options: AllocationOptions): Promise<ClusterLayout> {
+  const allocator = new PortAllocator(options.hostAddress, options.isFree ?? canBind, options.reserved);
+  const zookeeper = { port: await allocator.port(spec.zookeeper.port, 'zookeeper.port', 2181) };
+  const masters = [];
+  for (let index = 1; index <= spec.masters.count; index += 1) {
+    masters.push({ index, port: await allocator.port(index === 1 ? spec.masters.port : undefined, 'masters.port', 5050) });
+  }
+  const agents = [];
+  for (const [i, agent] of agentsOf(spec).entries()) {
+    const portsField = spec.agents.list ? `agents.list[${i}].resources.ports` : 'agents.resources.ports';
+    agents.push(await agentSlot(allocator, spec, agent, i + 1, { port: i === 0 ? spec.agents.port : undefined, portsField }, options.workRoot));
+  }
   return { network: options.network, hostAddress: options.hostAddress, zookeeper, masters, agents };
 }
 
-function nextRange(taken: PortRange[]): PortRange {
-  for (let begin = TASK_PORTS_BASE; begin + TASK_PORTS_SIZE - 1 < TASK_PORTS_LIMIT; begin += TASK_PORTS_SIZE) {
-    const range = { begin, end: begin + TASK_PORTS_SIZE - 1 };
-    if (!overlapsAny(range, taken)) return range;
-  }
-  throw new Error(`No free task port range left between ${TASK_PORTS_BASE} and ${TASK_PORTS_LIMIT}`);
-}
-
-function overlapsAny(range: PortRange, others: PortRange[]): boolean {
-  return others.some((o) => range.begin <= o.end && o.begin <= range.end);
+/** One more agent for a cluster that has this layout; nothing it has moves. */
+export async function allocateAgent(
+  spec: ClusterSpec,
+  layout: ClusterLayout,
+  agent: AgentSpec,
+  options: Pick<AllocationOptions, 'reserved' | 'isFree' | 'workRoot'>,
+): Promise<AgentSlot> {
+  const own = reservedBy(layout);
+  const reserved = { ports: new Set([...options.reserved.ports, ...own.ports]), ranges: [...options.reserved.ranges, ...own.ranges] };
+  const allocator = new PortAllocator(layout.hostAddress, options.isFree ?? canBind, reserved);
+  const index = Math.max(0, ...layout.agents.map((a) => a.index)) + 1;
+  return agentSlot(allocator, spec, agent, index, { portsField: 'agent.resources.ports' }, options.workRoot);
 }
 
 /** Ports a layout occupies, for other clusters to avoid. */

@@ -44,6 +44,9 @@ const Flags = z
 /** GLOG_v for the node's Mesos process: 0 is Mesos' default, 1-3 add detail. */
 const Verbose = z.number().int('must be a whole number').min(0, 'must be >= 0').max(3, 'must be <= 3').default(0);
 
+/** A fixed host port; left out, the engine picks a free one (the customary one when free). */
+const FixedPort = z.number().int('must be a whole number').min(1024, 'must be >= 1024').max(65535, 'must be <= 65535').optional();
+
 const PortRange = z
   .object({
     begin: z.number().int().min(1024, 'must be >= 1024').max(65535, 'must be <= 65535'),
@@ -83,6 +86,8 @@ export const AgentSpecSchema = z.object(agentFields).strict();
 /** Agents by count (all alike: the fields here apply to each) or as a list of individual agents. */
 const Agents = z
   .object({
+    /** The first agent's HTTP port; the others take the next free ones. */
+    port: FixedPort,
     count: z.number().int('must be a whole number').min(1, 'must be >= 1').max(MAX_AGENTS, `must be <= ${MAX_AGENTS}`).optional(),
     list: z.array(AgentSpecSchema).min(1, 'must hold at least one agent').max(MAX_AGENTS, `must hold at most ${MAX_AGENTS} agents`).optional(),
     ...agentFields,
@@ -96,6 +101,8 @@ const Agents = z
 
 const Masters = z
   .object({
+    /** The first master's HTTP port; more masters take the next free ones. */
+    port: FixedPort,
     count: z
       .number()
       .refine((n) => n === 1 || n === 3, 'must be 1 or 3')
@@ -108,11 +115,12 @@ const Masters = z
 export const ClusterSpecSchema = z
   .object({
     name: z
-      .string()
+      .string({ error: 'must be a string' })
       .regex(
         /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/,
         'must be 1-32 lowercase letters, digits or dashes, starting and ending with a letter or digit',
       ),
+    zookeeper: z.object({ port: FixedPort }).strict().prefault({}),
     masters: Masters.prefault({}),
     agents: Agents.prefault({}),
     images: z
@@ -143,6 +151,7 @@ export const ClusterSpecSchema = z
 export type ClusterSpecInput = z.input<typeof ClusterSpecSchema>;
 export type ClusterSpec = z.output<typeof ClusterSpecSchema>;
 export type AgentSpec = z.output<typeof AgentSpecSchema>;
+export type AgentSpecInput = z.input<typeof AgentSpecSchema>;
 
 export type SpecValidation = { ok: true; spec: ClusterSpec } | { ok: false; issues: FieldIssue[] };
 

@@ -1,0 +1,227 @@
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Dockerode from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClusterSpecInput } from '@shared/cluster/spec';
+import type { LaunchProgress } from '@shared/cluster/status';
+import { ClusterEngine } from './cluster-engine';
+import { ensureImage, type PullProgress } from './images';
+import { LABEL } from './naming';
+
+// Integration: the real Docker daemon and the testbed images (ZooKeeper for real, the Mesos emulator
+// for masters and agents), host networking on loopback.
+const docker = new Dockerode();
+const images = { zookeeper: 'mesoscope/zookeeper:test', master: 'mesoscope/mesos-emulator:test', agent: 'mesoscope/mesos-emulator:test' };
+const base = { images, pullPolicy: 'never' as const, network: 'host' as const, timers: { agentPingTimeout: '1secs', maxAgentPingTimeouts: 3 } };
+let workRoot: string;
+const engine = () => new ClusterEngine({ docker: () => docker, workRoot, readyTimeoutMs: 60_000 });
+
+async function labelled(cluster: string) {
+  const filters = { label: [`${LABEL.cluster}=${cluster}`] };
+  const [containers, networks, { Volumes }] = await Promise.all([
+    docker.listContainers({ all: true, filters }),
+    docker.listNetworks({ filters }),
+    docker.listVolumes({ filters }),
+  ]);
+  return containers.length + networks.length + (Volumes?.length ?? 0);
+}
+
+async function masterSlaves(address: string): Promise<{ id: string; active: boolean }[]> {
+  const res = await fetch(`http://${address}/master/slaves`);
+  return ((await res.json()) as { slaves: { id: string; active: boolean }[] }).slaves;
+}
+
+beforeAll(async () => {
+  workRoot = await mkdtemp(join(tmpdir(), 'mesoscope-work-'));
+});
+
+afterAll(async () => {
+  await engine().removeAll();
+  await rm(workRoot, { recursive: true, force: true });
+});
+
+describe('the cluster engine with a real Docker daemon', () => {
+  it('launches 1 ZooKeeper + 1 master + 3 agents, grows, stops a node, is rediscovered and leaves nothing behind', async () => {
+    const e = engine();
+    const progress: LaunchProgress[] = [];
+    const stop = e.onProgress((p) => progress.push(p));
+    const cluster = await e.create({ ...base, name: 'int-a', agents: { count: 3 } } satisfies ClusterSpecInput);
+    stop();
+
+    expect(cluster.completeness).toBe('complete');
+    expect(cluster.nodes.map((n) => [n.name, n.state])).toEqual([
+      ['mesoscope-int-a-zookeeper-1', 'running'],
+      ['mesoscope-int-a-master-1', 'running'],
+      ['mesoscope-int-a-agent-1', 'running'],
+      ['mesoscope-int-a-agent-2', 'running'],
+      ['mesoscope-int-a-agent-3', 'running'],
+    ]);
+    expect(cluster.mesos).toEqual({ version: '1.12.0', emulator: true });
+    const master = cluster.nodes.find((n) => n.role === 'master')?.address ?? '';
+    expect((await masterSlaves(master)).filter((s) => s.active)).toHaveLength(3);
+    // Every node went through its steps to ready, ZooKeeper first.
+    const readyOrder = progress.filter((p) => p.step === 'ready').map((p) => p.node);
+    expect(readyOrder[0]).toBe('mesoscope-int-a-zookeeper-1');
+    expect(new Set(readyOrder)).toEqual(new Set(cluster.nodes.map((n) => n.name)));
+
+    const grown = await e.addAgent('int-a', { resources: { cpus: 0.5, mem: 256 } });
+    expect(grown.nodes.filter((n) => n.role === 'agent')).toHaveLength(4);
+    expect((await masterSlaves(master)).filter((s) => s.active)).toHaveLength(4);
+    expect(grown.layout.agents.map((a) => a.taskPorts.begin)).toEqual([31000, 31100, 31200, 31300]);
+
+    await e.nodeAction('int-a', 'mesoscope-int-a-agent-2', 'stop');
+    const afterStop = await e.get('int-a');
+    expect(afterStop.nodes.find((n) => n.name === 'mesoscope-int-a-agent-2')).toMatchObject({ state: 'exited' });
+
+    // A second engine (the app restarted) sees the same cluster from Docker's labels alone.
+    const again = await engine().get('int-a');
+    expect(again.layout).toEqual(grown.layout);
+    expect(again.nodes.map((n) => n.state)).toEqual(afterStop.nodes.map((n) => n.state));
+
+    const shrunk = await e.removeAgent('int-a', 4);
+    expect(shrunk.nodes.filter((n) => n.role === 'agent').map((n) => n.name)).toEqual([
+      'mesoscope-int-a-agent-1',
+      'mesoscope-int-a-agent-2',
+      'mesoscope-int-a-agent-3',
+    ]);
+
+    // A task container this cluster's agent started (its ContainerID names a sandbox run), and one
+    // that merely shares the mesos- prefix.
+    const ours = 'aaaaaaaa-0000-4000-8000-000000000001';
+    const foreign = 'bbbbbbbb-0000-4000-8000-000000000002';
+    const runs = join(grown.layout.agents[0]?.workDir ?? '', 'slaves', 'S0', 'frameworks', 'F0', 'executors', 't1', 'runs');
+    await mkdir(join(runs, ours), { recursive: true });
+    await writeFile(join(runs, ours, 'stdout'), 'hello\n');
+    for (const id of [ours, foreign]) {
+      const c = await docker.createContainer({ name: `mesos-${id}`, Image: 'mesoscope/task-base:test', Cmd: ['sleep', '300'] });
+      await c.start();
+    }
+
+    const report = await e.destroy('int-a');
+    expect(report).toMatchObject({ containers: 6, taskContainers: 1, leftovers: [] });
+    expect(await labelled('int-a')).toBe(0);
+    await expect(stat(join(workRoot, 'int-a'))).rejects.toThrow();
+    await expect(docker.getContainer(`mesos-${ours}`).inspect()).rejects.toThrow();
+    expect((await docker.getContainer(`mesos-${foreign}`).inspect()).State.Running).toBe(true);
+    await docker.getContainer(`mesos-${foreign}`).remove({ force: true });
+    await expect(engine().get('int-a')).rejects.toThrow('No cluster named "int-a"');
+  });
+
+  it('leaves a launch cut short as a partial cluster that Resume completes and Destroy removes', async () => {
+    const e = engine();
+    const controller = new AbortController();
+    // Stop the launch the moment the master is ready, as if the app had been killed then.
+    const stop = e.onProgress((p) => p.node === 'mesoscope-int-b-master-1' && p.step === 'ready' && controller.abort());
+    await expect(e.create({ ...base, name: 'int-b', agents: { count: 2 } }, { signal: controller.signal })).rejects.toThrow();
+    stop();
+
+    const half = await engine().get('int-b');
+    expect(half.completeness).toBe('partial');
+    expect(half.nodes.filter((n) => n.role === 'agent').map((n) => n.state)).toEqual(['missing', 'missing']);
+
+    const resumed = await engine().resume('int-b');
+    expect(resumed.completeness).toBe('complete');
+    expect(resumed.nodes.every((n) => n.state === 'running')).toBe(true);
+    expect((await masterSlaves(resumed.nodes[1]?.address ?? '')).filter((s) => s.active)).toHaveLength(2);
+
+    expect((await engine().destroy('int-b')).leftovers).toEqual([]);
+    expect(await labelled('int-b')).toBe(0);
+  });
+
+  it('elects one leader among three masters, and runs two clusters side by side', async () => {
+    const e = engine();
+    const [ha, small] = await Promise.all([
+      e.create({ ...base, name: 'int-ha', masters: { count: 3 }, agents: { count: 1 } }),
+      e.create({ ...base, name: 'int-c', agents: { count: 1 } }),
+    ]);
+    const masters = ha.nodes.filter((n) => n.role === 'master');
+    const leaders = await Promise.all(
+      masters.map(async (m) => {
+        const res = await fetch(`http://${m.address}/master/redirect`, { redirect: 'manual' });
+        return res.headers.get('location');
+      }),
+    );
+    expect(new Set(leaders).size).toBe(1);
+    const elected = await Promise.all(
+      masters.map(async (m) => ((await (await fetch(`http://${m.address}/metrics/snapshot`)).json()) as Record<string, number>)['master/elected']),
+    );
+    expect(elected.sort()).toEqual([0, 0, 1]);
+
+    const ports = (c: typeof ha) => [c.layout.zookeeper.port, ...c.layout.masters.map((m) => m.port), ...c.layout.agents.map((a) => a.port)];
+    expect(ports(ha).filter((p) => ports(small).includes(p))).toEqual([]);
+    expect(small.nodes.every((n) => n.state === 'running')).toBe(true);
+
+    await Promise.all([e.destroy('int-ha'), e.destroy('int-c')]);
+    expect((await labelled('int-ha')) + (await labelled('int-c'))).toBe(0);
+  });
+});
+
+describe('refusals, each before anything is created', () => {
+  const refused = async (input: unknown, expected: RegExp, e = engine()) => {
+    await expect(e.create(input)).rejects.toThrow(expected);
+    const name = (input as { name?: string }).name;
+    if (typeof name === 'string') expect(await labelled(name)).toBe(0);
+  };
+
+  it('refuses invalid specs naming the field and the rule', async () => {
+    await refused({ ...base, name: 'Bad Name' }, /^name: must be 1-32 lowercase/);
+    await refused({ ...base, name: 'r1', agents: { list: [{}, { resources: { mem: 16 } }] } }, /agents\.list\[1\]\.resources\.mem: must be >= 32/);
+    await refused({ ...base, name: 'r2', masters: { count: 2 } }, /masters\.count: must be 1 or 3/);
+  });
+
+  it('refuses a port that is in use', async () => {
+    const server: Server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      await refused({ ...base, name: 'r3', masters: { port } }, new RegExp(`^masters.port: port ${port} on 127.0.0.1 is in use`));
+    } finally {
+      server.close();
+    }
+  });
+
+  it('refuses a missing image under pull policy never, and a tag missing from the loopback registry', async () => {
+    await refused(
+      { ...base, name: 'r4', images: { ...images, agent: 'mesoscope/no-such-image:test' } },
+      /images: mesoscope\/no-such-image:test is not present and pullPolicy is "never"/,
+    );
+    await refused(
+      { ...base, name: 'r5', pullPolicy: 'if-missing', images: { ...images, agent: '127.0.0.1:5000/mesoscope/task-base:no-such-tag' } },
+      /images: 127\.0\.0\.1:5000\/mesoscope\/task-base:no-such-tag is not present and cannot be pulled \(.*manifest unknown/,
+    );
+  });
+
+  it('refuses when Docker is unreachable', async () => {
+    const away = new ClusterEngine({ docker: () => new Dockerode({ socketPath: join(workRoot, 'no-docker.sock') }), workRoot });
+    await refused({ ...base, name: 'r6' }, /^Docker is not reachable: .*ENOENT/, away);
+  });
+
+  it('refuses a name that is taken', async () => {
+    const c = await docker.createContainer({ name: 'mesoscope-r7-zookeeper-1', Image: 'mesoscope/task-base:test', Cmd: ['true'] });
+    try {
+      await expect(engine().create({ ...base, name: 'r7' })).rejects.toThrow(/^name: a cluster named "r7" already exists/);
+    } finally {
+      await c.remove({ force: true });
+    }
+  });
+});
+
+describe('pulling from the loopback registry', () => {
+  it('reports bytes per layer while pulling', async () => {
+    const image = '127.0.0.1:5000/mesoscope/task-base:test';
+    // Remove both local names so the layers are really downloaded, then restore the local name.
+    for (const name of [image, 'mesoscope/task-base:test']) await docker.getImage(name).remove().catch(() => undefined);
+    const seen: PullProgress[] = [];
+    try {
+      expect(await ensureImage(docker, image, 'if-missing', { onProgress: (p) => seen.push(p) })).toBe('pulled');
+    } finally {
+      await docker.getImage(image).tag({ repo: 'mesoscope/task-base', tag: 'test' });
+    }
+    const last = seen.at(-1);
+    expect(last?.total).toBeGreaterThan(0);
+    expect(last?.current).toBe(last?.total);
+    expect(Object.keys(last?.layers ?? {}).length).toBeGreaterThan(0);
+  });
+});

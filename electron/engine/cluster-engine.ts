@@ -1,0 +1,284 @@
+import { EventEmitter } from 'node:events';
+import type Dockerode from 'dockerode';
+import { type AgentSpecInput, AgentSpecSchema, agentsOf, type ClusterSpec, validateSpec } from '@shared/cluster/spec';
+import type { ClusterSummary, LaunchProgress } from '@shared/cluster/status';
+import { describeIssues } from '@shared/validation';
+import { destroyCluster, type DestroyReport } from './destroy';
+import { describedBy, type DiscoveredCluster, observeContainers, summarize } from './discovery';
+import { bringUp, writeRecord } from './launcher';
+import { clusterFilter, containerName, LABEL } from './naming';
+import { allocateAgent, allocateLayout, type Reserved, reservedBy } from './port-allocation';
+import { preflight } from './preflight';
+
+export interface EngineOptions {
+  /** The Docker client in use (it changes when the user picks another endpoint). */
+  docker: () => Dockerode;
+  workRoot: string;
+  /** Where the app reaches nodes; loopback. */
+  hostAddress?: string;
+  /** 'host' on Linux; Docker Desktop needs 'bridge'. Used when a spec says 'auto'. */
+  autoNetwork?: () => Promise<'host' | 'bridge'>;
+  readyTimeoutMs?: number;
+  pullTimeoutMs?: number;
+  pollMs?: number;
+}
+
+export type NodeAction = 'stop' | 'start' | 'restart' | 'pause' | 'unpause';
+
+export class SpecError extends Error {
+  override readonly name = 'SpecError';
+}
+
+export class UnknownCluster extends Error {
+  override readonly name = 'UnknownCluster';
+}
+
+/**
+ * Launches, watches, changes and destroys local Mesos clusters. Everything it knows is in Docker
+ * (labels), so a second engine — the app restarted — sees the same clusters.
+ */
+export class ClusterEngine {
+  private readonly events = new EventEmitter();
+  private readonly mesosVersions = new Map<string, ClusterSummary['mesos']>();
+  /** Ports of launches under way, not yet visible in Docker's labels. */
+  private readonly launching = new Map<string, Reserved>();
+  /** Allocation is read-then-claim: one at a time, or two launches pick the same ports. */
+  private allocation: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: EngineOptions) {
+    this.events.setMaxListeners(100);
+  }
+
+  private get docker(): Dockerode {
+    return this.options.docker();
+  }
+
+  async list(): Promise<ClusterSummary[]> {
+    const clusters = summarize(await observeContainers(this.docker));
+    return Promise.all(clusters.map(async (c) => ({ ...c, mesos: await this.mesosOf(c) })));
+  }
+
+  async get(name: string): Promise<ClusterSummary> {
+    const cluster = (await this.list()).find((c) => c.name === name);
+    if (!cluster) throw new UnknownCluster(`No cluster named "${name}".`);
+    return cluster;
+  }
+
+  /**
+   * Validate, check, allocate, then bring the cluster up; resolves when every node is ready. Aborting
+   * the signal stops the launch where it is (the cluster is then partial: Resume or Destroy).
+   */
+  async create(input: unknown, options: { signal?: AbortSignal } = {}): Promise<ClusterSummary> {
+    const validation = validateSpec(input);
+    if (!validation.ok) throw new SpecError(describeIssues(validation.issues));
+    const spec = validation.spec;
+    await preflight(this.docker, spec);
+    const network = spec.network === 'auto' ? await this.autoNetwork() : spec.network;
+    const layout = await this.exclusively(async () => {
+      const allocated = await allocateLayout(spec, {
+        hostAddress: this.options.hostAddress ?? '127.0.0.1',
+        network,
+        workRoot: this.options.workRoot,
+        reserved: await this.reservedByOthers(),
+      });
+      this.launching.set(spec.name, reservedBy(allocated));
+      return allocated;
+    });
+    try {
+      await this.up(spec, layout, options.signal);
+    } finally {
+      this.launching.delete(spec.name);
+    }
+    return this.get(spec.name);
+  }
+
+  /** Create and start whatever a half-made (or stopped) cluster is missing, and wait until ready. */
+  async resume(name: string): Promise<ClusterSummary> {
+    const { spec, layout } = await this.describe(name);
+    await this.up(spec, layout);
+    return this.get(name);
+  }
+
+  async destroy(name: string): Promise<DestroyReport> {
+    const described = describedBy(await observeContainers(this.docker, name));
+    const report = await destroyCluster(this.docker, name, described);
+    this.mesosVersions.delete(name);
+    this.changed();
+    return report;
+  }
+
+  /** "Remove all Mesoscope resources": every cluster, and anything else carrying a Mesoscope label. */
+  async removeAll(): Promise<DestroyReport[]> {
+    const names = new Set((await observeContainers(this.docker)).map((c) => c.labels[LABEL.cluster] ?? ''));
+    const reports = [];
+    for (const name of names) if (name) reports.push(await this.destroy(name));
+    const docker = this.docker;
+    for (const n of await docker.listNetworks({ filters: clusterFilter() })) await docker.getNetwork(n.Id).remove().catch(() => undefined);
+    const { Volumes } = await docker.listVolumes({ filters: clusterFilter() });
+    for (const v of Volumes ?? []) await docker.getVolume(v.Name).remove().catch(() => undefined);
+    return reports;
+  }
+
+  async nodeAction(cluster: string, node: string, action: NodeAction): Promise<void> {
+    const summary = await this.get(cluster);
+    const target = summary.nodes.find((n) => n.name === node);
+    if (!target?.containerId) throw new UnknownCluster(`Cluster "${cluster}" has no node "${node}" (or it has no container).`);
+    const container = this.docker.getContainer(target.containerId);
+    await (action === 'stop'
+      ? container.stop({ t: 10 })
+      : action === 'start'
+        ? container.start()
+        : action === 'restart'
+          ? container.restart({ t: 10 })
+          : action === 'pause'
+            ? container.pause()
+            : container.unpause());
+    this.changed();
+  }
+
+  /** Add an agent to a running cluster; resolves when it is registered. */
+  async addAgent(cluster: string, agentInput: AgentSpecInput = {}): Promise<ClusterSummary> {
+    const { spec, layout } = await this.describe(cluster);
+    const parsed = AgentSpecSchema.safeParse(agentInput);
+    if (!parsed.success) throw new SpecError(`agent: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    const next: ClusterSpec = { ...spec, agents: { ...spec.agents, count: undefined, list: [...agentsOf(spec), parsed.data] } };
+    const grown = await this.exclusively(async () => {
+      const slot = await allocateAgent(spec, layout, parsed.data, {
+        reserved: await this.reservedByOthers(cluster),
+        workRoot: this.options.workRoot,
+      });
+      const withSlot = { ...layout, agents: [...layout.agents, slot] };
+      this.launching.set(cluster, reservedBy(withSlot));
+      return withSlot;
+    });
+    try {
+      await this.up(next, grown);
+    } finally {
+      this.launching.delete(cluster);
+    }
+    return this.get(cluster);
+  }
+
+  async removeAgent(cluster: string, index: number): Promise<ClusterSummary> {
+    const { spec, layout } = await this.describe(cluster);
+    const position = layout.agents.findIndex((a) => a.index === index);
+    if (position < 0) throw new UnknownCluster(`Cluster "${cluster}" has no agent ${index}.`);
+    if (layout.agents.length === 1) throw new SpecError('agents: a cluster keeps at least one agent; destroy the cluster instead.');
+    const agents = agentsOf(spec).filter((_, i) => i !== position);
+    const next: ClusterSpec = { ...spec, agents: { ...spec.agents, count: undefined, list: agents } };
+    const nextLayout = { ...layout, agents: layout.agents.filter((a) => a.index !== index) };
+    await writeRecord(this.docker, next, nextLayout);
+    await this.docker
+      .getContainer(containerName(cluster, 'agent', index))
+      .remove({ force: true })
+      .catch(() => undefined);
+    this.changed();
+    return this.get(cluster);
+  }
+
+  onProgress(listener: (progress: LaunchProgress) => void): () => void {
+    this.events.on('progress', listener);
+    return () => this.events.off('progress', listener);
+  }
+
+  /** Called with the clusters whenever Docker reports a change to any Mesoscope container. */
+  onChange(listener: () => void): () => void {
+    this.events.on('changed', listener);
+    return () => this.events.off('changed', listener);
+  }
+
+  /** Forward Docker's events about Mesoscope containers until the signal aborts; reconnects with backoff. */
+  async watchDocker(signal: AbortSignal): Promise<void> {
+    let delay = 250;
+    while (!signal.aborted) {
+      try {
+        const stream = (await this.docker.getEvents({ filters: { label: [LABEL.cluster], type: ['container'] }, abortSignal: signal } as never)) as unknown as NodeJS.ReadableStream;
+        delay = 250;
+        await new Promise<void>((resolve) => {
+          stream.on('data', () => this.changed());
+          stream.on('end', resolve);
+          stream.on('error', () => resolve());
+          signal.addEventListener('abort', () => resolve(), { once: true });
+        });
+      } catch {
+        // Docker away: try again.
+      }
+      if (signal.aborted) return;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, 5000);
+    }
+  }
+
+  private changed(): void {
+    this.events.emit('changed');
+  }
+
+  private async up(spec: ClusterSpec, layout: DiscoveredCluster['layout'], signal?: AbortSignal): Promise<void> {
+    try {
+      const { leader } = await bringUp({
+        docker: this.docker,
+        spec,
+        layout,
+        onProgress: (p) => this.events.emit('progress', p),
+        readyTimeoutMs: this.options.readyTimeoutMs,
+        pullTimeoutMs: this.options.pullTimeoutMs,
+        pollMs: this.options.pollMs,
+        signal,
+      });
+      this.mesosVersions.set(spec.name, await fetchMesosVersion(leader));
+    } finally {
+      this.changed();
+    }
+  }
+
+  private async describe(name: string) {
+    const described = describedBy(await observeContainers(this.docker, name));
+    if (!described) throw new UnknownCluster(`No cluster named "${name}".`);
+    return described;
+  }
+
+  private exclusively<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.allocation.then(work);
+    this.allocation = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Ports of every other cluster: those in Docker's labels, and those of launches under way. */
+  private async reservedByOthers(except?: string): Promise<Reserved> {
+    const reserved: Reserved = { ports: new Set(), ranges: [] };
+    const add = (r: Reserved) => {
+      r.ports.forEach((p) => reserved.ports.add(p));
+      reserved.ranges.push(...r.ranges);
+    };
+    for (const c of summarize(await observeContainers(this.docker))) if (c.name !== except) add(reservedBy(c.layout));
+    for (const [name, r] of this.launching) if (name !== except) add(r);
+    return reserved;
+  }
+
+  private async autoNetwork(): Promise<'host' | 'bridge'> {
+    if (this.options.autoNetwork) return this.options.autoNetwork();
+    const info = (await this.docker.info()) as { OperatingSystem?: string };
+    // Docker Desktop runs containers in a VM: host networking there is the VM's, not this machine's.
+    return /Docker Desktop/i.test(info.OperatingSystem ?? '') ? 'bridge' : 'host';
+  }
+
+  private async mesosOf(cluster: DiscoveredCluster): Promise<ClusterSummary['mesos']> {
+    if (this.mesosVersions.has(cluster.name)) return this.mesosVersions.get(cluster.name) ?? null;
+    const master = cluster.nodes.find((n) => n.role === 'master' && n.state === 'running');
+    if (!master) return null;
+    const version = await fetchMesosVersion(master.address);
+    if (version) this.mesosVersions.set(cluster.name, version);
+    return version;
+  }
+}
+
+/** The version a master reports; the emulator says so in build_user (testbed/mesos-emulator/README.md). */
+async function fetchMesosVersion(address: string): Promise<ClusterSummary['mesos']> {
+  try {
+    const res = await fetch(`http://${address}/version`, { signal: AbortSignal.timeout(1000) });
+    const body = (await res.json()) as { version?: string; build_user?: string; git_tag?: string };
+    return { version: body.version ?? 'unknown', emulator: body.build_user === 'mesoscope-emulator' };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,140 @@
+import { readdir, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type Dockerode from 'dockerode';
+import type { ClusterLayout } from '@shared/cluster/layout';
+import type { ClusterSpec } from '@shared/cluster/spec';
+import { clusterFilter, LABEL } from './naming';
+
+export interface DestroyReport {
+  cluster: string;
+  containers: number;
+  taskContainers: number;
+  volumes: number;
+  networks: number;
+  workDirs: string[];
+  /** What could not be removed; empty when the cluster is gone without a trace. */
+  leftovers: string[];
+}
+
+/**
+ * Removes every container, network and volume a cluster made, the task containers its agents started,
+ * and the agents' work dirs. Task containers are found through the agents' container ids (their
+ * sandboxes and, while running, their /containers), never by the `mesos-` prefix alone: other
+ * clusters' and other tools' Mesos tasks share that prefix.
+ */
+export async function destroyCluster(
+  docker: Dockerode,
+  name: string,
+  described: { spec: ClusterSpec; layout: ClusterLayout } | null,
+): Promise<DestroyReport> {
+  const report: DestroyReport = { cluster: name, containers: 0, taskContainers: 0, volumes: 0, networks: 0, workDirs: [], leftovers: [] };
+  const agents = described?.layout.agents ?? [];
+
+  // Before the agents stop: ask them which containers they run.
+  const ids = new Set<string>();
+  await Promise.all(agents.map(async (a) => (await containerIdsFromAgent(described?.layout.hostAddress ?? '127.0.0.1', a.port)).forEach((id) => ids.add(id))));
+
+  const nodes = await docker.listContainers({ all: true, filters: clusterFilter(name) });
+  await Promise.all(
+    nodes.map(async (c) => {
+      await docker.getContainer(c.Id).remove({ force: true, v: true });
+      report.containers += 1;
+    }),
+  );
+
+  for (const agent of agents) for (const id of await containerIdsFromSandboxes(agent.workDir)) ids.add(id);
+  const tasks = await docker.listContainers({ all: true, filters: { name: ['^/mesos-'] } });
+  for (const task of tasks) {
+    const taskName = task.Names[0]?.replace(/^\//, '') ?? '';
+    // mesos-<ContainerID>, or mesos-<ContainerID>.executor with --docker_mesos_image (API.md §7.4)
+    const id = taskName.replace(/^mesos-/, '').replace(/\.executor$/, '');
+    if (!ids.has(id)) continue;
+    await docker.getContainer(task.Id).remove({ force: true, v: true }).catch(() => undefined);
+    report.taskContainers += 1;
+  }
+
+  for (const network of await docker.listNetworks({ filters: clusterFilter(name) })) {
+    await docker.getNetwork(network.Id).remove();
+    report.networks += 1;
+  }
+  const { Volumes } = await docker.listVolumes({ filters: clusterFilter(name) });
+  for (const volume of Volumes ?? []) {
+    await docker.getVolume(volume.Name).remove();
+    report.volumes += 1;
+  }
+
+  // Agents' work dirs are <workRoot>/<cluster>/agent-<n>: the cluster's folder goes as a whole.
+  const firstWorkDir = described?.layout.agents[0]?.workDir;
+  if (described && firstWorkDir) {
+    const clusterDir = dirname(firstWorkDir);
+    if (await exists(clusterDir)) {
+      await removeRootOwnedDir(docker, clusterDir, described.spec.images.agent);
+      report.workDirs.push(clusterDir);
+      if (await exists(clusterDir)) report.leftovers.push(`work dir ${clusterDir}`);
+    }
+  }
+
+  const still = await docker.listContainers({ all: true, filters: clusterFilter(name) });
+  for (const c of still) report.leftovers.push(`container ${c.Names[0] ?? c.Id}`);
+  return report;
+}
+
+/** ContainerIDs a running agent reports (`GET /containers`); nothing when it does not answer. */
+async function containerIdsFromAgent(host: string, port: number): Promise<string[]> {
+  try {
+    const res = await fetch(`http://${host}:${port}/containers`, { signal: AbortSignal.timeout(1500) });
+    if (!res.ok) return [];
+    const containers = (await res.json()) as { container_id?: string }[];
+    return containers.flatMap((c) => (c.container_id ? [c.container_id] : []));
+  } catch {
+    return [];
+  }
+}
+
+/** ContainerIDs named by the sandbox runs in a work dir: slaves/*\/frameworks/*\/executors/*\/runs/<id> (API.md §5.3). */
+export async function containerIdsFromSandboxes(workDir: string): Promise<string[]> {
+  const ids: string[] = [];
+  const list = async (dir: string) => (await readdir(dir).catch(() => [] as string[])).filter((n) => n !== 'latest');
+  for (const agent of await list(join(workDir, 'slaves'))) {
+    for (const fw of await list(join(workDir, 'slaves', agent, 'frameworks'))) {
+      for (const executor of await list(join(workDir, 'slaves', agent, 'frameworks', fw, 'executors'))) {
+        ids.push(...(await list(join(workDir, 'slaves', agent, 'frameworks', fw, 'executors', executor, 'runs'))));
+      }
+    }
+  }
+  return ids;
+}
+
+/**
+ * Agents run as root and write root-owned sandboxes, which the app's user may not delete: remove the
+ * folder from a short-lived container of an image the cluster already has.
+ */
+async function removeRootOwnedDir(docker: Dockerode, dir: string, image: string): Promise<void> {
+  try {
+    await rm(dir, { recursive: true, force: true });
+    return;
+  } catch {
+    // Not ours to delete: fall through to the container.
+  }
+  const parent = dirname(dir);
+  const container = await docker.createContainer({
+    Image: image,
+    Entrypoint: ['rm'],
+    Cmd: ['-rf', `/parent/${dir.slice(parent.length + 1)}`],
+    Labels: { [LABEL.cluster]: 'cleanup' },
+    HostConfig: { Binds: [`${parent}:/parent`], NetworkMode: 'none' },
+  });
+  try {
+    await container.start();
+    await container.wait();
+  } finally {
+    await container.remove({ force: true }).catch(() => undefined);
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}

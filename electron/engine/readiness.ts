@@ -1,0 +1,82 @@
+import { connect } from 'node:net';
+
+/**
+ * Readiness probes, checked rather than assumed (as testcontainers' wait strategies): each answers
+ * quickly whether the node is ready now; `waitFor` polls one until it is, or the time is up.
+ */
+
+export interface WaitOptions {
+  timeoutMs: number;
+  intervalMs?: number;
+  signal?: AbortSignal;
+}
+
+export class ReadinessTimeout extends Error {
+  override readonly name = 'ReadinessTimeout';
+}
+
+/** Polls `probe` until it returns a value (not undefined). */
+export async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, options: WaitOptions): Promise<T> {
+  const deadline = Date.now() + options.timeoutMs;
+  const interval = options.intervalMs ?? 50;
+  let lastError = '';
+  for (;;) {
+    options.signal?.throwIfAborted();
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (err) {
+      lastError = err instanceof Error ? err.message : String(err);
+    }
+    if (Date.now() >= deadline) {
+      throw new ReadinessTimeout(`${what} not within ${Math.round(options.timeoutMs / 1000)} s${lastError ? ` (last error: ${lastError})` : ''}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, interval));
+  }
+}
+
+/** ZooKeeper's four-letter word: `ruok` answered with `imok`. */
+export function zookeeperOk(host: string, port: number, timeoutMs = 1000): Promise<true | undefined> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    let answer = '';
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok ? true : undefined);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.on('connect', () => socket.end('ruok'));
+    socket.on('data', (chunk) => (answer += chunk.toString()));
+    socket.on('end', () => done(answer === 'imok'));
+    socket.on('error', () => done(false));
+  });
+}
+
+async function get(url: string, timeoutMs: number): Promise<Response> {
+  return fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+}
+
+/**
+ * The leader a master knows of, as `host:port`: `/master/redirect` answers 307 to the leader
+ * (itself when leading) and 503 while none is elected.
+ */
+export async function leaderSeenBy(host: string, port: number, timeoutMs = 1000): Promise<string | undefined> {
+  const res = await get(`http://${host}:${port}/master/redirect`, timeoutMs);
+  await res.body?.cancel();
+  if (res.status !== 307) return undefined;
+  // Protocol-relative: //<leader hostname>:<port> (API.md §0.6)
+  const location = res.headers.get('location') ?? '';
+  return location.replace(/^(https?:)?\/\//, '').replace(/\/.*$/, '') || undefined;
+}
+
+/** The agent's id once the leading master lists the agent at `host:port` (its pid ends in @host:port). */
+export async function agentRegisteredAt(leader: string, agentHost: string, agentPort: number, timeoutMs = 1000): Promise<string | undefined> {
+  const res = await get(`http://${leader}/master/slaves`, timeoutMs);
+  if (res.status !== 200) {
+    await res.body?.cancel();
+    return undefined;
+  }
+  const body = (await res.json()) as { slaves?: { id: string; pid: string; active?: boolean }[] };
+  const agent = body.slaves?.find((s) => s.pid.endsWith(`@${agentHost}:${agentPort}`) && s.active !== false);
+  return agent?.id;
+}
