@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { createDispatcher, type Dispatcher } from './api/dispatcher';
 import { createHandlers } from './api/handlers';
+import { ClusterEngine } from './engine/cluster-engine';
+import { defaultWorkRoot } from './engine/work-root';
 import { DockerService } from './docker/docker-service';
 import { resolveDockerEndpoint } from './docker/endpoint';
 import { configDir } from './settings/config-dir';
@@ -16,6 +18,7 @@ export interface CoreOptions {
 export interface Core {
   dispatcher: Dispatcher;
   docker: DockerService;
+  engine: ClusterEngine;
   dispose(): void;
 }
 
@@ -25,6 +28,17 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const settings = new SettingsStore(join(options.configDir ?? configDir(env), 'settings.json'));
   const stored = await settings.get();
   const docker = new DockerService(resolveDockerEndpoint(stored.dockerEndpoint, env), options.dockerWatch);
-  const dispatcher = createDispatcher(createHandlers({ settings, docker, env }));
-  return { dispatcher, docker, dispose: () => docker.dispose() };
+  const engine = new ClusterEngine({ docker: () => docker.docker, workRoot: defaultWorkRoot(env) });
+  const watching = new AbortController();
+  void engine.watchDocker(watching.signal);
+  const dispatcher = createDispatcher(createHandlers({ settings, docker, engine, env }));
+  return {
+    dispatcher,
+    docker,
+    engine,
+    dispose: () => {
+      watching.abort();
+      docker.dispose();
+    },
+  };
 }

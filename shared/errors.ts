@@ -7,6 +7,9 @@ export const ERROR_CODES = [
   'forbidden', // the caller is not allowed to use the API (e.g. an untrusted frame)
   'transport', // the connection between renderer and host failed
   'unavailable', // a dependency (Docker, Mesos) cannot be reached
+  'not-found', // no such cluster, node or task
+  'refused', // valid, but cannot be done now: port in use, name taken, image missing (nothing was changed)
+  'failed', // started, but did not complete: a node did not come up (see the message for which and why)
   'internal', // a bug: the handler threw, or produced output the contract does not allow
 ] as const;
 

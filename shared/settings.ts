@@ -2,15 +2,24 @@ import { z } from 'zod';
 import { DockerEndpointSchema, DockerEndpointUrlSchema } from './docker';
 
 /** What is stored in the settings file. Every field has a default, so an old file still loads. */
+const ImageRef = z.string().trim().min(1, 'must name an image').regex(/^\S+$/, 'must not contain spaces');
+
+/** Images a new cluster uses when its spec names none; unset roles use the built-in defaults. */
+export const DefaultImagesSchema = z
+  .object({ zookeeper: ImageRef.optional(), master: ImageRef.optional(), agent: ImageRef.optional() })
+  .strict();
+
 export const SettingsSchema = z.object({
   /** null: use DOCKER_HOST, else the platform's default socket */
   dockerEndpoint: DockerEndpointUrlSchema.nullable().default(null),
+  defaultImages: DefaultImagesSchema.default({}),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
 export const SettingsPatchSchema = z
   .object({
     dockerEndpoint: DockerEndpointUrlSchema.nullable().optional(),
+    defaultImages: DefaultImagesSchema.optional(),
   })
   .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;

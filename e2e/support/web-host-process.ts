@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -7,14 +7,27 @@ export interface WebHostProcess {
   /** The page URL with its token, as printed by the host. */
   url: string;
   configDir: string;
+  workRoot: string;
   stop(): Promise<void>;
 }
 
-/** Starts the built web host (`dist/electron/web-host.cjs`) the way `npm run start:web` does. */
-export async function startWebHostProcess(env: Record<string, string>): Promise<WebHostProcess> {
+/** The testbed's images (the emulator stands in for Mesos, which no registry here has). */
+export const TEST_IMAGES = {
+  zookeeper: 'mesoscope/zookeeper:test',
+  master: 'mesoscope/mesos-emulator:test',
+  agent: 'mesoscope/mesos-emulator:test',
+};
+
+/**
+ * Starts the built web host (`dist/electron/web-host.cjs`) the way `npm run start:web` does, with its
+ * own settings folder (`settings` written there first) and its own agents' work root.
+ */
+export async function startWebHostProcess(env: Record<string, string> = {}, settings?: object): Promise<WebHostProcess> {
   const configDir = await mkdtemp(join(tmpdir(), 'mesoscope-e2e-'));
+  const workRoot = await mkdtemp(join(tmpdir(), 'mesoscope-e2e-work-'));
+  if (settings) await writeFile(join(configDir, 'settings.json'), JSON.stringify(settings));
   const child: ChildProcess = spawn(process.execPath, ['dist/electron/web-host.cjs', '--port', '0'], {
-    env: { ...process.env, MESOSCOPE_CONFIG_DIR: configDir, ...env },
+    env: { ...process.env, MESOSCOPE_CONFIG_DIR: configDir, MESOSCOPE_WORK_ROOT: workRoot, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -38,6 +51,7 @@ export async function startWebHostProcess(env: Record<string, string>): Promise<
   return {
     url,
     configDir,
+    workRoot,
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -45,6 +59,7 @@ export async function startWebHostProcess(env: Record<string, string>): Promise<
         await exited;
       }
       await rm(configDir, { recursive: true, force: true });
+      await rm(workRoot, { recursive: true, force: true });
     },
   };
 }

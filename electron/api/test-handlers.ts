@@ -1,4 +1,5 @@
 import type { DockerStatus } from '@shared/docker';
+import { ApiError } from '@shared/errors';
 import type { SettingsView } from '@shared/settings';
 import type { Handlers } from './dispatcher';
 
@@ -11,21 +12,34 @@ export function fakeHandlers(overrides: { onSubscribe?: (signal: AbortSignal) =>
     reason: 'socket-missing',
     message: '/nowhere.sock does not exist',
   };
-  let view: SettingsView = { settings: { dockerEndpoint: null }, dockerEndpoint: status.endpoint };
+  let view: SettingsView = { settings: { dockerEndpoint: null, defaultImages: {} }, dockerEndpoint: status.endpoint };
+  const noCluster = async (): Promise<never> => {
+    throw new ApiError('not-found', 'No cluster here.');
+  };
   return {
     calls: {
       'docker.status': async () => status,
       'settings.get': async () => view,
       'settings.update': async (patch) => {
-        view = { ...view, settings: { dockerEndpoint: patch.dockerEndpoint ?? null } };
+        view = { ...view, settings: { ...view.settings, dockerEndpoint: patch.dockerEndpoint ?? null } };
         return view;
       },
+      'clusters.list': async () => [],
+      'clusters.create': noCluster,
+      'clusters.resume': noCluster,
+      'clusters.destroy': noCluster,
+      'clusters.removeAll': async () => [],
+      'clusters.nodeAction': noCluster,
+      'clusters.addAgent': noCluster,
+      'clusters.removeAgent': noCluster,
     },
     events: {
       'docker.statusChanged': (_params, emit, signal) => {
         emit(status);
         overrides.onSubscribe?.(signal);
       },
+      'clusters.changed': (_params, emit) => emit([]),
+      'clusters.launchProgress': () => {},
     },
   };
 }

@@ -20,6 +20,13 @@ export interface BringUpOptions {
   signal?: AbortSignal;
 }
 
+/** What readiness verified, per role. */
+const READY_DETAIL = {
+  zookeeper: 'answers ruok with imok',
+  master: 'sees an elected leader',
+  agent: 'registered with the leader',
+} as const;
+
 /** A node that did not come up: its name, the cause, and the last lines it logged. */
 export class LaunchError extends Error {
   override readonly name = 'LaunchError';
@@ -61,7 +68,7 @@ export async function bringUp(options: BringUpOptions): Promise<{ leader: string
       emit(node.name, 'failed', (err as Error).message.split('\n')[0] ?? '');
       throw err;
     }
-    emit(node.name, 'ready', 'ready');
+    emit(node.name, 'ready', READY_DETAIL[node.role]);
   };
 
   const [zookeeper, ...rest] = nodes;

@@ -7,7 +7,9 @@ export function contentSecurityPolicy(connectSrc: string): string {
   return [
     "default-src 'none'",
     "script-src 'self'",
-    "style-src 'self'",
+    // Radix dialogs inject <style> elements for scroll locking (react-remove-scroll) whose content
+    // varies, so no hash fits; inline styles cannot run code, scripts stay strict.
+    "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self'",
     `connect-src ${connectSrc}`,

@@ -1,9 +1,22 @@
 import { z } from 'zod';
+import { AgentSpecSchema } from '../cluster/spec';
+import { ClusterSummarySchema, LaunchProgressSchema } from '../cluster/status';
 import { DockerStatusSchema } from '../docker';
 import { SettingsPatchSchema, SettingsViewSchema } from '../settings';
 import { defineCall, defineEvent } from './define';
 
 const NoInput = z.object({}).strict();
+const ClusterName = z.string().min(1).max(64);
+
+export const DestroyReportSchema = z.object({
+  cluster: z.string(),
+  containers: z.number().int(),
+  taskContainers: z.number().int(),
+  volumes: z.number().int(),
+  networks: z.number().int(),
+  workDirs: z.array(z.string()),
+  leftovers: z.array(z.string()),
+});
 
 /**
  * The one API between the UI and the host. Every transport (Electron IPC, the web host's WebSocket,
@@ -26,8 +39,61 @@ export const contract = {
       input: SettingsPatchSchema,
       output: SettingsViewSchema,
     }),
+    'clusters.list': defineCall({
+      description: 'Every cluster on the Docker engine, rediscovered from container labels.',
+      input: NoInput,
+      output: z.array(ClusterSummarySchema),
+    }),
+    'clusters.create': defineCall({
+      description:
+        'Launch a cluster from a spec (validated on the host, Settings supplying default images); resolves when every node is ready. Progress comes as clusters.launchProgress.',
+      input: z.object({ spec: z.unknown() }).strict(),
+      output: ClusterSummarySchema,
+    }),
+    'clusters.resume': defineCall({
+      description: 'Create and start what a half-made or stopped cluster lacks; resolves when ready.',
+      input: z.object({ name: ClusterName }).strict(),
+      output: ClusterSummarySchema,
+    }),
+    'clusters.destroy': defineCall({
+      description: 'Remove every container, network, volume, task container and work dir of the cluster.',
+      input: z.object({ name: ClusterName }).strict(),
+      output: DestroyReportSchema,
+    }),
+    'clusters.removeAll': defineCall({
+      description: 'Remove every Mesoscope resource on the engine (clean-up after a crash).',
+      input: NoInput,
+      output: z.array(DestroyReportSchema),
+    }),
+    'clusters.nodeAction': defineCall({
+      description: "Stop, start, restart, pause or unpause one node's container.",
+      input: z
+        .object({ cluster: ClusterName, node: z.string().min(1), action: z.enum(['stop', 'start', 'restart', 'pause', 'unpause']) })
+        .strict(),
+      output: z.object({}),
+    }),
+    'clusters.addAgent': defineCall({
+      description: 'Add an agent to a running cluster; resolves when it is registered.',
+      input: z.object({ cluster: ClusterName, agent: AgentSpecSchema.partial().optional() }).strict(),
+      output: ClusterSummarySchema,
+    }),
+    'clusters.removeAgent': defineCall({
+      description: 'Remove one agent (its container and its place in the cluster).',
+      input: z.object({ cluster: ClusterName, index: z.number().int().min(1) }).strict(),
+      output: ClusterSummarySchema,
+    }),
   },
   events: {
+    'clusters.changed': defineEvent({
+      description: 'All clusters at once, then again whenever a node changes state (from Docker events).',
+      params: NoInput,
+      payload: z.array(ClusterSummarySchema),
+    }),
+    'clusters.launchProgress': defineEvent({
+      description: 'Each step of each node of every launch under way: pulling (with bytes), creating, starting, waiting, ready, failed.',
+      params: NoInput,
+      payload: LaunchProgressSchema,
+    }),
     'docker.statusChanged': defineEvent({
       description: 'The current Docker status at once, then every change of it (gone, back, other engine).',
       params: NoInput,

@@ -1,5 +1,6 @@
 import { Theme } from '@radix-ui/themes';
 import { ClustersPage } from '../features/clusters/ClustersPage';
+import { useLaunchProgressFeed } from '../features/clusters/launch-store';
 import { LogsPage } from '../features/logs/LogsPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { useUiStore } from '../store/ui-store';
@@ -10,6 +11,7 @@ const PAGES = { clusters: ClustersPage, logs: LogsPage, settings: SettingsPage }
 
 export function App() {
   const appearance = useAppearance();
+  useLaunchProgressFeed();
   const Page = PAGES[useUiStore((s) => s.page)];
   return (
     <Theme appearance={appearance} accentColor="indigo" grayColor="slate" radius="medium" panelBackground="solid">

@@ -1,24 +1,89 @@
-import { Card, Flex } from '@radix-ui/themes';
-import { Boxes } from 'lucide-react';
+import { Badge, Button, Card, Flex, Grid, Heading, Skeleton, Text } from '@radix-ui/themes';
+import type { ClusterSummary } from '@shared/cluster/status';
+import { Boxes, Plus } from 'lucide-react';
+import { useState } from 'react';
 import { EmptyState } from '../../components/EmptyState';
 import { PageHeader } from '../../components/PageHeader';
+import { useUiStore } from '../../store/ui-store';
 import { DockerStatusPanel } from '../docker/DockerStatusPanel';
+import { useDockerStatus } from '../docker/use-docker-status';
+import { ClusterDetail } from './ClusterDetail';
+import { MesosBadge } from './MesosBadge';
+import { NewClusterDialog } from './NewClusterDialog';
+import { clusterState, useClusters } from './use-clusters';
 
 export function ClustersPage() {
+  const selected = useUiStore((s) => s.selectedCluster);
+  return selected ? <ClusterDetail name={selected} /> : <ClusterList />;
+}
+
+function ClusterList() {
+  const { data: clusters, isPending } = useClusters();
+  const { data: docker } = useDockerStatus();
+  const [creating, setCreating] = useState(false);
+  const canCreate = docker?.reachable === true;
+  const newButton = (
+    <Button size="3" onClick={() => setCreating(true)} disabled={!canCreate}>
+      <Plus size={16} /> New cluster
+    </Button>
+  );
   return (
     <div className="page">
       <PageHeader
         title="Clusters"
         description="Local Apache Mesos clusters: ZooKeeper, masters and agents, each node in its own container."
+        actions={newButton}
       />
       <Flex direction="column" gap="5">
-        <DockerStatusPanel />
-        <Card size="3">
-          <EmptyState icon={<Boxes size={28} />} title="No clusters yet">
-            Clusters you launch on this Docker engine appear here, with their nodes, frameworks, offers and tasks.
-          </EmptyState>
-        </Card>
+        <DockerStatusPanel compact={(clusters?.length ?? 0) > 0} />
+        {isPending ? (
+          <Skeleton height="120px" />
+        ) : clusters && clusters.length > 0 ? (
+          <Grid columns={{ initial: '1', md: '2' }} gap="4">
+            {clusters.map((c) => (
+              <ClusterCard key={c.name} cluster={c} />
+            ))}
+          </Grid>
+        ) : (
+          <Card size="3">
+            <EmptyState icon={<Boxes size={28} />} title="No clusters yet" action={newButton}>
+              Launch ZooKeeper, masters and agents on this Docker engine with one click, then watch nodes, frameworks, offers and
+              tasks live.
+            </EmptyState>
+          </Card>
+        )}
       </Flex>
+      <NewClusterDialog open={creating} onOpenChange={setCreating} />
     </div>
+  );
+}
+
+function ClusterCard({ cluster }: { cluster: ClusterSummary }) {
+  const open = useUiStore((s) => s.openCluster);
+  const state = clusterState(cluster);
+  const count = (role: string) => cluster.nodes.filter((n) => n.role === role).length;
+  return (
+    <Card size="3" asChild data-testid={`cluster-card-${cluster.name}`}>
+      <button type="button" className="card-button" onClick={() => open(cluster.name)}>
+        <Flex justify="between" align="start" gap="3">
+          <div>
+            <Heading size="5">{cluster.name}</Heading>
+            <Text as="p" size="2" color="gray" mt="1">
+              {count('master')} {count('master') === 1 ? 'master' : 'masters'} · {count('agent')} {count('agent') === 1 ? 'agent' : 'agents'} ·{' '}
+              {cluster.layout.network} network
+            </Text>
+          </div>
+          <Badge color={state.color} size="2" variant="soft">
+            {state.label}
+          </Badge>
+        </Flex>
+        <Flex gap="2" mt="3" align="center" wrap="wrap">
+          <MesosBadge mesos={cluster.mesos} />
+          <Text size="1" color="gray">
+            master {cluster.layout.hostAddress}:{cluster.layout.masters[0]?.port}
+          </Text>
+        </Flex>
+      </button>
+    </Card>
   );
 }

@@ -5,10 +5,32 @@ import { useUiStore } from '../../store/ui-store';
 import { ENDPOINT_SOURCE_LABEL, REASON_HINT, REASON_LABEL, formatBytes, formatTime } from './describe';
 import { useCheckDockerNow, useDockerStatus } from './use-docker-status';
 
-/** The Docker engine Mesoscope runs clusters on: what it is, or why it cannot be reached. Live. */
-export function DockerStatusPanel() {
+/**
+ * The Docker engine Mesoscope runs clusters on: what it is, or why it cannot be reached. Live.
+ * Compact (one line) once there are clusters to show, unless Docker is away.
+ */
+export function DockerStatusPanel({ compact = false }: { compact?: boolean }) {
   const { data: status, error, isPending } = useDockerStatus();
   const state = isPending ? 'loading' : status?.reachable ? 'reachable' : status ? 'unreachable' : 'error';
+
+  if (compact && status?.reachable) {
+    const { engine } = status;
+    return (
+      <Card size="1" data-testid="docker-status" data-state={state}>
+        <Flex align="center" gap="3" px="2" wrap="wrap">
+          <Container size={16} />
+          <Text size="2" weight="medium" data-testid="docker-engine-version">
+            Docker Engine {engine.version}
+          </Text>
+          <Text size="2" color="gray">
+            {engine.cpus} CPUs · {formatBytes(engine.memoryBytes)} · {engine.containersRunning} containers running ·{' '}
+            {status.endpoint.url}
+          </Text>
+          <StateBadge status={status} />
+        </Flex>
+      </Card>
+    );
+  }
 
   return (
     <Card size="3" data-testid="docker-status" data-state={state}>

@@ -1,0 +1,87 @@
+import { expect, test } from '@playwright/test';
+import Dockerode from 'dockerode';
+import { collectConsoleErrors } from './support/console-errors';
+import { startWebHostProcess, TEST_IMAGES, type WebHostProcess } from './support/web-host-process';
+
+const docker = new Dockerode();
+const NAME = 'e2e-demo';
+let host: WebHostProcess;
+
+async function removeCluster(name: string) {
+  const containers = await docker.listContainers({ all: true, filters: { label: [`io.mesoscope.cluster=${name}`] } });
+  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true })));
+  const { Volumes } = await docker.listVolumes({ filters: { label: [`io.mesoscope.cluster=${name}`] } });
+  await Promise.all((Volumes ?? []).map((v) => docker.getVolume(v.Name).remove()));
+}
+
+test.beforeEach(async () => {
+  await removeCluster(NAME);
+  // The testbed images as Settings' defaults, as a user would set them on the Settings page.
+  host = await startWebHostProcess({}, { defaultImages: TEST_IMAGES });
+});
+
+test.afterEach(async () => {
+  await host.stop();
+  await removeCluster(NAME);
+});
+
+test('create a cluster from a preset, watch it come up, add an agent, stop a node, destroy it', async ({ page }) => {
+  test.setTimeout(180_000);
+  const errors = collectConsoleErrors(page);
+  await page.goto(host.url);
+  await expect(page.getByText('No clusters yet')).toBeVisible();
+
+  await page.getByRole('button', { name: 'New cluster' }).first().click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Cluster name').fill(NAME);
+  await dialog.getByText('1 master, 3 agents').click();
+  await expect(dialog.getByLabel('Cluster spec')).toHaveValue(/count: 3/);
+  await page.screenshot({ path: 'docs/screenshots/new-cluster.png' });
+
+  // The editor validates as you type, naming the field and the rule.
+  const spec = dialog.getByLabel('Cluster spec');
+  await spec.fill(`name: ${NAME}\nmasters:\n  count: 2\n`);
+  await expect(dialog.getByTestId('spec-issues')).toHaveText('masters.count: must be 1 or 3');
+  await expect(dialog.getByRole('button', { name: 'Launch' })).toBeDisabled();
+  await page.screenshot({ path: 'docs/screenshots/new-cluster-invalid.png' });
+  await dialog.getByText('1 master, 3 agents').click();
+  await expect(dialog.getByTestId('spec-issues')).toHaveCount(0);
+
+  await dialog.getByRole('button', { name: 'Launch' }).click();
+  await expect(dialog.getByTestId('launch-progress')).toBeVisible({ timeout: 30_000 });
+  const nodes = ['zookeeper-1', 'master-1', 'agent-1', 'agent-2', 'agent-3'].map((n) => `mesoscope-${NAME}-${n}`);
+  for (const node of nodes) {
+    await expect(dialog.getByTestId(`launch-row-${node}`)).toHaveAttribute('data-step', 'ready', { timeout: 90_000 });
+  }
+  await expect(dialog.getByTestId('launch-progress')).toContainText('Ready');
+  await page.screenshot({ path: 'docs/screenshots/launch-progress.png' });
+
+  await dialog.getByRole('button', { name: `Open ${NAME}` }).click();
+  await expect(page.getByRole('heading', { name: NAME })).toBeVisible();
+  for (const node of nodes) await expect(page.getByTestId(`node-${node}`)).toHaveAttribute('data-state', 'running');
+  await expect(page.getByTestId('mesos-badge')).toHaveText('Mesos 1.12.0 · emulator');
+  await expect(page.getByTestId('connection-info')).toContainText('export MESOS_MASTER=zk://127.0.0.1:');
+  await expect(page.getByTestId('cluster-state')).toHaveText('Running');
+  await page.screenshot({ path: 'docs/screenshots/cluster-page.png', fullPage: true });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: 'docs/screenshots/cluster-page-dark.png' });
+  await page.emulateMedia({ colorScheme: 'light' });
+
+  await page.getByRole('button', { name: 'Add agent' }).click();
+  await expect(page.getByTestId(`node-mesoscope-${NAME}-agent-4`)).toHaveAttribute('data-state', 'running', { timeout: 60_000 });
+
+  await page.getByRole('button', { name: `Actions for mesoscope-${NAME}-agent-2` }).click();
+  await page.getByRole('menuitem', { name: 'Stop' }).click();
+  const stopped = page.getByTestId(`node-mesoscope-${NAME}-agent-2`);
+  await expect(stopped).toHaveAttribute('data-state', 'exited', { timeout: 30_000 });
+  await expect(stopped.getByTestId('node-state')).toHaveText(/^exited/);
+  await expect(page.getByTestId('cluster-state')).toHaveText('5 of 6 running');
+  await page.screenshot({ path: 'docs/screenshots/cluster-node-stopped.png', fullPage: true });
+
+  await page.getByRole('button', { name: 'Destroy' }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Destroy' }).click();
+  await expect(page.getByText('No clusters yet')).toBeVisible({ timeout: 60_000 });
+  const left = await docker.listContainers({ all: true, filters: { label: [`io.mesoscope.cluster=${NAME}`] } });
+  expect(left).toHaveLength(0);
+  expect(errors).toEqual([]);
+});

@@ -1,0 +1,108 @@
+import { AlertDialog, Badge, Button, Callout, Flex, Grid, Heading, Text } from '@radix-ui/themes';
+import { ArrowLeft, CircleAlert, Plus, Play, Trash2 } from 'lucide-react';
+import { useUiStore } from '../../store/ui-store';
+import { ConnectionInfoCard } from './ConnectionInfoCard';
+import { MesosBadge } from './MesosBadge';
+import { NodeCard } from './NodeCard';
+import { useClusterCall } from './use-cluster-actions';
+import { clusterState, useCluster, useClusters } from './use-clusters';
+
+export function ClusterDetail({ name }: { name: string }) {
+  const cluster = useCluster(name);
+  const { isPending } = useClusters();
+  const openCluster = useUiStore((s) => s.openCluster);
+  const addAgent = useClusterCall('clusters.addAgent');
+  const resume = useClusterCall('clusters.resume');
+  const destroy = useClusterCall('clusters.destroy');
+  const error = addAgent.error ?? resume.error ?? destroy.error;
+
+  if (!cluster) {
+    return (
+      <div className="page">
+        <BackLink />
+        <Text color="gray">{isPending ? 'Loading…' : `There is no cluster named ${name} (any more).`}</Text>
+      </div>
+    );
+  }
+  const state = clusterState(cluster);
+  return (
+    <div className="page">
+      <BackLink />
+      <Flex justify="between" align="end" gap="4" mb="5" wrap="wrap">
+        <div>
+          <Flex align="center" gap="3">
+            <Heading size="7">{cluster.name}</Heading>
+            <Badge color={state.color} size="2" data-testid="cluster-state">
+              {state.label}
+            </Badge>
+            <MesosBadge mesos={cluster.mesos} />
+          </Flex>
+          <Text as="p" size="2" color="gray" mt="1">
+            {cluster.layout.network} network on {cluster.layout.hostAddress} · ZooKeeper :{cluster.layout.zookeeper.port}
+          </Text>
+        </div>
+        <Flex gap="2">
+          {cluster.completeness === 'partial' && (
+            <Button variant="soft" onClick={() => resume.mutate({ name })} loading={resume.isPending}>
+              <Play size={14} /> Resume
+            </Button>
+          )}
+          <Button variant="soft" onClick={() => addAgent.mutate({ cluster: name })} loading={addAgent.isPending}>
+            <Plus size={14} /> Add agent
+          </Button>
+          <AlertDialog.Root>
+            <AlertDialog.Trigger>
+              <Button color="red" variant="soft" loading={destroy.isPending}>
+                <Trash2 size={14} /> Destroy
+              </Button>
+            </AlertDialog.Trigger>
+            <AlertDialog.Content maxWidth="460px">
+              <AlertDialog.Title>Destroy {name}?</AlertDialog.Title>
+              <AlertDialog.Description size="2">
+                Every container, network and volume of the cluster goes, with the task containers its agents started and the
+                agents' work dirs (sandboxes included).
+              </AlertDialog.Description>
+              <Flex gap="3" mt="4" justify="end">
+                <AlertDialog.Cancel>
+                  <Button variant="soft" color="gray">
+                    Cancel
+                  </Button>
+                </AlertDialog.Cancel>
+                <AlertDialog.Action>
+                  <Button color="red" onClick={() => destroy.mutate({ name }, { onSuccess: () => openCluster(null) })}>
+                    Destroy
+                  </Button>
+                </AlertDialog.Action>
+              </Flex>
+            </AlertDialog.Content>
+          </AlertDialog.Root>
+        </Flex>
+      </Flex>
+      {error && (
+        <Callout.Root color="red" mb="4" role="alert">
+          <Callout.Icon>
+            <CircleAlert size={16} />
+          </Callout.Icon>
+          <Callout.Text className="launch-error-text">{error.message}</Callout.Text>
+        </Callout.Root>
+      )}
+      <Grid columns={{ initial: '1', sm: '2', lg: '3' }} gap="4" mb="5">
+        {cluster.nodes.map((node) => (
+          <NodeCard key={node.name} cluster={cluster} node={node} />
+        ))}
+      </Grid>
+      <ConnectionInfoCard cluster={cluster} />
+    </div>
+  );
+}
+
+function BackLink() {
+  const openCluster = useUiStore((s) => s.openCluster);
+  return (
+    <Flex mb="3">
+      <Button variant="ghost" color="gray" onClick={() => openCluster(null)}>
+        <ArrowLeft size={16} /> All clusters
+      </Button>
+    </Flex>
+  );
+}

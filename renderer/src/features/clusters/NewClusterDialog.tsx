@@ -1,0 +1,154 @@
+import { Button, Callout, Dialog, Flex, RadioCards, Text, TextArea, TextField } from '@radix-ui/themes';
+import { PRESETS } from '@shared/cluster/presets';
+import { parseSpecText } from '@shared/cluster/spec-text';
+import { type ApiError } from '@shared/errors';
+import { useMutation } from '@tanstack/react-query';
+import { CircleAlert } from 'lucide-react';
+import { useMemo, useState } from 'react';
+import { parse, stringify } from 'yaml';
+import { useClient } from '../../api/client-context';
+import { useUiStore } from '../../store/ui-store';
+import { useLaunchStore } from './launch-store';
+import { LaunchProgressView } from './LaunchProgressView';
+
+const specText = (name: string, presetId: string) => {
+  const preset = PRESETS.find((p) => p.id === presetId) ?? PRESETS[0];
+  return stringify({ name, ...preset?.spec });
+};
+
+/** Presets, or a spec of your own in YAML or JSON, validated as you type; then the launch, node by node. */
+export function NewClusterDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
+  const client = useClient();
+  const openCluster = useUiStore((s) => s.openCluster);
+  const clearProgress = useLaunchStore((s) => s.clear);
+  const [name, setName] = useState('demo');
+  const [presetId, setPresetId] = useState(PRESETS[0]?.id ?? '');
+  const [edited, setEdited] = useState<string | null>(null);
+  const text = edited ?? specText(name, presetId);
+  const validation = useMemo(() => parseSpecText(text), [text]);
+
+  const launch = useMutation({
+    mutationFn: (spec: unknown) => client.call('clusters.create', { spec }),
+  });
+  const launchingName = validation.ok ? validation.spec.name : name;
+
+  const reset = () => {
+    launch.reset();
+    setEdited(null);
+    clearProgress(launchingName);
+  };
+  const close = (next: boolean) => {
+    if (!next && launch.isPending) return; // the launch keeps going; closing would hide its progress
+    onOpenChange(next);
+    if (!next) reset();
+  };
+
+  const started = launch.isPending || launch.isSuccess || launch.isError;
+  return (
+    <Dialog.Root open={open} onOpenChange={close}>
+      <Dialog.Content maxWidth="760px" aria-describedby={undefined}>
+        <Dialog.Title>{started ? `Launching ${launchingName}` : 'New cluster'}</Dialog.Title>
+        {!started ? (
+          <Flex direction="column" gap="4">
+            <label>
+              <Text as="div" size="2" weight="medium" mb="1">
+                Name
+              </Text>
+              <TextField.Root
+                value={name}
+                aria-label="Cluster name"
+                onChange={(e) => {
+                  setName(e.target.value);
+                  setEdited(null);
+                }}
+              />
+            </label>
+            <RadioCards.Root value={presetId} columns="3" onValueChange={setPresetId}>
+              {PRESETS.map((p) => (
+                // A click on a preset, even the chosen one, puts its spec back in the editor.
+                <RadioCards.Item key={p.id} value={p.id} onClick={() => setEdited(null)}>
+                  <Flex direction="column" width="100%">
+                    <Text weight="bold">{p.label}</Text>
+                    <Text size="1" color="gray">
+                      {p.description}
+                    </Text>
+                  </Flex>
+                </RadioCards.Item>
+              ))}
+            </RadioCards.Root>
+            <label>
+              <Text as="div" size="2" weight="medium" mb="1">
+                Spec (YAML or JSON; anything left out takes its default)
+              </Text>
+              <TextArea
+                className="spec-editor"
+                rows={10}
+                value={text}
+                aria-label="Cluster spec"
+                spellCheck={false}
+                onChange={(e) => setEdited(e.target.value)}
+                color={validation.ok ? undefined : 'red'}
+              />
+            </label>
+            {!validation.ok && (
+              <Callout.Root color="red" size="1" role="alert" data-testid="spec-issues">
+                <Callout.Icon>
+                  <CircleAlert size={16} />
+                </Callout.Icon>
+                <Callout.Text>
+                  {validation.issues.map((i) => (
+                    <span key={`${i.path}:${i.message}`} className="issue-line">
+                      {i.path ? `${i.path}: ` : ''}
+                      {i.message}
+                    </span>
+                  ))}
+                </Callout.Text>
+              </Callout.Root>
+            )}
+            <Flex gap="3" justify="end">
+              <Dialog.Close>
+                <Button variant="soft" color="gray">
+                  Cancel
+                </Button>
+              </Dialog.Close>
+              <Button disabled={!validation.ok} // Send the spec as written: the host applies defaults, with Settings' default images.
+                onClick={() => validation.ok && launch.mutate(parse(text) as unknown)}>
+                Launch
+              </Button>
+            </Flex>
+          </Flex>
+        ) : (
+          <Flex direction="column" gap="4">
+            <LaunchProgressView cluster={launchingName} />
+            {launch.isError && (
+              <Callout.Root color="red" role="alert" data-testid="launch-error">
+                <Callout.Icon>
+                  <CircleAlert size={16} />
+                </Callout.Icon>
+                <Callout.Text className="launch-error-text">{launch.error.message}</Callout.Text>
+              </Callout.Root>
+            )}
+            <Flex gap="3" justify="end">
+              {launch.isError && (launch.error as ApiError).code !== 'failed' && (
+                <Button variant="soft" color="gray" onClick={reset}>
+                  Back to the spec
+                </Button>
+              )}
+              {(launch.isSuccess || (launch.isError && (launch.error as ApiError).code === 'failed')) && (
+                <Button
+                  onClick={() => {
+                    close(false);
+                    openCluster(launchingName);
+                  }}
+                >
+                  Open {launchingName}
+                </Button>
+              )}
+            </Flex>
+          </Flex>
+        )}
+      </Dialog.Content>
+    </Dialog.Root>
+  );
+}
+
