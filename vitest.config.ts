@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     include: ['electron/**/*.test.ts', 'shared/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'testbed/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
+    globalSetup: ['scripts/vitest-global-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 120_000,
     // Integration tests share one Docker daemon and 2 cores: files run one at a time.

@@ -1,6 +1,7 @@
 import type Dockerode from 'dockerode';
 import type { ClusterSpec } from '@shared/cluster/spec';
 import { imagePresent, type PullPolicy } from './images';
+import { LABEL } from './naming';
 
 /** A launch refused before anything was created; the message names the cause. */
 export class PreflightError extends Error {
@@ -20,7 +21,10 @@ export async function preflight(docker: Dockerode, spec: ClusterSpec): Promise<v
 
   const clash = await docker.listContainers({ all: true, filters: { name: [`^/mesoscope-${spec.name}-`] } });
   if (clash.length > 0) {
-    const names = clash.map((c) => c.Names[0]?.replace(/^\//, '')).join(', ');
+    const names = clash
+      .filter((c) => c.Labels[LABEL.record] === undefined)
+      .map((c) => c.Names[0]?.replace(/^\//, ''))
+      .join(', ');
     throw new PreflightError(`name: a cluster named "${spec.name}" already exists (${names}); destroy it or choose another name.`);
   }
 
