@@ -1,5 +1,8 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import Dockerode from 'dockerode';
+import { parse } from 'yaml';
 import { collectConsoleErrors } from './support/console-errors';
 import { startWebHostProcess, TEST_IMAGES, type WebHostProcess } from './support/web-host-process';
 
@@ -78,10 +81,48 @@ test('create a cluster from a preset, watch it come up, add an agent, stop a nod
   await expect(page.getByTestId('cluster-state')).toHaveText('5 of 6 running');
   await page.screenshot({ path: 'docs/screenshots/cluster-node-stopped.png', fullPage: true });
 
+  // Export the spec, as a file a colleague can import.
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export spec' }).click();
+  await page.getByRole('menuitem', { name: 'YAML' }).click();
+  const file = await (await download).path();
+  const exported = parse(await readFile(file, 'utf8')) as { name: string; agents: { list: unknown[] } };
+  expect(exported.name).toBe(NAME);
+  expect(exported.agents.list).toHaveLength(4);
+
+  // The whole cluster stopped and started again.
+  await page.getByRole('button', { name: 'Stop', exact: true }).click();
+  await expect(page.getByTestId('cluster-state')).toHaveText('Stopped', { timeout: 30_000 });
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  await expect(page.getByTestId('cluster-state')).toHaveText('Running', { timeout: 60_000 });
+
   await page.getByRole('button', { name: 'Destroy' }).click();
   await page.getByRole('alertdialog').getByRole('button', { name: 'Destroy' }).click();
   await expect(page.getByText('No clusters yet')).toBeVisible({ timeout: 60_000 });
   const left = await docker.listContainers({ all: true, filters: { label: [`io.mesoscope.cluster=${NAME}`] } });
   expect(left).toHaveLength(0);
   expect(errors).toEqual([]);
+});
+
+test('a spec imported from a file lands in the editor, validated', async ({ page }, testInfo) => {
+  await page.goto(host.url);
+  await page.getByRole('button', { name: 'New cluster' }).first().click();
+  await mkdir(testInfo.outputDir, { recursive: true });
+  const path = join(testInfo.outputDir, 'imported.yaml');
+  await writeFile(path, 'name: imported\nmasters:\n  count: 3\nagents:\n  list:\n    - resources: { cpus: 2, mem: 2048 }\n');
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Import…' }).click();
+  await (await chooser).setFiles(path);
+  await expect(page.getByLabel('Cluster spec')).toHaveValue(/name: imported/);
+  await expect(page.getByRole('dialog').getByTestId('spec-issues')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Launch' })).toBeEnabled();
+});
+
+test('Settings shows the default images and checks them against this Docker host', async ({ page }) => {
+  await page.goto(host.url);
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await expect(page.getByLabel('Default Agent image')).toHaveValue(TEST_IMAGES.agent);
+  const check = page.getByTestId(`image-check-${TEST_IMAGES.zookeeper}`);
+  await expect(check).toContainText(/^Present · (amd64|arm64) \(this engine: (amd64|arm64)\)$/);
+  await page.screenshot({ path: 'docs/screenshots/settings.png', fullPage: true });
 });

@@ -1,7 +1,12 @@
 // Bundles the main-process entry points with esbuild (the renderer is built by Vite).
 // main and web host keep node_modules external (electron-builder ships them); the sandboxed preload
 // cannot require anything but 'electron', so it is bundled whole.
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+
+// Paths below are relative to the repository root, wherever this is run from.
+const root = fileURLToPath(new URL('..', import.meta.url));
+process.chdir(root);
 
 const common = {
   bundle: true,
@@ -11,6 +16,7 @@ const common = {
   sourcemap: true,
   logLevel: 'warning',
   tsconfig: 'tsconfig.json',
+  absWorkingDir: root,
 };
 
 const started = Date.now();

@@ -24,9 +24,11 @@ export function fakeHandlers(overrides: { onSubscribe?: (signal: AbortSignal) =>
         view = { ...view, settings: { ...view.settings, dockerEndpoint: patch.dockerEndpoint ?? null } };
         return view;
       },
+      'images.check': async () => [],
       'clusters.list': async () => [],
       'clusters.create': noCluster,
       'clusters.resume': noCluster,
+      'clusters.stop': noCluster,
       'clusters.destroy': noCluster,
       'clusters.removeAll': async () => [],
       'clusters.nodeAction': noCluster,

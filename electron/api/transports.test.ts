@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type MesoscopeClient } from '@shared/api/client';
 import { createWsTransport } from '@shared/api/ws-transport';
@@ -74,5 +75,34 @@ describe.each(transports)('over the %s transport', (_name, client) => {
     });
     expect(refused).toMatchObject({ code: 'invalid-input' });
     expect(refused.message).toContain('every');
+  });
+});
+
+describe('1,000 malformed payloads at the API boundary', () => {
+  // Inputs of the wrong shape for calls that take structured input; each must come back refused
+  // with the path of the offending field, over each transport, without a crash or a hang.
+  const malformed = fc.oneof(
+    fc.record({ name: fc.constant('clusters.nodeAction' as const), input: fc.record({ cluster: fc.oneof(fc.integer(), fc.constant('')), node: fc.string(), action: fc.string() }) }),
+    fc.record({ name: fc.constant('clusters.removeAgent' as const), input: fc.record({ cluster: fc.string({ minLength: 1 }), index: fc.oneof(fc.double({ max: 0.5 }), fc.string()) }) }),
+    fc.record({ name: fc.constant('clusters.destroy' as const), input: fc.record({ name: fc.oneof(fc.integer(), fc.boolean(), fc.constant(null)) }) }),
+    fc.record({ name: fc.constant('settings.update' as const), input: fc.record({ defaultImages: fc.record({ agent: fc.oneof(fc.integer(), fc.constant(''), fc.constant('has space')) }) }) }),
+  );
+
+  it.each(transports)('are all refused with a field path over the %s transport', async (_name, client) => {
+    await fc.assert(
+      fc.asyncProperty(malformed, async ({ name, input }) => {
+        const error = await client()
+          .call(name, input as never)
+          .then(
+            () => null,
+            (e: unknown) => e as ApiError,
+          );
+        expect(error?.code).toBe('invalid-input');
+        const issues = (error?.detail as { issues: { path: string }[] }).issues;
+        expect(issues.length).toBeGreaterThan(0);
+        expect(issues.every((i) => i.path.length > 0)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -109,7 +109,7 @@ describe('the cluster engine with a real Docker daemon', () => {
     await expect(engine().get('int-a')).rejects.toThrow('No cluster named "int-a"');
   });
 
-  it('leaves a launch cut short as a partial cluster that Resume completes and Destroy removes', async () => {
+  it('leaves a launch cut short as a partial cluster that Resume completes; stops and starts it; Destroy removes it', async () => {
     const e = engine();
     const controller = new AbortController();
     // Stop the launch the moment the master is ready, as if the app had been killed then.
@@ -125,6 +125,13 @@ describe('the cluster engine with a real Docker daemon', () => {
     expect(resumed.completeness).toBe('complete');
     expect(resumed.nodes.every((n) => n.state === 'running')).toBe(true);
     expect((await masterSlaves(resumed.nodes[1]?.address ?? '')).filter((s) => s.active)).toHaveLength(2);
+
+    // The whole cluster stopped, then started again: every node comes back and the agents re-register.
+    const stopped = await e.stop('int-b');
+    expect(stopped.nodes.map((n) => n.state)).toEqual(['exited', 'exited', 'exited', 'exited']);
+    const started = await e.resume('int-b');
+    expect(started.nodes.map((n) => n.state)).toEqual(['running', 'running', 'running', 'running']);
+    expect((await masterSlaves(started.nodes[1]?.address ?? '')).filter((s) => s.active)).toHaveLength(2);
 
     expect((await engine().destroy('int-b')).leftovers).toEqual([]);
     expect(await labelled('int-b')).toBe(0);

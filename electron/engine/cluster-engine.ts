@@ -99,6 +99,24 @@ export class ClusterEngine {
     return this.get(name);
   }
 
+  /** Stop every node, agents first and ZooKeeper last, so no node sees its dependencies vanish first. */
+  async stop(name: string): Promise<ClusterSummary> {
+    const cluster = await this.get(name);
+    for (const role of ['agent', 'master', 'zookeeper'] as const) {
+      await Promise.all(
+        cluster.nodes
+          .filter((n) => n.role === role && n.containerId && (n.state === 'running' || n.state === 'paused'))
+          .map(async (n) => {
+            const container = this.docker.getContainer(n.containerId as string);
+            if (n.state === 'paused') await container.unpause();
+            await container.stop({ t: 10 });
+          }),
+      );
+    }
+    this.changed();
+    return this.get(name);
+  }
+
   async destroy(name: string): Promise<DestroyReport> {
     const described = describedBy(await observeContainers(this.docker, name));
     const report = await destroyCluster(this.docker, name, described);

@@ -77,7 +77,14 @@ export async function bringUp(options: BringUpOptions): Promise<{ leader: string
 
   const masters = rest.filter((n) => n.role === 'master');
   await Promise.all(
-    masters.map((m) => bring(m, 'a leading master elected', () => leaderSeenBy(host, portOf(layout, m)))),
+    masters.map((m) =>
+      bring(
+        m,
+        // A leader that stopped without closing its ZooKeeper session still leads until the session expires.
+        'a leading master elected (after a restart, up to the ZooKeeper session timeout, 10 s)',
+        () => leaderSeenBy(host, portOf(layout, m)),
+      ),
+    ),
   );
 
   // From the host, the leader is reached at the host address on its (published) port.

@@ -68,7 +68,7 @@ describe('node containers', async () => {
       MESOS_EXECUTOR_REGISTRATION_TIMEOUT: '5mins',
     });
     const host = agent?.create.HostConfig;
-    expect(host).toMatchObject({ NetworkMode: 'host', PidMode: 'host', CapAdd: ['SYS_ADMIN', 'SYS_PTRACE'] });
+    expect(host).toMatchObject({ NetworkMode: 'host', PidMode: 'host', CapAdd: ['SYS_ADMIN', 'SYS_PTRACE'], Init: true });
     expect(host?.Privileged).toBeUndefined();
     expect(host?.Binds).toEqual(['/var/run/docker.sock:/var/run/docker.sock', '/var/lib/mesoscope/demo/agent-2:/var/lib/mesoscope/demo/agent-2']);
     expect(JSON.stringify(agent?.create)).not.toContain('/sys/fs/cgroup');

@@ -141,6 +141,9 @@ function masterContainer(spec: ClusterSpec, layout: ClusterLayout, index: number
         ...net.hostConfig,
         // The replicated log lives here; a volume keeps it across a restart of the node.
         Mounts: [{ Type: 'volume', Source: volume, Target: MASTER_WORK_DIR }],
+        // As PID 1 Mesos has no SIGTERM handler, so docker stop would wait out its grace period;
+        // Docker's init forwards the signal and Mesos ends at once.
+        Init: true,
         RestartPolicy: { Name: 'no' },
       },
       // The avhost image's STOPSIGNAL (SIGRTMIN+3) is for systemd; mesos-master stops on SIGTERM.
@@ -214,6 +217,7 @@ function agentContainer(spec: ClusterSpec, layout: ClusterLayout, agent: AgentSp
           `${slot.workDir}:${slot.workDir}`,
         ],
         // No /sys/fs/cgroup bind: Mesos 1.12 exits on hosts with the hybrid cgroup layout.
+        Init: true,
         RestartPolicy: { Name: 'no' },
       },
       StopSignal: 'SIGTERM',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AgentSpecSchema } from '../cluster/spec';
 import { ClusterSummarySchema, LaunchProgressSchema } from '../cluster/status';
 import { DockerStatusSchema } from '../docker';
+import { ImageCheckSchema } from '../images';
 import { SettingsPatchSchema, SettingsViewSchema } from '../settings';
 import { defineCall, defineEvent } from './define';
 
@@ -39,6 +40,12 @@ export const contract = {
       input: SettingsPatchSchema,
       output: SettingsViewSchema,
     }),
+    'images.check': defineCall({
+      description:
+        'For each image: present locally, and the architectures it is built for, with a warning when the Docker host is another. The registry is asked only with askRegistry.',
+      input: z.object({ images: z.array(z.string().min(1)).max(10), askRegistry: z.boolean().default(false) }).strict(),
+      output: z.array(ImageCheckSchema),
+    }),
     'clusters.list': defineCall({
       description: 'Every cluster on the Docker engine, rediscovered from container labels.',
       input: NoInput,
@@ -51,7 +58,12 @@ export const contract = {
       output: ClusterSummarySchema,
     }),
     'clusters.resume': defineCall({
-      description: 'Create and start what a half-made or stopped cluster lacks; resolves when ready.',
+      description: 'Create and start whatever a half-made or stopped cluster lacks; resolves when every node is ready.',
+      input: z.object({ name: ClusterName }).strict(),
+      output: ClusterSummarySchema,
+    }),
+    'clusters.stop': defineCall({
+      description: 'Stop every node of the cluster (agents first); Resume starts it again.',
       input: z.object({ name: ClusterName }).strict(),
       output: ClusterSummarySchema,
     }),

@@ -8,6 +8,7 @@ type ClusterCalls = Pick<
   | 'clusters.list'
   | 'clusters.create'
   | 'clusters.resume'
+  | 'clusters.stop'
   | 'clusters.destroy'
   | 'clusters.removeAll'
   | 'clusters.nodeAction'
@@ -25,6 +26,7 @@ export function clusterHandlers(engine: ClusterEngine, settings: SettingsStore):
       'clusters.list': mapErrors(() => engine.list()),
       'clusters.create': mapErrors(async ({ spec }) => engine.create(await withDefaultImages(spec, settings))),
       'clusters.resume': mapErrors(({ name }) => engine.resume(name)),
+      'clusters.stop': mapErrors(({ name }) => engine.stop(name)),
       'clusters.destroy': mapErrors(({ name }) => engine.destroy(name)),
       'clusters.removeAll': mapErrors(() => engine.removeAll()),
       'clusters.nodeAction': mapErrors(async ({ cluster, node, action }) => {

@@ -1,9 +1,20 @@
 import type { DockerService } from '../../docker/docker-service';
+import { checkImage, goArch } from '../../docker/image-platforms';
 import type { CallHandlers, EventHandlers } from '../dispatcher';
+import { mapErrors } from '../engine-errors';
 
-export function dockerHandlers(docker: DockerService): { calls: Pick<CallHandlers, 'docker.status'>; events: Pick<EventHandlers, 'docker.statusChanged'> } {
+export function dockerHandlers(docker: DockerService): {
+  calls: Pick<CallHandlers, 'docker.status' | 'images.check'>;
+  events: Pick<EventHandlers, 'docker.statusChanged'>;
+} {
   return {
-    calls: { 'docker.status': () => docker.status() },
+    calls: {
+      'docker.status': () => docker.status(),
+      'images.check': mapErrors(async ({ images, askRegistry }) => {
+        const hostArch = goArch(((await docker.docker.info()) as { Architecture?: string }).Architecture ?? '');
+        return Promise.all(images.map((image) => checkImage(docker.docker, image, hostArch, askRegistry)));
+      }),
+    },
     events: {
       'docker.statusChanged': (_params, emit, signal) => {
         const unsubscribe = docker.watcher.subscribe(emit);

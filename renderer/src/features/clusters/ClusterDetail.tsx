@@ -1,9 +1,10 @@
-import { AlertDialog, Badge, Button, Callout, Flex, Grid, Heading, Text } from '@radix-ui/themes';
-import { ArrowLeft, CircleAlert, Plus, Play, Trash2 } from 'lucide-react';
+import { AlertDialog, Badge, Button, Callout, DropdownMenu, Flex, Grid, Heading, Text } from '@radix-ui/themes';
+import { ArrowLeft, CircleAlert, Download, Play, Plus, Square, Trash2 } from 'lucide-react';
 import { useUiStore } from '../../store/ui-store';
 import { ConnectionInfoCard } from './ConnectionInfoCard';
 import { MesosBadge } from './MesosBadge';
 import { NodeCard } from './NodeCard';
+import { downloadSpec } from './spec-file';
 import { useClusterCall } from './use-cluster-actions';
 import { clusterState, useCluster, useClusters } from './use-clusters';
 
@@ -13,8 +14,9 @@ export function ClusterDetail({ name }: { name: string }) {
   const openCluster = useUiStore((s) => s.openCluster);
   const addAgent = useClusterCall('clusters.addAgent');
   const resume = useClusterCall('clusters.resume');
+  const stop = useClusterCall('clusters.stop');
   const destroy = useClusterCall('clusters.destroy');
-  const error = addAgent.error ?? resume.error ?? destroy.error;
+  const error = addAgent.error ?? resume.error ?? stop.error ?? destroy.error;
 
   if (!cluster) {
     return (
@@ -42,11 +44,27 @@ export function ClusterDetail({ name }: { name: string }) {
           </Text>
         </div>
         <Flex gap="2">
-          {cluster.completeness === 'partial' && (
+          {state.label !== 'Running' && (
             <Button variant="soft" onClick={() => resume.mutate({ name })} loading={resume.isPending}>
-              <Play size={14} /> Resume
+              <Play size={14} /> {cluster.completeness === 'partial' ? 'Resume' : 'Start'}
             </Button>
           )}
+          {state.label !== 'Stopped' && cluster.completeness === 'complete' && (
+            <Button variant="soft" color="gray" onClick={() => stop.mutate({ name })} loading={stop.isPending}>
+              <Square size={14} /> Stop
+            </Button>
+          )}
+          <DropdownMenu.Root>
+            <DropdownMenu.Trigger>
+              <Button variant="soft" color="gray">
+                <Download size={14} /> Export spec
+              </Button>
+            </DropdownMenu.Trigger>
+            <DropdownMenu.Content>
+              <DropdownMenu.Item onSelect={() => downloadSpec(cluster.spec, 'yaml')}>YAML</DropdownMenu.Item>
+              <DropdownMenu.Item onSelect={() => downloadSpec(cluster.spec, 'json')}>JSON</DropdownMenu.Item>
+            </DropdownMenu.Content>
+          </DropdownMenu.Root>
           <Button variant="soft" onClick={() => addAgent.mutate({ cluster: name })} loading={addAgent.isPending}>
             <Plus size={14} /> Add agent
           </Button>

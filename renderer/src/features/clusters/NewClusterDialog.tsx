@@ -3,13 +3,14 @@ import { PRESETS } from '@shared/cluster/presets';
 import { parseSpecText } from '@shared/cluster/spec-text';
 import { type ApiError } from '@shared/errors';
 import { useMutation } from '@tanstack/react-query';
-import { CircleAlert } from 'lucide-react';
+import { CircleAlert, Upload } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import { parse, stringify } from 'yaml';
 import { useClient } from '../../api/client-context';
 import { useUiStore } from '../../store/ui-store';
 import { useLaunchStore } from './launch-store';
 import { LaunchProgressView } from './LaunchProgressView';
+import { pickSpecFile } from './spec-file';
 
 const specText = (name: string, presetId: string) => {
   const preset = PRESETS.find((p) => p.id === presetId) ?? PRESETS[0];
@@ -76,10 +77,22 @@ export function NewClusterDialog({ open, onOpenChange }: { open: boolean; onOpen
                 </RadioCards.Item>
               ))}
             </RadioCards.Root>
-            <label>
-              <Text as="div" size="2" weight="medium" mb="1">
-                Spec (YAML or JSON; anything left out takes its default)
-              </Text>
+            <div>
+              <Flex justify="between" align="end" mb="1">
+                <Text as="div" size="2" weight="medium">
+                  Spec (YAML or JSON; anything left out takes its default)
+                </Text>
+                <Button
+                  size="1"
+                  variant="ghost"
+                  onClick={async () => {
+                    const imported = await pickSpecFile();
+                    if (imported !== null) setEdited(imported);
+                  }}
+                >
+                  <Upload size={12} /> Import…
+                </Button>
+              </Flex>
               <TextArea
                 className="spec-editor"
                 rows={10}
@@ -89,7 +102,7 @@ export function NewClusterDialog({ open, onOpenChange }: { open: boolean; onOpen
                 onChange={(e) => setEdited(e.target.value)}
                 color={validation.ok ? undefined : 'red'}
               />
-            </label>
+            </div>
             {!validation.ok && (
               <Callout.Root color="red" size="1" role="alert" data-testid="spec-issues">
                 <Callout.Icon>

@@ -1,4 +1,5 @@
 import { Button, Card, Code, Flex, Grid, Heading, Text, TextField } from '@radix-ui/themes';
+import { ImageCheckLine } from './ImageCheckLine';
 import { DEFAULT_IMAGES } from '@shared/cluster/spec';
 import type { SettingsView } from '@shared/settings';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -40,17 +41,20 @@ export function DefaultImagesSettings() {
       </Text>
       <Grid columns="1" gap="3">
         {ROLES.map(({ role, label }) => (
-          <Flex key={role} align="center" gap="3">
-            <Text size="2" weight="medium" style={{ width: 90 }}>
-              {label}
-            </Text>
-            <TextField.Root
-              style={{ flex: 1 }}
-              aria-label={`Default ${label} image`}
-              placeholder={DEFAULT_IMAGES[role]}
-              value={value(role)}
-              onChange={(e) => setDraft({ ...draft, [role]: e.target.value })}
-            />
+          <Flex key={role} direction="column" gap="1">
+            <Flex align="center" gap="3">
+              <Text size="2" weight="medium" style={{ width: 90 }}>
+                {label}
+              </Text>
+              <TextField.Root
+                style={{ flex: 1 }}
+                aria-label={`Default ${label} image`}
+                placeholder={DEFAULT_IMAGES[role]}
+                value={value(role)}
+                onChange={(e) => setDraft({ ...draft, [role]: e.target.value })}
+              />
+            </Flex>
+            {current[role] && draft[role] === undefined && <ImageCheckLine image={current[role]} />}
           </Flex>
         ))}
       </Grid>
