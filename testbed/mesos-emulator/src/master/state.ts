@@ -1,5 +1,8 @@
 // The master's in-memory state (what an `in_memory` registry holds, plus the
 // non-persistent parts), with the mutations that emit operator events.
+import { add } from '../common/resource-math';
+import type { Resource } from '../common/resources';
+import { isTerminal } from './model';
 import type {
   MasterInfo,
   AgentRecord,
@@ -103,6 +106,21 @@ export class MasterState {
   onEvent(listener: (e: OperatorEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Resources of non-terminal tasks on an agent (unreachable tasks hold none, API.md §4.1). */
+  usedOn(agentId: string): Resource[] {
+    let used: Resource[] = [];
+    for (const f of this.frameworks.registered.values()) {
+      for (const t of f.tasks.values()) if (t.agentId === agentId && !isTerminal(t.state)) used = add(used, t.resources);
+    }
+    return used;
+  }
+
+  offeredOn(agentId: string): Resource[] {
+    let offered: Resource[] = [];
+    for (const o of this.offers.values()) if (o.agentId === agentId) offered = add(offered, o.resources);
+    return offered;
   }
 
   findAgentByPid(pid: string): AgentRecord | undefined {
