@@ -1,5 +1,6 @@
-import { AlertDialog, Badge, Button, Callout, DropdownMenu, Flex, Grid, Heading, Text } from '@radix-ui/themes';
+import { Badge, Button, Callout, DropdownMenu, Flex, Grid, Heading, Text } from '@radix-ui/themes';
 import { ArrowLeft, CircleAlert, Download, Play, Plus, Square, Trash2 } from 'lucide-react';
+import { ConfirmButton } from '../../components/ConfirmButton';
 import { useUiStore } from '../../store/ui-store';
 import { ConnectionInfoCard } from './ConnectionInfoCard';
 import { MesosBadge } from './MesosBadge';
@@ -68,32 +69,15 @@ export function ClusterDetail({ name }: { name: string }) {
           <Button variant="soft" onClick={() => addAgent.mutate({ cluster: name })} loading={addAgent.isPending}>
             <Plus size={14} /> Add agent
           </Button>
-          <AlertDialog.Root>
-            <AlertDialog.Trigger>
-              <Button color="red" variant="soft" loading={destroy.isPending}>
-                <Trash2 size={14} /> Destroy
-              </Button>
-            </AlertDialog.Trigger>
-            <AlertDialog.Content maxWidth="460px">
-              <AlertDialog.Title>Destroy {name}?</AlertDialog.Title>
-              <AlertDialog.Description size="2">
-                Every container, network and volume of the cluster goes, with the task containers its agents started and the
-                agents' work dirs (sandboxes included).
-              </AlertDialog.Description>
-              <Flex gap="3" mt="4" justify="end">
-                <AlertDialog.Cancel>
-                  <Button variant="soft" color="gray">
-                    Cancel
-                  </Button>
-                </AlertDialog.Cancel>
-                <AlertDialog.Action>
-                  <Button color="red" onClick={() => destroy.mutate({ name }, { onSuccess: () => openCluster(null) })}>
-                    Destroy
-                  </Button>
-                </AlertDialog.Action>
-              </Flex>
-            </AlertDialog.Content>
-          </AlertDialog.Root>
+          <ConfirmButton
+            title={`Destroy ${name}?`}
+            description="Every container, network and volume of the cluster goes, with the task containers its agents started and the agents' work dirs (sandboxes included)."
+            confirmLabel="Destroy"
+            loading={destroy.isPending}
+            onConfirm={() => destroy.mutate({ name }, { onSuccess: () => openCluster(null) })}
+          >
+            <Trash2 size={14} /> Destroy
+          </ConfirmButton>
         </Flex>
       </Flex>
       {error && (

@@ -1,6 +1,7 @@
-import { AlertDialog, Button, Card, Flex, Heading, Text } from '@radix-ui/themes';
+import { Card, Flex, Heading, Text } from '@radix-ui/themes';
 import { useMutation } from '@tanstack/react-query';
 import { useClient } from '../../api/client-context';
+import { ConfirmButton } from '../../components/ConfirmButton';
 
 /** After a crash: remove everything Mesoscope made on this Docker engine, found by its labels. */
 export function CleanupSettings() {
@@ -26,29 +27,15 @@ export function CleanupSettings() {
             </Text>
           )}
         </div>
-        <AlertDialog.Root>
-          <AlertDialog.Trigger>
-            <Button color="red" variant="soft" loading={removeAll.isPending}>
-              Remove all…
-            </Button>
-          </AlertDialog.Trigger>
-          <AlertDialog.Content maxWidth="440px">
-            <AlertDialog.Title>Remove all Mesoscope resources?</AlertDialog.Title>
-            <AlertDialog.Description size="2">Every cluster and what it made goes. This cannot be undone.</AlertDialog.Description>
-            <Flex gap="3" mt="4" justify="end">
-              <AlertDialog.Cancel>
-                <Button variant="soft" color="gray">
-                  Cancel
-                </Button>
-              </AlertDialog.Cancel>
-              <AlertDialog.Action>
-                <Button color="red" onClick={() => removeAll.mutate()}>
-                  Remove all
-                </Button>
-              </AlertDialog.Action>
-            </Flex>
-          </AlertDialog.Content>
-        </AlertDialog.Root>
+        <ConfirmButton
+          title="Remove all Mesoscope resources?"
+          description="Every cluster and what it made goes. This cannot be undone."
+          confirmLabel="Remove all"
+          loading={removeAll.isPending}
+          onConfirm={() => removeAll.mutate()}
+        >
+          Remove all…
+        </ConfirmButton>
       </Flex>
     </Card>
   );

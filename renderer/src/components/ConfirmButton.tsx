@@ -1,0 +1,38 @@
+import { AlertDialog, Button, Flex } from '@radix-ui/themes';
+import type { ReactNode } from 'react';
+
+/** A destructive action behind a confirmation: the button, then "are you sure" with what will go. */
+export function ConfirmButton(props: {
+  children: ReactNode;
+  title: string;
+  description: string;
+  confirmLabel: string;
+  onConfirm: () => void;
+  loading?: boolean;
+}) {
+  return (
+    <AlertDialog.Root>
+      <AlertDialog.Trigger>
+        <Button color="red" variant="soft" loading={props.loading}>
+          {props.children}
+        </Button>
+      </AlertDialog.Trigger>
+      <AlertDialog.Content maxWidth="460px">
+        <AlertDialog.Title>{props.title}</AlertDialog.Title>
+        <AlertDialog.Description size="2">{props.description}</AlertDialog.Description>
+        <Flex gap="3" mt="4" justify="end">
+          <AlertDialog.Cancel>
+            <Button variant="soft" color="gray">
+              Cancel
+            </Button>
+          </AlertDialog.Cancel>
+          <AlertDialog.Action>
+            <Button color="red" onClick={props.onConfirm}>
+              {props.confirmLabel}
+            </Button>
+          </AlertDialog.Action>
+        </Flex>
+      </AlertDialog.Content>
+    </AlertDialog.Root>
+  );
+}
