@@ -68,13 +68,13 @@ test('settings show the endpoint in use and refuse a malformed one, naming the f
   await expect(page.getByTestId('endpoint-in-use')).toContainText('from DOCKER_HOST');
 
   await page.getByLabel('Docker endpoint').fill('ftp://nowhere');
-  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByRole('alert')).toContainText('dockerEndpoint: must look like unix:///var/run/docker.sock');
   await page.screenshot({ path: 'docs/screenshots/settings-invalid-endpoint.png' });
 
   // A socket that does not exist is a valid setting: the Docker panel then says why it cannot connect.
   await page.getByLabel('Docker endpoint').fill(`unix://${dir}/nothing.sock`);
-  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByTestId('endpoint-in-use')).toContainText('set in Settings');
   await page.getByRole('button', { name: 'Clusters' }).click();
   await expect(page.getByTestId('docker-unreachable-reason')).toHaveText('Socket missing');
