@@ -165,6 +165,26 @@ describe('the cluster engine with a real Docker daemon', () => {
   });
 });
 
+describe('bridge networking (Docker Desktop)', () => {
+  it('runs a cluster on its own bridge network, every port published on 127.0.0.1 only', async () => {
+    const e = engine();
+    const cluster = await e.create({ ...base, name: 'int-br', network: 'bridge', agents: { count: 2 } });
+    expect(cluster.layout.network).toBe('bridge');
+    const network = await docker.getNetwork('mesoscope-int-br').inspect();
+    expect(Object.keys(network.Containers ?? {})).toHaveLength(4);
+    for (const node of cluster.nodes) {
+      const bindings = (await docker.getContainer(node.name).inspect()).HostConfig.PortBindings ?? {};
+      const hostIps = Object.values(bindings).flatMap((list) => (list as { HostIp: string }[]).map((b) => b.HostIp));
+      expect(hostIps.length).toBeGreaterThan(0);
+      expect(new Set(hostIps)).toEqual(new Set(['127.0.0.1']));
+    }
+    const master = cluster.nodes.find((n) => n.role === 'master')?.address ?? '';
+    expect((await masterSlaves(master)).filter((s) => s.active)).toHaveLength(2);
+    expect((await e.destroy('int-br')).networks).toBe(1);
+    expect(await labelled('int-br')).toBe(0);
+  });
+});
+
 describe('refusals, each before anything is created', () => {
   const refused = async (input: unknown, expected: RegExp, e = engine()) => {
     await expect(e.create(input)).rejects.toThrow(expected);

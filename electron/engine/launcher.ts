@@ -100,7 +100,9 @@ export async function bringUp(options: BringUpOptions): Promise<{ leader: string
     agents.map((a) =>
       bring(a, 'registered with the leading master', async () => {
         const leader = await leaderFromHost();
-        return leader ? agentRegisteredAt(leader, host, portOf(layout, a)) : undefined;
+        // The hostname the agent advertises: the host address in host mode, its name on a bridge.
+        const advertised = layout.network === 'host' ? host : a.name;
+        return leader ? agentRegisteredAt(leader, advertised, portOf(layout, a)) : undefined;
       }),
     ),
   );

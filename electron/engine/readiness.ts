@@ -69,14 +69,17 @@ export async function leaderSeenBy(host: string, port: number, timeoutMs = 1000)
   return location.replace(/^(https?:)?\/\//, '').replace(/\/.*$/, '') || undefined;
 }
 
-/** The agent's id once the leading master lists the agent at `host:port` (its pid ends in @host:port). */
-export async function agentRegisteredAt(leader: string, agentHost: string, agentPort: number, timeoutMs = 1000): Promise<string | undefined> {
+/**
+ * The agent's id once the leading master lists it as active under the hostname and port it advertises
+ * (MESOS_HOSTNAME, --port). Not its pid: on a bridge network that holds the container's IP.
+ */
+export async function agentRegisteredAt(leader: string, agentHostname: string, agentPort: number, timeoutMs = 1000): Promise<string | undefined> {
   const res = await get(`http://${leader}/master/slaves`, timeoutMs);
   if (res.status !== 200) {
     await res.body?.cancel();
     return undefined;
   }
-  const body = (await res.json()) as { slaves?: { id: string; pid: string; active?: boolean }[] };
-  const agent = body.slaves?.find((s) => s.pid.endsWith(`@${agentHost}:${agentPort}`) && s.active !== false);
+  const body = (await res.json()) as { slaves?: { id: string; hostname: string; port: number; active?: boolean }[] };
+  const agent = body.slaves?.find((s) => s.hostname === agentHostname && s.port === agentPort && s.active !== false);
   return agent?.id;
 }
