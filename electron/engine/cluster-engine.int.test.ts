@@ -165,6 +165,29 @@ describe('the cluster engine with a real Docker daemon', () => {
   });
 });
 
+describe('nodes that do not come up', () => {
+  it('names a node whose command cannot run, and leaves the cluster partial', async () => {
+    // busybox has no mesos-master: the container cannot even start.
+    const launch = engine().create({ ...base, name: 'int-f1', images: { ...images, master: 'mesoscope/task-base:test' } });
+    // Docker's init starts, then cannot exec the command: exit 127, and its log line says why.
+    await expect(launch).rejects.toThrow(/^mesoscope-int-f1-master-1 exited with code 127 before it was ready\.\nLast log lines of mesoscope-int-f1-master-1:\n.*mesos-master/);
+    expect((await engine().get('int-f1')).completeness).toBe('partial');
+    await engine().destroy('int-f1');
+  });
+
+  it('names a node that never becomes ready, with its last log lines', async () => {
+    const e = new ClusterEngine({ docker: () => docker, workRoot, readyTimeoutMs: 4000 });
+    // The agent looks for its master in a ZooKeeper that is not there.
+    const launch = e.create({ ...base, name: 'int-f2', agents: { count: 1, flags: { master: 'zk://127.0.0.1:1/mesos' } } });
+    const error = (await launch.catch((err: unknown) => err)) as Error & { node: string; logLines: string[] };
+    expect(error.message).toMatch(/^mesoscope-int-f2-agent-1: registered with the leading master not within 4 s/);
+    expect(error.node).toBe('mesoscope-int-f2-agent-1');
+    expect(error.logLines.join('\n')).toContain('127.0.0.1:1');
+    expect(error.message).toContain('Last log lines of mesoscope-int-f2-agent-1:');
+    await e.destroy('int-f2');
+  });
+});
+
 describe('bridge networking (Docker Desktop)', () => {
   it('runs a cluster on its own bridge network, every port published on 127.0.0.1 only', async () => {
     const e = engine();
