@@ -23,7 +23,7 @@ export interface EngineOptions {
   pollMs?: number;
 }
 
-export type NodeAction = 'stop' | 'start' | 'restart' | 'pause' | 'unpause';
+type NodeAction = 'stop' | 'start' | 'restart' | 'pause' | 'unpause';
 
 export class SpecError extends Error {
   override readonly name = 'SpecError';

@@ -111,7 +111,7 @@ export function describedBy(members: ObservedContainer[]): { spec: ClusterSpec; 
   return best;
 }
 
-export function expectedNodes(spec: ClusterSpec, layout: ClusterLayout): { role: NodeRole; index: number; address: string; image: string }[] {
+function expectedNodes(spec: ClusterSpec, layout: ClusterLayout): { role: NodeRole; index: number; address: string; image: string }[] {
   const at = (port: number) => `${layout.hostAddress}:${port}`;
   return [
     { role: 'zookeeper', index: 1, address: at(layout.zookeeper.port), image: spec.images.zookeeper },
