@@ -15,6 +15,12 @@ export default tseslint.config(
     },
   },
   {
+    // The bin shim loads the built CLI: CommonJS, as npm runs bin files.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },

@@ -90,7 +90,7 @@ describe.skipIf(missing.length > 0)('scenario: HA cluster of emulated Mesos in c
   }, 180_000);
 
   // By label, so containers go even when beforeAll failed half-way.
-  afterAll(() => removeAll(run), 120_000);
+  afterAll(() => (c ? c.stop() : removeAll(run)), 120_000);
 
   it('elects one leader; the other master redirects to it', async () => {
     const [m1, m2] = c.masters as [NonNullable<(typeof c.masters)[0]>, NonNullable<(typeof c.masters)[1]>];

@@ -2,8 +2,14 @@
 // containers from mesoscope/zookeeper:test and mesoscope/mesos-emulator:test, on host
 // networking with loopback ports. Containers are named `mesoscope-scenario-<run>-<role>`,
 // labelled `io.mesoscope.scenario=<run>`, and removed by `stop()` (or removeAll()).
+// Agents run tasks as containers on the host daemon (the socket is mounted) with their
+// work_dir bound at the same path on both sides (API.md §7.4); `stop()` also removes those
+// task containers (found through the sandboxes, never by the `mesos-` prefix) and the work dirs.
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 
 const exec = promisify(execFile);
@@ -17,9 +23,12 @@ export function scenarioPorts(base = Number(process.env.MESOSCOPE_SCENARIO_PORT_
   return {
     zk: base + 181,
     masters: [base + 50, base + 49],
-    agents: [base + 51, base + 52],
+    agents: [base + 51, base + 52, base + 53, base + 54, base + 55],
   };
 }
+
+/** Task port range of agent i: 33000 + 100 i … +99 (the engine's tests use 31000–31999). */
+export const taskPorts = (i: number) => ({ begin: 33000 + 100 * i, end: 33099 + 100 * i });
 
 export async function docker(args: string[], timeoutMs = 120_000): Promise<string> {
   const { stdout } = await exec('docker', args, { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 });
@@ -52,25 +61,85 @@ export interface Node {
   url: string;
 }
 
+export interface AgentNode extends Node {
+  workDir: string;
+}
+
+export interface AgentOptions {
+  /** Flags added to (or overriding) the defaults below. */
+  flags?: string[];
+  /** MESOS_* variables added to (or overriding) the defaults. */
+  env?: Record<string, string>;
+}
+
 export interface ScenarioCluster {
   run: string;
   zk: Node;
   masters: Node[];
-  agents: Node[];
+  agents: AgentNode[];
   zkUrl: string;
+  /** Host folder holding the agents' work dirs (bound at the same path in their containers). */
+  workRoot: string;
   startMaster(i: number): Promise<Node>;
-  startAgent(i: number): Promise<Node>;
+  startAgent(i: number, opts?: AgentOptions): Promise<AgentNode>;
   logs(name: string): Promise<string>;
   stop(): Promise<void>;
 }
 
-async function runContainer(run: string, role: string, image: string, env: Record<string, string>, cmd: string[]): Promise<string> {
+async function runContainer(
+  run: string,
+  role: string,
+  image: string,
+  env: Record<string, string>,
+  cmd: string[],
+  binds: string[] = [],
+): Promise<string> {
   const name = `mesoscope-scenario-${run}-${role}`;
   // --pull never: images are built locally (testbed/images); no registry is ever contacted.
   const args = ['run', '-d', '--pull', 'never', '--name', name, '--network', 'host', '--label', `${LABEL}=${run}`, '--label', `${LABEL}.role=${role}`];
   for (const [k, v] of Object.entries(env)) args.push('-e', `${k}=${v}`);
+  for (const b of binds) args.push('-v', b);
   await docker([...args, image, ...cmd]);
   return name;
+}
+
+/** ContainerIDs of the runs under a work dir (slaves/*\/frameworks/*\/executors/*\/runs/<id>, API.md §5.3). */
+export function sandboxContainerIds(workDir: string): string[] {
+  const list = (dir: string) => {
+    try {
+      return fs.readdirSync(dir).filter((n) => n !== 'latest');
+    } catch {
+      return [];
+    }
+  };
+  const ids: string[] = [];
+  const slaves = path.join(workDir, 'slaves');
+  for (const a of list(slaves)) {
+    for (const f of list(path.join(slaves, a, 'frameworks'))) {
+      for (const e of list(path.join(slaves, a, 'frameworks', f, 'executors'))) ids.push(...list(path.join(slaves, a, 'frameworks', f, 'executors', e, 'runs')));
+    }
+  }
+  return ids;
+}
+
+/** Removes the task containers of the runs under `root` (any depth of agent work dirs). */
+export async function removeTaskContainers(root: string): Promise<void> {
+  const names = fs.existsSync(root)
+    ? fs.readdirSync(root).flatMap((d) => sandboxContainerIds(path.join(root, d))).map((id) => `mesos-${id}`)
+    : [];
+  for (let i = 0; i < names.length; i += 20) await docker(['rm', '-f', '-v', ...names.slice(i, i + 20)]).catch(() => undefined);
+}
+
+/** Agents write root-owned sandboxes: delete through a short-lived container when the test user cannot. */
+async function removeWorkRoot(run: string, root: string): Promise<void> {
+  try {
+    fs.rmSync(root, { recursive: true, force: true });
+    return;
+  } catch {
+    /* not ours to delete */
+  }
+  const parent = path.dirname(root);
+  await docker(['run', '--rm', '--pull', 'never', '--name', `mesoscope-scenario-${run}-cleanup`, '--network', 'none', '-v', `${parent}:/parent`, EMULATOR_IMAGE, 'rm', '-rf', `/parent/${path.basename(root)}`]).catch(() => undefined);
 }
 
 function zkOk(port: number): Promise<boolean> {
@@ -105,6 +174,8 @@ export interface LaunchOptions {
   ports?: ReturnType<typeof scenarioPorts>;
   /** Master flags added to the recording's ones. */
   masterFlags?: string[];
+  /** Host folder for the agents' work dirs (default: a fresh one under the temp dir). */
+  workRoot?: string;
 }
 
 /** Starts ZooKeeper only; masters and agents are started by the returned cluster's methods. */
@@ -114,13 +185,16 @@ export async function launch(opts: LaunchOptions = {}): Promise<ScenarioCluster>
   const zkName = await runContainer(run, 'zk', ZK_IMAGE, { ZOO_PORT: String(ports.zk), ZOO_CLIENT_ADDRESS: '127.0.0.1' }, []);
   const zkUrl = `zk://127.0.0.1:${ports.zk}/mesos`;
   const masters: Node[] = [];
-  const agents: Node[] = [];
+  const agents: AgentNode[] = [];
+  const workRoot = opts.workRoot ?? path.join(os.tmpdir(), `mesoscope-scenario-${run}`);
+  fs.mkdirSync(workRoot, { recursive: true });
   const cluster: ScenarioCluster = {
     run,
     zk: { name: zkName, port: ports.zk, url: `127.0.0.1:${ports.zk}` },
     masters,
     agents,
     zkUrl,
+    workRoot,
     async startMaster(i) {
       const port = ports.masters[i]!;
       const name = await runContainer(run, `master-${i + 1}`, EMULATOR_IMAGE, {}, [
@@ -141,30 +215,35 @@ export async function launch(opts: LaunchOptions = {}): Promise<ScenarioCluster>
       masters[i] = node;
       return node;
     },
-    async startAgent(i) {
+    async startAgent(i, agentOpts = {}) {
       const port = ports.agents[i]!;
-      const first = 31000 + 1000 * i;
+      const tp = taskPorts(i);
+      const workDir = path.join(workRoot, `agent${i + 1}`);
+      fs.mkdirSync(workDir, { recursive: true });
+      const defaults = [
+        '--ip=127.0.0.1',
+        `--port=${port}`,
+        '--hostname=127.0.0.1',
+        `--master=${zkUrl}`,
+        `--work_dir=${workDir}`,
+        '--log_dir=/var/log/mesos',
+        '--containerizers=docker,mesos',
+        '--launcher=posix',
+        '--isolation=posix/cpu,posix/mem',
+        `--resources=cpus:2;mem:2048;disk:4096;ports:[${tp.begin}-${tp.end}]`,
+      ];
+      const override = new Set((agentOpts.flags ?? []).map((f) => f.replace(/^--(no-)?/, '').split('=')[0]));
       const name = await runContainer(
         run,
         `agent-${i + 1}`,
         EMULATOR_IMAGE,
-        // Configured through MESOS_* like a real agent image, to exercise the env path.
-        { MESOS_SYSTEMD_ENABLE_SUPPORT: 'false', MESOS_SWITCH_USER: 'false', MESOS_DOCKER_KILL_ORPHANS: 'false' },
-        [
-          'mesos-agent',
-          '--ip=127.0.0.1',
-          `--port=${port}`,
-          '--hostname=127.0.0.1',
-          `--master=${zkUrl}`,
-          `--work_dir=/var/lib/mesos/agent${i + 1}`,
-          '--log_dir=/var/log/mesos',
-          '--containerizers=docker,mesos',
-          '--launcher=posix',
-          '--isolation=posix/cpu,posix/mem',
-          `--resources=cpus:2;mem:2048;disk:4096;ports:[${first}-${first + 99}]`,
-        ],
+        // Configured through MESOS_* like a real agent image, to exercise the env path. Several agents
+        // share one daemon: orphan killing would remove the others' tasks (API.md §0.14).
+        { MESOS_SYSTEMD_ENABLE_SUPPORT: 'false', MESOS_SWITCH_USER: 'false', MESOS_DOCKER_KILL_ORPHANS: 'false', ...agentOpts.env },
+        ['mesos-agent', ...defaults.filter((f) => !override.has(f.replace(/^--/, '').split('=')[0]!)), ...(agentOpts.flags ?? [])],
+        ['/var/run/docker.sock:/var/run/docker.sock', `${workDir}:${workDir}`],
       );
-      const node = { name, port, url: `http://127.0.0.1:${port}` };
+      const node = { name, port, url: `http://127.0.0.1:${port}`, workDir };
       agents[i] = node;
       return node;
     },
@@ -172,7 +251,11 @@ export async function launch(opts: LaunchOptions = {}): Promise<ScenarioCluster>
       const { stdout, stderr } = await exec('docker', ['logs', name], { maxBuffer: 64 * 1024 * 1024 });
       return stdout + stderr;
     },
-    stop: () => removeAll(run),
+    stop: async () => {
+      await removeAll(run);
+      await removeTaskContainers(workRoot);
+      await removeWorkRoot(run, workRoot);
+    },
   };
   try {
     await waitFor('ZooKeeper', async () => ((await zkOk(ports.zk)) ? true : undefined), 60_000, 500);

@@ -27,24 +27,27 @@ export const BUILD_DATE = (() => {
   )}:${pad(d.getUTCSeconds())}`;
 })();
 
+/** An agent with --synthetic_tasks says so in its git_tag: its tasks are not real. */
+export const SYNTHETIC_SUFFIX = '+synthetic-tasks';
+
 /** Field order as `/version` and v1 `VersionInfo` write it. */
-export function versionInfo(): JsonObject {
+export function versionInfo(synthetic = false): JsonObject {
   return {
     version: MESOS_VERSION,
     build_date: BUILD_DATE,
     build_time: dbl(BUILD_TIME),
     build_user: EMULATOR_BUILD_USER,
-    git_tag: EMULATOR_GIT_TAG,
+    git_tag: synthetic ? EMULATOR_GIT_TAG + SYNTHETIC_SUFFIX : EMULATOR_GIT_TAG,
   };
 }
 
 /** The version block at the top of /master/state and agent /state (git_tag after version, API.md §1.2). */
-export function versionFieldsV0(): JsonObject {
-  const v = versionInfo();
+export function versionFieldsV0(synthetic = false): JsonObject {
+  const v = versionInfo(synthetic);
   return { version: v.version, git_tag: v.git_tag, build_date: v.build_date, build_time: v.build_time, build_user: v.build_user };
 }
 
 /** /version: stout JSON::Object, so sorted keys (transcripts/http/version.http). */
-export function versionV0(): JsonObject {
-  return sortedObject(versionInfo());
+export function versionV0(synthetic = false): JsonObject {
+  return sortedObject(versionInfo(synthetic));
 }

@@ -22,6 +22,14 @@ import { groupDetector, standaloneDetector, type MasterDetector } from './detect
 import { AGENT_FLAGS } from './flags';
 import { addAgentRoutes, AGENT_PROCESS } from './http';
 import { Registration } from './registration';
+import { parsePid } from '../common/net';
+import { MSG, postMessage } from '../internal/messages';
+import { DockerApi } from './docker/api';
+import { killOrphans } from './docker/orphans';
+import { recoverTasks, terminateLost } from './tasks/recovery';
+import { TaskCheckpoint } from './tasks/sandbox';
+import { StatusUpdateManager } from './tasks/status-updates';
+import { TaskManager, uuidText } from './tasks/task-manager';
 
 export interface AgentOptions extends StartOptions {
   /** Detect the leader in this in-process group instead of --master (tests). */
@@ -144,8 +152,6 @@ export async function startAgent(opts: AgentOptions = {}): Promise<AgentHandle> 
   }
   let agentId = recovered?.id;
   logger.info('slave.cpp:7753', `Finished recovering checkpointed state from '${metaDir(workDir)}', beginning agent recovery`);
-  logger.info('slave.cpp:8388', 'Finished recovery');
-  const recoveryTimeSecs = (performance.now() - recoveryStarted) / 1000;
 
   const files = new Files();
   if (logger.infoLink) files.attach(logger.infoLink, '/slave/log');
@@ -184,9 +190,12 @@ export async function startAgent(opts: AgentOptions = {}): Promise<AgentHandle> 
         agentId = id;
         checkpointInfo(workDir, { id, ...current });
       }
+      updates.resume();
       for (const w of waiters) w(id);
       waiters.clear();
     },
+    onDisconnected: () => updates.pause(),
+    report: () => tasks.report(),
     onShutdown: () => {
       void handle.stop().then(() => exit(0, 'Agent asked to shut down by the master'));
     },
@@ -202,13 +211,55 @@ export async function startAgent(opts: AgentOptions = {}): Promise<AgentHandle> 
     resources,
     attributes,
     startTime: nowNs(),
-    recoveryTimeSecs,
+    recoveryTimeSecs: 0,
     agentId: () => agentId,
     masterPid: () => registration.masterPid,
     registered: () => registration.registered,
   };
+  const docker = new DockerApi(flags.str('docker_socket')!);
+  const tasks = new TaskManager(ctx, docker, new TaskCheckpoint(workDir, () => agentId ?? ''), advertiseIp);
+  const updates = new StatusUpdateManager({
+    send: async (msg) => {
+      const masterPid = registration.masterPid;
+      const to = masterPid ? parsePid(masterPid) : undefined;
+      if (!to || !registration.registered) return false;
+      logger.info('slave.cpp:6538', `Forwarding the update ${msg.status.state} (Status UUID: ${uuidText(msg.status.uuid)}) for task ${msg.status.task_id.value} of framework ${msg.framework_id} to ${masterPid}`);
+      return postMessage(to, MSG.STATUS_UPDATE, pid, msg, 5000).then(
+        (r) => r.status === 202,
+        () => false,
+      );
+    },
+    latestState: (fw, task) => tasks.latestState(fw, task),
+    acknowledged: (fw, task, status) => tasks.acknowledged(fw, task, status),
+    log: (source, message, warning) => (warning ? logger.warning(source, message) : logger.info(source, message)),
+  });
+  tasks.updates = updates;
+  ctx.tasks = tasks;
   addAgentRoutes(router, ctx, registration);
-  registration.start();
+
+  // Task recovery, orphans, then registration (Slave::recover → _recover → registration).
+  const recoveredTasks = agentId ? recoverTasks(tasks, new TaskCheckpoint(workDir, () => agentId ?? ''), logger) : { known: new Set<string>(), lost: [] };
+  const containerizers = (flags.str('containerizers') ?? '').split(',');
+  if (containerizers.includes('docker') && !flags.bool('synthetic_tasks')) {
+    logger.info('docker.cpp:892', 'Recovering Docker containers');
+    if (flags.bool('docker_kill_orphans')) {
+      await killOrphans(docker, recoveredTasks.known, logger).catch((e: unknown) =>
+        logger.error('docker.cpp:905', `Failed to list Docker containers: ${(e as Error).message}`),
+      );
+    }
+  }
+  const finishRecovery = () => {
+    logger.info('slave.cpp:8388', 'Finished recovery');
+    ctx.recoveryTimeSecs = (performance.now() - recoveryStarted) / 1000;
+    registration.start();
+  };
+  if (recoveredTasks.lost.length > 0) {
+    // Executors get --executor_reregistration_timeout to reconnect; emulated ones died with the old process.
+    const wait = flags.duration('executor_reregistration_timeout')!.ms;
+    setTimeout(() => void terminateLost(tasks, docker, logger, recoveredTasks.lost).finally(finishRecovery), wait).unref();
+  } else {
+    finishRecovery();
+  }
 
   const handle: AgentHandle = {
     url: `http://${advertiseIp}:${advertisePort}`,
@@ -239,6 +290,7 @@ export async function startAgent(opts: AgentOptions = {}): Promise<AgentHandle> 
     async stop() {
       if (stopped) return;
       stopped = true;
+      tasks.stop();
       await registration.stop();
       await server.close();
       logger.close();

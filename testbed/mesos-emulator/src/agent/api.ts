@@ -6,7 +6,7 @@ import { callField, parseV1Call, v1Answer, type CallSpec } from '../http/v1';
 import { getFlags, getMetrics, getVersion } from '../common/v1-basics';
 import type { AgentContext } from './context';
 import { agentMetrics } from './metrics';
-import { agentInfoV1, getExecutorsV1, getFrameworksV1, getStateV1, getTasksV1 } from './render';
+import { agentInfoV1, getContainersV1, getExecutorsV1, getFrameworksV1, getStateV1, getTasksV1 } from './render';
 
 const PROTO_CALLS = new Set([
   'GET_HEALTH', 'GET_FLAGS', 'GET_VERSION', 'GET_METRICS', 'GET_LOGGING_LEVEL', 'SET_LOGGING_LEVEL',
@@ -49,7 +49,7 @@ export function agentApi(ctx: AgentContext): (req: HttpRequest) => HttpResponse 
       case 'GET_HEALTH':
         return v1Answer('GET_HEALTH', { healthy: true });
       case 'GET_VERSION':
-        return v1Answer('GET_VERSION', getVersion());
+        return v1Answer('GET_VERSION', getVersion(ctx.flags.bool('synthetic_tasks')));
       case 'GET_FLAGS':
         return v1Answer('GET_FLAGS', getFlags(ctx.flags.display()));
       case 'GET_METRICS':
@@ -57,19 +57,21 @@ export function agentApi(ctx: AgentContext): (req: HttpRequest) => HttpResponse 
       case 'GET_LOGGING_LEVEL':
         return v1Answer('GET_LOGGING_LEVEL', { level: 0 });
       case 'GET_STATE':
-        return v1Answer('GET_STATE', getStateV1());
+        return v1Answer('GET_STATE', getStateV1(ctx));
       case 'GET_TASKS':
-        return v1Answer('GET_TASKS', getTasksV1());
+        return v1Answer('GET_TASKS', getTasksV1(ctx));
       case 'GET_EXECUTORS':
-        return v1Answer('GET_EXECUTORS', getExecutorsV1());
+        return v1Answer('GET_EXECUTORS', getExecutorsV1(ctx));
       case 'GET_FRAMEWORKS':
-        return v1Answer('GET_FRAMEWORKS', getFrameworksV1());
+        return v1Answer('GET_FRAMEWORKS', getFrameworksV1(ctx));
       case 'GET_AGENT':
         return v1Answer('GET_AGENT', { agent_info: agentInfoV1(ctx) });
-      case 'GET_CONTAINERS':
+      case 'GET_CONTAINERS': {
         // Mesos quirk: with no containers the answer carries no `get_containers` at all
         // (transcripts/http/agent-api-get-containers.http).
-        return apiResponse({ type: 'GET_CONTAINERS' });
+        const containers = getContainersV1(ctx);
+        return containers ? v1Answer('GET_CONTAINERS', containers) : apiResponse({ type: 'GET_CONTAINERS' });
+      }
       case 'LIST_FILES': {
         const r = listFiles(ctx.files, params);
         return isResponse(r) ? r : v1Answer('LIST_FILES', r);

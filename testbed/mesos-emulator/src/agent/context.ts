@@ -4,6 +4,7 @@ import type { Flags } from '../common/flags';
 import type { Resource } from '../common/resources';
 import type { Files } from '../files/files';
 import type { Logger } from '../logging/glog';
+import type { TaskManager } from './tasks/task-manager';
 
 export interface AgentContext {
   readonly flags: Flags;
@@ -16,10 +17,12 @@ export interface AgentContext {
   readonly resources: Resource[];
   readonly attributes: Attribute[];
   readonly startTime: bigint;
-  readonly recoveryTimeSecs: number;
+  recoveryTimeSecs: number;
   /** Set once registered (or recovered from the work_dir checkpoint). */
   agentId(): string | undefined;
   /** The master this agent is registered with. */
   masterPid(): string | undefined;
   registered(): boolean;
+  /** Set once the agent has its task manager. */
+  tasks?: TaskManager;
 }

@@ -100,6 +100,8 @@ export const AGENT_FLAGS: FlagDef[] = [
   d('sandbox_directory', 'string', '/mnt/mesos/sandbox'),
   d('strict', 'bool', 'true'),
   d('switch_user', 'bool', 'true'),
+  // Emulator only, no default so /flags shows it only when set: tasks without containers (README).
+  d('synthetic_tasks', 'bool'),
   d('systemd_enable_support', 'bool', 'true'),
   d('systemd_runtime_directory', 'string', '/run/systemd/system'),
   d('version', 'bool', 'false'),

@@ -4,7 +4,17 @@ import { addFilesRoutes } from '../files/http';
 import { logged } from '../http/logging';
 import { emptyResponse, jsonResponse } from '../http/responses';
 import type { HttpRequest, Router } from '../http/router';
-import { FROM_HEADER, MSG, type PingMessage, type ShutdownMessage } from '../internal/messages';
+import {
+  FROM_HEADER,
+  MSG,
+  type KillTaskMessage,
+  type PingMessage,
+  type RunTaskMessage,
+  type ShutdownFrameworkMessage,
+  type ShutdownMessage,
+  type StatusUpdateAckMessage,
+} from '../internal/messages';
+import { containersV0 } from './render-tasks';
 import { versionV0 } from '../version';
 import { agentApi } from './api';
 import type { AgentContext } from './context';
@@ -28,9 +38,18 @@ export function addAgentRoutes(router: Router, ctx: AgentContext, registration: 
   router.add(AGENT_PROCESS, 'flags', (req) => jsonResponse({ flags: ctx.flags.display() }, req.query));
   router.add(AGENT_PROCESS, 'health', () => emptyResponse(200));
   router.add(AGENT_PROCESS, 'api/v1', logged(logger, agentApi(ctx), { response: false }));
-  // No executors or containers until tasks exist (a later issue).
+  // Resource statistics are not measured (README).
   router.add(AGENT_PROCESS, 'monitor/statistics', (req) => jsonResponse([], req.query));
-  router.add(AGENT_PROCESS, 'containers', (req) => jsonResponse([], req.query));
+  router.add(AGENT_PROCESS, 'containers', (req) => jsonResponse(containersV0(ctx), req.query));
+  const taskMessage = <T>(handle: (msg: T) => void) => (req: HttpRequest) => {
+    const msg = body<T>(req) as T;
+    setImmediate(() => handle(msg));
+    return emptyResponse(202);
+  };
+  router.add(AGENT_PROCESS, MSG.RUN_TASK, taskMessage<RunTaskMessage>((m) => ctx.tasks?.runTask(m)));
+  router.add(AGENT_PROCESS, MSG.KILL_TASK, taskMessage<KillTaskMessage>((m) => ctx.tasks?.killTask(m)));
+  router.add(AGENT_PROCESS, MSG.STATUS_UPDATE_ACK, taskMessage<StatusUpdateAckMessage>((m) => ctx.tasks?.acknowledge(m)));
+  router.add(AGENT_PROCESS, MSG.SHUTDOWN_FRAMEWORK, taskMessage<ShutdownFrameworkMessage>((m) => ctx.tasks?.shutdownFramework(m.framework_id)));
 
   router.add(AGENT_PROCESS, MSG.PING, (req) => {
     const from = req.headers[FROM_HEADER];
@@ -44,7 +63,7 @@ export function addAgentRoutes(router: Router, ctx: AgentContext, registration: 
     return emptyResponse(202);
   });
 
-  router.add('version', '', (req) => jsonResponse(versionV0(), req.query));
+  router.add('version', '', (req) => jsonResponse(versionV0(ctx.flags.bool('synthetic_tasks')), req.query));
   router.add('metrics', 'snapshot', (req) => jsonResponse(agentMetrics(ctx), req.query));
   addFilesRoutes(router, ctx.files);
 }

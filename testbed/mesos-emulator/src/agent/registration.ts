@@ -20,6 +20,10 @@ export interface RegistrationOptions {
   /** The id to reregister with (recovered from the work_dir), if any. */
   agentId: () => string | undefined;
   onRegistered: (agentId: string, masterPid: string) => void;
+  /** No longer registered (a new leader is being detected): status updates pause. */
+  onDisconnected?: () => void;
+  /** What a reregistration reports: the agent's tasks and their frameworks. */
+  report?: () => Pick<RegisterMessage, 'tasks' | 'frameworks'>;
   onShutdown: (from: string, message: string) => void;
 }
 
@@ -95,6 +99,7 @@ export class Registration {
     this.link = undefined;
     this.leader = leader;
     this.state = 'DISCONNECTED';
+    this.opts.onDisconnected?.();
     if (!leader) {
       this.opts.logger.info('slave.cpp:1558', 'Lost leading master');
       return;
@@ -128,6 +133,7 @@ export class Registration {
       slave: { ...this.opts.slaveInfo(), ...(id ? { id } : {}) },
       version: MESOS_VERSION,
       capabilities: [...AGENT_CAPABILITIES],
+      ...(id && this.opts.report ? this.opts.report() : {}),
     };
     try {
       const reply = await postMessage(pid, id ? MSG.REREGISTER : MSG.REGISTER, this.opts.selfPid, body, 5000);

@@ -7,12 +7,13 @@ import { nsToSecs } from '../common/time';
 import { AGENT_CAPABILITIES } from '../common/capabilities';
 import { versionFieldsV0 } from '../version';
 import type { AgentContext } from './context';
+import { frameworksV0, getContainersV1, getExecutorsV1, getFrameworksV1, getTasksV1 } from './render-tasks';
 
 export function agentStateV0(ctx: AgentContext): JsonObject {
   const id = ctx.agentId();
   const masterIp = ctx.masterPid() ? parsePid(ctx.masterPid()!)?.ip : undefined;
   return {
-    ...versionFieldsV0(),
+    ...versionFieldsV0(ctx.flags.bool('synthetic_tasks')),
     start_time: dbl(nsToSecs(ctx.startTime)),
     id,
     pid: ctx.pid,
@@ -32,8 +33,7 @@ export function agentStateV0(ctx: AgentContext): JsonObject {
     log_dir: ctx.flags.str('log_dir'),
     external_log_file: ctx.flags.str('external_log_file'),
     flags: ctx.flags.display(),
-    frameworks: [],
-    completed_frameworks: [],
+    ...frameworksV0(ctx),
   };
 }
 
@@ -50,18 +50,8 @@ export function agentInfoV1(ctx: AgentContext): JsonObject {
   };
 }
 
-export function getTasksV1(): JsonObject {
-  return { pending_tasks: [], queued_tasks: [], launched_tasks: [], terminated_tasks: [], completed_tasks: [] };
+export function getStateV1(ctx: AgentContext): JsonObject {
+  return { get_tasks: getTasksV1(ctx), get_executors: getExecutorsV1(ctx), get_frameworks: getFrameworksV1(ctx) };
 }
 
-export function getExecutorsV1(): JsonObject {
-  return { executors: [], completed_executors: [] };
-}
-
-export function getFrameworksV1(): JsonObject {
-  return { frameworks: [], completed_frameworks: [] };
-}
-
-export function getStateV1(): JsonObject {
-  return { get_tasks: getTasksV1(), get_executors: getExecutorsV1(), get_frameworks: getFrameworksV1() };
-}
+export { getContainersV1, getExecutorsV1, getFrameworksV1, getTasksV1 };

@@ -2,8 +2,8 @@
 import { dbl, type JsonObject } from './json';
 import { versionInfo } from '../version';
 
-export function getVersion(): JsonObject {
-  return { version_info: versionInfo() };
+export function getVersion(synthetic = false): JsonObject {
+  return { version_info: versionInfo(synthetic) };
 }
 
 export function getFlags(display: Record<string, string>): JsonObject {

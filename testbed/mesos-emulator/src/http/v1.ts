@@ -26,6 +26,8 @@ export interface V1Options {
   /** Every call type of the proto (known to protobuf parsing, even if the emulator does not serve it). */
   protoCalls: ReadonlySet<string>;
   onProcessing?: (type: string) => void;
+  /** Whether Accept is negotiated for this call (default all; the scheduler API only for SUBSCRIBE, which answers with a body). */
+  negotiates?: (type: string) => boolean;
 }
 
 /** Parses and validates a v1 call, or returns the error response real Mesos gives. */
@@ -75,7 +77,7 @@ export function parseV1Call(req: HttpRequest, opts: V1Options): V1Call | HttpRes
 
   opts.onProcessing?.(type);
 
-  if (!acceptsMediaType(req.headers.accept, APPLICATION_JSON)) {
+  if ((opts.negotiates?.(type) ?? true) && !acceptsMediaType(req.headers.accept, APPLICATION_JSON)) {
     // Protobuf responses are not produced by the emulator, so only JSON counts as acceptable.
     return textResponse(406, `Expecting 'Accept' to allow '${APPLICATION_PROTOBUF}' or '${APPLICATION_JSON}'`);
   }

@@ -14,6 +14,11 @@ export const MSG = {
   UNREGISTER: 'mesos.internal.UnregisterSlaveMessage',
   PING: 'mesos.internal.PingSlaveMessage',
   SHUTDOWN: 'mesos.internal.ShutdownMessage',
+  RUN_TASK: 'mesos.internal.RunTaskMessage',
+  KILL_TASK: 'mesos.internal.KillTaskMessage',
+  SHUTDOWN_FRAMEWORK: 'mesos.internal.ShutdownFrameworkMessage',
+  STATUS_UPDATE: 'mesos.internal.StatusUpdateMessage',
+  STATUS_UPDATE_ACK: 'mesos.internal.StatusUpdateAcknowledgementMessage',
   /**
    * Not a Mesos message: a request the master holds open for as long as the agent lives,
    * standing in for libprocess's socket link, whose close is how the master learns an agent
@@ -37,6 +42,71 @@ export interface RegisterMessage {
   slave: SlaveInfoMessage;
   version: string;
   capabilities: string[];
+  /** Reregistration only: the agent's tasks (v1 Task JSON) and their frameworks (FrameworkInfo JSON). */
+  tasks?: TaskJson[];
+  frameworks?: Array<Record<string, unknown>>;
+}
+
+/** A v1 `TaskStatus` as JSON (numbers only, no bigints: it travels through JSON.stringify). */
+export interface StatusJson {
+  task_id: { value: string };
+  state: string;
+  message?: string;
+  source?: 'SOURCE_MASTER' | 'SOURCE_AGENT' | 'SOURCE_EXECUTOR';
+  reason?: string;
+  data?: string;
+  agent_id?: { value: string };
+  executor_id?: { value: string };
+  timestamp: number;
+  uuid?: string;
+  healthy?: boolean;
+  container_status?: Record<string, unknown>;
+}
+
+/** A v1 `Task` as an agent reports it when reregistering. */
+export interface TaskJson {
+  name: string;
+  task_id: { value: string };
+  framework_id: { value: string };
+  executor_id?: { value: string };
+  agent_id: { value: string };
+  state: string;
+  resources: Array<Record<string, unknown>>;
+  statuses: StatusJson[];
+  status_update_state?: string;
+  status_update_uuid?: string;
+  container?: Record<string, unknown>;
+}
+
+export interface RunTaskMessage {
+  /** FrameworkInfo with its id. */
+  framework: Record<string, unknown>;
+  /** TaskInfo as the scheduler sent it, agent_id and allocation_info filled in. */
+  task: Record<string, unknown>;
+}
+
+export interface KillTaskMessage {
+  framework_id: string;
+  task_id: string;
+  /** KillPolicy of the KILL call, which overrides the task's. */
+  kill_policy?: { grace_period?: { nanoseconds: number } };
+}
+
+export interface ShutdownFrameworkMessage {
+  framework_id: string;
+}
+
+export interface StatusUpdateMessage {
+  framework_id: string;
+  status: StatusJson;
+  /** The latest state the agent knows for the task (it can be ahead of `status`, API.md §2.3). */
+  latest_state: string;
+}
+
+export interface StatusUpdateAckMessage {
+  framework_id: string;
+  task_id: string;
+  uuid: string;
 }
 
 /** The answer to (re)registration, the parts of SlaveRegisteredMessage the agent uses. */

@@ -17,15 +17,25 @@ import {
   type ShutdownMessage,
 } from '../internal/messages';
 import type { MasterContext } from './context';
-import { AGENT_CAPABILITIES, type AgentInfo, type AgentRecord } from './model';
+import { AGENT_CAPABILITIES, type AgentInfo, type AgentRecord, type UnreachableAgent } from './model';
 import type { Counter } from './state';
 import { PingObserver } from './ping-observer';
 
 const describe = (a: { info: AgentInfo; pid: string }) => `${a.info.id} at ${a.pid} (${a.info.hostname})`;
 
+/** What membership changes do to tasks and offers (partition.ts). */
+export interface AgentHooks {
+  disconnected(agent: AgentRecord): void;
+  unreachable(agent: UnreachableAgent): void;
+  removed(agent: AgentRecord, reason: string): void;
+  gone(agentId: string): void;
+  reregistered(agent: AgentRecord, msg: RegisterMessage): void;
+}
+
 export class AgentManager {
   private readonly observers = new Map<string, PingObserver>();
   private readonly links = new Map<string, http.ServerResponse>();
+  hooks: AgentHooks | undefined;
 
   constructor(
     private readonly ctx: MasterContext,
@@ -176,6 +186,7 @@ export class AgentManager {
     }
     state.inc('slave_reregistrations');
     logger.info('master.cpp:7185', `Re-registered agent ${describe(agent)} with ${resourcesToString(agent.info.resources)}`);
+    this.hooks?.reregistered(agent, msg);
     this.observe(agent);
     this.agentUpdate(agent);
     return this.reply(id);
@@ -221,6 +232,7 @@ export class AgentManager {
     this.ctx.logger.info('master.cpp:3463', `Disconnecting agent ${describe(agent)}`);
     agent.connected = false;
     agent.active = false;
+    this.hooks?.disconnected(agent);
   }
 
   /** `_removeSlave`: unregistered or replaced agents (AGENT_REMOVED). */
@@ -228,6 +240,7 @@ export class AgentManager {
     const { state, logger } = this.ctx;
     logger.info('master.cpp:11045', `Removing agent ${describe(agent)}: ${reason}`);
     this.forget(agent.info.id);
+    this.hooks?.removed(agent, reason);
     state.removeAgent(agent.info.id);
     state.inc('slave_removals');
     state.inc(counter);
@@ -244,6 +257,8 @@ export class AgentManager {
     this.registrarUpdate();
     this.forget(id);
     state.markUnreachable(id, nowNs());
+    const record = state.agents.unreachable.get(id);
+    if (record) this.hooks?.unreachable(record);
     state.inc('slave_unreachable_completed');
     state.inc('slave_removals');
     state.inc('slave_removals/reason_unhealthy');
@@ -272,6 +287,7 @@ export class AgentManager {
       this.forget(id);
     }
     state.markGone(id, nowNs());
+    this.hooks?.gone(id);
     return true;
   }
 

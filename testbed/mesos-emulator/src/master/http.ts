@@ -5,7 +5,6 @@ import { logged } from '../http/logging';
 import type { HttpRequest, Router } from '../http/router';
 import { MSG } from '../internal/messages';
 import { addFilesRoutes } from '../files/http';
-import { parseV1Call } from '../http/v1';
 import type { AgentManager } from './agents';
 import type { MasterContext } from './context';
 import { masterMetrics } from './metrics';
@@ -13,6 +12,16 @@ import { operatorApi } from './operator-api';
 import { frameworksV0, slavesV0, stateSummaryV0, stateV0, tasksV0 } from './render-v0';
 import { versionV0 } from '../version';
 import type { OperatorSubscribers } from './subscribers';
+import type { Allocator } from './allocator';
+import type { FrameworkManager } from './frameworks';
+import { schedulerApi } from './scheduler-api';
+import type { TaskManager } from './tasks';
+
+export interface Scheduling {
+  frameworks: FrameworkManager;
+  tasks: TaskManager;
+  allocator: Allocator;
+}
 
 /**
  * Master::Http::redirect: 307 to `//<leader hostname>:<port><path>` (protocol-relative,
@@ -45,6 +54,7 @@ export function addMasterRoutes(
   ctx: MasterContext,
   agents: AgentManager,
   subscribers: OperatorSubscribers,
+  scheduling: Scheduling,
 ): void {
   const { logger } = ctx;
   /** Endpoints a non-leader answers with a redirect (Master::Http::*: `if (!master->elected()) return redirect(request)`). */
@@ -62,8 +72,13 @@ export function addMasterRoutes(
   // /health: 200 with an empty body, also on a non-leader (API.md §1.7).
   router.add('master', 'health', () => emptyResponse(200));
   router.add('master', 'redirect', (req) => redirectToLeader(ctx, req));
-  router.add('master', 'api/v1', logged(logger, leaderOnly(operatorApi(ctx, agents, subscribers)), { response: false }));
-  router.add('master', 'api/v1/scheduler', logged(logger, leaderOnly(schedulerApi), { response: false }));
+  router.add('master', 'api/v1', logged(logger, leaderOnly(operatorApi(ctx, agents, subscribers, scheduling.frameworks)), { response: false }));
+  router.add(
+    'master',
+    'api/v1/scheduler',
+    logged(logger, leaderOnly(schedulerApi(ctx, scheduling.frameworks, scheduling.tasks, scheduling.allocator)), { response: false }),
+  );
+  router.add('master', MSG.STATUS_UPDATE, scheduling.tasks.handleStatusUpdate);
 
   router.add('master', MSG.REGISTER, agents.handleRegister);
   router.add('master', MSG.REREGISTER, agents.handleReregister);
@@ -73,23 +88,4 @@ export function addMasterRoutes(
   router.add('version', '', (req) => jsonResponse(versionV0(), req.query));
   router.add('metrics', 'snapshot', (req) => jsonResponse(masterMetrics(ctx), req.query));
   addFilesRoutes(router, ctx.files);
-}
-
-/**
- * `/api/v1/scheduler` until the scheduler API exists (a later issue): the transport
- * checks, and "Framework cannot be found" for calls naming a framework (there are none).
- */
-function schedulerApi(req: HttpRequest): HttpResponse {
-  const call = parseV1Call(req, {
-    callName: 'scheduler::Call',
-    calls: {},
-    protoCalls: new Set([
-      'SUBSCRIBE', 'TEARDOWN', 'ACCEPT', 'DECLINE', 'ACCEPT_INVERSE_OFFERS', 'DECLINE_INVERSE_OFFERS',
-      'REVIVE', 'KILL', 'SHUTDOWN', 'ACKNOWLEDGE', 'ACKNOWLEDGE_OPERATION_STATUS', 'RECONCILE',
-      'RECONCILE_OPERATIONS', 'MESSAGE', 'REQUEST', 'SUPPRESS', 'UPDATE_FRAMEWORK',
-    ]),
-  });
-  if (!('type' in call) || typeof call.type !== 'string') return call as HttpResponse;
-  if (call.type === 'SUBSCRIBE') return textResponse(501, 'The Mesoscope emulator does not implement the scheduler API yet');
-  return textResponse(400, 'Framework cannot be found');
 }

@@ -20,11 +20,18 @@ import { addMasterRoutes } from './http';
 import { MASTER_CAPABILITIES, type MasterInfo } from './model';
 import { MasterState } from './state';
 import { OperatorSubscribers } from './subscribers';
+import { AgentMessenger } from './agent-messenger';
+import { Allocator } from './allocator';
+import { FrameworkManager } from './frameworks';
+import { PartitionHandling } from './partition';
+import { SchedulerStreams } from './scheduler-streams';
+import { TaskManager } from './tasks';
+import { TaskUpdates } from './task-updates';
 
 export interface MasterOptions extends StartOptions {
   /** Run the election in this in-process group instead of ZooKeeper (tests). */
   group?: InMemoryGroup;
-  /** Operator heartbeat interval override in ms (tests); Mesos uses 15 s. */
+  /** Operator and scheduler heartbeat interval override in ms (tests); Mesos uses 15 s. */
   heartbeatMs?: number;
 }
 
@@ -150,7 +157,15 @@ export async function startMaster(opts: MasterOptions = {}): Promise<MasterHandl
   const subscribers = new OperatorSubscribers(ctx, opts.heartbeatMs);
   subscriberRef.current = subscribers;
   const agents = new AgentManager(ctx, pingTimeout, flags.int('max_agent_ping_timeouts') ?? 5);
-  addMasterRoutes(router, ctx, agents, subscribers);
+  const streams = new SchedulerStreams(opts.heartbeatMs);
+  const messenger = new AgentMessenger(ctx);
+  const allocator = new Allocator(ctx, streams);
+  const updates = new TaskUpdates(ctx, streams);
+  const frameworks = new FrameworkManager(ctx, streams, allocator);
+  const tasks = new TaskManager(ctx, updates, allocator, messenger);
+  frameworks.tasks = tasks;
+  agents.hooks = new PartitionHandling(ctx, updates, allocator, streams, messenger, frameworks);
+  addMasterRoutes(router, ctx, agents, subscribers, { frameworks, tasks, allocator });
 
   let stopped = false;
   let resolveDetected!: (m: MasterInfo) => void;
@@ -172,7 +187,10 @@ export async function startMaster(opts: MasterOptions = {}): Promise<MasterHandl
       logger.info('master.cpp:1823', `Recovered 0 agents from the registry (132B); allowing ${reregisterTimeout} for agents to reregister`);
       // The allocator runs every allocation_interval on the leader; only its metrics show it.
       allocationRuns++;
-      allocationTimer = setInterval(() => allocationRuns++, flags.duration('allocation_interval')!.ms);
+      allocationTimer = setInterval(() => {
+        allocationRuns++;
+        allocator.allocate();
+      }, flags.duration('allocation_interval')!.ms);
       allocationTimer.unref();
       return;
     }
@@ -231,6 +249,7 @@ export async function startMaster(opts: MasterOptions = {}): Promise<MasterHandl
       stopped = true;
       if (allocationTimer) clearInterval(allocationTimer);
       subscribers.closeAll();
+      frameworks.stop();
       agents.stop();
       await election.stop();
       await server.close();

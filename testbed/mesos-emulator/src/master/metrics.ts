@@ -123,7 +123,7 @@ export function masterMetrics(ctx: MasterContext): Record<string, number> {
   const tasks: TaskRecord[] = frameworks.flatMap((f) => [...f.tasks.values(), ...f.unreachableTasks.values(), ...f.completedTasks]);
   for (const [name, st] of TASK_GAUGES) m[`master/tasks_${name}`] = tasks.filter((t) => t.state === st).length;
 
-  const used = frameworks.flatMap((f) => [...f.tasks.values()].flatMap((t) => t.resources));
+  const used = registered.flatMap((a) => state.usedOn(a.info.id));
   const offered = [...state.offers.values()].flatMap((o) => o.resources);
   const total = registered.flatMap((a) => a.info.resources);
   for (const r of ['cpus', 'gpus', 'mem', 'disk']) {
@@ -153,6 +153,11 @@ export function masterMetrics(ctx: MasterContext): Record<string, number> {
     Object.assign(m, timerMetrics('registrar/state_store_ms', stores, 0.5));
   } else {
     m['allocator/mesos/allocation_runs'] = 0;
+  }
+
+  for (const [k, v] of state.reasonCounters) m[k] = v;
+  for (const c of ['valid_status_updates', 'invalid_status_updates', 'valid_status_update_acknowledgements', 'invalid_status_update_acknowledgements'] as const) {
+    m[`master/${c}`] = state.count(c);
   }
 
   Object.assign(m, systemMetrics());

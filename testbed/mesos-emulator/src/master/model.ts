@@ -1,7 +1,6 @@
 // The master's data model. Everything the endpoints show is derived from these records
 // by the renderers (render-v0.ts, render-v1.ts); handlers never build JSON by hand.
-// Frameworks, tasks and offers have their records here already; the scheduler API
-// (a later issue) fills them.
+// The scheduler API (frameworks.ts, tasks.ts, allocator.ts) fills frameworks, tasks and offers.
 import type { Attribute } from '../common/attributes';
 import type { JsonObject } from '../common/json';
 import type { Resource } from '../common/resources';
@@ -65,15 +64,22 @@ export type TaskState =
   | 'TASK_GONE_BY_OPERATOR'
   | 'TASK_UNKNOWN';
 
+export type TaskSource = 'SOURCE_MASTER' | 'SOURCE_AGENT' | 'SOURCE_EXECUTOR';
+
 export interface TaskStatusRecord {
   state: TaskState;
   timestamp: number;
   message?: string;
-  source?: 'SOURCE_MASTER' | 'SOURCE_AGENT' | 'SOURCE_EXECUTOR';
+  source?: TaskSource;
   reason?: string;
+  /** base64, as sent (the docker executor's `docker inspect` output on TASK_RUNNING). */
+  data?: string;
+  executorId?: string;
+  /** base64 of 16 bytes; set on updates that must be acknowledged. */
   uuid?: string;
   containerStatus?: JsonObject;
   healthy?: boolean;
+  unreachableTime?: bigint;
 }
 
 export interface TaskRecord {
@@ -87,6 +93,9 @@ export interface TaskRecord {
   resources: Resource[];
   role: string;
   statuses: TaskStatusRecord[];
+  /** State and uuid of the update last forwarded to the framework (v1 status_update_state/uuid). */
+  statusUpdateState?: TaskState;
+  statusUpdateUuid?: string;
   /** Raw TaskInfo parts kept as protobuf JSON (container, labels, discovery, health_check…). */
   extra?: JsonObject;
 }
@@ -96,8 +105,11 @@ export interface OfferRecord {
   frameworkId: string;
   agentId: string;
   hostname: string;
+  /** The agent's pid, for the offer's `url`. */
+  agentPid: string;
   resources: Resource[];
   role: string;
+  createdMs: number;
 }
 
 export interface FrameworkRecord {
@@ -123,9 +135,28 @@ export interface FrameworkRecord {
   unreachableTasks: Map<string, TaskRecord>;
   completedTasks: TaskRecord[];
   offers: Map<string, OfferRecord>;
+  /** Offer filters (DECLINE / ACCEPT refuse_seconds): agent id → no offers before this time (ms). */
+  filters: Map<string, number>;
+  suppressed: boolean;
 }
 
 export { AGENT_CAPABILITIES, MASTER_CAPABILITIES } from '../common/capabilities';
+
+/** `protobuf::isTerminalState` (API.md §4.1). */
+export const TERMINAL_STATES: ReadonlySet<TaskState> = new Set<TaskState>([
+  'TASK_FINISHED',
+  'TASK_FAILED',
+  'TASK_KILLED',
+  'TASK_LOST',
+  'TASK_ERROR',
+  'TASK_DROPPED',
+  'TASK_GONE',
+  'TASK_GONE_BY_OPERATOR',
+]);
+
+export const isTerminal = (s: TaskState) => TERMINAL_STATES.has(s);
+
+export const hasCapability = (f: FrameworkRecord, c: string) => f.capabilities.includes(c);
 
 export const TASK_STATES: TaskState[] = [
   'TASK_STAGING',

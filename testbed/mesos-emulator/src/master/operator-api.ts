@@ -18,6 +18,7 @@ import {
   getVersion,
 } from './render-v1';
 import type { OperatorSubscribers } from './subscribers';
+import type { FrameworkManager } from './frameworks';
 
 /** Every master::Call type of the 1.12 proto; the emulator serves the ones in CALLS. */
 const PROTO_CALLS = new Set([
@@ -61,6 +62,7 @@ export function operatorApi(
   ctx: MasterContext,
   agents: AgentManager,
   subscribers: OperatorSubscribers,
+  frameworks: FrameworkManager,
 ): (req: HttpRequest) => HttpResponse | typeof STREAMED {
   return (req) => {
     const call = parseV1Call(req, {
@@ -106,6 +108,14 @@ export function operatorApi(
       case 'SUBSCRIBE':
         subscribers.subscribe(req.res);
         return STREAMED;
+      case 'TEARDOWN': {
+        // Master::Http::teardown (API.md §2.2): the framework's tasks are KILLED / REASON_FRAMEWORK_REMOVED.
+        const id = String(((params.framework_id ?? {}) as { value?: unknown }).value ?? '');
+        const f = ctx.state.frameworks.registered.get(id);
+        if (!f) return textResponse(400, 'No framework found with specified ID');
+        frameworks.teardown(f);
+        return emptyResponse(200);
+      }
       case 'MARK_AGENT_GONE': {
         const id = String(((params.agent_id ?? {}) as { value?: unknown }).value ?? '');
         return agents.markGone(id) ? emptyResponse(200) : textResponse(404, `Agent '${id}' not found`);

@@ -6,20 +6,10 @@ import { reserved, reservedV0, resourcesV0, resourcesV1, unreserved, type Resour
 import { nsToSecs } from '../common/time';
 import { versionFieldsV0 } from '../version';
 import type { MasterContext } from './context';
-import type { AgentRecord, FrameworkRecord, TaskRecord, TaskState } from './model';
+import { isTerminal, type AgentRecord, type FrameworkRecord, type TaskRecord, type TaskState } from './model';
 
-/** Resources a framework uses on an agent; empty until the scheduler API exists. */
-function usedOn(ctx: MasterContext, agentId: string): Resource[] {
-  const out: Resource[] = [];
-  for (const f of ctx.state.frameworks.registered.values()) {
-    for (const t of f.tasks.values()) if (t.agentId === agentId) out.push(...t.resources);
-  }
-  return out;
-}
-
-function offeredOn(ctx: MasterContext, agentId: string): Resource[] {
-  return [...ctx.state.offers.values()].filter((o) => o.agentId === agentId).flatMap((o) => o.resources);
-}
+const usedOn = (ctx: MasterContext, agentId: string): Resource[] => ctx.state.usedOn(agentId);
+const offeredOn = (ctx: MasterContext, agentId: string): Resource[] => ctx.state.offeredOn(agentId);
 
 /** SlaveWriter (API.md §1.3). `full` adds the *_full variants of /master/slaves. */
 export function slaveV0(ctx: MasterContext, a: AgentRecord, full = false): JsonObject {
@@ -82,7 +72,7 @@ export function taskV0(t: TaskRecord): JsonObject {
 
 export function frameworkV0(ctx: MasterContext, f: FrameworkRecord): JsonObject {
   const tasks = [...f.tasks.values()];
-  const used = tasks.flatMap((t) => t.resources);
+  const used = tasks.filter((t) => !isTerminal(t.state)).flatMap((t) => t.resources);
   const offered = [...f.offers.values()].flatMap((o) => o.resources);
   return {
     id: f.id,
@@ -100,7 +90,8 @@ export function frameworkV0(ctx: MasterContext, f: FrameworkRecord): JsonObject 
     checkpoint: f.checkpoint,
     registered_time: dbl(nsToSecs(f.registeredTime)),
     unregistered_time: dbl(f.unregisteredTime === undefined ? 0 : nsToSecs(f.unregisteredTime)),
-    reregistered_time: f.reregisteredTime === undefined ? undefined : dbl(nsToSecs(f.reregisteredTime)),
+    // FullFrameworkWriter writes it only when it differs from registered_time (transcripts/after/master-state.http).
+    reregistered_time: f.reregisteredTime === undefined || f.reregisteredTime === f.registeredTime ? undefined : dbl(nsToSecs(f.reregisteredTime)),
     principal: f.principal,
     resources: resourcesV0([...used, ...offered]),
     roles: [...f.roles],

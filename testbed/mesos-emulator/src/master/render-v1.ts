@@ -4,10 +4,11 @@
 import { attributesV1 } from '../common/attributes';
 import { dbl, sortedObject, type JsonObject, type JsonValue } from '../common/json';
 import { packIp } from '../common/net';
-import { resourcesV1 } from '../common/resources';
+import { resourcesV1, type Resource } from '../common/resources';
 import { nsToSecs, timeInfo } from '../common/time';
 import type { MasterContext } from './context';
-import type { AgentInfo, AgentRecord, FrameworkRecord, MasterInfo, TaskRecord } from './model';
+import { offerV1 } from './allocator';
+import { isTerminal, type AgentInfo, type AgentRecord, type FrameworkRecord, type MasterInfo, type TaskRecord, type TaskStatusRecord } from './model';
 
 const nonEmpty = <T>(list: T[]): T[] | undefined => (list.length > 0 ? list : undefined);
 
@@ -44,8 +45,8 @@ export function agentInfoV1(info: AgentInfo, opts: { checkpoint: boolean }): Jso
   };
 }
 
-/** `GetAgents.Agent`. */
-export function agentV1(a: AgentRecord, opts: { omitCheckpoint?: boolean } = {}): JsonObject {
+/** `GetAgents.Agent`; `used`/`offered` (when given and not empty) become allocated/offered_resources. */
+export function agentV1(a: AgentRecord, opts: { omitCheckpoint?: boolean; used?: Resource[]; offered?: Resource[] } = {}): JsonObject {
   return {
     agent_info: agentInfoV1(a.info, { checkpoint: !opts.omitCheckpoint }),
     active: a.active,
@@ -55,14 +56,37 @@ export function agentV1(a: AgentRecord, opts: { omitCheckpoint?: boolean } = {})
     registered_time: timeInfo(a.registeredTime),
     reregistered_time: a.reregisteredTime === undefined ? undefined : timeInfo(a.reregisteredTime),
     total_resources: resourcesV1(a.info.resources, { withRole: true }),
+    allocated_resources: nonEmpty(resourcesV1(opts.used ?? [], { withRole: true, allocationRole: '*' })),
+    offered_resources: nonEmpty(resourcesV1(opts.offered ?? [], { withRole: true, allocationRole: '*' })),
     capabilities: a.capabilities.map((type) => ({ type })),
   };
 }
 
 export function getAgents(ctx: MasterContext): JsonObject {
   return {
-    agents: [...ctx.state.agents.registered.values()].map((a) => agentV1(a)),
+    agents: [...ctx.state.agents.registered.values()].map((a) =>
+      agentV1(a, { used: ctx.state.usedOn(a.info.id), offered: ctx.state.offeredOn(a.info.id) }),
+    ),
     recovered_agents: [...ctx.state.agents.recovered.values()].map((i) => agentInfoV1(i, { checkpoint: true })),
+  };
+}
+
+/** v1 `TaskStatus`, field order as recorded (transcripts/basic/sched.events.jsonl). */
+export function statusV1(t: Pick<TaskRecord, 'id' | 'agentId'>, s: TaskStatusRecord): JsonObject {
+  return {
+    task_id: { value: t.id },
+    state: s.state,
+    message: s.message,
+    source: s.source,
+    reason: s.reason,
+    data: s.data,
+    agent_id: { value: t.agentId },
+    executor_id: s.executorId === undefined ? undefined : { value: s.executorId },
+    timestamp: dbl(s.timestamp),
+    uuid: s.uuid,
+    healthy: s.healthy,
+    container_status: s.containerStatus,
+    unreachable_time: s.unreachableTime === undefined ? undefined : timeInfo(s.unreachableTime),
   };
 }
 
@@ -74,32 +98,58 @@ export function taskV1(t: TaskRecord): JsonObject {
     executor_id: t.executorId === '' ? undefined : { value: t.executorId },
     agent_id: { value: t.agentId },
     state: t.state,
-    resources: resourcesV1(t.resources, { withRole: true, allocationRole: t.role }),
-    statuses: t.statuses.map((s) => ({
-      task_id: { value: t.id },
-      state: s.state,
-      message: s.message,
-      source: s.source,
-      reason: s.reason,
-      agent_id: { value: t.agentId },
-      timestamp: dbl(s.timestamp),
-      uuid: s.uuid,
-      healthy: s.healthy,
-      container_status: s.containerStatus,
-    })),
+    // Task resources carry allocation_info but no role (transcripts/after/api-get-tasks.http).
+    resources: resourcesV1(t.resources, { allocationRole: t.role }),
+    statuses: nonEmpty(t.statuses.map((s) => statusV1(t, s))),
+    status_update_state: t.statusUpdateState,
+    status_update_uuid: t.statusUpdateUuid,
     ...(t.extra ?? {}),
   };
 }
 
+/** FrameworkInfo fields in the proto's declaration order (transcripts/basic/operator.events.jsonl). */
+const FRAMEWORK_INFO_ORDER = [
+  'user', 'name', 'id', 'failover_timeout', 'checkpoint', 'role', 'roles', 'hostname', 'principal',
+  'webui_url', 'capabilities', 'labels', 'offer_filters',
+];
+
+export function frameworkInfoV1(f: FrameworkRecord): JsonObject {
+  const raw = { ...f.info, id: { value: f.id } } as JsonObject;
+  const out: JsonObject = {};
+  for (const k of FRAMEWORK_INFO_ORDER) if (raw[k] !== undefined) out[k] = raw[k];
+  for (const [k, v] of Object.entries(raw)) if (!(k in out)) out[k] = v;
+  return out;
+}
+
+/** `GetFrameworks.Framework` (transcripts/after/api-get-frameworks.http). */
 export function frameworkV1(f: FrameworkRecord): JsonObject {
+  const offers = [...f.offers.values()];
+  const allocated = [...f.tasks.values()].filter((t) => !isTerminal(t.state)).flatMap((t) => t.resources);
   return {
-    framework_info: f.info,
+    framework_info: frameworkInfoV1(f),
     active: f.active,
     connected: f.connected,
     recovered: f.recovered,
     registered_time: timeInfo(f.registeredTime),
     reregistered_time: f.reregisteredTime === undefined ? undefined : timeInfo(f.reregisteredTime),
     unregistered_time: f.unregisteredTime === undefined ? undefined : timeInfo(f.unregisteredTime),
+    offers: nonEmpty(offers.map(offerV1)),
+    allocated_resources: nonEmpty(resourcesV1(allocated, { withRole: true, allocationRole: f.roles[0] ?? '*' })),
+    offered_resources: nonEmpty(resourcesV1(offers.flatMap((o) => o.resources), { withRole: true, allocationRole: f.roles[0] ?? '*' })),
+    offer_constraints: {},
+  };
+}
+
+/** The framework of FRAMEWORK_ADDED / FRAMEWORK_UPDATED: `unregistered_time` always, no offers (transcripts/basic/operator.events.jsonl). */
+export function frameworkEventV1(f: FrameworkRecord): JsonObject {
+  return {
+    framework_info: frameworkInfoV1(f),
+    active: f.active,
+    connected: f.connected,
+    recovered: f.recovered,
+    registered_time: timeInfo(f.registeredTime),
+    reregistered_time: f.reregisteredTime === undefined ? undefined : timeInfo(f.reregisteredTime),
+    unregistered_time: timeInfo(f.unregisteredTime ?? 0n),
   };
 }
 

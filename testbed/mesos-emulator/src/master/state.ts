@@ -1,10 +1,29 @@
 // The master's in-memory state (what an `in_memory` registry holds, plus the
 // non-persistent parts), with the mutations that emit operator events.
-import type { MasterInfo, AgentRecord, UnreachableAgent, FrameworkRecord, OfferRecord, AgentInfo } from './model';
+import { add } from '../common/resource-math';
+import type { Resource } from '../common/resources';
+import { isTerminal } from './model';
+import type {
+  MasterInfo,
+  AgentRecord,
+  UnreachableAgent,
+  FrameworkRecord,
+  OfferRecord,
+  AgentInfo,
+  TaskRecord,
+  TaskState,
+  TaskStatusRecord,
+} from './model';
 
 export type OperatorEvent =
   | { type: 'AGENT_ADDED'; agent: AgentRecord; omitCheckpoint: boolean }
-  | { type: 'AGENT_REMOVED'; agentId: string };
+  | { type: 'AGENT_REMOVED'; agentId: string }
+  | { type: 'TASK_ADDED'; task: TaskRecord }
+  /** `status` is the update in flight to the scheduler, `state` the latest the agent knows (API.md §2.3). */
+  | { type: 'TASK_UPDATED'; task: TaskRecord; status: TaskStatusRecord; state: TaskState }
+  | { type: 'FRAMEWORK_ADDED'; framework: FrameworkRecord }
+  | { type: 'FRAMEWORK_UPDATED'; framework: FrameworkRecord }
+  | { type: 'FRAMEWORK_REMOVED'; framework: FrameworkRecord };
 
 export type Counter =
   | 'slave_registrations'
@@ -21,7 +40,25 @@ export type Counter =
   | 'messages_unregister_slave'
   | 'messages_update_slave'
   | 'dropped_messages'
-  | 'recovery_slave_removals';
+  | 'recovery_slave_removals'
+  | 'messages_register_framework'
+  | 'messages_reregister_framework'
+  | 'messages_unregister_framework'
+  | 'messages_deactivate_framework'
+  | 'messages_launch_tasks'
+  | 'messages_decline_offers'
+  | 'messages_revive_offers'
+  | 'messages_suppress_offers'
+  | 'messages_kill_task'
+  | 'messages_status_update'
+  | 'messages_status_update_acknowledgement'
+  | 'messages_reconcile_tasks'
+  | 'valid_status_updates'
+  | 'invalid_status_updates'
+  | 'valid_status_update_acknowledgements'
+  | 'invalid_status_update_acknowledgements'
+  | 'outstanding_offers'
+  | 'frameworks_removed';
 
 export class MasterState {
   readonly agents = {
@@ -38,6 +75,8 @@ export class MasterState {
   };
   readonly offers = new Map<string, OfferRecord>();
   readonly counters = new Map<Counter, number>();
+  /** `master/task_lost/source_master/reason_slave_removed` and the like (faults.md, side effects). */
+  readonly reasonCounters = new Map<string, number>();
 
   private nextAgent = 0;
   private nextFramework = 0;
@@ -69,6 +108,21 @@ export class MasterState {
   onEvent(listener: (e: OperatorEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Resources of non-terminal tasks on an agent (unreachable tasks hold none, API.md §4.1). */
+  usedOn(agentId: string): Resource[] {
+    let used: Resource[] = [];
+    for (const f of this.frameworks.registered.values()) {
+      for (const t of f.tasks.values()) if (t.agentId === agentId && !isTerminal(t.state)) used = add(used, t.resources);
+    }
+    return used;
+  }
+
+  offeredOn(agentId: string): Resource[] {
+    let offered: Resource[] = [];
+    for (const o of this.offers.values()) if (o.agentId === agentId) offered = add(offered, o.resources);
+    return offered;
   }
 
   findAgentByPid(pid: string): AgentRecord | undefined {
@@ -105,7 +159,8 @@ export class MasterState {
     this.agents.gone.set(id, time);
   }
 
-  private emit(e: OperatorEvent): void {
+  /** Sends an event to every operator subscriber. */
+  emit(e: OperatorEvent): void {
     for (const l of [...this.listeners]) l(e);
   }
 }

@@ -5,7 +5,7 @@ import type http from 'node:http';
 import { dbl, type JsonObject } from '../common/json';
 import { recordioFrame } from '../http/recordio';
 import type { MasterContext } from './context';
-import { agentV1, getState } from './render-v1';
+import { agentV1, frameworkEventV1, frameworkInfoV1, getState, statusV1, taskV1 } from './render-v1';
 import type { OperatorEvent } from './state';
 
 /** DEFAULT_HEARTBEAT_INTERVAL (src/master/constants.hpp). */
@@ -24,7 +24,7 @@ export class OperatorSubscribers {
     private readonly ctx: MasterContext,
     private readonly heartbeatMs = HEARTBEAT_INTERVAL_SECS * 1000,
   ) {
-    this.unlisten = ctx.state.onEvent((e) => this.publish(renderEvent(e)));
+    this.unlisten = ctx.state.onEvent((e) => this.publish(renderEvent(ctx, e)));
   }
 
   get count(): number {
@@ -71,11 +71,27 @@ export class OperatorSubscribers {
   }
 }
 
-export function renderEvent(e: OperatorEvent): JsonObject {
+export function renderEvent(ctx: MasterContext, e: OperatorEvent): JsonObject {
   switch (e.type) {
     case 'AGENT_ADDED':
-      return { type: 'AGENT_ADDED', agent_added: { agent: agentV1(e.agent, { omitCheckpoint: e.omitCheckpoint }) } };
+      return {
+        type: 'AGENT_ADDED',
+        agent_added: { agent: agentV1(e.agent, { omitCheckpoint: e.omitCheckpoint, used: ctx.state.usedOn(e.agent.info.id) }) },
+      };
     case 'AGENT_REMOVED':
       return { type: 'AGENT_REMOVED', agent_removed: { agent_id: { value: e.agentId } } };
+    case 'TASK_ADDED':
+      return { type: 'TASK_ADDED', task_added: { task: taskV1(e.task) } };
+    case 'TASK_UPDATED':
+      return {
+        type: 'TASK_UPDATED',
+        task_updated: { framework_id: { value: e.task.frameworkId }, status: statusV1(e.task, e.status), state: e.state },
+      };
+    case 'FRAMEWORK_ADDED':
+      return { type: 'FRAMEWORK_ADDED', framework_added: { framework: frameworkEventV1(e.framework) } };
+    case 'FRAMEWORK_UPDATED':
+      return { type: 'FRAMEWORK_UPDATED', framework_updated: { framework: frameworkEventV1(e.framework) } };
+    case 'FRAMEWORK_REMOVED':
+      return { type: 'FRAMEWORK_REMOVED', framework_removed: { framework_info: frameworkInfoV1(e.framework) } };
   }
 }

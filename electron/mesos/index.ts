@@ -1,0 +1,4 @@
+// The app's Mesos clients: RecordIO framing shared by every stream, and the v1 scheduler.
+export { RecordIODecoder, RecordIOError, encodeRecord } from './recordio';
+export { MesosHttpError, openStream, post } from './http';
+export { SchedulerClient, SchedulerCallError, type SchedulerClientEvents, type SchedulerClientOptions, type Subscribed } from './scheduler-client';
