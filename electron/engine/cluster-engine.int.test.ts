@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -185,6 +186,36 @@ describe('nodes that do not come up', () => {
     expect(error.logLines.join('\n')).toContain('127.0.0.1:1');
     expect(error.message).toContain('Last log lines of mesoscope-int-f2-agent-1:');
     await e.destroy('int-f2');
+  });
+});
+
+describe('destroy during a launch', () => {
+  it('stops the launch first: a cluster destroyed while its image is pulled is not created afterwards', async () => {
+    // The agent image comes from the loopback registry: pushed there, then its local name removed, so
+    // the launch pulls it (the other images are local: no other registry is ever asked).
+    const pulled = '127.0.0.1:5000/mesoscope/mesos-emulator:test';
+    await docker.getImage(images.agent).tag({ repo: '127.0.0.1:5000/mesoscope/mesos-emulator', tag: 'test' });
+    execFileSync('docker', ['push', '--quiet', pulled]);
+    await docker.getImage(pulled).remove();
+
+    const e = engine();
+    const pulling = new Promise<void>((resolve) => {
+      const stop = e.onProgress((p) => {
+        if (p.cluster === 'int-d' && p.step === 'pulling') {
+          stop();
+          resolve();
+        }
+      });
+    });
+    const launch = e.create({ ...base, name: 'int-d', pullPolicy: 'if-missing', images: { ...images, agent: pulled } });
+    launch.catch(() => undefined);
+    await pulling;
+    const report = await e.destroy('int-d');
+    await expect(launch).rejects.toThrow();
+    expect(report.leftovers).toEqual([]);
+    // Enough for a runaway launch to have created its nodes by now.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect(await labelled('int-d')).toBe(0);
   });
 });
 

@@ -44,6 +44,8 @@ export class ClusterEngine {
   private readonly launching = new Map<string, Reserved>();
   /** Allocation is read-then-claim: one at a time, or two launches pick the same ports. */
   private allocation: Promise<unknown> = Promise.resolve();
+  /** Launches under way, so that destroy can stop one before removing what it made. */
+  private readonly inFlight = new Map<string, { controller: AbortController; done: Promise<unknown> }>();
 
   constructor(private readonly options: EngineOptions) {
     this.events.setMaxListeners(100);
@@ -118,6 +120,12 @@ export class ClusterEngine {
   }
 
   async destroy(name: string): Promise<DestroyReport> {
+    // A launch still running would go on creating containers after they were removed.
+    const launch = this.inFlight.get(name);
+    if (launch) {
+      launch.controller.abort();
+      await launch.done.catch(() => undefined);
+    }
     const described = describedBy(await observeContainers(this.docker, name));
     const report = await destroyCluster(this.docker, name, described);
     this.mesosVersions.delete(name);
@@ -232,6 +240,18 @@ export class ClusterEngine {
   }
 
   private async up(spec: ClusterSpec, layout: DiscoveredCluster['layout'], signal?: AbortSignal): Promise<void> {
+    const controller = new AbortController();
+    signal?.addEventListener('abort', () => controller.abort(), { once: true });
+    const done = this.bringUpAndRecord(spec, layout, controller.signal);
+    this.inFlight.set(spec.name, { controller, done });
+    try {
+      await done;
+    } finally {
+      if (this.inFlight.get(spec.name)?.done === done) this.inFlight.delete(spec.name);
+    }
+  }
+
+  private async bringUpAndRecord(spec: ClusterSpec, layout: DiscoveredCluster['layout'], signal: AbortSignal): Promise<void> {
     try {
       const { leader } = await bringUp({
         docker: this.docker,

@@ -55,6 +55,7 @@ export async function bringUp(options: BringUpOptions): Promise<{ leader: string
 
   const nodes = nodeContainers(spec, layout);
   await ensureImages(docker, spec, nodes, emit, options.pullTimeoutMs);
+  options.signal?.throwIfAborted();
   await ensureNetworkAndVolumes(docker, spec, layout, nodes);
   await writeRecord(docker, spec, layout);
 
