@@ -34,12 +34,17 @@ async function masterSlaves(address: string): Promise<{ id: string; active: bool
   return ((await res.json()) as { slaves: { id: string; active: boolean }[] }).slaves;
 }
 
+// Task containers the tests start by name (a failed earlier run may have left them).
+const FAKE_TASKS = ['aaaaaaaa-0000-4000-8000-000000000001', 'bbbbbbbb-0000-4000-8000-000000000002', 'cccccccc-0000-4000-8000-000000000003'];
+
 beforeAll(async () => {
   workRoot = await mkdtemp(join(tmpdir(), 'mesoscope-work-'));
+  for (const id of FAKE_TASKS) await docker.getContainer(`mesos-${id}`).remove({ force: true }).catch(() => undefined);
 });
 
 afterAll(async () => {
   await engine().removeAll();
+  for (const id of FAKE_TASKS) await docker.getContainer(`mesos-${id}`).remove({ force: true }).catch(() => undefined);
   await rm(workRoot, { recursive: true, force: true });
 });
 
@@ -81,12 +86,28 @@ describe('the cluster engine with a real Docker daemon', () => {
     expect(again.layout).toEqual(grown.layout);
     expect(again.nodes.map((n) => n.state)).toEqual(afterStop.nodes.map((n) => n.state));
 
-    const shrunk = await e.removeAgent('int-a', 4);
-    expect(shrunk.nodes.filter((n) => n.role === 'agent').map((n) => n.name)).toEqual([
-      'mesoscope-int-a-agent-1',
-      'mesoscope-int-a-agent-2',
-      'mesoscope-int-a-agent-3',
-    ]);
+    // Remove a middle agent (the stopped one) that had started a task container: the container and
+    // the agent's work dir go with it, and the other agents keep their names, ports and work dirs.
+    const agent2 = grown.layout.agents.find((a) => a.index === 2);
+    const orphanId = 'cccccccc-0000-4000-8000-000000000003';
+    await mkdir(join(agent2?.workDir ?? '', 'slaves', 'S1', 'frameworks', 'F0', 'executors', 't2', 'runs', orphanId), { recursive: true });
+    await (await docker.createContainer({ name: `mesos-${orphanId}`, Image: 'mesoscope/task-base:test', Cmd: ['sleep', '300'] })).start();
+    const shrunk = await e.removeAgent('int-a', 2);
+    const agentNames = (c: typeof shrunk) => c.nodes.filter((n) => n.role === 'agent').map((n) => n.name);
+    expect(agentNames(shrunk)).toEqual(['mesoscope-int-a-agent-1', 'mesoscope-int-a-agent-3', 'mesoscope-int-a-agent-4']);
+    await expect(docker.getContainer(`mesos-${orphanId}`).inspect()).rejects.toThrow();
+    await expect(stat(agent2?.workDir ?? '')).rejects.toThrow();
+
+    // Start the cluster again and grow it: every agent comes up where it was, the new one gets index 5.
+    const regrown = await e.addAgent('int-a');
+    expect(agentNames(regrown)).toEqual(['mesoscope-int-a-agent-1', 'mesoscope-int-a-agent-3', 'mesoscope-int-a-agent-4', 'mesoscope-int-a-agent-5']);
+    expect(regrown.nodes.every((n) => n.state === 'running')).toBe(true);
+    expect((await masterSlaves(master)).filter((s) => s.active)).toHaveLength(4);
+    for (const agent of regrown.layout.agents) {
+      const env = (await docker.getContainer(`mesoscope-int-a-agent-${agent.index}`).inspect()).Config.Env;
+      expect(env).toContain(`MESOS_PORT=${agent.port}`);
+      expect(env).toContain(`MESOS_WORK_DIR=${agent.workDir}`);
+    }
 
     // A task container this cluster's agent started (its ContainerID names a sandbox run), and one
     // that merely shares the mesos- prefix.
@@ -101,7 +122,7 @@ describe('the cluster engine with a real Docker daemon', () => {
     }
 
     const report = await e.destroy('int-a');
-    expect(report).toMatchObject({ containers: 6, taskContainers: 1, leftovers: [] });
+    expect(report).toMatchObject({ containers: 7, taskContainers: 1, leftovers: [] });
     expect(await labelled('int-a')).toBe(0);
     await expect(stat(join(workRoot, 'int-a'))).rejects.toThrow();
     await expect(docker.getContainer(`mesos-${ours}`).inspect()).rejects.toThrow();

@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
 import type Dockerode from 'dockerode';
+import type { ClusterLayout } from '@shared/cluster/layout';
 import { type AgentSpecInput, AgentSpecSchema, agentsOf, type ClusterSpec, validateSpec } from '@shared/cluster/spec';
 import type { ClusterSummary, LaunchProgress } from '@shared/cluster/status';
 import { describeIssues } from '@shared/validation';
-import { destroyCluster, type DestroyReport } from './destroy';
+import { destroyCluster, type DestroyReport, removeAgentNode } from './destroy';
 import { describedBy, type DiscoveredCluster, observeContainers, summarize } from './discovery';
 import { bringUp, writeRecord } from './launcher';
 import { clusterFilter, containerName, LABEL } from './naming';
@@ -192,12 +193,10 @@ export class ClusterEngine {
     if (layout.agents.length === 1) throw new SpecError('agents: a cluster keeps at least one agent; destroy the cluster instead.');
     const agents = agentsOf(spec).filter((_, i) => i !== position);
     const next: ClusterSpec = { ...spec, agents: { ...spec.agents, count: undefined, list: agents } };
-    const nextLayout = { ...layout, agents: layout.agents.filter((a) => a.index !== index) };
-    await writeRecord(this.docker, next, nextLayout);
-    await this.docker
-      .getContainer(containerName(cluster, 'agent', index))
-      .remove({ force: true })
-      .catch(() => undefined);
+    const slot = layout.agents[position] as ClusterLayout['agents'][number];
+    await removeAgentNode(this.docker, layout.hostAddress, slot, containerName(cluster, 'agent', index), spec.images.agent);
+    // Recorded last: had the removal stopped half-way, the agent shows as missing, never as invisible.
+    await writeRecord(this.docker, next, { ...layout, agents: layout.agents.filter((a) => a.index !== index) });
     this.changed();
     return this.get(cluster);
   }

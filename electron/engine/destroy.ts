@@ -43,15 +43,7 @@ export async function destroyCluster(
   );
 
   for (const agent of agents) for (const id of await containerIdsFromSandboxes(agent.workDir)) ids.add(id);
-  const tasks = await docker.listContainers({ all: true, filters: { name: ['^/mesos-'] } });
-  for (const task of tasks) {
-    const taskName = task.Names[0]?.replace(/^\//, '') ?? '';
-    // mesos-<ContainerID>, or mesos-<ContainerID>.executor with --docker_mesos_image (API.md §7.4)
-    const id = taskName.replace(/^mesos-/, '').replace(/\.executor$/, '');
-    if (!ids.has(id)) continue;
-    await docker.getContainer(task.Id).remove({ force: true, v: true }).catch(() => undefined);
-    report.taskContainers += 1;
-  }
+  report.taskContainers = await removeTaskContainers(docker, ids);
 
   for (const network of await docker.listNetworks({ filters: clusterFilter(name) })) {
     await docker.getNetwork(network.Id).remove();
@@ -77,6 +69,39 @@ export async function destroyCluster(
   const still = await docker.listContainers({ all: true, filters: clusterFilter(name) });
   for (const c of still) report.leftovers.push(`container ${c.Names[0] ?? c.Id}`);
   return report;
+}
+
+/**
+ * One agent taken out of a running cluster: its container, the task containers it started, and its
+ * work dir (so a later agent with the same index starts clean).
+ */
+export async function removeAgentNode(
+  docker: Dockerode,
+  hostAddress: string,
+  slot: { port: number; workDir: string },
+  containerName: string,
+  image: string,
+): Promise<void> {
+  const ids = new Set(await containerIdsFromAgent(hostAddress, slot.port));
+  await docker.getContainer(containerName).remove({ force: true, v: true }).catch(() => undefined);
+  for (const id of await containerIdsFromSandboxes(slot.workDir)) ids.add(id);
+  await removeTaskContainers(docker, ids);
+  if (await exists(slot.workDir)) await removeRootOwnedDir(docker, slot.workDir, image);
+}
+
+/** Removes the `mesos-<ContainerID>` containers of these ContainerIDs; returns how many. */
+async function removeTaskContainers(docker: Dockerode, ids: Set<string>): Promise<number> {
+  if (ids.size === 0) return 0;
+  let removed = 0;
+  for (const task of await docker.listContainers({ all: true, filters: { name: ['^/mesos-'] } })) {
+    const taskName = task.Names[0]?.replace(/^\//, '') ?? '';
+    // mesos-<ContainerID>, or mesos-<ContainerID>.executor with --docker_mesos_image (API.md §7.4)
+    const id = taskName.replace(/^mesos-/, '').replace(/\.executor$/, '');
+    if (!ids.has(id)) continue;
+    await docker.getContainer(task.Id).remove({ force: true, v: true }).catch(() => undefined);
+    removed += 1;
+  }
+  return removed;
 }
 
 /** ContainerIDs a running agent reports (`GET /containers`); nothing when it does not answer. */

@@ -114,7 +114,8 @@ export async function bringUp(options: BringUpOptions): Promise<{ leader: string
 }
 
 function portOf(layout: ClusterLayout, node: NodeContainer): number {
-  const slot = node.role === 'master' ? layout.masters[node.index - 1] : layout.agents[node.index - 1];
+  const slots: { index: number; port: number }[] = node.role === 'master' ? layout.masters : layout.agents;
+  const slot = slots.find((s) => s.index === node.index);
   if (!slot) throw new Error(`no port for ${node.name}`);
   return slot.port;
 }

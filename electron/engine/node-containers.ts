@@ -26,7 +26,13 @@ export function nodeContainers(spec: ClusterSpec, layout: ClusterLayout): NodeCo
   return [
     zookeeperContainer(spec, layout),
     ...layout.masters.map((m) => masterContainer(spec, layout, m.index)),
-    ...agentsOf(spec).map((agent, i) => agentContainer(spec, layout, agent, i + 1)),
+    // The spec's agents and the layout's slots are parallel lists; a slot keeps its index (and so its
+    // container name, ports and work dir) when an agent before it is removed.
+    ...agentsOf(spec).map((agent, i) => {
+      const slot = layout.agents[i];
+      if (!slot) throw new Error(`layout has no slot for agent ${i + 1}`);
+      return agentContainer(spec, layout, agent, slot);
+    }),
   ];
 }
 
@@ -152,10 +158,9 @@ function masterContainer(spec: ClusterSpec, layout: ClusterLayout, index: number
   };
 }
 
-function agentContainer(spec: ClusterSpec, layout: ClusterLayout, agent: AgentSpec, index: number): NodeContainer {
+function agentContainer(spec: ClusterSpec, layout: ClusterLayout, agent: AgentSpec, slot: ClusterLayout['agents'][number]): NodeContainer {
+  const index = slot.index;
   const name = containerName(spec.name, 'agent', index);
-  const slot = layout.agents[index - 1];
-  if (!slot) throw new Error(`layout has no agent ${index}`);
   const net = networking(spec, layout, name, [slot.port]);
   const { cpus, mem, disk } = agent.resources;
   const attributes = Object.entries(agent.attributes).map(([k, v]) => `${k}:${v}`);
