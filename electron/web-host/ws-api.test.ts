@@ -61,6 +61,18 @@ describe('the web host WebSocket', () => {
     ws.close();
   });
 
+  it('drops a socket that sends an oversized frame, and keeps serving the others', async () => {
+    host = await startWebHost({ dispatcher: createDispatcher(fakeHandlers()), rendererDir: __dirname });
+    const url = `ws://127.0.0.1:${host.port}/api?token=${host.token}`;
+    const rude = new WebSocket(url);
+    await new Promise((resolve) => rude.once('open', resolve));
+    const closed = new Promise((resolve) => rude.once('close', resolve));
+    rude.on('error', () => {});
+    rude.send('x'.repeat(2 * 1024 * 1024));
+    await closed;
+    expect(await tryConnect(url)).toBe('open');
+  });
+
   it('ends the subscriptions of a socket when it closes', async () => {
     const signals: AbortSignal[] = [];
     const dispatcher = createDispatcher(fakeHandlers({ onSubscribe: (signal) => signals.push(signal) }));

@@ -88,6 +88,9 @@ function serveConnection(ws: WebSocket, dispatcher: Dispatcher): void {
     }
   });
 
+  // An oversized or invalid frame makes ws emit 'error'; unhandled, it would end the whole host.
+  ws.on('error', () => ws.terminate());
+
   ws.on('close', () => {
     for (const unsubscribe of subscriptions.values()) unsubscribe();
     subscriptions.clear();
