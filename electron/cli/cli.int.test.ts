@@ -64,5 +64,10 @@ describe('the mesoscope CLI', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('masters.count: must be 1 or 3');
     expect((await mesoscope('frobnicate')).code).toBe(2);
+    expect((await mesoscope('up', '--agent', '3')).code).toBe(2);
+    expect((await mesoscope('up', '-f', join(dir, 'missing.yaml'))).code).toBe(2);
+    const typo = await mesoscope('down', 'no-such-cluster');
+    expect(typo.code).toBe(4);
+    expect(typo.stderr).toContain('No cluster named "no-such-cluster"');
   });
 });

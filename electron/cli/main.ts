@@ -33,17 +33,23 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 2;
   }
-  const { values, positionals } = parseArgs({
-    args: rest,
-    allowPositionals: true,
-    options: {
-      file: { type: 'string', short: 'f' },
-      name: { type: 'string' },
-      masters: { type: 'string' },
-      agents: { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        file: { type: 'string', short: 'f' },
+        name: { type: 'string' },
+        masters: { type: 'string' },
+        agents: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { values, positionals } = parsed;
 
   const core = await createCore();
   const api = createClient(createInProcessTransport(core.dispatcher));
@@ -71,7 +77,14 @@ function need(value: string | undefined, usage: string): string {
 }
 
 async function specFrom(values: { file?: string; name?: string; masters?: string; agents?: string }): Promise<Record<string, unknown>> {
-  const spec = values.file ? (parse(await readFile(values.file, 'utf8')) as Record<string, unknown>) : {};
+  let spec: Record<string, unknown> = {};
+  if (values.file) {
+    try {
+      spec = parse(await readFile(values.file, 'utf8')) as Record<string, unknown>;
+    } catch (err) {
+      throw new UsageError(`${values.file}: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
   if (spec === null || typeof spec !== 'object') throw new UsageError(`${values.file}: a spec is an object with at least a name`);
   if (values.name) spec.name = values.name;
   spec.name ??= 'local';

@@ -303,7 +303,7 @@ describe('refusals, each before anything is created', () => {
   it('refuses a name that is taken', async () => {
     const c = await docker.createContainer({ name: 'mesoscope-r7-zookeeper-1', Image: 'mesoscope/task-base:test', Cmd: ['true'] });
     try {
-      await expect(engine().create({ ...base, name: 'r7' })).rejects.toThrow(/^name: a cluster named "r7" already exists/);
+      await expect(engine().create({ ...base, name: 'r7' })).rejects.toThrow(/^name: containers named mesoscope-r7-zookeeper-1 exist already/);
     } finally {
       await c.remove({ force: true });
     }

@@ -127,8 +127,10 @@ export class ClusterEngine {
       launch.controller.abort();
       await launch.done.catch(() => undefined);
     }
-    const described = describedBy(await observeContainers(this.docker, name));
-    const report = await destroyCluster(this.docker, name, described);
+    const members = await observeContainers(this.docker, name);
+    const { Volumes } = await this.docker.listVolumes({ filters: clusterFilter(name) });
+    if (!launch && members.length === 0 && (Volumes ?? []).length === 0) throw new UnknownCluster(`No cluster named "${name}".`);
+    const report = await destroyCluster(this.docker, name, describedBy(members));
     this.mesosVersions.delete(name);
     this.changed();
     return report;

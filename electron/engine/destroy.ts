@@ -34,11 +34,24 @@ export async function destroyCluster(
   const ids = new Set<string>();
   await Promise.all(agents.map(async (a) => (await containerIdsFromAgent(described?.layout.hostAddress ?? '127.0.0.1', a.port)).forEach((id) => ids.add(id))));
 
-  const nodes = await docker.listContainers({ all: true, filters: clusterFilter(name) });
+  // Each removal is tried on its own: one failure is reported, not a reason to stop. The record
+  // containers go last, so that whatever could not be removed can still be found and destroyed.
+  const attempt = async (what: string, remove: () => Promise<unknown>): Promise<boolean> => {
+    try {
+      await remove();
+      return true;
+    } catch (err) {
+      report.leftovers.push(`${what} (${((err as Error).message ?? String(err)).split('\n')[0]})`);
+      return false;
+    }
+  };
+
+  const all = await docker.listContainers({ all: true, filters: clusterFilter(name) });
+  const records = all.filter((c) => c.Labels[LABEL.record] !== undefined);
+  const nodes = all.filter((c) => c.Labels[LABEL.record] === undefined);
   await Promise.all(
     nodes.map(async (c) => {
-      await docker.getContainer(c.Id).remove({ force: true, v: true });
-      report.containers += 1;
+      if (await attempt(`container ${c.Names[0] ?? c.Id}`, () => docker.getContainer(c.Id).remove({ force: true, v: true }))) report.containers += 1;
     }),
   );
 
@@ -46,13 +59,11 @@ export async function destroyCluster(
   report.taskContainers = await removeTaskContainers(docker, ids);
 
   for (const network of await docker.listNetworks({ filters: clusterFilter(name) })) {
-    await docker.getNetwork(network.Id).remove();
-    report.networks += 1;
+    if (await attempt(`network ${network.Name}`, () => docker.getNetwork(network.Id).remove())) report.networks += 1;
   }
   const { Volumes } = await docker.listVolumes({ filters: clusterFilter(name) });
   for (const volume of Volumes ?? []) {
-    await docker.getVolume(volume.Name).remove();
-    report.volumes += 1;
+    if (await attempt(`volume ${volume.Name}`, () => docker.getVolume(volume.Name).remove())) report.volumes += 1;
   }
 
   // Agents' work dirs are <workRoot>/<cluster>/agent-<n>: the cluster's folder goes as a whole.
@@ -60,14 +71,17 @@ export async function destroyCluster(
   if (described && firstWorkDir) {
     const clusterDir = dirname(firstWorkDir);
     if (await exists(clusterDir)) {
-      await removeRootOwnedDir(docker, clusterDir, described.spec.images.agent);
+      await attempt(`work dir ${clusterDir}`, () => removeRootOwnedDir(docker, clusterDir, described.spec.images.agent));
       report.workDirs.push(clusterDir);
       if (await exists(clusterDir)) report.leftovers.push(`work dir ${clusterDir}`);
     }
   }
 
-  const still = await docker.listContainers({ all: true, filters: clusterFilter(name) });
-  for (const c of still) report.leftovers.push(`container ${c.Names[0] ?? c.Id}`);
+  if (report.leftovers.length === 0) {
+    for (const c of records) {
+      if (await attempt(`container ${c.Names[0] ?? c.Id}`, () => docker.getContainer(c.Id).remove({ force: true }))) report.containers += 1;
+    }
+  }
   return report;
 }
 

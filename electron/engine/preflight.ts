@@ -19,13 +19,15 @@ export async function preflight(docker: Dockerode, spec: ClusterSpec): Promise<v
     throw new PreflightError(`Docker is not reachable: ${(err as Error).message}. Start Docker or check the endpoint in Settings.`);
   }
 
-  const clash = await docker.listContainers({ all: true, filters: { name: [`^/mesoscope-${spec.name}-`] } });
+  const clash = await docker.listContainers({ all: true, filters: { label: [`${LABEL.cluster}=${spec.name}`] } });
   if (clash.length > 0) {
-    const names = clash
-      .filter((c) => c.Labels[LABEL.record] === undefined)
-      .map((c) => c.Names[0]?.replace(/^\//, ''))
-      .join(', ');
-    throw new PreflightError(`name: a cluster named "${spec.name}" already exists (${names}); destroy it or choose another name.`);
+    throw new PreflightError(`name: a cluster named "${spec.name}" already exists; destroy it or choose another name.`);
+  }
+  // A container of someone else's that has one of the names this cluster's nodes will take.
+  const taken = await docker.listContainers({ all: true, filters: { name: [`^/mesoscope-${spec.name}-(zookeeper|master|agent)-[0-9]+$`] } });
+  if (taken.length > 0) {
+    const names = taken.map((c) => c.Names[0]?.replace(/^\//, '')).join(', ');
+    throw new PreflightError(`name: containers named ${names} exist already (not made by Mesoscope); remove them or choose another name.`);
   }
 
   const images = [...new Set([spec.images.zookeeper, spec.images.master, spec.images.agent])];

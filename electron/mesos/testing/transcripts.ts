@@ -28,3 +28,13 @@ export function jsonLines<T>(relative: string): T[] {
 export const recordedCalls = (folder: string) => jsonLines<RecordedCall>(`${folder}/sched.calls.jsonl`);
 export const recordedEvents = (folder: string) =>
   jsonLines<{ t: number; event: { type: string } & Record<string, unknown> }>(`${folder}/sched.events.jsonl`).map((e) => e.event);
+
+/** The body of a recorded `curl -i` answer (`*.http`). */
+export function httpBody(relative: string): string {
+  const text = transcriptBytes(relative).toString('utf8');
+  const at = text.search(/\r?\n\r?\n/);
+  return at < 0 ? '' : text.slice(at).replace(/^\r?\n\r?\n/, '');
+}
+
+/** A recorded operator stream (`operator*.events.jsonl`): each event with its ms since the stream opened. */
+export const recordedOperatorEvents = (relative: string) => jsonLines<{ t: number; event: { type: string } & Record<string, unknown> }>(relative);

@@ -1,0 +1,518 @@
+import type { Delta } from '@shared/dashboard/deltas';
+import {
+  timeInfoMs,
+  type GetState,
+  type MasterState,
+  type OperatorAgent,
+  type OperatorEvent,
+  type OperatorEventOf,
+  type OperatorFramework,
+  type OperatorTask,
+} from '@shared/dashboard/operator';
+import {
+  KEY_METRICS,
+  taskKey,
+  type Agent,
+  type AgentState,
+  type ClusterView,
+  type Connection,
+  type Framework,
+  type FrameworkState,
+  type Master,
+  type MetricSample,
+  type Offer,
+  type OfferOutcome,
+  type Task,
+} from '@shared/dashboard/view';
+import type { FrameworkInfo } from '@shared/mesos/scheduler';
+import { TERMINAL_TASK_STATES, type Offer as V1Offer, type TaskState, type TaskStatus } from '@shared/mesos/v1';
+import { deepEqual } from './equal';
+import { addScalars, attributesText, fromV0, fromV1, scalarsOnly, zero } from './resources';
+import { mergeStatuses, statusEntry } from './task-history';
+
+/**
+ * The normalized view of one cluster, folded from a GET_STATE snapshot and the operator events after it
+ * (API.md §2.3), the `/master/state` offer polls (§0.13) and metric samples. Pure: no I/O, no clock
+ * (every call takes `now`). Each call returns the deltas it caused; an entity that did not change
+ * yields none, so applying the same event twice changes nothing the second time.
+ */
+
+export interface ClusterModelOptions {
+  /** Terminal tasks kept (oldest dropped first); the master keeps 1000 per framework. */
+  maxTerminalTasks?: number;
+  maxOfferHistory?: number;
+  maxMetricSamples?: number;
+}
+
+/** Tasks in these states still hold their resources on the agent. */
+const holdsResources = (s: TaskState) => !TERMINAL_TASK_STATES.has(s) && s !== 'TASK_UNREACHABLE' && s !== 'TASK_UNKNOWN';
+
+export class ClusterModel {
+  private readonly agents = new Map<string, Agent>();
+  private readonly frameworks = new Map<string, Framework>();
+  private readonly tasks = new Map<string, Task>();
+  private readonly offers = new Map<string, Offer>();
+  /** Outcomes our own scheduler reported before the offer vanished from a poll. */
+  private readonly knownOutcomes = new Map<string, 'declined' | 'rescinded'>();
+  private offerHistory: OfferOutcome[] = [];
+  private metrics: MetricSample[] = [];
+  private masters: Master[] = [];
+  private connection: Connection;
+  private out: Delta[] = [];
+  private readonly dirtyAgents = new Set<string>();
+  private readonly dirtyFrameworks = new Set<string>();
+
+  constructor(
+    private readonly options: ClusterModelOptions = {},
+    now = Date.now(),
+  ) {
+    this.connection = { state: 'connecting', since: now };
+  }
+
+  view(): ClusterView {
+    return {
+      connection: this.connection,
+      masters: this.masters,
+      agents: Object.fromEntries(this.agents),
+      frameworks: Object.fromEntries(this.frameworks),
+      tasks: Object.fromEntries(this.tasks),
+      offers: Object.fromEntries(this.offers),
+      offerHistory: [...this.offerHistory],
+      metrics: [...this.metrics],
+    };
+  }
+
+  /**
+   * Replaces the view with a snapshot (the `get_state` of SUBSCRIBED, or GET_STATE): what it lists is
+   * taken as is, with task histories merged so nothing seen earlier is lost or doubled. Terminal tasks
+   * it no longer lists stay (the master forgets completed tasks on failover, we need not); live tasks
+   * it does not list are dropped. Returns one `snapshot` delta.
+   */
+  reset(state: GetState, now: number): Delta[] {
+    const t = state.get_tasks;
+    const listed = new Set<string>();
+    for (const task of [...t.tasks, ...t.unreachable_tasks, ...t.completed_tasks]) listed.add(this.foldTask(task, now));
+    for (const [key, task] of this.tasks) if (!listed.has(key) && !TERMINAL_TASK_STATES.has(task.state)) this.tasks.delete(key);
+
+    const agentsListed = new Set(state.get_agents.agents.map((a) => a.agent_info.id.value));
+    const unreachableOn = new Set(t.unreachable_tasks.map((x) => x.agent_id.value));
+    for (const [id, agent] of this.agents) {
+      if (agentsListed.has(id)) continue;
+      // Unreachable agents are listed nowhere (API.md §0.13): keep the ones we know to be away.
+      if (unreachableOn.has(id) || agent.state === 'unreachable' || agent.state === 'disconnected') this.agents.set(id, { ...agent, state: 'unreachable' });
+      else this.agents.delete(id);
+    }
+    for (const a of state.get_agents.agents) this.foldAgent(a);
+
+    const f = state.get_frameworks;
+    const fwListed = new Set([...f.frameworks, ...f.completed_frameworks].map((x) => x.framework_info.id?.value));
+    for (const [id, fw] of this.frameworks) if (!fwListed.has(id) && fw.state !== 'removed') this.frameworks.set(id, { ...fw, state: 'disconnected' });
+    for (const fw of f.frameworks) this.foldFramework(fw, undefined);
+    for (const fw of f.completed_frameworks) this.foldFramework(fw, 'removed');
+
+    this.foldOffers(f.frameworks.flatMap((fw) => fw.offers.map(normalizeV1Offer)), now);
+    this.evictTasks();
+    this.refreshDerived(true);
+    this.out = [];
+    return [{ kind: 'snapshot', view: this.view() }];
+  }
+
+  /** Folds one operator event (unknown types and HEARTBEAT change nothing here). */
+  apply(event: OperatorEvent, now: number): Delta[] {
+    if ('unknown' in event) return [];
+    switch (event.type) {
+      case 'SUBSCRIBED':
+        return this.reset(event.subscribed.get_state, now);
+      case 'TASK_ADDED':
+        this.foldTask(event.task_added.task, now);
+        this.evictTasks();
+        break;
+      case 'TASK_UPDATED':
+        this.foldUpdate(event, now);
+        this.evictTasks();
+        break;
+      case 'AGENT_ADDED':
+        this.foldAgent(event.agent_added.agent);
+        break;
+      case 'AGENT_REMOVED': {
+        const id = event.agent_removed.agent_id.value;
+        if (this.agents.delete(id)) this.out.push({ kind: 'agentRemoved', id });
+        break;
+      }
+      case 'FRAMEWORK_ADDED':
+        this.foldFramework(event.framework_added.framework, undefined);
+        break;
+      case 'FRAMEWORK_UPDATED':
+        this.foldFramework(event.framework_updated.framework, undefined);
+        break;
+      case 'FRAMEWORK_REMOVED':
+        this.removeFramework(event.framework_removed.framework_info);
+        break;
+      default:
+        break;
+    }
+    return this.flush();
+  }
+
+  /** A `/master/state` poll: outstanding offers and which agents the leader lists, and how. */
+  applyMasterState(state: MasterState, now: number): Delta[] {
+    const offers = state.frameworks.flatMap((f) =>
+      f.offers.map((o): Offer => ({ id: o.id, frameworkId: o.framework_id, agentId: o.slave_id, resources: fromV0(o.resources), firstSeenAt: now })),
+    );
+    this.foldOffers(offers, now);
+    const listed = new Map(state.slaves.map((s) => [s.id, s]));
+    for (const [id, agent] of this.agents) {
+      const s = listed.get(id);
+      const next: AgentState = !s ? 'unreachable' : s.deactivated ? 'deactivated' : s.active === false ? 'disconnected' : 'active';
+      this.putAgent({ ...agent, state: next });
+    }
+    return this.flush();
+  }
+
+  /** Our own scheduler knows what the poll cannot: it declined an offer, or the master rescinded it. */
+  noteOfferOutcome(offerId: string, outcome: 'declined' | 'rescinded'): void {
+    this.knownOutcomes.set(offerId, outcome);
+  }
+
+  addMetrics(values: Record<string, number>, now: number): Delta[] {
+    const picked: Record<string, number> = {};
+    for (const k of KEY_METRICS) if (values[k] !== undefined) picked[k] = values[k];
+    const sample: MetricSample = { at: now, values: picked };
+    this.metrics = [...this.metrics, sample].slice(-(this.options.maxMetricSamples ?? 120));
+    return [{ kind: 'metrics', sample }];
+  }
+
+  setMasters(masters: Master[]): Delta[] {
+    if (deepEqual(masters, this.masters)) return [];
+    this.masters = masters;
+    return [{ kind: 'masters', masters }];
+  }
+
+  /** Changes the connection; `since` moves only when the state does. */
+  setConnection(patch: Partial<Omit<Connection, 'since'>>, now: number): Delta[] {
+    const state = patch.state ?? this.connection.state;
+    const next: Connection = { ...this.connection, ...patch, since: state === this.connection.state ? this.connection.since : now };
+    if (state === 'live') delete next.error;
+    if (deepEqual(next, this.connection)) return [];
+    this.connection = next;
+    return [{ kind: 'connection', connection: next }];
+  }
+
+  get connectionState(): Connection['state'] {
+    return this.connection.state;
+  }
+
+  // ---- tasks ----
+
+  private foldTask(t: OperatorTask, now: number): string {
+    const key = taskKey(t.framework_id.value, t.task_id.value);
+    const old = this.tasks.get(key);
+    const statuses = mergeStatuses(old?.statuses ?? [], t.statuses.map(statusEntry));
+    const pending = t.status_update_state && t.status_update_state !== t.state ? t.status_update_state : undefined;
+    const docker = (t as { container?: { type?: string; docker?: { image?: string }; mesos?: { image?: { docker?: { name?: string } } } } }).container;
+    this.putTask({
+      key,
+      id: t.task_id.value,
+      frameworkId: t.framework_id.value,
+      agentId: t.agent_id.value,
+      executorId: t.executor_id?.value || undefined,
+      name: t.name,
+      state: t.state,
+      pendingState: pending,
+      resources: fromV1(t.resources),
+      container: docker?.type ? { type: docker.type, image: docker.docker?.image ?? docker.mesos?.image?.docker?.name } : undefined,
+      statuses: [...statuses],
+      seenAt: old?.seenAt ?? now,
+      updatedAt: lastAt(statuses) ?? old?.seenAt ?? now,
+    });
+    return key;
+  }
+
+  private foldUpdate(event: OperatorEventOf<'TASK_UPDATED'>, now: number): void {
+    const { status, framework_id } = event.task_updated;
+    const state = event.task_updated.state ?? status.state;
+    const key = taskKey(framework_id.value, status.task_id.value);
+    const old = this.tasks.get(key);
+    const statuses = mergeStatuses(old?.statuses ?? [], [statusEntry(status)]);
+    this.putTask({
+      key,
+      id: status.task_id.value,
+      frameworkId: framework_id.value,
+      agentId: old?.agentId ?? status.agent_id?.value ?? '',
+      executorId: old?.executorId ?? (status.executor_id?.value || undefined),
+      name: old?.name ?? status.task_id.value,
+      state,
+      pendingState: status.state !== state ? status.state : undefined,
+      resources: old?.resources ?? { ...zero() },
+      container: old?.container,
+      statuses: [...statuses],
+      seenAt: old?.seenAt ?? now,
+      updatedAt: lastAt(statuses) ?? old?.seenAt ?? now,
+    });
+    this.inferAgentState(status);
+  }
+
+  /** Agents going away emit no event (API.md §0.13); the master's own task updates tell. */
+  private inferAgentState(status: TaskStatus): void {
+    const id = status.agent_id?.value;
+    const agent = id ? this.agents.get(id) : undefined;
+    if (!agent || status.source !== 'SOURCE_MASTER') return;
+    const reason = status.reason ?? '';
+    let next: AgentState | undefined;
+    if (/^REASON_(AGENT|SLAVE)_DISCONNECTED$/.test(reason)) next = agent.state === 'unreachable' ? undefined : 'disconnected';
+    else if (status.state === 'TASK_UNREACHABLE' || (/^REASON_(AGENT|SLAVE)_REMOVED$/.test(reason) && status.unreachable_time)) next = 'unreachable';
+    else if (reason === 'REASON_AGENT_REMOVED_BY_OPERATOR' || status.state === 'TASK_GONE_BY_OPERATOR') next = 'unreachable';
+    else if (reason === 'REASON_AGENT_REREGISTERED') next = 'active';
+    if (next) this.putAgent({ ...agent, state: next });
+  }
+
+  private putTask(task: Task): void {
+    const old = this.tasks.get(task.key);
+    if (old && deepEqual(old, task)) return;
+    this.tasks.set(task.key, task);
+    this.out.push({ kind: 'task', task });
+    this.dirtyAgents.add(task.agentId);
+    this.dirtyFrameworks.add(task.frameworkId);
+    if (old && old.agentId !== task.agentId) this.dirtyAgents.add(old.agentId);
+  }
+
+  private evictTasks(): void {
+    const max = this.options.maxTerminalTasks ?? 2000;
+    const terminal = [...this.tasks.values()].filter((t) => TERMINAL_TASK_STATES.has(t.state));
+    if (terminal.length <= max) return;
+    terminal.sort((a, b) => a.updatedAt - b.updatedAt);
+    for (const t of terminal.slice(0, terminal.length - max)) {
+      this.tasks.delete(t.key);
+      this.out.push({ kind: 'taskRemoved', key: t.key });
+      this.dirtyAgents.add(t.agentId);
+      this.dirtyFrameworks.add(t.frameworkId);
+    }
+  }
+
+  // ---- agents ----
+
+  private foldAgent(a: OperatorAgent): void {
+    const id = a.agent_info.id.value;
+    const old = this.agents.get(id);
+    const state: AgentState = a.deactivated ? 'deactivated' : a.active ? 'active' : 'disconnected';
+    this.putAgent({
+      id,
+      hostname: a.agent_info.hostname,
+      port: a.agent_info.port,
+      pid: a.pid,
+      version: a.version,
+      state,
+      registeredAt: timeInfoMs(a.registered_time),
+      reregisteredAt: timeInfoMs(a.reregistered_time),
+      total: fromV1(a.total_resources.length > 0 ? a.total_resources : a.agent_info.resources),
+      allocated: old?.allocated ?? zero(),
+      offered: old?.offered ?? zero(),
+      attributes: attributesText(a.agent_info.attributes),
+      capabilities: a.capabilities.map((c) => c.type),
+    });
+    this.dirtyAgents.add(id);
+  }
+
+  private putAgent(agent: Agent): void {
+    const old = this.agents.get(agent.id);
+    if (old && deepEqual(old, agent)) return;
+    this.agents.set(agent.id, agent);
+    this.out.push({ kind: 'agent', agent });
+  }
+
+  // ---- frameworks ----
+
+  private foldFramework(f: OperatorFramework, forced: FrameworkState | undefined): void {
+    const info = f.framework_info;
+    const id = info.id?.value;
+    if (!id) return;
+    const old = this.frameworks.get(id);
+    const state: FrameworkState = forced ?? (!f.connected ? 'disconnected' : !f.active ? 'inactive' : 'active');
+    this.putFramework({
+      ...frameworkInfoFields(id, info),
+      state,
+      registeredAt: timeInfoMs(f.registered_time),
+      reregisteredAt: timeInfoMs(f.reregistered_time),
+      unregisteredAt: timeInfoMs(f.unregistered_time),
+      allocated: old?.allocated ?? zero(),
+      offered: old?.offered ?? zero(),
+      taskCounts: old?.taskCounts ?? {},
+    });
+    this.dirtyFrameworks.add(id);
+  }
+
+  private removeFramework(info: FrameworkInfo): void {
+    const id = info.id?.value;
+    if (!id) return;
+    const old = this.frameworks.get(id);
+    this.putFramework({
+      ...frameworkInfoFields(id, info),
+      state: 'removed',
+      registeredAt: old?.registeredAt,
+      reregisteredAt: old?.reregisteredAt,
+      unregisteredAt: old?.unregisteredAt,
+      allocated: old?.allocated ?? zero(),
+      offered: old?.offered ?? zero(),
+      taskCounts: old?.taskCounts ?? {},
+    });
+    this.dirtyFrameworks.add(id);
+  }
+
+  private putFramework(fw: Framework): void {
+    const old = this.frameworks.get(fw.id);
+    if (old && deepEqual(old, fw)) return;
+    this.frameworks.set(fw.id, fw);
+    this.out.push({ kind: 'framework', framework: fw });
+  }
+
+  // ---- offers ----
+
+  /** The outstanding offers are now exactly `current`: new ones are `made`, vanished ones get an outcome. */
+  private foldOffers(current: Offer[], now: number): void {
+    const ids = new Set(current.map((o) => o.id));
+    for (const [id, offer] of this.offers) {
+      if (ids.has(id)) continue;
+      this.offers.delete(id);
+      const outcome = this.outcomeOf(offer, now);
+      this.pushOutcome(outcome);
+      this.out.push({ kind: 'offerRemoved', id, outcome });
+      this.dirtyAgents.add(offer.agentId);
+      this.dirtyFrameworks.add(offer.frameworkId);
+    }
+    for (const o of current) {
+      if (this.offers.has(o.id)) continue;
+      const offer = { ...o, firstSeenAt: now };
+      this.offers.set(o.id, offer);
+      this.out.push({ kind: 'offer', offer });
+      const made: OfferOutcome = { ...offer, outcome: 'made', at: now };
+      this.pushOutcome(made);
+      this.out.push({ kind: 'offerOutcome', outcome: made });
+      this.dirtyAgents.add(o.agentId);
+      this.dirtyFrameworks.add(o.frameworkId);
+    }
+  }
+
+  /** A task of the offer's framework that appeared on its agent while it was outstanding used it. */
+  private outcomeOf(offer: Offer, now: number): OfferOutcome {
+    const known = this.knownOutcomes.get(offer.id);
+    this.knownOutcomes.delete(offer.id);
+    if (known) return { ...offer, outcome: known, at: now };
+    const launched = [...this.tasks.values()]
+      .filter((t) => t.frameworkId === offer.frameworkId && t.agentId === offer.agentId && t.seenAt >= offer.firstSeenAt)
+      .map((t) => t.key);
+    return launched.length > 0 ? { ...offer, outcome: 'accepted', at: now, taskKeys: launched } : { ...offer, outcome: 'gone', at: now };
+  }
+
+  private pushOutcome(o: OfferOutcome): void {
+    this.offerHistory = [...this.offerHistory, o].slice(-(this.options.maxOfferHistory ?? 200));
+  }
+
+  // ---- derived sums ----
+
+  /** Recomputes allocated / offered / task counts of what changed (or of everything). */
+  private refreshDerived(all = false): void {
+    const agentIds = all ? [...this.agents.keys()] : [...this.dirtyAgents];
+    const fwIds = all ? [...this.frameworks.keys()] : [...this.dirtyFrameworks];
+    this.dirtyAgents.clear();
+    this.dirtyFrameworks.clear();
+    if (agentIds.length === 0 && fwIds.length === 0) return;
+    const tasks = [...this.tasks.values()];
+    const offers = [...this.offers.values()];
+    for (const id of agentIds) {
+      const agent = this.agents.get(id);
+      if (!agent) continue;
+      const allocated = tasks.filter((t) => t.agentId === id && holdsResources(t.state)).reduce((s, t) => addScalars(s, scalarsOnly(t.resources)), zero());
+      const offered = offers.filter((o) => o.agentId === id).reduce((s, o) => addScalars(s, scalarsOnly(o.resources)), zero());
+      this.putAgent({ ...agent, allocated, offered });
+    }
+    for (const id of fwIds) {
+      const fw = this.frameworks.get(id);
+      if (!fw) continue;
+      const own = tasks.filter((t) => t.frameworkId === id);
+      const taskCounts: Framework['taskCounts'] = {};
+      for (const t of own) taskCounts[t.state] = (taskCounts[t.state] ?? 0) + 1;
+      const allocated = own.filter((t) => holdsResources(t.state)).reduce((s, t) => addScalars(s, scalarsOnly(t.resources)), zero());
+      const offered = offers.filter((o) => o.frameworkId === id).reduce((s, o) => addScalars(s, scalarsOnly(o.resources)), zero());
+      this.putFramework({ ...fw, allocated, offered, taskCounts });
+    }
+  }
+
+  /** The deltas of one call, each entity once (its latest version). */
+  private flush(): Delta[] {
+    this.refreshDerived();
+    const out = coalesce(this.out);
+    this.out = [];
+    return out;
+  }
+}
+
+function frameworkInfoFields(id: string, info: FrameworkInfo) {
+  const legacyRole = (info as { role?: string }).role;
+  return {
+    id,
+    name: info.name,
+    user: info.user,
+    principal: info.principal,
+    hostname: info.hostname,
+    webuiUrl: info.webui_url,
+    roles: info.roles ?? (legacyRole ? [legacyRole] : []),
+    capabilities: (info.capabilities ?? []).map((c) => c.type),
+    checkpoint: info.checkpoint ?? false,
+    failoverTimeoutSecs: info.failover_timeout ?? 0,
+  };
+}
+
+function normalizeV1Offer(o: V1Offer): Offer {
+  return { id: o.id.value, frameworkId: o.framework_id.value, agentId: o.agent_id.value, resources: fromV1(o.resources), firstSeenAt: 0 };
+}
+
+function lastAt(statuses: readonly { at?: number }[]): number | undefined {
+  let max: number | undefined;
+  for (const s of statuses) if (s.at !== undefined && (max === undefined || s.at > max)) max = s.at;
+  return max;
+}
+
+/** Keeps the last upsert of each entity, in the order of its last change. */
+export function coalesce(deltas: readonly Delta[]): Delta[] {
+  const keyOf = (d: Delta): string | undefined => {
+    switch (d.kind) {
+      case 'agent':
+        return `agent:${d.agent.id}`;
+      case 'agentRemoved':
+        return `agent:${d.id}`;
+      case 'framework':
+        return `framework:${d.framework.id}`;
+      case 'task':
+        // One version per state: every transition stays visible (STAGING → STARTING → RUNNING in one batch).
+        return `task:${d.task.key}:${d.task.state}`;
+      case 'taskRemoved':
+        return `taskRemoved:${d.key}`;
+      case 'offer':
+        return `offer:${d.offer.id}`;
+      case 'masters':
+        return 'masters';
+      case 'connection':
+        return 'connection';
+      default:
+        return undefined;
+    }
+  };
+  // A snapshot makes everything before it moot.
+  let start = 0;
+  for (let i = deltas.length - 1; i >= 0; i--) {
+    if (deltas[i]!.kind === 'snapshot') {
+      start = i;
+      break;
+    }
+  }
+  const kept = new Map<string, number>();
+  const list = deltas.slice(start);
+  list.forEach((d, i) => {
+    const k = keyOf(d);
+    if (k) kept.set(k, i);
+  });
+  return list.filter((d, i) => {
+    const k = keyOf(d);
+    return k === undefined || kept.get(k) === i;
+  });
+}
