@@ -300,6 +300,16 @@ describe('refusals, each before anything is created', () => {
     await refused({ ...base, name: 'r6' }, /^Docker is not reachable: .*ENOENT/, away);
   });
 
+  it('refuses a second launch of a name that is being launched', async () => {
+    const e = engine();
+    const results = await Promise.allSettled([e.create({ ...base, name: 'r8' }), e.create({ ...base, name: 'r8' })]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refusal = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(String(refusal?.reason)).toContain('name: "r8" is being launched already');
+    await e.destroy('r8');
+    expect(await labelled('r8')).toBe(0);
+  });
+
   it('refuses a name that is taken', async () => {
     const c = await docker.createContainer({ name: 'mesoscope-r7-zookeeper-1', Image: 'mesoscope/task-base:test', Cmd: ['true'] });
     try {

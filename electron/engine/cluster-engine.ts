@@ -9,7 +9,7 @@ import { describedBy, type DiscoveredCluster, observeContainers, summarize } fro
 import { bringUp, writeRecord } from './launcher';
 import { clusterFilter, containerName, LABEL } from './naming';
 import { allocateAgent, allocateLayout, type Reserved, reservedBy } from './port-allocation';
-import { preflight } from './preflight';
+import { PreflightError, preflight } from './preflight';
 
 export interface EngineOptions {
   /** The Docker client in use (it changes when the user picks another endpoint). */
@@ -75,23 +75,23 @@ export class ClusterEngine {
     const validation = validateSpec(input);
     if (!validation.ok) throw new SpecError(describeIssues(validation.issues));
     const spec = validation.spec;
-    await preflight(this.docker, spec);
-    const network = spec.network === 'auto' ? await this.autoNetwork() : spec.network;
-    const layout = await this.exclusively(async () => {
-      const allocated = await allocateLayout(spec, {
-        hostAddress: this.options.hostAddress ?? '127.0.0.1',
-        network,
-        workRoot: this.options.workRoot,
-        reserved: await this.reservedByOthers(),
+    if (this.inFlight.has(spec.name)) throw new PreflightError(`name: "${spec.name}" is being launched already.`);
+    await this.tracked(spec.name, options.signal, async (signal) => {
+      await preflight(this.docker, spec);
+      signal.throwIfAborted();
+      const network = spec.network === 'auto' ? await this.autoNetwork() : spec.network;
+      const layout = await this.exclusively(async () => {
+        const allocated = await allocateLayout(spec, {
+          hostAddress: this.options.hostAddress ?? '127.0.0.1',
+          network,
+          workRoot: this.options.workRoot,
+          reserved: await this.reservedByOthers(spec.name),
+        });
+        this.launching.set(spec.name, reservedBy(allocated));
+        return allocated;
       });
-      this.launching.set(spec.name, reservedBy(allocated));
-      return allocated;
+      await this.bringUpAndRecord(spec, layout, signal);
     });
-    try {
-      await this.up(spec, layout, options.signal);
-    } finally {
-      this.launching.delete(spec.name);
-    }
     return this.get(spec.name);
   }
 
@@ -170,6 +170,7 @@ export class ClusterEngine {
     const { spec, layout } = await this.describe(cluster);
     const parsed = AgentSpecSchema.safeParse(agentInput);
     if (!parsed.success) throw new SpecError(`agent: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    if (this.inFlight.has(cluster)) throw new PreflightError(`"${cluster}" is being launched or changed already.`);
     const next: ClusterSpec = { ...spec, agents: { ...spec.agents, count: undefined, list: [...agentsOf(spec), parsed.data] } };
     const grown = await this.exclusively(async () => {
       const slot = await allocateAgent(spec, layout, parsed.data, {
@@ -180,11 +181,7 @@ export class ClusterEngine {
       this.launching.set(cluster, reservedBy(withSlot));
       return withSlot;
     });
-    try {
-      await this.up(next, grown);
-    } finally {
-      this.launching.delete(cluster);
-    }
+    await this.up(next, grown);
     return this.get(cluster);
   }
 
@@ -240,15 +237,22 @@ export class ClusterEngine {
     this.events.emit('changed');
   }
 
-  private async up(spec: ClusterSpec, layout: DiscoveredCluster['layout'], signal?: AbortSignal): Promise<void> {
+  private up(spec: ClusterSpec, layout: DiscoveredCluster['layout']): Promise<void> {
+    if (this.inFlight.has(spec.name)) return Promise.reject(new PreflightError(`"${spec.name}" is being launched or changed already.`));
+    return this.tracked(spec.name, undefined, (signal) => this.bringUpAndRecord(spec, layout, signal));
+  }
+
+  /** Runs a launch so that destroy can stop it and wait for it; its ports stay reserved until it ends. */
+  private async tracked(name: string, external: AbortSignal | undefined, work: (signal: AbortSignal) => Promise<void>): Promise<void> {
     const controller = new AbortController();
-    signal?.addEventListener('abort', () => controller.abort(), { once: true });
-    const done = this.bringUpAndRecord(spec, layout, controller.signal);
-    this.inFlight.set(spec.name, { controller, done });
+    external?.addEventListener('abort', () => controller.abort(), { once: true });
+    const done = work(controller.signal);
+    this.inFlight.set(name, { controller, done });
     try {
       await done;
     } finally {
-      if (this.inFlight.get(spec.name)?.done === done) this.inFlight.delete(spec.name);
+      if (this.inFlight.get(name)?.done === done) this.inFlight.delete(name);
+      this.launching.delete(name);
     }
   }
 

@@ -77,7 +77,7 @@ export async function bringUp(options: BringUpOptions): Promise<{ leader: string
   await bring(zookeeper, 'ZooKeeper answering ruok', () => zookeeperOk(host, layout.zookeeper.port));
 
   const masters = rest.filter((n) => n.role === 'master');
-  await Promise.all(
+  await allSettledOrThrow(
     masters.map((m) =>
       bring(
         m,
@@ -97,7 +97,7 @@ export async function bringUp(options: BringUpOptions): Promise<{ leader: string
     return undefined;
   };
   const agents = rest.filter((n) => n.role === 'agent');
-  await Promise.all(
+  await allSettledOrThrow(
     agents.map((a) =>
       bring(a, 'registered with the leading master', async () => {
         const leader = await leaderFromHost();
@@ -111,6 +111,16 @@ export async function bringUp(options: BringUpOptions): Promise<{ leader: string
   const leader = await leaderFromHost();
   if (!leader) throw new LaunchError('The masters lost their leader right after the launch.', null);
   return { leader };
+}
+
+/**
+ * Like Promise.all, but waits for every node before failing: a launch must not settle (and let
+ * destroy go ahead) while a sibling is still creating its container.
+ */
+async function allSettledOrThrow(steps: Promise<unknown>[]): Promise<void> {
+  const results = await Promise.allSettled(steps);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 function portOf(layout: ClusterLayout, node: NodeContainer): number {
