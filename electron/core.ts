@@ -31,6 +31,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const engine = new ClusterEngine({ docker: () => docker.docker, workRoot: defaultWorkRoot(env) });
   const watching = new AbortController();
   void engine.watchDocker(watching.signal);
+  docker.onEndpointChange(() => engine.reconnectEvents());
   const dispatcher = createDispatcher(createHandlers({ settings, docker, engine, env }));
   return {
     dispatcher,

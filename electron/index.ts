@@ -2,7 +2,9 @@ import Dockerode from 'dockerode';
 import type { ClusterSpecInput } from '@shared/cluster/spec';
 import type { ClusterSummary } from '@shared/cluster/status';
 import { connectionInfo } from '@shared/cluster/connection';
-import { ClusterEngine } from './engine/cluster-engine';
+import { ClusterEngine, SpecError } from './engine/cluster-engine';
+import { PortInUse } from './engine/port-allocation';
+import { PreflightError } from './engine/preflight';
 import type { DestroyReport } from './engine/destroy';
 import { dockerOptions, resolveDockerEndpoint } from './docker/endpoint';
 import { defaultWorkRoot } from './engine/work-root';
@@ -46,7 +48,16 @@ export async function startCluster(spec: ClusterSpecInput, options: StartOptions
     workRoot: options.workRoot ?? defaultWorkRoot(),
     readyTimeoutMs: options.readyTimeoutMs,
   });
-  const summary = await engine.create(spec);
+  let summary: ClusterSummary;
+  try {
+    summary = await engine.create(spec);
+  } catch (err) {
+    // A launch that got as far as creating containers must not leave them behind in a test run.
+    if (!(err instanceof SpecError || err instanceof PreflightError || err instanceof PortInUse) && typeof spec.name === 'string') {
+      await engine.destroy(spec.name).catch(() => undefined);
+    }
+    throw err;
+  }
   const info = connectionInfo(summary);
   return { name: summary.name, master: info.master, zk: info.zk, summary, destroy: () => engine.destroy(summary.name) };
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell } from 'electron';
 import { createCore, type Core } from './core';
 import { APP_SCHEME, APP_URL, isAppUrl, serveAppRequest } from './shell/app-protocol';
 import { bindIpc } from './shell/ipc-binding';
@@ -33,7 +33,14 @@ if (!app.requestSingleInstanceLock()) {
   app.on('web-contents-created', (_event, contents) => lockDownContents(contents, (url) => void shell.openExternal(url)));
 
   void app.whenReady().then(async () => {
-    core = await createCore({ configDir: app.getPath('userData') });
+    try {
+      core = await createCore({ configDir: app.getPath('userData') });
+    } catch (err) {
+      // Without a window nothing would ever quit the app: say why and leave.
+      dialog.showErrorBox('Mesoscope cannot start', err instanceof Error ? err.message : String(err));
+      app.quit();
+      return;
+    }
     protocol.handle(APP_SCHEME, (request) => serveAppRequest(rendererDir, request));
     denyAllPermissions(session.defaultSession);
     bindIpc(ipcMain, core.dispatcher, (frame) => frame !== null && isAppUrl(frame.url));

@@ -40,7 +40,9 @@ async function setup(): Promise<{ batches: DeltaBatch[]; polls: () => number }> 
 describe('ClusterMonitor', () => {
   it('folds the stream, batches deltas, samples metrics, and polls offers only while watched', async () => {
     const { batches, polls } = await setup();
-    await eventually('the recorded tasks', () => (monitor!.snapshot().tasks[`${FW1}/long-a`]?.state === 'TASK_RUNNING' ? true : undefined));
+    await eventually('the recorded tasks', () =>
+      batches.flatMap((b) => b.deltas).find((d) => d.kind === 'task' && d.task.key === `${FW1}/long-a` && d.task.state === 'TASK_RUNNING'),
+    );
     expect(batches[0]!.deltas[0]!.kind).toBe('snapshot');
     // 45 recorded events arrive at once: a handful of batches, not one per event.
     expect(batches.length).toBeLessThan(10);

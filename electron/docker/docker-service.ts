@@ -7,6 +7,7 @@ import { DockerStatusWatcher } from './status-watcher';
 /** The Docker engine Mesoscope drives: one client for the endpoint in effect, and its status watcher. */
 export class DockerService {
   private client: Dockerode;
+  private readonly endpointListeners = new Set<() => void>();
   readonly watcher: DockerStatusWatcher;
 
   constructor(
@@ -35,9 +36,18 @@ export class DockerService {
   /** Switch engines: new client, and watchers told at once. */
   async setEndpoint(endpoint: DockerEndpoint): Promise<void> {
     if (endpoint.url === this.endpointInUse.url && endpoint.source === this.endpointInUse.source) return;
+    // Built first: if the endpoint cannot make a client (TLS files missing), nothing changes.
+    const client = new Dockerode(dockerOptions(endpoint.url));
     this.endpointInUse = endpoint;
-    this.client = new Dockerode(dockerOptions(endpoint.url));
+    this.client = client;
+    for (const listener of this.endpointListeners) listener();
     await this.watcher.reset();
+  }
+
+  /** Called after the endpoint in use changed (the old client's streams should be dropped). */
+  onEndpointChange(listener: () => void): () => void {
+    this.endpointListeners.add(listener);
+    return () => this.endpointListeners.delete(listener);
   }
 
   dispose(): void {

@@ -45,6 +45,7 @@ export class ClusterEngine {
   private readonly launching = new Map<string, Reserved>();
   /** Allocation is read-then-claim: one at a time, or two launches pick the same ports. */
   private allocation: Promise<unknown> = Promise.resolve();
+  private currentWatch: AbortController | undefined;
   /** Launches under way, so that destroy can stop one before removing what it made. */
   private readonly inFlight = new Map<string, { controller: AbortController; done: Promise<unknown> }>();
 
@@ -211,26 +212,47 @@ export class ClusterEngine {
     return () => this.events.off('changed', listener);
   }
 
-  /** Forward Docker's events about Mesoscope containers until the signal aborts; reconnects with backoff. */
+  /**
+   * Forward Docker's events about Mesoscope containers until the signal aborts; reconnects with
+   * backoff. Each (re)connection is followed by a change, as events may have been missed meanwhile.
+   */
   async watchDocker(signal: AbortSignal): Promise<void> {
     let delay = 250;
     while (!signal.aborted) {
+      const round = new AbortController();
+      const stopRound = () => round.abort();
+      signal.addEventListener('abort', stopRound, { once: true });
+      this.currentWatch = round;
       try {
-        const stream = (await this.docker.getEvents({ filters: { label: [LABEL.cluster], type: ['container'] }, abortSignal: signal } as never)) as unknown as NodeJS.ReadableStream;
+        const stream = (await this.docker.getEvents({
+          filters: { label: [LABEL.cluster], type: ['container'] },
+          abortSignal: round.signal,
+        } as never)) as unknown as NodeJS.ReadableStream;
         delay = 250;
+        this.changed();
         await new Promise<void>((resolve) => {
           stream.on('data', () => this.changed());
           stream.on('end', resolve);
           stream.on('error', () => resolve());
-          signal.addEventListener('abort', () => resolve(), { once: true });
+          round.signal.addEventListener('abort', () => resolve(), { once: true });
         });
       } catch {
         // Docker away: try again.
+      } finally {
+        signal.removeEventListener('abort', stopRound);
       }
       if (signal.aborted) return;
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      delay = Math.min(delay * 2, 5000);
+      if (!round.signal.aborted) {
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, 5000);
+      }
     }
+  }
+
+  /** The Docker endpoint changed: drop the old event stream (the watch reconnects to the new one). */
+  reconnectEvents(): void {
+    this.mesosVersions.clear();
+    this.currentWatch?.abort();
   }
 
   private changed(): void {

@@ -2,3 +2,4 @@
 export { RecordIODecoder, RecordIOError, encodeRecord } from './recordio';
 export { MesosHttpError, openStream, post } from './http';
 export { SchedulerClient, SchedulerCallError, type SchedulerClientEvents, type SchedulerClientOptions, type Subscribed } from './scheduler-client';
+export { MasterClient, masterInfoUrl, type Leader, type MasterClientOptions, type StreamItem } from './master-client';

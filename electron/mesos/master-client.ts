@@ -87,7 +87,7 @@ export class MasterClient {
       return (this.leader = await this.fromRedirect(signal));
     } catch (err) {
       const why = zkError ? `; ZooKeeper: ${(zkError as Error).message}` : '';
-      throw new Error(`no leading master found: ${(err as Error).message}${why}`);
+      throw new Error(`no leading master found: ${(err as Error).message}${why}`, { cause: err });
     }
   }
 

@@ -79,4 +79,17 @@ describe('the ipcMain binding', () => {
     contents.emit('destroyed');
     expect(signals.map((s) => s.aborted)).toEqual([true, true]);
   });
+
+  it('ends the subscriptions of a page that reloads or whose renderer dies, not on in-page navigation', () => {
+    const { ipcMain, contents, signals, event } = setup();
+    const subscribe = (id: string) => ipcMain.emit(IPC.subscribe, event('app://mesoscope/index.html'), id, 'docker.statusChanged', {});
+    subscribe('a');
+    contents.emit('did-start-navigation', { isMainFrame: true, isSameDocument: true });
+    expect(signals.map((s) => s.aborted)).toEqual([false]);
+    contents.emit('did-start-navigation', { isMainFrame: true, isSameDocument: false });
+    expect(signals.map((s) => s.aborted)).toEqual([true]);
+    subscribe('b');
+    contents.emit('render-process-gone', {}, { reason: 'crashed' });
+    expect(signals.map((s) => s.aborted)).toEqual([true, true]);
+  });
 });

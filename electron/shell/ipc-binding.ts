@@ -10,7 +10,7 @@ export interface SenderFrame {
 }
 
 type IpcMainLike = Pick<IpcMain, 'handle' | 'on' | 'removeHandler' | 'removeListener'>;
-type Sender = Pick<WebContents, 'id' | 'send' | 'once' | 'isDestroyed'>;
+type Sender = Pick<WebContents, 'id' | 'send' | 'on' | 'once' | 'isDestroyed'>;
 
 const forbidden: Envelope = {
   ok: false,
@@ -38,6 +38,11 @@ export function bindIpc(ipcMain: IpcMainLike, dispatcher: Dispatcher, isTrusted:
     if (watched.has(sender.id)) return;
     watched.add(sender.id);
     const end = () => endAllOf(sender.id);
+    // A reload loads a new page (with a new preload): the old page's subscriptions must end too.
+    sender.on('did-start-navigation', (details) => {
+      if (details.isMainFrame && !details.isSameDocument) end();
+    });
+    sender.on('render-process-gone', end);
     sender.once('destroyed', () => {
       end();
       watched.delete(sender.id);

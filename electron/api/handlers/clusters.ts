@@ -45,7 +45,9 @@ export function clusterHandlers(engine: ClusterEngine, settings: SettingsStore):
           timer = setTimeout(publish, CHANGE_DEBOUNCE_MS);
         });
         signal.addEventListener('abort', () => (clearTimeout(timer), stop()), { once: true });
-        emit(await engine.list());
+        // Docker may be away now: the subscription stays, and the list comes when Docker is back
+        // (the engine reports a change on reconnecting).
+        publish();
       },
       'clusters.launchProgress': (_params, emit, signal) => {
         const stop = engine.onProgress(emit);

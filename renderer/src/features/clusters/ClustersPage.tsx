@@ -1,6 +1,6 @@
-import { Badge, Button, Card, Flex, Grid, Heading, Skeleton, Text } from '@radix-ui/themes';
+import { Badge, Button, Callout, Card, Flex, Grid, Heading, Skeleton, Text } from '@radix-ui/themes';
 import type { ClusterSummary } from '@shared/cluster/status';
-import { Boxes, Plus } from 'lucide-react';
+import { Boxes, CircleAlert, Plus } from 'lucide-react';
 import { useState } from 'react';
 import { EmptyState } from '../../components/EmptyState';
 import { PageHeader } from '../../components/PageHeader';
@@ -18,7 +18,7 @@ export function ClustersPage() {
 }
 
 function ClusterList() {
-  const { data: clusters, isPending } = useClusters();
+  const { data: clusters, isPending, error } = useClusters();
   const { data: docker } = useDockerStatus();
   const [creating, setCreating] = useState(false);
   const canCreate = docker?.reachable === true;
@@ -38,6 +38,13 @@ function ClusterList() {
         <DockerStatusPanel compact={(clusters?.length ?? 0) > 0} />
         {isPending ? (
           <Skeleton height="120px" />
+        ) : error && !clusters ? (
+          <Callout.Root color="red" data-testid="clusters-error">
+            <Callout.Icon>
+              <CircleAlert size={16} />
+            </Callout.Icon>
+            <Callout.Text>Could not list the clusters: {error.message}</Callout.Text>
+          </Callout.Root>
         ) : clusters && clusters.length > 0 ? (
           <Grid columns={{ initial: '1', md: '2' }} gap="4">
             {clusters.map((c) => (

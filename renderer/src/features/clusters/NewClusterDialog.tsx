@@ -28,10 +28,12 @@ export function NewClusterDialog({ open, onOpenChange }: { open: boolean; onOpen
   const text = edited ?? specText(name, presetId);
   const validation = useMemo(() => parseSpecText(text), [text]);
 
+  const launchingName = validation.ok ? validation.spec.name : name;
   const launch = useMutation({
+    // Rows of an earlier launch of the same name (or of Resume / Add agent) must not show as this one's.
+    onMutate: () => clearProgress(launchingName),
     mutationFn: (spec: unknown) => client.call('clusters.create', { spec }),
   });
-  const launchingName = validation.ok ? validation.spec.name : name;
 
   const reset = () => {
     launch.reset();
