@@ -103,3 +103,12 @@ test('a page opened without the token is told where the access link comes from, 
   );
   expect(status).toBe('refused');
 });
+
+test('a tab whose host was restarted (new token) says so instead of reconnecting forever', async ({ page }) => {
+  await page.goto(host.url);
+  await expect(page.getByTestId('docker-status')).toBeVisible();
+  // The token stays in the tab's session storage; a reload against another host's token is refused.
+  await page.evaluate("sessionStorage.setItem('mesoscope.token', 'a-token-of-an-earlier-host')");
+  await page.reload();
+  await expect(page.getByText('The Mesoscope host was restarted since this page was opened')).toBeVisible();
+});

@@ -68,7 +68,8 @@ export async function destroyCluster(
 
   // Agents' work dirs are <workRoot>/<cluster>/agent-<n>: the cluster's folder goes as a whole.
   const firstWorkDir = described?.layout.agents[0]?.workDir;
-  if (described && firstWorkDir) {
+  // The path comes from labels: remove it only if it has the shape the engine gives work dirs.
+  if (described && firstWorkDir && isAgentWorkDir(firstWorkDir, name)) {
     const clusterDir = dirname(firstWorkDir);
     if (await exists(clusterDir)) {
       await attempt(`work dir ${clusterDir}`, () => removeRootOwnedDir(docker, clusterDir, described.spec.images.agent));
@@ -100,7 +101,13 @@ export async function removeAgentNode(
   await docker.getContainer(containerName).remove({ force: true, v: true }).catch(() => undefined);
   for (const id of await containerIdsFromSandboxes(slot.workDir)) ids.add(id);
   await removeTaskContainers(docker, ids);
-  if (await exists(slot.workDir)) await removeRootOwnedDir(docker, slot.workDir, image);
+  if (isAgentWorkDir(slot.workDir) && (await exists(slot.workDir))) await removeRootOwnedDir(docker, slot.workDir, image);
+}
+
+/** `<absolute root>/<cluster>/agent-<n>`, as allocateLayout makes them. */
+function isAgentWorkDir(path: string, cluster?: string): boolean {
+  const match = /^(\/.+)\/([a-z0-9-]+)\/agent-\d+$/.exec(path);
+  return match !== null && !path.split('/').includes('..') && (cluster === undefined || match[2] === cluster);
 }
 
 /** Removes the `mesos-<ContainerID>` containers of these ContainerIDs; returns how many. */

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import sirv from 'sirv';
 import type { Dispatcher } from '../api/dispatcher';
 import { contentSecurityPolicy } from '../shell/csp';
-import { attachWsApi } from './ws-api';
+import { SESSION_PATH } from '@shared/api/wire';
+import { attachWsApi, tokenMatches } from './ws-api';
 
 export interface WebHostOptions {
   dispatcher: Dispatcher;
@@ -46,6 +47,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   const server: Server = createServer((req, res) => {
     for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
+    if (req.url === SESSION_PATH) {
+      // Lets a page tell a token that no longer works (the host restarted) from a host that is away.
+      res.statusCode = tokenMatches(req.headers.authorization?.replace(/^Bearer /, '') ?? '', token) ? 204 : 401;
+      res.end();
+      return;
+    }
     serveStatic(req, res, () => {
       res.statusCode = 404;
       res.setHeader('Content-Type', 'text/plain; charset=utf-8');

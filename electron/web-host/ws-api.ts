@@ -32,11 +32,11 @@ function refuse(req: IncomingMessage, token: string): string | null {
   if (url.pathname !== WS_API_PATH) return '404 Not Found';
   const hostname = (req.headers.host ?? '').replace(/:\d+$/, '');
   if (!['127.0.0.1', 'localhost', '[::1]'].includes(hostname)) return '403 Forbidden';
-  if (!tokensEqual(url.searchParams.get('token') ?? '', token)) return '401 Unauthorized';
+  if (!tokenMatches(url.searchParams.get('token') ?? '', token)) return '401 Unauthorized';
   return null;
 }
 
-function tokensEqual(given: string, expected: string): boolean {
+export function tokenMatches(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);

@@ -15,19 +15,19 @@ const queryClient = new QueryClient({
   },
 });
 
-const connection = connect();
+const connection = await connect();
 const root = createRoot(document.getElementById('root') as HTMLElement);
 
 root.render(
   <StrictMode>
-    {connection.kind === 'no-token' ? (
-      <NoTokenScreen />
-    ) : (
+    {'client' in connection ? (
       <ClientContext.Provider value={connection.client}>
         <QueryClientProvider client={queryClient}>
           <App />
         </QueryClientProvider>
       </ClientContext.Provider>
+    ) : (
+      <NoTokenScreen stale={connection.kind === 'stale-token'} />
     )}
   </StrictMode>,
 );

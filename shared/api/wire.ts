@@ -25,3 +25,6 @@ export type ServerMessage = z.infer<typeof ServerMessageSchema>;
 
 /** Path of the API socket on the web host; the token goes in the `token` query parameter. */
 export const WS_API_PATH = '/api';
+
+/** GET with `Authorization: Bearer <token>`: 204 when the token is this host's, 401 when not. */
+export const SESSION_PATH = '/api/session';

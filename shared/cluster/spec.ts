@@ -86,7 +86,7 @@ export const AgentSpecSchema = z.object(agentFields).strict();
 /** Agents by count (all alike: the fields here apply to each) or as a list of individual agents. */
 const Agents = z
   .object({
-    /** The first agent's HTTP port; the others take the next free ones. */
+    /** The first agent's HTTP port; other agents take free ports from 5051 up. */
     port: FixedPort,
     count: z.number().int('must be a whole number').min(1, 'must be >= 1').max(MAX_AGENTS, `must be <= ${MAX_AGENTS}`).optional(),
     list: z.array(AgentSpecSchema).min(1, 'must hold at least one agent').max(MAX_AGENTS, `must hold at most ${MAX_AGENTS} agents`).optional(),
@@ -101,7 +101,7 @@ const Agents = z
 
 const Masters = z
   .object({
-    /** The first master's HTTP port; more masters take the next free ones. */
+    /** The first master's HTTP port; other masters take free ports from 5050 up. */
     port: FixedPort,
     count: z
       .number()

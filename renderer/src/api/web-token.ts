@@ -15,3 +15,7 @@ export function takeWebToken(): string | null {
   }
   return sessionStorage.getItem(STORAGE_KEY);
 }
+
+export function forgetWebToken(): void {
+  sessionStorage.removeItem(STORAGE_KEY);
+}
