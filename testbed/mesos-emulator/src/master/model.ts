@@ -48,21 +48,9 @@ export interface UnreachableAgent {
   unreachableTime: bigint;
 }
 
-export type TaskState =
-  | 'TASK_STAGING'
-  | 'TASK_STARTING'
-  | 'TASK_RUNNING'
-  | 'TASK_KILLING'
-  | 'TASK_FINISHED'
-  | 'TASK_FAILED'
-  | 'TASK_KILLED'
-  | 'TASK_ERROR'
-  | 'TASK_LOST'
-  | 'TASK_DROPPED'
-  | 'TASK_UNREACHABLE'
-  | 'TASK_GONE'
-  | 'TASK_GONE_BY_OPERATOR'
-  | 'TASK_UNKNOWN';
+import type { TaskState } from '../common/task-state';
+export type { TaskState } from '../common/task-state';
+export { isTerminal, TERMINAL_STATES } from '../common/task-state';
 
 export type TaskSource = 'SOURCE_MASTER' | 'SOURCE_AGENT' | 'SOURCE_EXECUTOR';
 
@@ -142,19 +130,7 @@ export interface FrameworkRecord {
 
 export { AGENT_CAPABILITIES, MASTER_CAPABILITIES } from '../common/capabilities';
 
-/** `protobuf::isTerminalState` (API.md §4.1). */
-export const TERMINAL_STATES: ReadonlySet<TaskState> = new Set<TaskState>([
-  'TASK_FINISHED',
-  'TASK_FAILED',
-  'TASK_KILLED',
-  'TASK_LOST',
-  'TASK_ERROR',
-  'TASK_DROPPED',
-  'TASK_GONE',
-  'TASK_GONE_BY_OPERATOR',
-]);
 
-export const isTerminal = (s: TaskState) => TERMINAL_STATES.has(s);
 
 export const hasCapability = (f: FrameworkRecord, c: string) => f.capabilities.includes(c);
 

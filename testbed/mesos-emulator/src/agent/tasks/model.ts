@@ -3,24 +3,10 @@
 // (API.md §0.11); a TaskInfo with an ExecutorInfo names its own.
 import type { StatusJson } from '../../internal/messages';
 
-export type TaskState =
-  | 'TASK_STAGING'
-  | 'TASK_STARTING'
-  | 'TASK_RUNNING'
-  | 'TASK_KILLING'
-  | 'TASK_FINISHED'
-  | 'TASK_FAILED'
-  | 'TASK_KILLED'
-  | 'TASK_ERROR'
-  | 'TASK_LOST'
-  | 'TASK_DROPPED'
-  | 'TASK_UNREACHABLE'
-  | 'TASK_GONE'
-  | 'TASK_GONE_BY_OPERATOR'
-  | 'TASK_UNKNOWN';
+import type { TaskState } from '../../common/task-state';
 
-const TERMINAL = new Set<string>(['TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_LOST', 'TASK_ERROR', 'TASK_DROPPED', 'TASK_GONE', 'TASK_GONE_BY_OPERATOR']);
-export const isTerminal = (s: string) => TERMINAL.has(s);
+export type { TaskState } from '../../common/task-state';
+export { isTerminal } from '../../common/task-state';
 
 /** Which containerizer runs the executor: docker, mesos (a process on the agent), or none (--synthetic_tasks). */
 export type ExecutorKind = 'docker' | 'command' | 'custom' | 'synthetic';
