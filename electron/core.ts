@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { createDispatcher, type Dispatcher } from './api/dispatcher';
 import { createHandlers } from './api/handlers';
+import { zkUrl } from '@shared/cluster/layout';
+import { MonitorRegistry } from './dashboard/monitor-registry';
 import { ClusterEngine } from './engine/cluster-engine';
 import { defaultWorkRoot } from './engine/work-root';
 import { DockerService } from './docker/docker-service';
@@ -19,6 +21,7 @@ export interface Core {
   dispatcher: Dispatcher;
   docker: DockerService;
   engine: ClusterEngine;
+  monitors: MonitorRegistry;
   dispose(): void;
 }
 
@@ -32,13 +35,23 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const watching = new AbortController();
   void engine.watchDocker(watching.signal);
   docker.onEndpointChange(() => engine.reconnectEvents());
-  const dispatcher = createDispatcher(createHandlers({ settings, docker, engine, env }));
+  const monitors = new MonitorRegistry(async (cluster) => {
+    const { layout } = await engine.get(cluster);
+    return {
+      masters: layout.masters.map((m) => `http://${layout.hostAddress}:${m.port}`),
+      // On a bridge network ZooKeeper names container addresses the host cannot reach: redirects only.
+      zk: layout.network === 'host' ? zkUrl(layout) : undefined,
+    };
+  });
+  const dispatcher = createDispatcher(createHandlers({ settings, docker, engine, monitors, env }));
   return {
     dispatcher,
     docker,
     engine,
+    monitors,
     dispose: () => {
       watching.abort();
+      void monitors.dispose();
       docker.dispose();
     },
   };

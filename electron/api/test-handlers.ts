@@ -42,6 +42,9 @@ export function fakeHandlers(overrides: { onSubscribe?: (signal: AbortSignal) =>
       },
       'clusters.changed': (_params, emit) => emit([]),
       'clusters.launchProgress': () => {},
+      'dashboard.deltas': async () => {
+        throw new ApiError('not-found', 'No cluster here.');
+      },
     },
   };
 }

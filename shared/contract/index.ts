@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AgentSpecSchema } from '../cluster/spec';
 import { ClusterSummarySchema, LaunchProgressSchema } from '../cluster/status';
+import { DeltaBatchSchema } from '../dashboard/deltas';
 import { DockerStatusSchema } from '../docker';
 import { ImageCheckSchema } from '../images';
 import { SettingsPatchSchema, SettingsViewSchema } from '../settings';
@@ -96,6 +97,12 @@ export const contract = {
     }),
   },
   events: {
+    'dashboard.deltas': defineEvent({
+      description:
+        "A cluster's live Mesos view: first a batch holding a snapshot, then batches of deltas (agents, frameworks, tasks with their whole status history, offers, masters with the leader, connection, metrics). After any snapshot, seq counts on from that batch; a gap means a batch was missed. offers: poll the outstanding offers while subscribed.",
+      params: z.object({ cluster: ClusterName, offers: z.boolean().default(false) }).strict(),
+      payload: DeltaBatchSchema,
+    }),
     'clusters.changed': defineEvent({
       description: 'All clusters at once, then again whenever a node changes state (from Docker events).',
       params: NoInput,

@@ -20,14 +20,22 @@ type ClusterEvents = Pick<EventHandlers, 'clusters.changed' | 'clusters.launchPr
 /** Docker events come in bursts (a launch is dozens): one fresh list per burst is enough. */
 const CHANGE_DEBOUNCE_MS = 100;
 
-export function clusterHandlers(engine: ClusterEngine, settings: SettingsStore): { calls: ClusterCalls; events: ClusterEvents } {
+export function clusterHandlers(
+  engine: ClusterEngine,
+  settings: SettingsStore,
+  onDestroyed: (cluster: string) => Promise<void> = async () => {},
+): { calls: ClusterCalls; events: ClusterEvents } {
   return {
     calls: {
       'clusters.list': mapErrors(() => engine.list()),
       'clusters.create': mapErrors(async ({ spec }) => engine.create(await withDefaultImages(spec, settings))),
       'clusters.resume': mapErrors(({ name }) => engine.resume(name)),
       'clusters.stop': mapErrors(({ name }) => engine.stop(name)),
-      'clusters.destroy': mapErrors(({ name }) => engine.destroy(name)),
+      'clusters.destroy': mapErrors(async ({ name }) => {
+        const report = await engine.destroy(name);
+        await onDestroyed(name);
+        return report;
+      }),
       'clusters.removeAll': mapErrors(() => engine.removeAll()),
       'clusters.nodeAction': mapErrors(async ({ cluster, node, action }) => {
         await engine.nodeAction(cluster, node, action);

@@ -1,0 +1,63 @@
+import type { MasterClientOptions } from '../mesos/master-client';
+import { ClusterMonitor, type ClusterMonitorOptions } from './cluster-monitor';
+
+interface Entry {
+  monitor: ClusterMonitor;
+  users: number;
+  idle?: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * One ClusterMonitor per cluster, shared by every view that shows it: started for the first
+ * subscriber, stopped a while after the last one leaves (switching views must not reconnect).
+ */
+export class MonitorRegistry {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    /** Where the cluster's masters are; throws for an unknown cluster. */
+    private readonly locate: (cluster: string) => Promise<MasterClientOptions>,
+    private readonly idleMs = 30_000,
+    private readonly create: (options: ClusterMonitorOptions) => ClusterMonitor = (options) => new ClusterMonitor(options),
+  ) {}
+
+  async acquire(cluster: string): Promise<{ monitor: ClusterMonitor; release: () => void }> {
+    let entry = this.entries.get(cluster);
+    if (!entry) {
+      const client = await this.locate(cluster);
+      entry = this.entries.get(cluster) ?? { monitor: this.create({ clusterId: cluster, client }), users: 0 };
+      this.entries.set(cluster, entry);
+      entry.monitor.start();
+    }
+    const held = entry;
+    clearTimeout(held.idle);
+    held.users += 1;
+    let released = false;
+    return {
+      monitor: held.monitor,
+      release: () => {
+        if (released) return;
+        released = true;
+        held.users -= 1;
+        if (held.users > 0) return;
+        held.idle = setTimeout(() => void this.retire(cluster, held), this.idleMs);
+      },
+    };
+  }
+
+  /** The cluster is gone (destroyed): stop following it now. */
+  async forget(cluster: string): Promise<void> {
+    const entry = this.entries.get(cluster);
+    if (entry) await this.retire(cluster, entry);
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all([...this.entries].map(([cluster, entry]) => this.retire(cluster, entry)));
+  }
+
+  private async retire(cluster: string, entry: Entry): Promise<void> {
+    clearTimeout(entry.idle);
+    if (this.entries.get(cluster) === entry) this.entries.delete(cluster);
+    await entry.monitor.stop();
+  }
+}
