@@ -1,7 +1,13 @@
-import { Badge, Button, Callout, DropdownMenu, Flex, Grid, Heading, Text } from '@radix-ui/themes';
+import { Badge, Button, Callout, DropdownMenu, Flex, Grid, Heading, Tabs, Text } from '@radix-ui/themes';
+import type { ClusterView } from '@shared/dashboard/view';
+import { useState } from 'react';
 import { ArrowLeft, CircleAlert, Download, Play, Plus, Square, Trash2 } from 'lucide-react';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { useUiStore } from '../../store/ui-store';
+import { FrameworksTab } from '../dashboard/FrameworksTab';
+import { OffersTab } from '../dashboard/OffersTab';
+import { TasksTab } from '../dashboard/TasksTab';
+import { useClusterView } from '../dashboard/use-cluster-view';
 import { ConnectionInfoCard } from './ConnectionInfoCard';
 import { MesosBadge } from './MesosBadge';
 import { NodeCard } from './NodeCard';
@@ -11,6 +17,8 @@ import { clusterState, useCluster, useClusters } from './use-clusters';
 
 export function ClusterDetail({ name }: { name: string }) {
   const cluster = useCluster(name);
+  const [tab, setTab] = useState('nodes');
+  const view = useClusterView(name, { offers: tab === 'offers' });
   const { isPending } = useClusters();
   const openCluster = useUiStore((s) => s.openCluster);
   const addAgent = useClusterCall('clusters.addAgent');
@@ -88,13 +96,56 @@ export function ClusterDetail({ name }: { name: string }) {
           <Callout.Text className="launch-error-text">{error.message}</Callout.Text>
         </Callout.Root>
       )}
-      <Grid columns={{ initial: '1', sm: '2', lg: '3' }} gap="4" mb="5">
-        {cluster.nodes.map((node) => (
-          <NodeCard key={node.name} cluster={cluster} node={node} />
+      <Tabs.Root value={tab} onValueChange={setTab}>
+        <Tabs.List mb="4">
+          <Tabs.Trigger value="nodes">Nodes</Tabs.Trigger>
+          <Tabs.Trigger value="tasks">Tasks{view ? ` (${Object.keys(view.tasks).length})` : ''}</Tabs.Trigger>
+          <Tabs.Trigger value="frameworks">Frameworks{view ? ` (${Object.keys(view.frameworks).length})` : ''}</Tabs.Trigger>
+          <Tabs.Trigger value="offers">Offers</Tabs.Trigger>
+          <Flex align="center" ml="auto" pr="2">
+            <MesosConnectionBadge view={view} />
+          </Flex>
+        </Tabs.List>
+        <Tabs.Content value="nodes">
+          <Grid columns={{ initial: '1', sm: '2', lg: '3' }} gap="4" mb="5">
+            {cluster.nodes.map((node) => (
+              <NodeCard key={node.name} cluster={cluster} node={node} leading={isLeader(view, node.address)} />
+            ))}
+          </Grid>
+          <ConnectionInfoCard cluster={cluster} />
+        </Tabs.Content>
+        {(['tasks', 'frameworks', 'offers'] as const).map((t) => (
+          <Tabs.Content value={t} key={t}>
+            {!view ? (
+              <Text color="gray">Connecting to the masters…</Text>
+            ) : t === 'tasks' ? (
+              <TasksTab view={view} />
+            ) : t === 'frameworks' ? (
+              <FrameworksTab view={view} />
+            ) : (
+              <OffersTab view={view} />
+            )}
+          </Tabs.Content>
         ))}
-      </Grid>
-      <ConnectionInfoCard cluster={cluster} />
+      </Tabs.Root>
     </div>
+  );
+}
+
+function isLeader(view: ClusterView | null, address: string): boolean {
+  return view?.masters.some((m) => m.leader && m.url === `http://${address}`) ?? false;
+}
+
+/** Whether the Mesos view is live; while reconnecting or stale, what is shown may be out of date. */
+function MesosConnectionBadge({ view }: { view: ClusterView | null }) {
+  if (!view) return null;
+  const { state } = view.connection;
+  const color = state === 'live' ? 'green' : state === 'reconnecting' || state === 'connecting' ? 'amber' : 'red';
+  const label = state === 'live' ? 'Live' : state === 'stale' ? 'Stale: masters not reachable' : state;
+  return (
+    <Badge color={color} variant="soft" data-testid="mesos-connection">
+      {label}
+    </Badge>
   );
 }
 

@@ -21,7 +21,7 @@ const STATE_COLOR: Record<NodeStatus['state'], 'green' | 'amber' | 'red' | 'gray
 };
 
 /** A node: role, container state, address, uptime, ports; and what can be done to it. */
-export function NodeCard({ cluster, node }: { cluster: ClusterSummary; node: NodeStatus }) {
+export function NodeCard({ cluster, node, leading = false }: { cluster: ClusterSummary; node: NodeStatus; leading?: boolean }) {
   const action = useClusterCall('clusters.nodeAction');
   const removeAgent = useClusterCall('clusters.removeAgent');
   const agentSlot = node.role === 'agent' ? cluster.layout.agents.find((a) => a.index === node.index) : undefined;
@@ -35,6 +35,11 @@ export function NodeCard({ cluster, node }: { cluster: ClusterSummary; node: Nod
           <div>
             <Text as="div" weight="bold" size="2">
               {ROLE[node.role].label} {node.role === 'zookeeper' ? '' : node.index}
+              {leading && (
+                <Badge color="indigo" ml="2" data-testid="leader-mark">
+                  leader
+                </Badge>
+              )}
             </Text>
             <Text as="div" size="1" color="gray">
               {node.name}

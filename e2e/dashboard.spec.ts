@@ -1,0 +1,79 @@
+import { expect, test } from '@playwright/test';
+import type { TaskInfo } from '@shared/mesos/scheduler';
+import { startCluster, type RunningCluster } from '../electron/index';
+import { TestFramework } from '../electron/mesos/testing/framework';
+import { collectConsoleErrors } from './support/console-errors';
+import { startWebHostProcess, TEST_IMAGES, type WebHostProcess } from './support/web-host-process';
+
+let host: WebHostProcess;
+let cluster: RunningCluster;
+let framework: TestFramework | undefined;
+
+test.beforeAll(async () => {
+  host = await startWebHostProcess({}, { defaultImages: TEST_IMAGES });
+  cluster = await startCluster(
+    { name: 'e2e-dash', agents: { count: 2 }, pullPolicy: 'never', images: TEST_IMAGES, masters: { flags: { allocation_interval: '250ms' } } },
+    { workRoot: host.workRoot },
+  );
+});
+
+test.afterAll(async () => {
+  framework?.close();
+  await cluster?.destroy();
+  await host?.stop();
+});
+
+const task = (id: string, command: string): TaskInfo => ({
+  name: id,
+  task_id: { value: id },
+  resources: [
+    { name: 'cpus', type: 'SCALAR', scalar: { value: 0.1 } },
+    { name: 'mem', type: 'SCALAR', scalar: { value: 32 } },
+  ],
+  command: { shell: true, value: command },
+});
+
+test('tasks appear live and move through their states; a failed one shows its message in the drawer', async ({ page }) => {
+  const errors = collectConsoleErrors(page);
+  await page.goto(host.url);
+  await page.getByTestId('cluster-card-e2e-dash').click();
+  await expect(page.getByTestId('mesos-connection')).toHaveText('Live');
+  await expect(page.getByTestId('leader-mark')).toHaveCount(1);
+
+  await page.getByRole('tab', { name: /^Tasks/ }).click();
+  await expect(page.getByText('No tasks yet')).toBeVisible();
+
+  framework = new TestFramework([`http://${cluster.master}`], { name: 'e2e-framework', failover_timeout: 60 });
+  await framework.start();
+  const slaves = (await (await fetch(`http://${cluster.master}/master/slaves`)).json()) as { slaves: { id: string }[] };
+  const agentId = slaves.slaves[0]?.id;
+  await framework.launch(agentId, [task('e2e-ok', 'echo hello; sleep 2'), task('e2e-fails', 'echo oops >&2; exit 3')]);
+
+  const ok = page.getByTestId('task-row-e2e-ok');
+  await expect(ok).toHaveAttribute('data-state', 'TASK_RUNNING', { timeout: 15_000 });
+  await expect(ok).toHaveAttribute('data-state', 'TASK_FINISHED', { timeout: 15_000 });
+  const failed = page.getByTestId('task-row-e2e-fails');
+  await expect(failed).toHaveAttribute('data-state', 'TASK_FAILED', { timeout: 15_000 });
+  await expect(failed).toContainText('Command exited with status 3');
+  await page.screenshot({ path: 'docs/screenshots/tasks.png' });
+
+  await failed.click();
+  const drawer = page.getByTestId('task-drawer');
+  await expect(drawer.getByTestId('task-timeline')).toContainText('STARTING');
+  await expect(drawer.getByTestId('task-timeline')).toContainText('RUNNING');
+  await expect(drawer.getByTestId('task-timeline')).toContainText('FAILED');
+  await expect(drawer.getByTestId('task-timeline')).toContainText('Command exited with status 3');
+  await expect(drawer).toContainText('e2e-framework');
+  await page.screenshot({ path: 'docs/screenshots/task-drawer.png' });
+  await page.keyboard.press('Escape');
+
+  // Filters: by state.
+  await page.getByRole('combobox', { name: 'State filter' }).click();
+  await page.getByRole('option', { name: 'FAILED' }).click();
+  await expect(page.getByTestId('task-count')).toHaveText(/^1 of 2 tasks$/);
+
+  await page.getByRole('tab', { name: /^Frameworks/ }).click();
+  await expect(page.getByTestId('frameworks-table')).toContainText('e2e-framework');
+  await page.screenshot({ path: 'docs/screenshots/frameworks.png' });
+  expect(errors).toEqual([]);
+});

@@ -1,0 +1,103 @@
+import { Badge, Code, DataList, Dialog, Flex, Heading, Text } from '@radix-ui/themes';
+import type { ClusterView, Task } from '@shared/dashboard/view';
+import { STATE_COLOR, clockTime, shortState } from './describe';
+
+/** One task: where it runs, what it holds, and every status it went through, with reason and message. */
+export function TaskDrawer({ task, view, onClose }: { task: Task | undefined; view: ClusterView; onClose: () => void }) {
+  const containerId = task ? [...task.statuses].reverse().find((s) => s.containerId)?.containerId : undefined;
+  const ip = task ? [...task.statuses].reverse().find((s) => s.ip)?.ip : undefined;
+  const agent = task ? view.agents[task.agentId] : undefined;
+  return (
+    <Dialog.Root open={task !== undefined} onOpenChange={(open) => !open && onClose()}>
+      <Dialog.Content className="drawer" aria-describedby={undefined} data-testid="task-drawer">
+        {task && (
+          <Flex direction="column" gap="4">
+            <Flex align="center" gap="3">
+              <Dialog.Title mb="0">{task.name || task.id}</Dialog.Title>
+              <Badge color={STATE_COLOR[task.state] ?? 'gray'} size="2">
+                {shortState(task.state)}
+              </Badge>
+            </Flex>
+            <DataList.Root size="1">
+              <DataList.Item>
+                <DataList.Label>Task id</DataList.Label>
+                <DataList.Value>
+                  <Code variant="ghost">{task.id}</Code>
+                </DataList.Value>
+              </DataList.Item>
+              <DataList.Item>
+                <DataList.Label>Framework</DataList.Label>
+                <DataList.Value>{view.frameworks[task.frameworkId]?.name ?? task.frameworkId}</DataList.Value>
+              </DataList.Item>
+              <DataList.Item>
+                <DataList.Label>Agent</DataList.Label>
+                <DataList.Value>{agent ? `${agent.hostname}:${agent.port} (${agent.id})` : task.agentId}</DataList.Value>
+              </DataList.Item>
+              <DataList.Item>
+                <DataList.Label>Resources</DataList.Label>
+                <DataList.Value>
+                  {task.resources.cpus} cpus · {task.resources.mem} MB mem{task.resources.ports ? ` · ports ${task.resources.ports}` : ''}
+                </DataList.Value>
+              </DataList.Item>
+              <DataList.Item>
+                <DataList.Label>Container</DataList.Label>
+                <DataList.Value>
+                  <span>
+                    {task.container ? `${task.container.type} ${task.container.image ?? ''}` : 'command (Mesos containerizer)'}
+                    {containerId && (
+                      <>
+                        {' · '}
+                        <Code variant="ghost">{containerId}</Code>
+                      </>
+                    )}
+                    {ip && ` · ${ip}`}
+                  </span>
+                </DataList.Value>
+              </DataList.Item>
+            </DataList.Root>
+            <div>
+              <Heading size="3" mb="2">
+                Status history
+              </Heading>
+              <ol className="timeline" data-testid="task-timeline">
+                <li>
+                  <Text size="1" color="gray">
+                    {clockTime(task.seenAt)}
+                  </Text>{' '}
+                  <Badge color="gray">STAGING</Badge>{' '}
+                  <Text size="1" color="gray">
+                    accepted by the master (no status yet)
+                  </Text>
+                </li>
+                {task.statuses.map((s, i) => (
+                  <li key={`${s.state}-${s.at ?? i}-${i}`}>
+                    <Text size="1" color="gray">
+                      {clockTime(s.at)}
+                    </Text>{' '}
+                    <Badge color={STATE_COLOR[s.state] ?? 'gray'}>{shortState(s.state)}</Badge>
+                    {s.source && (
+                      <Text size="1" color="gray">
+                        {' '}
+                        from {s.source.replace(/^SOURCE_/, '').toLowerCase()}
+                      </Text>
+                    )}
+                    {s.reason && (
+                      <Text as="div" size="1" weight="bold">
+                        {s.reason}
+                      </Text>
+                    )}
+                    {s.message && (
+                      <Text as="div" size="1" className="timeline-message">
+                        {s.message}
+                      </Text>
+                    )}
+                  </li>
+                ))}
+              </ol>
+            </div>
+          </Flex>
+        )}
+      </Dialog.Content>
+    </Dialog.Root>
+  );
+}

@@ -1,0 +1,138 @@
+import { Badge, Card, Flex, Select, Text, TextField } from '@radix-ui/themes';
+import type { ClusterView, Task } from '@shared/dashboard/view';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { Search } from 'lucide-react';
+import { useMemo, useRef, useState } from 'react';
+import { STATE_COLOR, clockTime, shortState } from './describe';
+import { TaskDrawer } from './TaskDrawer';
+
+const ROW_HEIGHT = 40;
+const ALL = 'all';
+
+/** Every task the master knows, newest first; thousands of rows stay smooth (only visible rows render). */
+export function TasksTab({ view }: { view: ClusterView }) {
+  const [state, setState] = useState(ALL);
+  const [framework, setFramework] = useState(ALL);
+  const [agent, setAgent] = useState(ALL);
+  const [text, setText] = useState('');
+  const [open, setOpen] = useState<string | null>(null);
+
+  const tasks = useMemo(() => {
+    const needle = text.trim().toLowerCase();
+    return Object.values(view.tasks)
+      .filter((t) => state === ALL || t.state === state)
+      .filter((t) => framework === ALL || t.frameworkId === framework)
+      .filter((t) => agent === ALL || t.agentId === agent)
+      .filter((t) => !needle || `${t.id} ${t.name} ${t.statuses.at(-1)?.message ?? ''}`.toLowerCase().includes(needle))
+      .sort((a, b) => b.updatedAt - a.updatedAt);
+  }, [view.tasks, state, framework, agent, text]);
+
+  const parent = useRef<HTMLDivElement>(null);
+  // useVirtualizer returns functions React Compiler cannot memoize; this component does not rely on it.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const rows = useVirtualizer({ count: tasks.length, getScrollElement: () => parent.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const states = [...new Set(Object.values(view.tasks).map((t) => t.state))].sort();
+  const selected = open ? view.tasks[open] : undefined;
+
+  return (
+    <Flex direction="column" gap="3">
+      <Flex gap="2" wrap="wrap" align="center">
+        <TextField.Root placeholder="Search id, name, message" value={text} onChange={(e) => setText(e.target.value)} aria-label="Search tasks" style={{ width: 260 }}>
+          <TextField.Slot>
+            <Search size={14} />
+          </TextField.Slot>
+        </TextField.Root>
+        <Filter label="State" value={state} onChange={setState} options={states.map((s) => [s, shortState(s)])} />
+        <Filter label="Framework" value={framework} onChange={setFramework} options={Object.values(view.frameworks).map((f) => [f.id, f.name])} />
+        <Filter label="Agent" value={agent} onChange={setAgent} options={Object.values(view.agents).map((a) => [a.id, `${a.hostname}:${a.port}`])} />
+        <Text size="1" color="gray" ml="auto" data-testid="task-count">
+          {tasks.length} of {Object.keys(view.tasks).length} tasks
+        </Text>
+      </Flex>
+      <Card size="1" className="task-table">
+        <div className="task-row task-head">
+          <span>Task</span>
+          <span>State</span>
+          <span>Framework</span>
+          <span>Agent</span>
+          <span>Last update</span>
+          <span>Message</span>
+        </div>
+        <div ref={parent} className="task-scroll" data-testid="task-table">
+          {tasks.length === 0 ? (
+            <Text as="p" size="2" color="gray" className="task-empty">
+              {Object.keys(view.tasks).length === 0 ? 'No tasks yet: launch one from a framework, and it appears here at once.' : 'No task matches the filters.'}
+            </Text>
+          ) : (
+            <div style={{ height: rows.getTotalSize(), position: 'relative' }}>
+              {rows.getVirtualItems().map((item) => {
+                const task = tasks[item.index] as Task;
+                return (
+                  <TaskRow
+                    key={task.key}
+                    task={task}
+                    view={view}
+                    top={item.start}
+                    onOpen={() => setOpen(task.key)}
+                  />
+                );
+              })}
+            </div>
+          )}
+        </div>
+      </Card>
+      <TaskDrawer task={selected} view={view} onClose={() => setOpen(null)} />
+    </Flex>
+  );
+}
+
+function TaskRow({ task, view, top, onOpen }: { task: Task; view: ClusterView; top: number; onOpen: () => void }) {
+  const last = task.statuses.at(-1);
+  const agent = view.agents[task.agentId];
+  return (
+    <button
+      type="button"
+      className="task-row"
+      style={{ position: 'absolute', top, left: 0, right: 0, height: ROW_HEIGHT }}
+      onClick={onOpen}
+      data-testid={`task-row-${task.id}`}
+      data-state={task.state}
+    >
+      <Text size="2" weight="medium" truncate>
+        {task.name || task.id}
+      </Text>
+      <span>
+        <Badge color={STATE_COLOR[task.state] ?? 'gray'}>{shortState(task.state)}</Badge>
+      </span>
+      <Text size="1" truncate>
+        {view.frameworks[task.frameworkId]?.name ?? task.frameworkId}
+      </Text>
+      <Text size="1" truncate>
+        {agent ? `${agent.hostname}:${agent.port}` : task.agentId}
+      </Text>
+      <Text size="1" color="gray">
+        {clockTime(task.updatedAt)}
+      </Text>
+      <Text size="1" color={last?.reason || task.state === 'TASK_FAILED' ? 'red' : 'gray'} truncate>
+        {last?.reason ? `${last.reason.replace(/^REASON_/, '')}: ` : ''}
+        {last?.message ?? ''}
+      </Text>
+    </button>
+  );
+}
+
+function Filter({ label, value, onChange, options }: { label: string; value: string; onChange: (v: string) => void; options: string[][] }) {
+  return (
+    <Select.Root value={value} onValueChange={onChange}>
+      <Select.Trigger aria-label={`${label} filter`} />
+      <Select.Content>
+        <Select.Item value={ALL}>Any {label.toLowerCase()}</Select.Item>
+        {options.map(([v, text]) => (
+          <Select.Item key={v} value={v as string}>
+            {text}
+          </Select.Item>
+        ))}
+      </Select.Content>
+    </Select.Root>
+  );
+}
