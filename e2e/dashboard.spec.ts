@@ -72,6 +72,15 @@ test('tasks appear live and move through their states; a failed one shows its me
   await page.getByRole('option', { name: 'FAILED' }).click();
   await expect(page.getByTestId('task-count')).toHaveText(/^1 of 2 tasks$/);
 
+  await page.getByRole('tab', { name: 'Overview' }).click();
+  const overview = page.getByTestId('overview');
+  await expect(overview.getByTestId('overview-leader')).toContainText('leader');
+  await expect(overview.getByText(/allocated · .* offered · .*total/)).toHaveCount(4);
+  await expect(overview.getByTestId('task-counts')).toContainText('1 failed');
+  await expect(overview.getByTestId('task-counts')).toContainText('1 finished');
+  await expect(overview.getByTestId('metric-master/tasks_running')).toHaveText(/^\d+$/);
+  await page.screenshot({ path: 'docs/screenshots/overview.png', fullPage: true });
+
   await page.getByRole('tab', { name: /^Frameworks/ }).click();
   await expect(page.getByTestId('frameworks-table')).toContainText('e2e-framework');
   await page.screenshot({ path: 'docs/screenshots/frameworks.png' });

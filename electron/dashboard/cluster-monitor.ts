@@ -176,7 +176,10 @@ export class ClusterMonitor {
         if (!signal.aborted) this.problem(`metrics: ${(err as Error).message}`);
       }
     }
-    if (!signal.aborted) this.scheduleMetrics(this.options.metricsPollMs ?? 5000);
+    // Until the stream is live there is nothing to sample yet: look again soon, so the charts fill
+    // as soon as a view opens rather than one whole interval later.
+    const live = this.model.connectionState === 'live';
+    if (!signal.aborted) this.scheduleMetrics(live ? (this.options.metricsPollMs ?? 5000) : 500);
   }
 
   // ---- batching ----

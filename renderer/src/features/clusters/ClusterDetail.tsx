@@ -6,6 +6,7 @@ import { ConfirmButton } from '../../components/ConfirmButton';
 import { useUiStore } from '../../store/ui-store';
 import { FrameworksTab } from '../dashboard/FrameworksTab';
 import { OffersTab } from '../dashboard/OffersTab';
+import { OverviewTab } from '../dashboard/OverviewTab';
 import { TasksTab } from '../dashboard/TasksTab';
 import { useClusterView } from '../dashboard/use-cluster-view';
 import { ConnectionInfoCard } from './ConnectionInfoCard';
@@ -18,7 +19,8 @@ import { clusterState, useCluster, useClusters } from './use-clusters';
 export function ClusterDetail({ name }: { name: string }) {
   const cluster = useCluster(name);
   const [tab, setTab] = useState('nodes');
-  const view = useClusterView(name, { offers: tab === 'offers' });
+  // Offers are polled only while a view showing them is open (the Offers tab, the Overview's bars).
+  const view = useClusterView(name, { offers: tab === 'offers' || tab === 'overview' });
   const { isPending } = useClusters();
   const openCluster = useUiStore((s) => s.openCluster);
   const addAgent = useClusterCall('clusters.addAgent');
@@ -99,6 +101,7 @@ export function ClusterDetail({ name }: { name: string }) {
       <Tabs.Root value={tab} onValueChange={setTab}>
         <Tabs.List mb="4">
           <Tabs.Trigger value="nodes">Nodes</Tabs.Trigger>
+          <Tabs.Trigger value="overview">Overview</Tabs.Trigger>
           <Tabs.Trigger value="tasks">Tasks{view ? ` (${Object.keys(view.tasks).length})` : ''}</Tabs.Trigger>
           <Tabs.Trigger value="frameworks">Frameworks{view ? ` (${Object.keys(view.frameworks).length})` : ''}</Tabs.Trigger>
           <Tabs.Trigger value="offers">Offers</Tabs.Trigger>
@@ -114,10 +117,12 @@ export function ClusterDetail({ name }: { name: string }) {
           </Grid>
           <ConnectionInfoCard cluster={cluster} />
         </Tabs.Content>
-        {(['tasks', 'frameworks', 'offers'] as const).map((t) => (
+        {(['overview', 'tasks', 'frameworks', 'offers'] as const).map((t) => (
           <Tabs.Content value={t} key={t}>
             {!view ? (
               <Text color="gray">Connecting to the masters…</Text>
+            ) : t === 'overview' ? (
+              <OverviewTab view={view} />
             ) : t === 'tasks' ? (
               <TasksTab view={view} />
             ) : t === 'frameworks' ? (

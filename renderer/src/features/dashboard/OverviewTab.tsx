@@ -1,0 +1,130 @@
+import { Badge, Card, Flex, Grid, Heading, Text } from '@radix-ui/themes';
+import type { Agent, ClusterView, MetricSample } from '@shared/dashboard/view';
+import { STATE_COLOR, shortState } from './describe';
+
+const CHARTS = [
+  { key: 'master/tasks_running', label: 'Tasks running' },
+  { key: 'master/outstanding_offers', label: 'Outstanding offers' },
+  { key: 'master/cpus_percent', label: 'CPUs allocated', percent: true },
+  { key: 'master/mem_percent', label: 'Memory allocated', percent: true },
+] as const;
+
+/** The cluster at a glance: masters (leader marked), agents with their resources, tasks by state, key metrics. */
+export function OverviewTab({ view }: { view: ClusterView }) {
+  const agents = Object.values(view.agents).sort((a, b) => (a.port ?? 0) - (b.port ?? 0));
+  const counts = new Map<string, number>();
+  for (const task of Object.values(view.tasks)) counts.set(task.state, (counts.get(task.state) ?? 0) + 1);
+  return (
+    <Flex direction="column" gap="4" data-testid="overview">
+      <Card size="2">
+        <Heading size="3" mb="3">
+          Masters
+        </Heading>
+        <Flex gap="2" wrap="wrap">
+          {view.masters.map((m) => (
+            <Badge key={m.url} size="2" color={m.leader ? 'indigo' : 'gray'} variant={m.leader ? 'solid' : 'soft'} data-testid={m.leader ? 'overview-leader' : undefined}>
+              {m.url.replace(/^https?:\/\//, '')}
+              {m.leader ? ' · leader' : ' · standby'}
+            </Badge>
+          ))}
+        </Flex>
+      </Card>
+      <Grid columns={{ initial: '1', md: '2' }} gap="4">
+        {agents.map((agent) => (
+          <AgentCard key={agent.id} agent={agent} />
+        ))}
+      </Grid>
+      <Card size="2">
+        <Heading size="3" mb="3">
+          Tasks by state
+        </Heading>
+        {counts.size === 0 ? (
+          <Text size="2" color="gray">
+            No tasks yet.
+          </Text>
+        ) : (
+          <Flex gap="2" wrap="wrap" data-testid="task-counts">
+            {[...counts].sort().map(([state, n]) => (
+              <Badge key={state} size="2" color={STATE_COLOR[state] ?? 'gray'}>
+                {n} {shortState(state).toLowerCase()}
+              </Badge>
+            ))}
+          </Flex>
+        )}
+      </Card>
+      <Grid columns={{ initial: '2', md: '4' }} gap="4">
+        {CHARTS.map((chart) => (
+          <MetricChart key={chart.key} samples={view.metrics} metric={chart.key} label={chart.label} percent={'percent' in chart} />
+        ))}
+      </Grid>
+    </Flex>
+  );
+}
+
+function AgentCard({ agent }: { agent: Agent }) {
+  return (
+    <Card size="2" data-testid={`overview-agent-${agent.id}`}>
+      <Flex justify="between" align="center" mb="2">
+        <Text weight="bold" size="2">
+          {agent.hostname}:{agent.port}
+        </Text>
+        <Badge color={agent.state === 'active' ? 'green' : 'red'}>{agent.state}</Badge>
+      </Flex>
+      <ResourceBar label="cpus" total={agent.total.cpus} allocated={agent.allocated.cpus} offered={agent.offered.cpus} unit="" />
+      <ResourceBar label="mem" total={agent.total.mem} allocated={agent.allocated.mem} offered={agent.offered.mem} unit=" MB" />
+      {Object.keys(agent.attributes).length > 0 && (
+        <Text as="p" size="1" color="gray" mt="2">
+          {Object.entries(agent.attributes)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' · ')}
+        </Text>
+      )}
+    </Card>
+  );
+}
+
+/** Allocated, then offered, then free, as parts of the agent's total. */
+function ResourceBar({ label, total, allocated, offered, unit }: { label: string; total: number; allocated: number; offered: number; unit: string }) {
+  const part = (n: number) => `${total > 0 ? Math.min(100, (100 * n) / total) : 0}%`;
+  const round = (n: number) => Math.round(n * 100) / 100;
+  return (
+    <div className="resource-bar">
+      <Flex justify="between">
+        <Text size="1" color="gray">
+          {label}
+        </Text>
+        <Text size="1">
+          {round(allocated)} allocated · {round(offered)} offered · {round(total)}
+          {unit} total
+        </Text>
+      </Flex>
+      <div className="bar" role="img" aria-label={`${label}: ${round(allocated)} allocated, ${round(offered)} offered of ${round(total)}`}>
+        <span className="bar-allocated" style={{ width: part(allocated) }} />
+        <span className="bar-offered" style={{ width: part(offered) }} />
+      </div>
+    </div>
+  );
+}
+
+/** The metric over the samples kept (a few minutes), as a line, with its latest value. */
+function MetricChart({ samples, metric, label, percent }: { samples: MetricSample[]; metric: string; label: string; percent: boolean }) {
+  const points = samples.flatMap((s) => (s.values[metric] === undefined ? [] : [{ at: s.at, value: s.values[metric] as number }]));
+  const last = points.at(-1)?.value;
+  const max = percent ? 100 : Math.max(1, ...points.map((p) => p.value));
+  const first = points[0]?.at ?? 0;
+  const span = Math.max(1, (points.at(-1)?.at ?? 0) - first);
+  const path = points.map((p) => `${(100 * (p.at - first)) / span},${30 - (28 * p.value) / max}`).join(' ');
+  return (
+    <Card size="1">
+      <Text as="div" size="1" color="gray">
+        {label}
+      </Text>
+      <Text as="div" size="4" weight="bold" data-testid={`metric-${metric}`}>
+        {last === undefined ? '—' : percent ? `${Math.round(last)}%` : Math.round(last)}
+      </Text>
+      <svg viewBox="0 0 100 32" preserveAspectRatio="none" className="sparkline" aria-hidden="true">
+        {points.length > 1 && <polyline points={path} fill="none" stroke="var(--accent-9)" strokeWidth="1.5" vectorEffect="non-scaling-stroke" />}
+      </svg>
+    </Card>
+  );
+}
