@@ -1,6 +1,8 @@
 import { expect, test } from '@playwright/test';
 import type { TaskInfo } from '@shared/mesos/scheduler';
+import type { Offer } from '@shared/mesos/v1';
 import { startCluster, type RunningCluster } from '../electron/index';
+import { SchedulerClient } from '../electron/mesos/scheduler-client';
 import { TestFramework } from '../electron/mesos/testing/framework';
 import { collectConsoleErrors } from './support/console-errors';
 import { startWebHostProcess, TEST_IMAGES, type WebHostProcess } from './support/web-host-process';
@@ -85,4 +87,29 @@ test('tasks appear live and move through their states; a failed one shows its me
   await expect(page.getByTestId('frameworks-table')).toContainText('e2e-framework');
   await page.screenshot({ path: 'docs/screenshots/frameworks.png' });
   expect(errors).toEqual([]);
+});
+
+test('the offers view shows outstanding offers, and the one accepted for a task goes', async ({ page }) => {
+  // A framework that holds its offers instead of declining them, as a busy scheduler would.
+  const held: Offer[] = [];
+  const holder = new SchedulerClient({ masters: [`http://${cluster.master}`], framework: { user: 'root', name: 'offer-holder', roles: ['*'] } });
+  holder.on('offers', (offers) => held.push(...offers));
+  try {
+    await holder.start();
+    await page.goto(host.url);
+    await page.getByTestId('cluster-card-e2e-dash').click();
+    await page.getByRole('tab', { name: 'Offers' }).click();
+    const table = page.getByTestId('offers-table');
+    await expect(table).toContainText('offer-holder', { timeout: 15_000 });
+    await expect(table.getByRole('row')).toHaveCount(3); // a header and one offer per agent
+    await page.screenshot({ path: 'docs/screenshots/offers.png' });
+
+    const offer = held[0] as Offer;
+    await holder.launch(offer, [task('e2e-offer', 'sleep 1')]);
+    await expect(table).not.toContainText(offer.id.value, { timeout: 15_000 });
+    await expect(page.getByTestId('offer-history')).toContainText('accepted');
+  } finally {
+    await holder.teardown().catch(() => undefined);
+    holder.close();
+  }
 });
