@@ -113,3 +113,30 @@ test('the offers view shows outstanding offers, and the one accepted for a task 
     holder.close();
   }
 });
+
+test('in an HA cluster, the leader mark moves when the leading master is stopped', async ({ page }) => {
+  test.setTimeout(120_000);
+  const ha = await startCluster(
+    { name: 'e2e-ha', masters: { count: 3 }, agents: { count: 1 }, pullPolicy: 'never', images: TEST_IMAGES },
+    { workRoot: host.workRoot },
+  );
+  try {
+    await page.goto(host.url);
+    await page.getByTestId('cluster-card-e2e-ha').click();
+    await expect(page.getByTestId('mesos-connection')).toHaveText('Live');
+    const leaderCard = page.locator('[data-testid^="node-mesoscope-e2e-ha-master-"]', { has: page.getByTestId('leader-mark') });
+    await expect(leaderCard).toHaveCount(1);
+    const first = (await leaderCard.getAttribute('data-testid'))?.replace(/^node-/, '') ?? '';
+
+    await page.getByRole('button', { name: `Actions for ${first}` }).click();
+    await page.getByRole('menuitem', { name: 'Stop' }).click();
+    await expect(page.getByTestId(`node-${first}`)).toHaveAttribute('data-state', 'exited');
+    // A new leader once the old one's ZooKeeper session expires (about 10 s), and the view follows it.
+    await expect(leaderCard).toHaveCount(1, { timeout: 60_000 });
+    await expect(leaderCard).not.toHaveAttribute('data-testid', `node-${first}`, { timeout: 60_000 });
+    await expect(page.getByTestId('mesos-connection')).toHaveText('Live', { timeout: 30_000 });
+    await page.screenshot({ path: 'docs/screenshots/ha-leader-moved.png', fullPage: true });
+  } finally {
+    await ha.destroy();
+  }
+});
