@@ -95,6 +95,9 @@ describe.skipIf(missing.length > 0)('scenario: HA cluster of emulated Mesos in c
   it('elects one leader; the other master redirects to it', async () => {
     const [m1, m2] = c.masters as [NonNullable<(typeof c.masters)[0]>, NonNullable<(typeof c.masters)[1]>];
     await waitFor('master 2 up', async () => ((await get(`${m2.url}/master/health`)).status === 200 ? true : undefined), 60_000);
+    // Health answers before the standby has read the group from ZooKeeper; until then it says
+    // 503 "No leader elected" (as real Mesos does), so wait for it to know the leader.
+    await waitFor('master 2 knows the leader', async () => ((await get(`${m2.url}/master/redirect`)).status === 307 ? true : undefined), 30_000);
     expect(await elected(m1.url)).toBe(1);
     expect(await elected(m2.url)).toBe(0);
     const r = await get(`${m2.url}/master/state`);
