@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from './support/cluster';
+import { agentFlags, tempDir } from './support/cluster';
 import { call, request, subscribe, type EventStream } from './support/http-client';
 import { buildBundle, freePort, spawnRole, until, type Proc } from './support/processes';
 import { compareShape } from './support/shape';
@@ -19,21 +19,8 @@ const agentPorts: number[] = [];
 let stream: EventStream;
 
 function agentFlagsFor(i: number, masterPort: number): Record<string, string | number | boolean> {
-  return {
-    ip: '127.0.0.1',
-    port: agentPorts[i]!,
-    hostname: '127.0.0.1',
-    master: `127.0.0.1:${masterPort}`,
-    work_dir: path.join(dir, `agent${i}`),
-    log_dir: path.join(dir, `agent${i}-log`),
-    containerizers: 'docker,mesos',
-    systemd_enable_support: false,
-    switch_user: false,
-    docker_kill_orphans: 'false',
-    launcher: 'posix',
-    isolation: 'posix/cpu,posix/mem',
-    resources: `cpus:2;mem:2048;disk:4096;ports:[${31000 + 1000 * i}-${31099 + 1000 * i}]`,
-  };
+  // The shared agent flags, on a port this test knows beforehand (it restarts agents on it).
+  return { ...agentFlags(dir, `127.0.0.1:${masterPort}`, i), port: agentPorts[i]! };
 }
 
 type State = { slaves: Array<{ id: string; active: boolean; port: number }>; unreachable_slaves: number };

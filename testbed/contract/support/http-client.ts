@@ -1,6 +1,7 @@
 // A small HTTP client for the contract tests (node:http, raw bytes, no redirects followed).
 import http from 'node:http';
 import { RecordIODecoder } from '../../mesos-emulator/src/index';
+import { waitForEvent } from './event-waiter';
 
 export interface Reply {
   status: number;
@@ -82,24 +83,7 @@ export function subscribe(baseUrl: string): Promise<EventStream> {
         status: res.statusCode ?? 0,
         headers: res.headers,
         events,
-        waitFor(type, timeoutMs = 10_000, after = 0) {
-          return new Promise((ok, fail) => {
-            const check = () => {
-              const hit = events.slice(after).find((e) => e.type === type);
-              if (hit) {
-                waiters.delete(check);
-                clearTimeout(timer);
-                ok(hit);
-              }
-            };
-            const timer = setTimeout(() => {
-              waiters.delete(check);
-              fail(new Error(`no ${type} event within ${timeoutMs}ms (got ${events.map((e) => e.type).join(', ')})`));
-            }, timeoutMs);
-            waiters.add(check);
-            check();
-          });
-        },
+        waitFor: (type, timeoutMs = 10_000, after = 0) => waitForEvent(events, waiters, (e) => e.type === type, `${type} event`, timeoutMs, after),
         close: () => req.destroy(),
       });
     });

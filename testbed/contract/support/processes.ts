@@ -6,6 +6,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { repoRoot } from './transcripts';
+import { waitFor } from '../../scenario/launcher';
 
 export async function buildBundle(outDir: string): Promise<string> {
   const outfile = path.join(outDir, 'mesos-emulator.cjs');
@@ -56,17 +57,7 @@ export function spawnRole(bundle: string, role: 'master' | 'agent', flags: Recor
   };
 }
 
-export async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 15_000, stepMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+/** Polls `fn` until it returns a value; the scenario launcher's waitFor with the contract tests' defaults. */
+export function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 15_000, stepMs = 100): Promise<T> {
+  return waitFor(what, fn, timeoutMs, stepMs);
 }

@@ -4,6 +4,7 @@
 import http from 'node:http';
 import { RecordIODecoder } from '../../mesos-emulator/src/index';
 import { request, type Reply } from './http-client';
+import { waitForEvent } from './event-waiter';
 
 export type Event = { type: string } & Record<string, unknown>;
 export type Status = {
@@ -74,24 +75,7 @@ export function subscribeFramework(
         },
         streamId,
         events,
-        waitFor(match, what, timeoutMs = 20_000, after = 0) {
-          return new Promise((ok, fail) => {
-            const check = () => {
-              const hit = events.slice(after).find(match);
-              if (hit) {
-                waiters.delete(check);
-                clearTimeout(timer);
-                ok(hit);
-              }
-            };
-            const timer = setTimeout(() => {
-              waiters.delete(check);
-              fail(new Error(`no ${what} within ${timeoutMs}ms; got ${events.map((e) => e.type).join(', ')}`));
-            }, timeoutMs);
-            waiters.add(check);
-            check();
-          });
-        },
+        waitFor: (match, what, timeoutMs = 20_000, after = 0) => waitForEvent(events, waiters, match, what, timeoutMs, after),
         async waitForUpdate(taskId, state, timeoutMs) {
           const e = await fw.waitFor((x) => isUpdate(x, taskId, state), `UPDATE ${taskId} ${state}`, timeoutMs);
           return statusOf(e);
