@@ -2,7 +2,7 @@
 // `master@ip:port`), or the ZooKeeper group at `zk://…/path` (API.md §6, §7.3).
 import dns from 'node:dns/promises';
 import net from 'node:net';
-import { parseMasterInfo } from '../common/master-info';
+import { watchLeadingMaster } from '../common/master-info';
 import type { Logger } from '../logging/glog';
 import type { Group } from '../zk/group';
 
@@ -58,16 +58,7 @@ export function groupDetector(makeGroup: () => Group, logger: Logger): MasterDet
       void g.close();
       if (!stopped) run(onLeader);
     });
-    unwatch = g.watchLeader((member) => {
-      if (stopped) return;
-      const info = member ? parseMasterInfo(member.data) : undefined;
-      if (!info) {
-        onLeader(null);
-        return;
-      }
-      logger.info('zookeeper.cpp:262', `A new leading master (UPID=${info.pid}) is detected`);
-      onLeader({ pid: info.pid, id: info.id });
-    });
+    unwatch = watchLeadingMaster(g, logger, (info) => onLeader(info && { pid: info.pid, id: info.id }), () => stopped);
   };
   return {
     start: run,

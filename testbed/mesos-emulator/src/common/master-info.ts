@@ -1,4 +1,6 @@
 // Reading a MasterInfo back from a group member's data (what detectors do).
+import type { Logger } from '../logging/glog';
+import type { Group } from '../zk/group';
 import { parsePid } from './net';
 
 export interface DetectedMaster {
@@ -39,4 +41,21 @@ export function parseMasterInfo(text: string): DetectedMaster | undefined {
       ? (raw.capabilities as Array<{ type?: string }>).map((c) => String(c.type ?? ''))
       : [],
   };
+}
+
+/**
+ * Follows the group's leader (its lowest member) as a MasterInfo, logging each change as Mesos'
+ * detector does (src/master/detector/zookeeper.cpp). A member whose data is not MasterInfo counts as none.
+ */
+export function watchLeadingMaster(group: Group, logger: Logger, onLeader: (leader: DetectedMaster | null) => void, stopped: () => boolean): () => void {
+  return group.watchLeader((member) => {
+    if (stopped()) return;
+    const info = member ? parseMasterInfo(member.data) : undefined;
+    if (!info) {
+      onLeader(null);
+      return;
+    }
+    logger.info('zookeeper.cpp:262', `A new leading master (UPID=${info.pid}) is detected`);
+    onLeader(info);
+  });
 }

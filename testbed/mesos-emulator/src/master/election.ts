@@ -2,7 +2,7 @@
 // (or an in-process group in tests) it joins the group and follows its lowest member
 // (src/master/contender/zookeeper.cpp, src/master/detector/zookeeper.cpp).
 import { toJson } from '../common/json';
-import { parseMasterInfo } from '../common/master-info';
+import { watchLeadingMaster } from '../common/master-info';
 import type { Logger } from '../logging/glog';
 import type { Group, Membership } from '../zk/group';
 import type { MasterInfo } from './model';
@@ -56,16 +56,7 @@ export function groupElection(opts: GroupElectionOptions): Election {
         logger.info('contender.cpp:268', `New candidate (id='${m.seq}') has entered the contest for leadership`);
       })
       .catch((e: unknown) => logger.error('contender.cpp:196', `Failed to contend for leadership: ${(e as Error).message}`));
-    unwatch = g.watchLeader((member) => {
-      if (stopped) return;
-      const info = member ? parseMasterInfo(member.data) : undefined;
-      if (!info) {
-        onLeader(null);
-        return;
-      }
-      logger.info('zookeeper.cpp:262', `A new leading master (UPID=${info.pid}) is detected`);
-      onLeader({ ...info, capabilities: info.capabilities });
-    });
+    unwatch = watchLeadingMaster(g, logger, onLeader, () => stopped);
   };
 
   return {
