@@ -1,4 +1,5 @@
 import { Theme } from '@radix-ui/themes';
+import { useLiveFeeds } from '../api/live-feeds';
 import { ClustersPage } from '../features/clusters/ClustersPage';
 import { useLaunchProgressFeed } from '../features/clusters/launch-store';
 import { LogsPage } from '../features/logs/LogsPage';
@@ -11,6 +12,7 @@ const PAGES = { clusters: ClustersPage, logs: LogsPage, settings: SettingsPage }
 
 export function App() {
   const appearance = useAppearance();
+  useLiveFeeds();
   useLaunchProgressFeed();
   const Page = PAGES[useUiStore((s) => s.page)];
   return (

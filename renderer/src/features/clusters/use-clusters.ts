@@ -1,5 +1,5 @@
 import type { ClusterSummary } from '@shared/cluster/status';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useClient } from '../../api/client-context';
 import { useDockerStatus } from '../docker/use-docker-status';
@@ -7,22 +7,17 @@ import { useDockerStatus } from '../docker/use-docker-status';
 export const CLUSTERS_KEY = ['clusters'] as const;
 
 /**
- * All clusters, live: listed once, then replaced whenever the host pushes a change. A list that
- * failed (Docker away) is asked again when Docker answers.
+ * All clusters: listed once, then replaced whenever the host pushes a change (useLiveFeeds). A list
+ * that failed (Docker away) is asked again when Docker answers.
  */
 export function useClusters() {
   const client = useClient();
-  const queryClient = useQueryClient();
   const query = useQuery({ queryKey: CLUSTERS_KEY, queryFn: () => client.call('clusters.list', {}) });
   const dockerUp = useDockerStatus().data?.reachable === true;
   const { refetch, isError } = query;
   useEffect(() => {
     if (dockerUp && isError) void refetch();
   }, [dockerUp, isError, refetch]);
-  useEffect(
-    () => client.subscribe('clusters.changed', {}, (clusters) => queryClient.setQueryData<ClusterSummary[]>(CLUSTERS_KEY, clusters)),
-    [client, queryClient],
-  );
   return query;
 }
 
