@@ -35,6 +35,11 @@ const task = (id: string, command: string): TaskInfo => ({
   command: { shell: true, value: command },
 });
 
+const dockerTask = (id: string, command: string): TaskInfo => ({
+  ...task(id, command),
+  container: { type: 'DOCKER', docker: { image: 'mesoscope/task-base:test' } },
+});
+
 test('tasks appear live and move through their states; a failed one shows its message in the drawer', async ({ page }) => {
   const errors = collectConsoleErrors(page);
   await page.goto(host.url);
@@ -49,7 +54,7 @@ test('tasks appear live and move through their states; a failed one shows its me
   await framework.start();
   const slaves = (await (await fetch(`http://${cluster.master}/master/slaves`)).json()) as { slaves: { id: string }[] };
   const agentId = slaves.slaves[0]?.id;
-  await framework.launch(agentId, [task('e2e-ok', 'echo hello; sleep 2'), task('e2e-fails', 'echo oops >&2; exit 3')]);
+  await framework.launch(agentId, [task('e2e-ok', 'echo hello; sleep 2'), task('e2e-fails', 'echo oops >&2; exit 3'), dockerTask('e2e-docker', 'exit 4')]);
 
   const ok = page.getByTestId('task-row-e2e-ok');
   await expect(ok).toHaveAttribute('data-state', 'TASK_RUNNING', { timeout: 15_000 });
@@ -69,16 +74,26 @@ test('tasks appear live and move through their states; a failed one shows its me
   await page.screenshot({ path: 'docs/screenshots/task-drawer.png' });
   await page.keyboard.press('Escape');
 
+  // A Docker task: the drawer shows what Docker says of its container.
+  const docker = page.getByTestId('task-row-e2e-docker');
+  await expect(docker).toHaveAttribute('data-state', 'TASK_FAILED', { timeout: 15_000 });
+  await expect(docker).toContainText('Container exited with status 4');
+  await docker.click();
+  await expect(drawer.getByTestId('task-docker-state')).toContainText('exited');
+  await expect(drawer.getByTestId('task-docker-state')).toContainText('exit code 4');
+  await page.screenshot({ path: 'docs/screenshots/task-drawer-docker.png' });
+  await page.keyboard.press('Escape');
+
   // Filters: by state.
   await page.getByRole('combobox', { name: 'State filter' }).click();
   await page.getByRole('option', { name: 'FAILED' }).click();
-  await expect(page.getByTestId('task-count')).toHaveText(/^1 of 2 tasks$/);
+  await expect(page.getByTestId('task-count')).toHaveText(/^2 of 3 tasks$/);
 
   await page.getByRole('tab', { name: 'Overview' }).click();
   const overview = page.getByTestId('overview');
   await expect(overview.getByTestId('overview-leader')).toContainText('leader');
   await expect(overview.getByText(/allocated · .* offered · .*total/)).toHaveCount(4);
-  await expect(overview.getByTestId('task-counts')).toContainText('1 failed');
+  await expect(overview.getByTestId('task-counts')).toContainText('2 failed');
   await expect(overview.getByTestId('task-counts')).toContainText('1 finished');
   await expect(overview.getByTestId('metric-master/tasks_running')).toHaveText(/^\d+$/);
   await page.screenshot({ path: 'docs/screenshots/overview.png', fullPage: true });

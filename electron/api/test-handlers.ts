@@ -34,6 +34,7 @@ export function fakeHandlers(overrides: { onSubscribe?: (signal: AbortSignal) =>
       'clusters.nodeAction': noCluster,
       'clusters.addAgent': noCluster,
       'clusters.removeAgent': noCluster,
+      'tasks.container': async ({ containerId }) => ({ name: `mesos-${containerId}`, exists: false }),
     },
     events: {
       'docker.statusChanged': (_params, emit, signal) => {

@@ -1,6 +1,7 @@
 import { Badge, Code, DataList, Dialog, Flex, Heading, Text } from '@radix-ui/themes';
 import type { ClusterView, Task } from '@shared/dashboard/view';
 import { STATE_COLOR, clockTime, shortState } from './describe';
+import { TaskContainerState } from './TaskContainerState';
 
 /** One task: where it runs, what it holds, and every status it went through, with reason and message. */
 export function TaskDrawer({ task, view, onClose }: { task: Task | undefined; view: ClusterView; onClose: () => void }) {
@@ -54,6 +55,14 @@ export function TaskDrawer({ task, view, onClose }: { task: Task | undefined; vi
                   </span>
                 </DataList.Value>
               </DataList.Item>
+              {containerId && task.container?.type === 'DOCKER' && (
+                <DataList.Item>
+                  <DataList.Label>Docker</DataList.Label>
+                  <DataList.Value>
+                    <TaskContainerState containerId={containerId} taskState={task.state} />
+                  </DataList.Value>
+                </DataList.Item>
+              )}
             </DataList.Root>
             <div>
               <Heading size="3" mb="2">
