@@ -146,7 +146,14 @@ test('in an HA cluster, the leader mark moves when the leading master is stopped
     await page.getByRole('button', { name: `Actions for ${first}` }).click();
     await page.getByRole('menuitem', { name: 'Stop' }).click();
     await expect(page.getByTestId(`node-${first}`)).toHaveAttribute('data-state', 'exited');
+    // Until a new leader is elected the Mesos tabs show the last state seen, marked so.
+    await page.getByRole('tab', { name: 'Overview' }).click();
+    await expect(page.getByTestId('mesos-connection')).not.toHaveText('Live');
+    await expect(page.getByTestId('stale-notice')).toContainText('The masters are not answering');
+    await page.screenshot({ path: 'docs/screenshots/stale-view.png' });
     // A new leader once the old one's ZooKeeper session expires (about 10 s), and the view follows it.
+    await expect(page.getByTestId('stale-notice')).toHaveCount(0, { timeout: 60_000 });
+    await page.getByRole('tab', { name: 'Nodes' }).click();
     await expect(leaderCard).toHaveCount(1, { timeout: 60_000 });
     await expect(leaderCard).not.toHaveAttribute('data-testid', `node-${first}`, { timeout: 60_000 });
     await expect(page.getByTestId('mesos-connection')).toHaveText('Live', { timeout: 30_000 });
