@@ -92,6 +92,8 @@ test('tasks appear live and move through their states; a failed one shows its me
   await page.getByRole('tab', { name: 'Overview' }).click();
   const overview = page.getByTestId('overview');
   await expect(overview.getByTestId('overview-leader')).toContainText('leader');
+  await expect(overview.getByTestId('overview-zookeeper')).toContainText('ZooKeeper 127.0.0.1:');
+  await expect(overview.getByTestId('topology')).toContainText('2 of 2 agents active');
   await expect(overview.getByText(/allocated · .* offered · .*total/)).toHaveCount(4);
   await expect(overview.getByTestId('task-counts')).toContainText('2 failed');
   await expect(overview.getByTestId('task-counts')).toContainText('1 finished');

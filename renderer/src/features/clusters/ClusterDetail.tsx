@@ -124,7 +124,7 @@ export function ClusterDetail({ name }: { name: string }) {
             {!view ? (
               <Text color="gray">Connecting to the masters…</Text>
             ) : t === 'overview' ? (
-              <OverviewTab view={view} />
+              <OverviewTab view={view} zookeeper={cluster.nodes.find((n) => n.role === 'zookeeper')} />
             ) : t === 'tasks' ? (
               <TasksTab view={view} />
             ) : t === 'frameworks' ? (
