@@ -9,3 +9,4 @@ export { RULES } from './rules';
 export * from './spec-change';
 export * from './glog';
 export * from './version';
+export * from './evidence-lines';
