@@ -138,3 +138,27 @@ describe('fault-stop-legacy/: the agent stopped, then started again', () => {
     expect(end.kind === 'diagnosed' && end.cause).toMatch(/the task was unreachable first/);
   });
 });
+
+describe('diagnoseView', () => {
+  it('indexes the evidence once and gives what diagnosing each task with all of it gives', () => {
+    for (const file of ['basic/operator.events.jsonl', 'fault-pause-legacy/operator.events.jsonl', 'fault-stop-legacy/operator.events.jsonl']) {
+      const r = recording(file);
+      const logs = masterLogs(r.t0);
+      const dockerEvents: DockerEvent[] = [
+        { at: r.t0 + 7000, action: 'pause', role: 'agent', node: { role: 'agent', index: 2 }, container: 'mesoscope-rec-agent-2', dockerId: 'agent2' },
+        { at: r.t0 + 7950, action: 'die', role: 'agent', node: { role: 'agent', index: 2 }, container: 'mesoscope-rec-agent-2', dockerId: 'agent2', exitCode: 143 },
+      ];
+      for (const until of [3000, 8000, 12_000, Infinity]) {
+        const view = viewAt(r, until);
+        const now = r.t0 + Math.min(until, 60_000);
+        const context = { summary, logs, dockerEvents, now };
+        const one = Object.fromEntries(
+          Object.keys(view.tasks)
+            .map((k) => [k, diagnoseTask(view, k, context)!] as const)
+            .filter(([, d]) => d.kind !== 'none'),
+        );
+        expect(diagnoseView(view, context), `${file} at +${until} ms`).toEqual(one);
+      }
+    }
+  });
+});

@@ -11,9 +11,9 @@ import type { EvidenceMatch } from './rule-schema';
 /** Docker stamps its events, Mesos its statuses: the same moment may differ by this much either way. */
 export const SLACK_MS = 3000;
 /** Evidence before the task was first seen that still belongs to its story (an agent paused just before). */
-const BEFORE_MS = 5000;
+export const BEFORE_MS = 5000;
 /** Log lines after the moment that still explain it (the master logs the LOST it just sent). */
-const AFTER_MS = 30_000;
+export const AFTER_MS = 30_000;
 
 export interface Correlated {
   taskDocker: DockerEvent[];

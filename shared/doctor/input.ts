@@ -5,6 +5,7 @@ import type { Agent, ClusterView } from '../dashboard/view';
 import { diagnose } from './diagnose';
 import type { DiagnoseInput, Diagnosis } from './diagnosis';
 import type { AgentEvidence, DockerEvent, LogLine, NodeRef } from './evidence';
+import { EvidenceIndex } from './evidence-index';
 
 /**
  * The doctor's input from what the app has: a dashboard view (live, or a recording at a moment), the
@@ -44,8 +45,9 @@ export function doctorInput(view: ClusterView, taskKey: string, context: DoctorC
     framework: view.frameworks[task.frameworkId],
     agent: task.agentId ? agentEvidence(view, task.agentId, layout) : undefined,
     mesosVersion: context.summary?.mesos?.version ?? leader?.version ?? view.agents[task.agentId]?.version,
-    dockerEvents: context.dockerEvents ? [...context.dockerEvents] : undefined,
-    logs: context.logs ? [...context.logs] : undefined,
+    // diagnose() reads these, never changes them.
+    dockerEvents: context.dockerEvents as DockerEvent[] | undefined,
+    logs: context.logs as LogLine[] | undefined,
     spec: context.summary?.spec,
     layout,
     now: context.now,
@@ -62,9 +64,14 @@ export function diagnoseTask(view: ClusterView, taskKey: string, context: Doctor
 /** Every task of the view that has something to diagnose (diagnosed or unrecognised), by task key. */
 export function diagnoseView(view: ClusterView, context: DoctorContext = {}): Record<string, Exclude<Diagnosis, { kind: 'none' }>> {
   const out: Record<string, Exclude<Diagnosis, { kind: 'none' }>> = {};
+  const index = new EvidenceIndex(context.dockerEvents ?? [], context.logs ?? []);
+  const now = context.now ?? Date.now();
   for (const key of Object.keys(view.tasks)) {
-    const d = diagnoseTask(view, key, context);
-    if (d && d.kind !== 'none') out[key] = d;
+    const input = doctorInput(view, key, { ...context, now, dockerEvents: undefined, logs: undefined })!;
+    input.dockerEvents = index.dockerFor(input.task, input.agent?.node);
+    input.logs = index.logsFor(input.task, input.agent?.node, now);
+    const d = diagnose(input);
+    if (d.kind !== 'none') out[key] = d;
   }
   return out;
 }
