@@ -69,8 +69,8 @@ describe.skipIf(skip)('recording a real cluster', () => {
     const recording = await recordCluster({ docker: () => core.docker.docker, engine: core.engine, monitors: core.monitors }, NAME, { path, lookbackMs: 2000, syncMs: 200 });
     const masters = cluster.layout.masters.map((m) => `http://127.0.0.1:${m.port}`);
     const framework = new TestFramework(masters, { name: 'dr-recorder-it', failover_timeout: 120, checkpoint: false });
-    let lostAt = 0;
-    let backAt = 0;
+    let lostAt!: number;
+    let backAt!: number;
     try {
       await framework.start();
       const { monitor, release } = await core.monitors.acquire(NAME);
