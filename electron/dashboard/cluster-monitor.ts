@@ -1,5 +1,6 @@
 import type { Delta, DeltaBatch } from '@shared/dashboard/deltas';
 import type { ClusterView } from '@shared/dashboard/view';
+import type { OperatorEvent } from '@shared/dashboard/operator';
 import { MasterClient, type MasterClientOptions, type StreamItem } from '../mesos/master-client';
 import { ClusterModel, coalesce, type ClusterModelOptions } from './cluster-model';
 
@@ -26,6 +27,8 @@ export interface ClusterMonitorOptions {
 }
 
 export type DeltaListener = (batch: DeltaBatch) => void;
+/** An operator event as it came off the stream (before folding), and when. */
+export type OperatorEventListener = (event: OperatorEvent, at: number) => void;
 
 const MAX_PROBLEMS = 50;
 
@@ -38,6 +41,7 @@ export class ClusterMonitor {
   private readonly now: () => number;
   private readonly controller = new AbortController();
   private readonly listeners = new Set<DeltaListener>();
+  private readonly eventListeners = new Set<OperatorEventListener>();
   private pending: Delta[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private offerTimer: ReturnType<typeof setTimeout> | undefined;
@@ -75,6 +79,24 @@ export class ClusterMonitor {
   onDeltas(listener: DeltaListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * The view and then every batch after it, with nothing between them lost or doubled: deltas still
+   * pending go to the other listeners first, so the view is exactly what the next batch builds on.
+   * (snapshot() + onDeltas() can count a pending metrics sample or offer outcome twice.)
+   */
+  attach(listener: DeltaListener): { view: ClusterView; detach: () => void } {
+    this.flush();
+    const view = this.model.view();
+    this.listeners.add(listener);
+    return { view, detach: () => this.listeners.delete(listener) };
+  }
+
+  /** Listens to the raw operator events (the flight recorder keeps them for inspection). */
+  onOperatorEvent(listener: OperatorEventListener): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
   }
 
   /** The whole view now, as sent on (re)subscribe. Deltas still pending are included in it. */
@@ -122,6 +144,13 @@ export class ClusterMonitor {
         this.emit(this.model.setConnection({ state: 'live', lastEventAt: now, leader: item.leader.url }, now));
         return;
       case 'event':
+        for (const listener of [...this.eventListeners]) {
+          try {
+            listener(item.event, now);
+          } catch (err) {
+            this.problem(`operator event listener: ${(err as Error).message}`);
+          }
+        }
         this.emit(this.model.apply(item.event, now));
         this.emit(this.model.setConnection({ lastEventAt: now }, now));
         return;

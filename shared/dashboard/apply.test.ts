@@ -1,95 +1,129 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyDeltas, MAX_OFFER_HISTORY } from './apply';
+import { applyDeltas, MAX_METRIC_SAMPLES, MAX_OFFER_HISTORY } from './apply';
 import type { Delta } from './deltas';
-import type { ClusterView, Task } from './view';
+import type { ClusterView } from './view';
 
-const scalars = { cpus: 0, mem: 0, disk: 0, gpus: 0 };
-const emptyView = (): ClusterView => ({
-  connection: { state: 'live', since: 1 },
+/**
+ * applyDeltas copies each collection once per batch and changes the copy in place. It must give
+ * exactly what folding the deltas one by one into fresh copies gives (the plain definition below),
+ * and never write to what it was given: the input view, a snapshot's view, the deltas.
+ */
+
+/** The plain definition: every delta makes a new view. */
+function reference(view: ClusterView | null, deltas: readonly Delta[]): ClusterView | null {
+  const without = <T>(r: Record<string, T>, k: string) => Object.fromEntries(Object.entries(r).filter(([key]) => key !== k));
+  const bounded = <T>(list: readonly T[], item: T, max: number) => [...list, item].slice(-max);
+  let next = view;
+  for (const d of deltas) {
+    if (d.kind === 'snapshot') {
+      next = d.view;
+      continue;
+    }
+    if (!next) continue;
+    const v: ClusterView = next;
+    switch (d.kind) {
+      case 'agent':
+        next = { ...v, agents: { ...v.agents, [d.agent.id]: d.agent } };
+        break;
+      case 'agentRemoved':
+        next = { ...v, agents: without(v.agents, d.id) };
+        break;
+      case 'framework':
+        next = { ...v, frameworks: { ...v.frameworks, [d.framework.id]: d.framework } };
+        break;
+      case 'task':
+        next = { ...v, tasks: { ...v.tasks, [d.task.key]: d.task } };
+        break;
+      case 'taskRemoved':
+        next = { ...v, tasks: without(v.tasks, d.key) };
+        break;
+      case 'offer':
+        next = { ...v, offers: { ...v.offers, [d.offer.id]: d.offer } };
+        break;
+      case 'offerRemoved':
+        next = { ...v, offers: without(v.offers, d.id), offerHistory: bounded(v.offerHistory, d.outcome, MAX_OFFER_HISTORY) };
+        break;
+      case 'offerOutcome':
+        next = { ...v, offerHistory: bounded(v.offerHistory, d.outcome, MAX_OFFER_HISTORY) };
+        break;
+      case 'masters':
+        next = { ...v, masters: d.masters };
+        break;
+      case 'connection':
+        next = { ...v, connection: d.connection };
+        break;
+      case 'metrics':
+        next = { ...v, metrics: bounded(v.metrics, d.sample, MAX_METRIC_SAMPLES) };
+        break;
+    }
+  }
+  return next;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+const key = fc.constantFrom('a', 'b', 'c', 'd');
+const view = (n: number): ClusterView => ({
+  connection: { state: 'live', since: n },
   masters: [],
-  agents: {},
+  agents: { a: { id: 'a' } as never },
   frameworks: {},
-  tasks: {},
-  offers: {},
+  tasks: { a: { key: 'a', state: 'TASK_RUNNING' } as never },
+  offers: { b: { id: 'b' } as never },
   offerHistory: [],
   metrics: [],
 });
-const task = (id: string, state: Task['state'] = 'TASK_RUNNING'): Task => ({
-  key: `f/${id}`,
-  id,
-  frameworkId: 'f',
-  agentId: 'a',
-  name: id,
-  state,
-  resources: { ...scalars },
-  statuses: [{ state }],
-  seenAt: 1,
-  updatedAt: 2,
-});
-const offer = (id: string) => ({ id, frameworkId: 'f', agentId: 'a', resources: { ...scalars }, firstSeenAt: 1 });
+const delta: fc.Arbitrary<Delta> = fc.oneof(
+  fc.nat(5).map((n) => ({ kind: 'snapshot', view: view(n) }) as Delta),
+  key.map((id) => ({ kind: 'agent', agent: { id, n: Math.random() } }) as never),
+  key.map((id) => ({ kind: 'agentRemoved', id }) as Delta),
+  key.map((id) => ({ kind: 'framework', framework: { id } }) as never),
+  fc.tuple(key, fc.nat(3)).map(([k, s]) => ({ kind: 'task', task: { key: k, state: ['TASK_STAGING', 'TASK_RUNNING', 'TASK_FAILED', 'TASK_LOST'][s] } }) as never),
+  key.map((k) => ({ kind: 'taskRemoved', key: k }) as Delta),
+  key.map((id) => ({ kind: 'offer', offer: { id } }) as never),
+  fc.tuple(key, fc.nat(1000)).map(([id, at]) => ({ kind: 'offerRemoved', id, outcome: { id, outcome: 'gone', at } }) as never),
+  fc.nat(1000).map((at) => ({ kind: 'offerOutcome', outcome: { id: 'x', outcome: 'made', at } }) as never),
+  fc.nat(3).map((n) => ({ kind: 'masters', masters: Array.from({ length: n }, (_, i) => ({ url: `m${i}`, leader: i === 0 })) }) as never),
+  fc.nat(1000).map((since) => ({ kind: 'connection', connection: { state: 'reconnecting', since } }) as never),
+  fc.nat(1000).map((at) => ({ kind: 'metrics', sample: { at, values: { 'master/elected': 1 } } }) as never),
+);
 
 describe('applyDeltas', () => {
-  it('is null until a snapshot, and a snapshot replaces everything', () => {
-    expect(applyDeltas(null, [{ kind: 'task', task: task('t1') }])).toBeNull();
-    const snap = { ...emptyView(), tasks: { 'f/t0': task('t0') } };
-    const view = applyDeltas(null, [{ kind: 'task', task: task('t1') }, { kind: 'snapshot', view: snap }, { kind: 'task', task: task('t2') }]);
-    expect(Object.keys(view?.tasks ?? {})).toEqual(['f/t0', 'f/t2']);
+  it('equals the one-by-one fold, batch after batch, and writes to nothing it was given', () => {
+    fc.assert(
+      fc.property(fc.option(fc.nat(3).map(view), { nil: null }), fc.array(fc.array(delta, { maxLength: 40 }), { maxLength: 12 }), (start, batches) => {
+        let fast: ClusterView | null = deepFreeze(start);
+        let plain: ClusterView | null = start;
+        for (const batch of batches) {
+          deepFreeze(batch);
+          fast = deepFreeze(applyDeltas(fast, batch)); // frozen: the next batch must copy before writing
+          plain = reference(plain, batch);
+          expect(fast).toEqual(plain);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 
-  it('upserts and removes every kind of entity', () => {
-    const view = applyDeltas(emptyView(), [
-      { kind: 'task', task: task('t1') },
-      { kind: 'task', task: task('t1', 'TASK_FINISHED') },
-      { kind: 'task', task: task('t2') },
-      { kind: 'taskRemoved', key: 'f/t2' },
-      { kind: 'offer', offer: offer('o1') },
-      { kind: 'offer', offer: offer('o2') },
-      { kind: 'offerRemoved', id: 'o1', outcome: { ...offer('o1'), outcome: 'accepted', at: 3, taskKeys: ['f/t1'] } },
-      { kind: 'masters', masters: [{ url: 'http://m', leader: true }] },
-      { kind: 'connection', connection: { state: 'stale', since: 4 } },
-    ]) as ClusterView;
-    expect(Object.values(view.tasks).map((t) => [t.id, t.state])).toEqual([['t1', 'TASK_FINISHED']]);
-    expect(Object.keys(view.offers)).toEqual(['o2']);
-    expect(view.offerHistory.map((o) => [o.id, o.outcome])).toEqual([['o1', 'accepted']]);
-    expect(view.masters[0]?.leader).toBe(true);
-    expect(view.connection.state).toBe('stale');
+  it('keeps the histories bounded across long batches', () => {
+    const many = Array.from({ length: 3 * MAX_METRIC_SAMPLES }, (_, i): Delta => ({ kind: 'metrics', sample: { at: i, values: {} } }));
+    const out = applyDeltas(view(0), many)!;
+    expect(out.metrics.map((m) => m.at)).toEqual(many.slice(-MAX_METRIC_SAMPLES).map((d) => (d.kind === 'metrics' ? d.sample.at : -1)));
   });
 
-  it('never changes the view it was given, nor a snapshot that came in the batch', () => {
-    const before = { ...emptyView(), tasks: { 'f/t0': task('t0') } };
-    const frozen = structuredClone(before);
-    const after = applyDeltas(before, [{ kind: 'task', task: task('t1') }, { kind: 'taskRemoved', key: 'f/t0' }]) as ClusterView;
-    expect(before).toEqual(frozen);
+  it('returns a new view when anything changed, and the same fields it did not touch', () => {
+    const before = view(1);
+    const after = applyDeltas(before, [{ kind: 'connection', connection: { state: 'stale', since: 2 } }])!;
     expect(after).not.toBe(before);
-    expect(Object.keys(after.tasks)).toEqual(['f/t1']);
-
-    const snap = { ...emptyView(), tasks: { 'f/t0': task('t0') } };
-    const snapCopy = structuredClone(snap);
-    applyDeltas(null, [{ kind: 'snapshot', view: snap }, { kind: 'task', task: task('t9') }]);
-    expect(snap).toEqual(snapCopy);
-  });
-
-  it('keeps untouched records by reference, so React skips what did not change', () => {
-    const before = { ...emptyView(), agents: { a: { id: 'a' } as ClusterView['agents'][string] } };
-    const after = applyDeltas(before, [{ kind: 'task', task: task('t1') }]) as ClusterView;
-    expect(after.agents).toBe(before.agents);
-    expect(after.tasks).not.toBe(before.tasks);
-  });
-
-  it('keeps the offer history bounded, the newest last', () => {
-    const deltas: Delta[] = Array.from({ length: MAX_OFFER_HISTORY + 5 }, (_, i) => ({ kind: 'offerOutcome', outcome: { ...offer(`o${i}`), outcome: 'declined', at: i } }));
-    const view = applyDeltas(emptyView(), deltas) as ClusterView;
-    expect(view.offerHistory).toHaveLength(MAX_OFFER_HISTORY);
-    expect(view.offerHistory.at(-1)?.id).toBe(`o${MAX_OFFER_HISTORY + 4}`);
-    expect(view.offerHistory[0]?.id).toBe('o5');
-  });
-
-  it('folds a batch of 1,000 task changes over 5,000 tasks', () => {
-    const tasks = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`f/t${i}`, task(`t${i}`)]));
-    const batch: Delta[] = Array.from({ length: 1000 }, (_, i) => ({ kind: 'task', task: task(`t${i}`, 'TASK_FINISHED') }));
-    const view = applyDeltas({ ...emptyView(), tasks }, batch) as ClusterView;
-    expect(Object.keys(view.tasks)).toHaveLength(5000);
-    expect(view.tasks['f/t999']?.state).toBe('TASK_FINISHED');
-    expect(view.tasks['f/t1000']?.state).toBe('TASK_RUNNING');
+    expect(after.tasks).toBe(before.tasks);
+    expect(applyDeltas(before, [])).toBe(before);
+    expect(applyDeltas(null, [{ kind: 'taskRemoved', key: 'a' }])).toBeNull();
   });
 });

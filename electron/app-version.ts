@@ -1,0 +1,5 @@
+import pkg from '../package.json';
+
+/** The app's version, as package.json has it (bundled in: no file is read at run time). */
+export const APP_VERSION: string = pkg.version;
+export const APP_NAME: string = pkg.productName;

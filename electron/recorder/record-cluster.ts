@@ -1,0 +1,77 @@
+import type Dockerode from 'dockerode';
+import { isEvidenceLine } from '@shared/doctor/evidence-lines';
+import type { MonitorRegistry } from '../dashboard/monitor-registry';
+import type { ClusterEngine } from '../engine/cluster-engine';
+import { ClusterDockerEvents } from './docker-events';
+import { followNodeLogs } from './node-logs';
+import { type LogChoice, Recorder, type RecordingSummary } from './recorder';
+
+/**
+ * Records a running cluster of the engine: its monitor (shared with whoever watches the dashboard),
+ * the Docker events of its containers and task containers, and its masters' and agents' log lines.
+ * Evidence from the last `lookbackMs` before the start is included, so a task that died just before
+ * recording began can still be explained from the file.
+ */
+
+export interface RecordClusterDeps {
+  docker: () => Dockerode;
+  engine: Pick<ClusterEngine, 'get'>;
+  monitors: Pick<MonitorRegistry, 'acquire'>;
+}
+
+export interface RecordClusterOptions {
+  path: string;
+  /** Which log lines to keep (default: the doctor's evidence). */
+  logs?: LogChoice;
+  /** Docker events and log lines this far back are recorded too (default 60 s). */
+  lookbackMs?: number;
+  now?: () => number;
+  syncMs?: number;
+}
+
+export interface ClusterRecording {
+  recorder: Recorder;
+  /** Stops recording and releases the monitor. */
+  stop(reason?: string): Promise<RecordingSummary>;
+}
+
+export async function recordCluster(deps: RecordClusterDeps, cluster: string, options: RecordClusterOptions): Promise<ClusterRecording> {
+  const summary = await deps.engine.get(cluster);
+  const { monitor, release } = await deps.monitors.acquire(cluster);
+  const now = options.now ?? Date.now;
+  const since = now() - (options.lookbackMs ?? 60_000);
+  const choice = options.logs ?? 'evidence';
+  const events = new ClusterDockerEvents(deps.docker, { name: summary.name, layout: summary.layout });
+  const logTargets = summary.nodes
+    .filter((n) => n.role !== 'zookeeper')
+    .map((n) => ({ node: { role: n.role, index: n.index }, container: n.containerId ?? n.name }));
+  let recorder: Recorder;
+  try {
+    recorder = await Recorder.start({
+      path: options.path,
+      cluster: { name: summary.name, spec: summary.spec, layout: summary.layout, mesos: summary.mesos },
+      monitor,
+      dockerEvents: (onEvent, signal) => events.follow(onEvent, signal, { since }),
+      logs:
+        choice === 'none'
+          ? undefined
+          : (onLines, signal) => followNodeLogs(deps.docker, logTargets, onLines, signal, { since, keep: choice === 'all' ? undefined : isEvidenceLine }),
+      logChoice: choice,
+      now,
+      syncMs: options.syncMs,
+    });
+  } catch (err) {
+    release();
+    throw err;
+  }
+  return {
+    recorder,
+    stop: async (reason) => {
+      try {
+        return await recorder.stop(reason);
+      } finally {
+        release();
+      }
+    },
+  };
+}
