@@ -3,6 +3,9 @@ import { createDispatcher, type Dispatcher } from './api/dispatcher';
 import { createHandlers } from './api/handlers';
 import { zkUrl } from '@shared/cluster/layout';
 import { MonitorRegistry } from './dashboard/monitor-registry';
+import { DoctorService } from './doctor/doctor-service';
+import { EvidenceRegistry } from './doctor/evidence-registry';
+import { RecordingService } from './recorder/recording-service';
 import { ClusterEngine } from './engine/cluster-engine';
 import { defaultWorkRoot } from './engine/work-root';
 import { DockerService } from './docker/docker-service';
@@ -15,6 +18,8 @@ export interface CoreOptions {
   configDir?: string;
   env?: NodeJS.ProcessEnv;
   dockerWatch?: { intervalMs?: number; backoffMs?: readonly number[] };
+  /** The desktop app's open dialog for recordings (electron/shell); the web host has none. */
+  chooseRecording?: () => Promise<string | null>;
 }
 
 export interface Core {
@@ -22,13 +27,17 @@ export interface Core {
   docker: DockerService;
   engine: ClusterEngine;
   monitors: MonitorRegistry;
-  dispose(): void;
+  doctor: DoctorService;
+  recordings: RecordingService;
+  /** Stops everything; resolves once recordings under way have ended their files. */
+  dispose(): Promise<void>;
 }
 
 /** Everything behind the API, independent of the transport serving it (Electron, web host, tests). */
 export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const env = options.env ?? process.env;
-  const settings = new SettingsStore(join(options.configDir ?? configDir(env), 'settings.json'));
+  const dataDir = options.configDir ?? configDir(env);
+  const settings = new SettingsStore(join(dataDir, 'settings.json'));
   const stored = await settings.get();
   const docker = new DockerService(resolveDockerEndpoint(stored.dockerEndpoint, env), options.dockerWatch);
   const engine = new ClusterEngine({ docker: () => docker.docker, workRoot: defaultWorkRoot(env) });
@@ -43,15 +52,30 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       zk: layout.network === 'host' ? zkUrl(layout) : undefined,
     };
   });
-  const dispatcher = createDispatcher(createHandlers({ settings, docker, engine, monitors, env }));
+  // The doctor's evidence (Docker events, the nodes' log lines) is gathered while a cluster's monitor runs.
+  const evidence = new EvidenceRegistry({ docker: () => docker.docker, engine });
+  monitors.alongside(evidence.companion);
+  const doctor = new DoctorService({ monitors, evidence, engine });
+  const recordings = new RecordingService({
+    dir: join(dataDir, 'recordings'),
+    docker: () => docker.docker,
+    engine,
+    monitors,
+    evidence: (cluster) => evidence.get(cluster),
+    chooseFile: options.chooseRecording,
+  });
+  const dispatcher = createDispatcher(createHandlers({ settings, docker, engine, monitors, doctor, recordings, env }));
   return {
     dispatcher,
     docker,
     engine,
     monitors,
-    dispose: () => {
+    doctor,
+    recordings,
+    dispose: async () => {
       watching.abort();
-      void monitors.dispose();
+      await recordings.dispose();
+      await monitors.dispose();
       docker.dispose();
     },
   };

@@ -5,7 +5,12 @@ interface Entry {
   monitor: ClusterMonitor;
   users: number;
   idle?: ReturnType<typeof setTimeout>;
+  /** What runs beside the monitor (see alongside()): stopped with it. */
+  companions: Array<() => Promise<void> | void>;
 }
+
+/** Started with a cluster's monitor; the returned function stops it when the monitor stops. */
+export type Companion = (cluster: string, monitor: ClusterMonitor) => () => Promise<void> | void;
 
 /**
  * One ClusterMonitor per cluster, shared by every view that shows it: started for the first
@@ -13,6 +18,7 @@ interface Entry {
  */
 export class MonitorRegistry {
   private readonly entries = new Map<string, Entry>();
+  private readonly companionStarters: Companion[] = [];
 
   constructor(
     /** Where the cluster's masters are; throws for an unknown cluster. */
@@ -25,9 +31,14 @@ export class MonitorRegistry {
     let entry = this.entries.get(cluster);
     if (!entry) {
       const client = await this.locate(cluster);
-      entry = this.entries.get(cluster) ?? { monitor: this.create({ clusterId: cluster, client }), users: 0 };
-      this.entries.set(cluster, entry);
-      entry.monitor.start();
+      entry = this.entries.get(cluster);
+      if (!entry) {
+        const created: Entry = { monitor: this.create({ clusterId: cluster, client }), users: 0, companions: [] };
+        this.entries.set(cluster, created);
+        created.monitor.start();
+        created.companions = this.companionStarters.map((start) => start(cluster, created.monitor));
+        entry = created;
+      }
     }
     const held = entry;
     clearTimeout(held.idle);
@@ -45,6 +56,14 @@ export class MonitorRegistry {
     };
   }
 
+  /**
+   * Runs something beside every monitor, for as long as it runs (the doctor's evidence buffer):
+   * started for each monitor started from now on, stopped when that monitor stops.
+   */
+  alongside(companion: Companion): void {
+    this.companionStarters.push(companion);
+  }
+
   /** The cluster is gone (destroyed): stop following it now. */
   async forget(cluster: string): Promise<void> {
     const entry = this.entries.get(cluster);
@@ -58,6 +77,6 @@ export class MonitorRegistry {
   private async retire(cluster: string, entry: Entry): Promise<void> {
     clearTimeout(entry.idle);
     if (this.entries.get(cluster) === entry) this.entries.delete(cluster);
-    await entry.monitor.stop();
+    await Promise.all([entry.monitor.stop(), ...entry.companions.map(async (stop) => stop())]);
   }
 }

@@ -77,16 +77,19 @@ describe('ClusterDockerEvents.classify', () => {
     const { docker, inspected } = fakeDocker({
       ours: { Mounts: [{ Source: `/w/dr-ev/agent-3/slaves/S0/frameworks/F/executors/t1/runs/${CID}` }], State: { OOMKilled: true } },
       theirs: { Mounts: [{ Source: `/w/other/agent-1/slaves/S0/frameworks/F/executors/t1/runs/${CID}` }] },
-      prefix: { Mounts: [{ Source: '/w/dr-ev/agent-10/slaves/x' }] },
+      prefix: { Mounts: [{ Source: '/w/dr-ev-2/agent-1/slaves/x' }] },
+      added: { Mounts: [{ Source: `/w/dr-ev/agent-10/slaves/S0/frameworks/F/executors/t2/runs/${CID}` }] },
     });
     const events = new ClusterDockerEvents(docker, { name: 'dr-ev', layout: LAYOUT });
     expect(await events.classify(taskEvent('start', 'ours'))).toMatchObject({ role: 'task', action: 'start', mesosContainerId: CID, agentIndex: 3 });
     expect(await events.classify(taskEvent('oom', 'ours', {}, 1_795_272_981))).toMatchObject({ action: 'oom', oomKilled: true });
     expect(await events.classify(taskEvent('die', 'ours', { exitCode: '137' }, 1_795_272_981.1))).toMatchObject({ action: 'die', exitCode: 137, oomKilled: true });
     expect(await events.classify(taskEvent('destroy', 'ours', {}, 1_795_272_990))).toMatchObject({ action: 'destroy', agentIndex: 3 });
-    // Another cluster's task with the same kind of name; a work dir that only starts like ours.
+    // Another cluster's task with the same kind of name; a cluster whose name only starts like ours.
     expect(await events.classify(taskEvent('start', 'theirs'))).toBeNull();
     expect(await events.classify(taskEvent('start', 'prefix'))).toBeNull();
+    // An agent added after the layout was read (agent-10 beside agent-1, not inside it): ours, by its work dir.
+    expect(await events.classify(taskEvent('start', 'added', {}, 1_795_272_991))).toMatchObject({ role: 'task', agentIndex: 10 });
     // A task container never seen, already gone: not ours to guess about.
     expect(await events.classify(taskEvent('destroy', 'unknown'))).toBeNull();
     expect(inspected.filter((id) => id === 'unknown')).toEqual([]);

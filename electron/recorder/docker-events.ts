@@ -41,8 +41,14 @@ export class ClusterDockerEvents {
 
   constructor(
     private readonly docker: () => Dockerode,
-    private readonly cluster: ClusterRef,
+    private cluster: ClusterRef,
   ) {}
+
+  /** The cluster's layout changed (an agent added or removed): claim task containers by the new one. */
+  setLayout(layout: ClusterLayout): void {
+    this.cluster = { ...this.cluster, layout };
+    for (const [id, claim] of this.claims) if (claim === null) this.claims.delete(id);
+  }
 
   /** Follows the events until the signal aborts; each of the cluster's events goes to onEvent, in order. */
   async follow(onEvent: (e: DockerEvent) => void, signal: AbortSignal, options: { since?: number; backoffMs?: number } = {}): Promise<void> {
@@ -141,9 +147,26 @@ export class ClusterDockerEvents {
     const info = await this.inspect(dockerId);
     const sources = (info?.Mounts ?? []).map((m) => m.Source ?? '');
     const agent = this.cluster.layout.agents.find((a) => sources.some((s) => s === a.workDir || s.startsWith(`${a.workDir}/`)));
-    const claim = agent ? { agentIndex: agent.index } : null;
+    const index = agent?.index ?? this.newAgentIndex(sources);
+    const claim = index !== undefined ? { agentIndex: index } : null;
     if (info) this.claims.set(dockerId, claim);
     return claim;
+  }
+
+  /**
+   * An agent added after the layout was read (Add agent, a fault's own agent) starts tasks at once:
+   * its work dir is `<work root>/<cluster>/agent-<n>` like its siblings' (electron/engine/port-allocation.ts).
+   */
+  private newAgentIndex(sources: readonly string[]): number | undefined {
+    const sibling = this.cluster.layout.agents[0]?.workDir;
+    const clusterDir = sibling?.slice(0, sibling.lastIndexOf('/'));
+    if (!clusterDir) return undefined;
+    for (const source of sources) {
+      if (!source.startsWith(`${clusterDir}/agent-`)) continue;
+      const index = Number(/^(\d+)(?:\/|$)/.exec(source.slice(clusterDir.length + '/agent-'.length))?.[1]);
+      if (Number.isInteger(index) && index >= 1) return index;
+    }
+    return undefined;
   }
 
   private async inspect(dockerId: string): Promise<{ Mounts?: Array<{ Source?: string }>; State?: { OOMKilled?: boolean } } | null> {

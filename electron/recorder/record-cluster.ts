@@ -1,6 +1,7 @@
 import type Dockerode from 'dockerode';
 import { isEvidenceLine } from '@shared/doctor/evidence-lines';
 import type { MonitorRegistry } from '../dashboard/monitor-registry';
+import type { ClusterEvidence } from '../doctor/cluster-evidence';
 import type { ClusterEngine } from '../engine/cluster-engine';
 import { ClusterDockerEvents } from './docker-events';
 import { followNodeLogs } from './node-logs';
@@ -10,13 +11,17 @@ import { type LogChoice, Recorder, type RecordingSummary } from './recorder';
  * Records a running cluster of the engine: its monitor (shared with whoever watches the dashboard),
  * the Docker events of its containers and task containers, and its masters' and agents' log lines.
  * Evidence from the last `lookbackMs` before the start is included, so a task that died just before
- * recording began can still be explained from the file.
+ * recording began can still be explained from the file. When the doctor's evidence buffer runs beside
+ * the monitor (`evidence`), the Docker events and the chosen log lines come from it: the cluster is
+ * followed once, and the nodes it adds later are in the recording too.
  */
 
 export interface RecordClusterDeps {
   docker: () => Dockerode;
   engine: Pick<ClusterEngine, 'get'>;
   monitors: Pick<MonitorRegistry, 'acquire'>;
+  /** The cluster's live evidence buffer, when one runs (it starts with the monitor). */
+  evidence?: (cluster: string) => Pick<ClusterEvidence, 'follow'> | undefined;
 }
 
 export interface RecordClusterOptions {
@@ -45,17 +50,20 @@ export async function recordCluster(deps: RecordClusterDeps, cluster: string, op
   const logTargets = summary.nodes
     .filter((n) => n.role !== 'zookeeper')
     .map((n) => ({ node: { role: n.role, index: n.index }, container: n.containerId ?? n.name }));
+  const buffer = deps.evidence?.(cluster);
   let recorder: Recorder;
   try {
     recorder = await Recorder.start({
       path: options.path,
       cluster: { name: summary.name, spec: summary.spec, layout: summary.layout, mesos: summary.mesos },
       monitor,
-      dockerEvents: (onEvent, signal) => events.follow(onEvent, signal, { since }),
+      dockerEvents: buffer ? (onEvent, signal) => buffer.follow({ docker: onEvent }, signal, since) : (onEvent, signal) => events.follow(onEvent, signal, { since }),
       logs:
         choice === 'none'
           ? undefined
-          : (onLines, signal) => followNodeLogs(deps.docker, logTargets, onLines, signal, { since, keep: choice === 'all' ? undefined : isEvidenceLine }),
+          : buffer && choice === 'evidence'
+            ? (onLines, signal) => buffer.follow({ logs: onLines }, signal, since)
+            : (onLines, signal) => followNodeLogs(deps.docker, logTargets, onLines, signal, { since, keep: choice === 'all' ? undefined : isEvidenceLine }),
       logChoice: choice,
       now,
       syncMs: options.syncMs,

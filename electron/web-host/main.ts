@@ -31,7 +31,7 @@ async function main(): Promise<void> {
 
   const stop = async () => {
     await host.close();
-    core.dispose();
+    await core.dispose();
     process.exit(0);
   };
   process.once('SIGINT', stop);

@@ -6,6 +6,7 @@ import { DockerStatusSchema } from '../docker';
 import { ImageCheckSchema } from '../images';
 import { SettingsPatchSchema, SettingsViewSchema } from '../settings';
 import { defineCall, defineEvent } from './define';
+import { doctorCalls } from './doctor';
 import { taskCalls } from './tasks';
 
 const NoInput = z.object({}).strict();
@@ -97,6 +98,7 @@ export const contract = {
       output: ClusterSummarySchema,
     }),
     ...taskCalls,
+    ...doctorCalls,
   },
   events: {
     'dashboard.deltas': defineEvent({

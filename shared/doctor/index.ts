@@ -10,3 +10,4 @@ export * from './spec-change';
 export * from './glog';
 export * from './version';
 export * from './evidence-lines';
+export * from './verdict';

@@ -3,7 +3,7 @@ import type { ClusterLayout } from '../cluster/layout';
 import { ClusterSpecSchema, validateSpec } from '../cluster/spec';
 import { mesosContainerIdOf } from './evidence';
 import { parseGlog, parseGlogLine } from './glog';
-import { applySpecChange, durationMs, registrationTimeoutOf, resolveSpecChange } from './spec-change';
+import { agentFlagOf, agentSpecWithChange, applySpecChange, durationMs, registrationTimeoutOf, resolveSpecChange } from './spec-change';
 
 const spec = (input: object) => ClusterSpecSchema.parse({ name: 'dr-spec', ...input });
 const layout = (indexes: number[]): ClusterLayout => ({
@@ -113,4 +113,23 @@ it('task container names: mesos-<ContainerID>, the pre-1.4 form with the agent i
   expect(mesosContainerIdOf(`mesos-${cid}.executor`)).toBe(cid);
   expect(mesosContainerIdOf('mesos-agent-1')).toBeUndefined();
   expect(mesosContainerIdOf('mesoscope-demo-agent-1')).toBeUndefined();
+});
+
+describe('a change as one agent’s own set-up (replacing the agent)', () => {
+  const base = { resources: { cpus: 1, mem: 1024, disk: 4096 }, attributes: { rack: 'r1' }, flags: { executor_environment_variables: '{"LIBPROCESS_ADVERTISE_IP":"127.0.0.2"}', containerizers: 'mesos' }, verbose: 0 };
+
+  it('a cluster timer becomes the agent flag it sets; agent flags are set or removed; the rest is kept', () => {
+    expect(agentSpecWithChange(base, { path: 'timers.executorRegistrationTimeout', suggested: '5mins' })?.flags).toEqual({ ...base.flags, executor_registration_timeout: '5mins' });
+    expect(agentSpecWithChange(base, { path: 'agents.list[3].flags.executor_environment_variables', suggested: null })).toEqual({ ...base, flags: { containerizers: 'mesos' } });
+    expect(agentSpecWithChange(base, { path: 'agents.flags.containerizers', suggested: 'docker,mesos' })?.flags.containerizers).toBe('docker,mesos');
+    // The input is left as it was.
+    expect(base.flags.containerizers).toBe('mesos');
+  });
+
+  it('what is not an agent’s setting is refused', () => {
+    expect(agentSpecWithChange(base, { path: 'timers.agentPingTimeout', suggested: '30secs' })).toBeNull();
+    expect(agentSpecWithChange(base, { path: 'masters.flags.allocation_interval', suggested: '1secs' })).toBeNull();
+    expect(agentFlagOf('agents.list[0].flags.Bad-Flag')).toBeUndefined();
+    expect(agentFlagOf('agents.flags.docker')).toBe('docker');
+  });
 });

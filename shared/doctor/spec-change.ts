@@ -155,3 +155,24 @@ function parsePath(path: string): Array<string | number> {
   }
   return keys;
 }
+
+/**
+ * The change as one agent's own set-up, for replacing that agent (the engine cannot change a running
+ * agent's flags): a cluster timer becomes the agent flag it sets (agent flags win over timers,
+ * electron/engine/node-containers.ts), an agent flag is set or removed. null: not an agent's setting.
+ */
+export function agentSpecWithChange<A extends { flags: Record<string, string> }>(agent: A, change: Pick<SpecChange, 'path' | 'suggested'>): A | null {
+  const flag = agentFlagOf(change.path);
+  if (!flag) return null;
+  const flags = { ...agent.flags };
+  if (change.suggested === null) delete flags[flag];
+  else flags[flag] = change.suggested;
+  return { ...structuredClone(agent), flags };
+}
+
+const TIMER_FLAGS: Record<string, string> = { 'timers.executorRegistrationTimeout': 'executor_registration_timeout' };
+
+/** The agent flag a spec path sets, if it is one. */
+export function agentFlagOf(path: string): string | undefined {
+  return TIMER_FLAGS[path] ?? /^agents\.(?:list\[\d+\]\.)?flags\.([a-z][a-z0-9_]*)$/.exec(path)?.[1];
+}

@@ -90,8 +90,13 @@ export class RecordingTimeline {
 
   /** What the doctor says about every task at that moment, as it did live. */
   diagnosesAt(at: number, options: { stagingThresholdMs?: number } = {}): Record<string, Exclude<Diagnosis, { kind: 'none' }>> {
+    return this.momentAt(at, options).diagnoses;
+  }
+
+  /** The state at that moment and the doctor's verdicts on it, folded once. */
+  momentAt(at: number, options: { stagingThresholdMs?: number } = {}): { state: RecordingState; diagnoses: Record<string, Exclude<Diagnosis, { kind: 'none' }>> } {
     const state = this.stateAt(at);
-    return state.view ? diagnoseView(state.view, this.doctorContext(state, options)) : {};
+    return { state, diagnoses: state.view ? diagnoseView(state.view, this.doctorContext(state, options)) : {} };
   }
 
   diagnosisAt(at: number, taskKey: string, options: { stagingThresholdMs?: number } = {}): Diagnosis | undefined {

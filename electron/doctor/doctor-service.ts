@@ -1,0 +1,96 @@
+import { agentsOf, validateSpec } from '@shared/cluster/spec';
+import type { ClusterSummary } from '@shared/cluster/status';
+import type { ApplyFixResult, FixAction } from '@shared/contract/doctor';
+import type { ClusterView } from '@shared/dashboard/view';
+import type { Diagnosis } from '@shared/doctor/diagnosis';
+import { type DoctorContext, diagnoseTask, diagnoseView } from '@shared/doctor/input';
+import { agentSpecWithChange, applySpecChange, type SpecChange } from '@shared/doctor/spec-change';
+import { type Verdicts, verdictsOf } from '@shared/doctor/verdict';
+import { ApiError } from '@shared/errors';
+import { describeIssues } from '@shared/validation';
+import type { MonitorRegistry } from '../dashboard/monitor-registry';
+import type { ClusterEngine } from '../engine/cluster-engine';
+import type { EvidenceRegistry } from './evidence-registry';
+
+/**
+ * The task doctor on a live cluster: the dashboard's view of it (its monitor), the evidence gathered
+ * beside the monitor, and what the engine knows (spec, layout, Mesos version), put through the same
+ * pure diagnose() a recording is replayed with. Applies the spec changes the doctor offers.
+ */
+
+export interface DoctorServiceDeps {
+  monitors: Pick<MonitorRegistry, 'acquire' | 'forget'>;
+  evidence: Pick<EvidenceRegistry, 'get'>;
+  engine: Pick<ClusterEngine, 'get' | 'addAgent' | 'removeAgent' | 'destroy' | 'create'>;
+  stagingThresholdMs?: number;
+  /** How long a just-started monitor is given to show the cluster (default 5 s). */
+  connectMs?: number;
+  now?: () => number;
+}
+
+export class DoctorService {
+  constructor(private readonly deps: DoctorServiceDeps) {}
+
+  async diagnose(cluster: string, taskKey: string): Promise<Diagnosis> {
+    const { view, context } = await this.live(cluster);
+    const diagnosis = diagnoseTask(view, taskKey, context);
+    if (!diagnosis) throw new ApiError('not-found', `Cluster "${cluster}" has no task ${taskKey} (or not any more: the dashboard keeps a bounded history).`);
+    return diagnosis;
+  }
+
+  async verdicts(cluster: string): Promise<Verdicts> {
+    const { view, context } = await this.live(cluster);
+    return verdictsOf(diagnoseView(view, context));
+  }
+
+  async applyFix(cluster: string, change: Pick<SpecChange, 'path' | 'suggested'>, action: FixAction, agentIndex?: number): Promise<ApplyFixResult> {
+    const summary = await this.deps.engine.get(cluster);
+    const shown = change.suggested === null ? `${change.path} removed` : `${change.path}: ${change.suggested}`;
+    if (action === 'replace-agent') {
+      if (agentIndex === undefined) throw new ApiError('invalid-input', 'agent: which agent to replace (its node index) is needed.');
+      const position = summary.layout.agents.findIndex((a) => a.index === agentIndex);
+      if (position < 0) throw new ApiError('not-found', `Cluster "${cluster}" has no agent ${agentIndex} (any more).`);
+      const fixed = agentSpecWithChange(agentsOf(summary.spec)[position]!, change);
+      if (!fixed) throw new ApiError('refused', `${change.path} is not an agent's setting: re-create the cluster with the change instead.`);
+      // Added first: a cluster keeps at least one agent, and the new one must come up before the old goes.
+      const grown = await this.deps.engine.addAgent(cluster, fixed);
+      const added = grown.layout.agents.find((a) => !summary.layout.agents.some((b) => b.index === a.index));
+      const after = await this.deps.engine.removeAgent(cluster, agentIndex);
+      return {
+        action,
+        message: `Agent ${agentIndex} was replaced by agent ${added?.index ?? '?'} with ${shown}. Tasks launched from now on can run there.`,
+        cluster: after,
+      };
+    }
+    const validation = validateSpec(applySpecChange(summary.spec, change));
+    if (!validation.ok) throw new ApiError('invalid-input', `The changed spec is not valid: ${describeIssues(validation.issues)}`);
+    await this.deps.engine.destroy(cluster);
+    await this.deps.monitors.forget(cluster);
+    const created = await this.deps.engine.create(validation.spec);
+    return { action, message: `The cluster was re-created with ${shown}.`, cluster: created };
+  }
+
+  /** The cluster's view now (waiting briefly for a monitor that was not running yet) and the doctor's context for it. */
+  private async live(cluster: string): Promise<{ view: ClusterView; context: DoctorContext }> {
+    const { monitor, release } = await this.deps.monitors.acquire(cluster);
+    try {
+      const deadline = Date.now() + (this.deps.connectMs ?? 5000);
+      while (monitor.snapshot().connection.state === 'connecting' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      const view = monitor.snapshot();
+      const evidence = this.deps.evidence.get(cluster);
+      const summary: Pick<ClusterSummary, 'spec' | 'layout' | 'mesos'> = evidence?.summary ?? (await this.deps.engine.get(cluster));
+      return {
+        view,
+        context: {
+          summary,
+          dockerEvents: evidence?.dockerEvents() ?? [],
+          logs: evidence?.logs() ?? [],
+          now: (this.deps.now ?? Date.now)(),
+          stagingThresholdMs: this.deps.stagingThresholdMs,
+        },
+      };
+    } finally {
+      release();
+    }
+  }
+}
