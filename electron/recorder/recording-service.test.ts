@@ -141,7 +141,7 @@ describe('RecordingService', () => {
 
   it('keeps a few recordings open, forgetting the least recently used', async () => {
     const { service } = setUp();
-    const ids = [];
+    const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await service.open(recorded)).id);
     expect(() => service.stateAt(ids[0]!, 0)).toThrow(/not open/);
     expect(service.stateAt(ids[4]!, 0).view).toBeNull();
