@@ -26,7 +26,12 @@ export const variantKey = (v: FrameworkVariant): string => `${v.checkpoint ? 'ck
 export const variantLabel = (v: FrameworkVariant): string =>
   `${v.checkpoint ? 'checkpoint on' : 'checkpoint off'}, ${v.partitionAware ? 'partition-aware' : 'legacy (TASK_LOST)'}`;
 
-const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment names are letters, digits and _, not starting with a digit');
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const Env = z.record(z.string(), z.string().max(4096)).superRefine((env, ctx) => {
+  for (const name of Object.keys(env)) {
+    if (!ENV_NAME.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'environment names are letters, digits and _, not starting with a digit' });
+  }
+});
 
 export const FetchUriSchema = z
   .object({
@@ -61,7 +66,7 @@ export const RunRequestSchema = z
     /** MB */
     mem: z.number().min(4, 'must be >= 4 MB').max(1_048_576).default(32),
     instances: z.number().int('must be a whole number').min(1, 'must be >= 1').max(50, 'must be <= 50').default(1),
-    env: z.record(EnvName, z.string().max(4096)).default({}),
+    env: Env.default({}),
     /** Launch only on this agent (its Mesos id). */
     agentId: z.string().min(1).optional(),
     /** Kill each task this long after it reaches RUNNING (as mesos-execute --kill_after). */
