@@ -4,7 +4,7 @@ import { createHandlers } from './api/handlers';
 import { zkUrl } from '@shared/cluster/layout';
 import { MonitorRegistry } from './dashboard/monitor-registry';
 import { FaultInjector } from './faults/fault-injector';
-import { masterUrls } from './faults/cluster-probe';
+import { masterUrls, publishedUrl } from './faults/cluster-probe';
 import { ArtifactServers } from './framework/artifact-server';
 import { FrameworkRegistry } from './framework/framework-registry';
 import { FrameworkStore } from './framework/framework-store';
@@ -48,6 +48,8 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       masters: layout.masters.map((m) => `http://${layout.hostAddress}:${m.port}`),
       // On a bridge network ZooKeeper names container addresses the host cannot reach: redirects only.
       zk: layout.network === 'host' ? zkUrl(layout) : undefined,
+      // …and redirects name the leader by container hostname: its port is published at the same number.
+      reachable: layout.network === 'bridge' ? (url: string) => publishedUrl(url, layout.hostAddress) : undefined,
     };
   });
   // The built-in framework's ids live beside the settings, so an app restart resubscribes with them.

@@ -29,7 +29,16 @@ export async function mesosAgents(cluster: Pick<ClusterSummary, 'layout'>): Prom
   throw new Error(`No master answered /master/slaves: ${(last as Error)?.message ?? last}`);
 }
 
-/** The leading master's base URL. */
+/** On a bridge network every node port is published on the host address at the same number. */
+export function publishedUrl(url: string, hostAddress: string): string {
+  const u = new URL(url);
+  u.hostname = hostAddress;
+  return u.origin;
+}
+
+/** The leading master's base URL (one this machine reaches). */
 export async function leaderUrl(cluster: Pick<ClusterSummary, 'layout'>): Promise<string> {
-  return (await new MasterClient({ masters: masterUrls(cluster) }).discoverLeader()).url;
+  const { layout } = cluster;
+  const reachable = layout.network === 'bridge' ? (url: string) => publishedUrl(url, layout.hostAddress) : undefined;
+  return (await new MasterClient({ masters: masterUrls(cluster), reachable }).discoverLeader()).url;
 }

@@ -202,20 +202,25 @@ export class BuiltInFramework {
   // ---- runs ----
 
   /** Waits for offers and launches every instance; resolves when all are launched. */
-  async launch(req: RunRequest): Promise<Launched> {
-    await this.start();
+  launch(req: RunRequest): Promise<Launched> {
     const runId = newRunId();
     return new Promise<Launched>((resolve, reject) => {
       const timer = setTimeout(() => this.timeOut(runId), req.offerTimeoutSecs * 1000);
       const run: Run = { runId, req, expected: req.instances, launched: [], resolve, reject, timer, since: this.now() };
       this.runs.set(runId, run);
+      // Waiting before the subscription completes: the offers that follow SUBSCRIBED find the run.
       for (let i = 1; i <= req.instances; i++) {
         this.waiting.push({ runId, taskId: makeTaskId(req.name, runId, i, req.instances), cpus: req.cpus, mem: req.mem, agentId: req.agentId });
       }
       this.emit((l) => l.pending?.());
-      // New work: clear our refuse filters and unsuppress (API.md §3.3 REVIVE).
-      this.suppressed = false;
-      this.client?.revive().catch((err: unknown) => this.failRun(run, new ApiError('unavailable', `REVIVE failed: ${(err as Error).message}`)));
+      this.start().then(
+        // New work: clear our refuse filters and unsuppress (API.md §3.3 REVIVE).
+        () => {
+          this.suppressed = false;
+          return this.client?.revive();
+        },
+        (err: unknown) => this.failRun(run, err instanceof Error ? err : new Error(String(err))),
+      ).catch((err: unknown) => this.failRun(run, new ApiError('unavailable', `REVIVE failed: ${(err as Error).message}`)));
     });
   }
 
@@ -231,6 +236,7 @@ export class BuiltInFramework {
   }
 
   private failRun(run: Run, err: Error): void {
+    if (this.runs.get(run.runId) !== run) return;
     clearTimeout(run.timer);
     this.runs.delete(run.runId);
     for (let i = this.waiting.length - 1; i >= 0; i--) if (this.waiting[i]?.runId === run.runId) this.waiting.splice(i, 1);
