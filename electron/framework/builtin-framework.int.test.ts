@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -127,6 +127,33 @@ describe('the built-in framework', () => {
     const foreign = await api.call('runs.kill', { cluster: NAME, frameworkId: 'someone-else', taskId: 't' }).then(refused, (e: unknown) => e as ApiError);
     expect(foreign.code).toBe('not-found');
   });
+
+  it('serves a file of this machine to the agents: fetched into the sandbox as an executable, then run', async () => {
+    const script = join(dir, 'hello.sh');
+    await writeFile(script, '#!/bin/sh\necho "fetched and run: $1"\n', { mode: 0o644 });
+    const server = await api.call('artifacts.add', { cluster: NAME, path: script });
+    expect(server).toMatchObject({ address: '127.0.0.1', urlHost: '127.0.0.1', files: [{ name: 'hello.sh', path: script, size: 37 }] });
+    expect(server.note).toContain('--address=127.0.0.1');
+    const url = server.files[0]!.url;
+    expect((await fetch(url).then((r) => r.text())).startsWith('#!/bin/sh')).toBe(true);
+    expect((await fetch(url.replace(/\/[^/]+$/, '/other.sh'))).status).toBe(404);
+    const w = watch(api);
+    try {
+      const launched = await api.call('runs.launch', { cluster: NAME, name: 'fetched', command: './hello.sh mesos', uris: [{ value: url, executable: true }] });
+      const id = launched.tasks[0]!.taskId;
+      const end = await until('fetched FINISHED', () => w.state.runs?.updates.find((u) => u.taskId === id && u.state !== 'TASK_STARTING' && u.state !== 'TASK_RUNNING'), 20_000);
+      expect([end.state, end.message]).toEqual(['TASK_FINISHED', 'Command exited with status 0']);
+      const agent = w.state.view!.agents[launched.tasks[0]!.agentId]!;
+      const path = `/frameworks/${launched.frameworkId}/executors/${id}/runs/latest/stdout`;
+      const out = (await fetch(`http://127.0.0.1:${agent.port}/files/read?path=${encodeURIComponent(path)}&offset=0`).then((r) => r.json())) as { data: string };
+      expect(out.data).toBe('fetched and run: mesos\n');
+    } finally {
+      w.stop();
+    }
+    const bad = await api.call('artifacts.add', { cluster: NAME, path: join(dir, 'nope') }).then(refused, (e: unknown) => e as ApiError);
+    expect([bad.code, bad.message]).toEqual(['not-found', `path: there is no file at ${join(dir, 'nope')}`]);
+    expect((await api.call('artifacts.remove', { cluster: NAME, id: server.files[0]!.id })).files).toEqual([]);
+  }, 60_000);
 
   it('keeps its task across a master failover: resubscribes with the same id, no task update', async () => {
     const launched = await api.call('runs.launch', { cluster: NAME, name: 'survivor', image: TASK_IMAGE, command: 'sleep 600' });
