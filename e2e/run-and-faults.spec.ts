@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { expect, type Locator, type Page, test } from '@playwright/test';
 import { faultById, type FaultId } from '@shared/faults/catalog';
 import { statusText } from '@shared/faults/expectation';
@@ -197,6 +199,30 @@ test('a task is killed from its drawer, the rest with Kill all; bad input is ref
   await page.getByRole('alertdialog').getByRole('button', { name: 'Kill all' }).click();
   await expect(page.getByTestId(`task-row-${ids[1]}`)).toHaveAttribute('data-state', 'TASK_KILLED', { timeout: 15_000 });
   await expect(page.getByRole('button', { name: /^Kill all/ })).toHaveCount(0);
+});
+
+test('a file served to the agents by the artifact server is fetched as an executable and run', async ({ page }) => {
+  const script = join(host.configDir, 'hello.sh');
+  await writeFile(script, '#!/bin/sh\necho "fetched: $1"\n');
+  await openCluster(page);
+  const card = page.getByTestId('artifacts');
+  await expect(card).toContainText('--address=127.0.0.1');
+  await card.getByRole('textbox', { name: 'File to serve' }).fill(script);
+  await card.getByRole('button', { name: 'Serve' }).click();
+  await expect(card.getByTestId('artifact-list')).toContainText(/http:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{8}\/hello\.sh/);
+  await card.screenshot({ path: 'docs/screenshots/artifacts.png' });
+
+  await page.getByTestId('run-task').click();
+  const dialog = page.getByTestId('run-dialog');
+  await dialog.getByRole('textbox', { name: 'Task name' }).fill('fetched');
+  await dialog.getByRole('textbox', { name: 'Command' }).fill('./hello.sh mesos');
+  await dialog.getByRole('checkbox').click();
+  await dialog.getByTestId('run-submit').click();
+  const taskId = /fetched-[0-9a-f]{6}/.exec((await dialog.getByTestId('run-result').textContent({ timeout: 30_000 })) ?? '')![0];
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await page.getByRole('tab', { name: /^Tasks/ }).click();
+  await expect(page.getByTestId(`task-row-${taskId}`)).toHaveAttribute('data-state', 'TASK_FINISHED', { timeout: 20_000 });
+  await expectInDrawer(page, taskId, { state: 'TASK_FINISHED', reason: null, source: 'SOURCE_EXECUTOR', message: 'Command exited with status 0' });
 });
 
 test('fault: a task over its memory → FAILED / – / EXECUTOR "Container exited with status 137" (row 3)', async ({ page }) => {

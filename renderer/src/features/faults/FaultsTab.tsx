@@ -47,7 +47,7 @@ export function FaultsTab({ cluster, view }: { cluster: ClusterSummary; view: Cl
           {humanMs(clusterTimers(cluster).pingsMs)} of missed pings.
         </Text>
       </Card>
-      <Grid columns={{ initial: '1', md: '2' }} gap="4">
+      <Grid columns={{ initial: '1', md: '2' }} gap="4" align="start">
         {shown.map((fault) => (
           <FaultCard key={fault.id} fault={fault} cluster={cluster} view={view} />
         ))}
