@@ -1,9 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
-import type { Injection } from '@shared/contract/runs';
-import type { FaultRequestInput } from '@shared/contract/runs';
-import { FaultRequestSchema } from '@shared/contract/runs';
+import { FaultRequestSchema, type FaultRequestInput, type Injection } from '@shared/contract/runs';
 import type { ClusterSummary } from '@shared/cluster/status';
 import { ApiError } from '@shared/errors';
 import { clusterTimers, FAULT_AGENT_ATTRIBUTE, type FaultId, faultById, faultContext, faultParams } from '@shared/faults/catalog';

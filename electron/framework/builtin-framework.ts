@@ -164,7 +164,8 @@ export class BuiltInFramework {
     try {
       await client.start();
     } catch (err) {
-      if (this.client === client) this.setStatus({ state: 'failed', error: (err as Error).message });
+      // An ERROR event has said why already (onError); otherwise this is the reason.
+      if (this.client === client && this.current.state !== 'failed') this.setStatus({ state: 'failed', error: (err as Error).message });
       throw new ApiError('unavailable', `The built-in framework could not subscribe to ${this.options.cluster}: ${(err as Error).message}`);
     }
   }
