@@ -64,6 +64,12 @@ describe('the built-in framework against a scripted master', () => {
     const decline = await eventually('DECLINE', () => m.calls.find((c) => c.body.type === 'DECLINE'));
     expect(decline.body.decline).toEqual({ offer_ids: [{ value: 'O1' }], filters: { refuse_seconds: 120 } });
     expect(decline.headers['mesos-stream-id']).toBe('stream-M-0000');
+    // What it did with each offer, as the UI shows it; a rescind is the master's doing.
+    const decisions: string[] = [];
+    f.listen({ offer: (d) => decisions.push(`${d.offerId}:${d.outcome}:${d.why}`) });
+    m.subscriptions[0]!.send({ type: 'RESCIND', rescind: { offer_id: { value: 'O1' } } });
+    await eventually('the rescind', () => decisions[0]);
+    expect(decisions).toEqual(['O1:rescinded:the master took it back']);
   });
 
   it('launches a waiting run on the offer that holds it, with a short filter on the rest', async () => {
