@@ -100,7 +100,8 @@ export class FaultInjector {
     const agents = await mesosAgents(ctx.cluster);
     const wanted = ctx.req.params.agent?.trim();
     const agent = wanted ? agents.find((a) => a.id === wanted) : agents.find((a) => a.active && a.attributes[FAULT_AGENT_ATTRIBUTE] === undefined);
-    if (!agent) throw new ApiError('not-found', wanted ? `No agent ${wanted} is registered with the leading master.` : 'No active agent to break.');
+    if (!agent) throw new ApiError('not-found', wanted ? `No agent ${wanted} is registered with the leading master (an earlier fault may have taken it away).` : 'No active agent to break.');
+    if (!agent.active) throw new ApiError('refused', `Agent ${agent.hostname}:${agent.port} is not active (stopped, paused or cut off): undo the earlier fault first.`);
     const slot = ctx.cluster.layout.agents.find((a) => a.port === agent.port);
     if (!slot) throw new ApiError('not-found', `Agent ${agent.id} (port ${agent.port}) is not one of this cluster's nodes.`);
     const node = containerName(ctx.cluster.name, 'agent', slot.index);
