@@ -3,6 +3,11 @@ import { createDispatcher, type Dispatcher } from './api/dispatcher';
 import { createHandlers } from './api/handlers';
 import { zkUrl } from '@shared/cluster/layout';
 import { MonitorRegistry } from './dashboard/monitor-registry';
+import { FaultInjector } from './faults/fault-injector';
+import { masterUrls, publishedUrl } from './faults/cluster-probe';
+import { ArtifactServers } from './framework/artifact-server';
+import { FrameworkRegistry } from './framework/framework-registry';
+import { FrameworkStore } from './framework/framework-store';
 import { ClusterEngine } from './engine/cluster-engine';
 import { defaultWorkRoot } from './engine/work-root';
 import { DockerService } from './docker/docker-service';
@@ -22,13 +27,15 @@ export interface Core {
   docker: DockerService;
   engine: ClusterEngine;
   monitors: MonitorRegistry;
+  frameworks: FrameworkRegistry;
   dispose(): void;
 }
 
 /** Everything behind the API, independent of the transport serving it (Electron, web host, tests). */
 export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const env = options.env ?? process.env;
-  const settings = new SettingsStore(join(options.configDir ?? configDir(env), 'settings.json'));
+  const dataDir = options.configDir ?? configDir(env);
+  const settings = new SettingsStore(join(dataDir, 'settings.json'));
   const stored = await settings.get();
   const docker = new DockerService(resolveDockerEndpoint(stored.dockerEndpoint, env), options.dockerWatch);
   const engine = new ClusterEngine({ docker: () => docker.docker, workRoot: defaultWorkRoot(env) });
@@ -41,16 +48,39 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       masters: layout.masters.map((m) => `http://${layout.hostAddress}:${m.port}`),
       // On a bridge network ZooKeeper names container addresses the host cannot reach: redirects only.
       zk: layout.network === 'host' ? zkUrl(layout) : undefined,
+      // …and redirects name the leader by container hostname: its port is published at the same number.
+      reachable: layout.network === 'bridge' ? (url: string) => publishedUrl(url, layout.hostAddress) : undefined,
     };
   });
-  const dispatcher = createDispatcher(createHandlers({ settings, docker, engine, monitors, env }));
+  // The built-in framework's ids live beside the settings, so an app restart resubscribes with them.
+  const frameworks = new FrameworkRegistry({
+    store: new FrameworkStore(join(dataDir, 'frameworks.json')),
+    masters: async (cluster) => masterUrls(await engine.get(cluster)),
+    onOffer: (cluster, d) =>
+      monitors.peek(cluster)?.reportOfferDecision({
+        offerId: d.offerId,
+        frameworkId: d.frameworkId,
+        agentId: d.agentId,
+        cpus: d.cpus,
+        mem: d.mem,
+        outcome: d.outcome,
+        taskKeys: d.taskIds?.map((t) => `${d.frameworkId}/${t}`),
+        note: d.refuseSeconds !== undefined ? `${d.why}; refuse ${d.refuseSeconds} s` : d.why,
+      }),
+  });
+  const faults = new FaultInjector({ engine, docker: () => docker.docker, frameworks });
+  const artifacts = new ArtifactServers({ docker: () => docker.docker, cluster: (name) => engine.get(name) });
+  const dispatcher = createDispatcher(createHandlers({ settings, docker, engine, monitors, frameworks, faults, artifacts, env }));
   return {
     dispatcher,
     docker,
     engine,
     monitors,
+    frameworks,
     dispose: () => {
       watching.abort();
+      frameworks.dispose();
+      void artifacts.dispose();
       void monitors.dispose();
       docker.dispose();
     },

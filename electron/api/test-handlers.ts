@@ -35,6 +35,14 @@ export function fakeHandlers(overrides: { onSubscribe?: (signal: AbortSignal) =>
       'clusters.addAgent': noCluster,
       'clusters.removeAgent': noCluster,
       'tasks.container': async ({ containerId }) => ({ name: `mesos-${containerId}`, exists: false }),
+      'runs.launch': noCluster,
+      'runs.kill': noCluster,
+      'runs.killAll': noCluster,
+      'faults.inject': noCluster,
+      'faults.undo': noCluster,
+      'artifacts.get': noCluster,
+      'artifacts.add': noCluster,
+      'artifacts.remove': noCluster,
     },
     events: {
       'docker.statusChanged': (_params, emit, signal) => {
@@ -44,6 +52,9 @@ export function fakeHandlers(overrides: { onSubscribe?: (signal: AbortSignal) =>
       'clusters.changed': (_params, emit) => emit([]),
       'clusters.launchProgress': () => {},
       'dashboard.deltas': async () => {
+        throw new ApiError('not-found', 'No cluster here.');
+      },
+      'runs.view': async () => {
         throw new ApiError('not-found', 'No cluster here.');
       },
     },

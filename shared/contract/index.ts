@@ -7,6 +7,7 @@ import { ImageCheckSchema } from '../images';
 import { SettingsPatchSchema, SettingsViewSchema } from '../settings';
 import { defineCall, defineEvent } from './define';
 import { taskCalls } from './tasks';
+import { runCalls, runEvents } from './runs';
 
 const NoInput = z.object({}).strict();
 const ClusterName = z.string().min(1).max(64);
@@ -97,6 +98,7 @@ export const contract = {
       output: ClusterSummarySchema,
     }),
     ...taskCalls,
+    ...runCalls,
   },
   events: {
     'dashboard.deltas': defineEvent({
@@ -120,6 +122,7 @@ export const contract = {
       params: NoInput,
       payload: DockerStatusSchema,
     }),
+    ...runEvents,
   },
 } as const;
 
