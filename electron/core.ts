@@ -5,6 +5,11 @@ import { zkUrl } from '@shared/cluster/layout';
 import { MonitorRegistry } from './dashboard/monitor-registry';
 import { DoctorService } from './doctor/doctor-service';
 import { EvidenceRegistry } from './doctor/evidence-registry';
+import { FaultInjector } from './faults/fault-injector';
+import { masterUrls, publishedUrl } from './faults/cluster-probe';
+import { ArtifactServers } from './framework/artifact-server';
+import { FrameworkRegistry } from './framework/framework-registry';
+import { FrameworkStore } from './framework/framework-store';
 import { RecordingService } from './recorder/recording-service';
 import { ClusterEngine } from './engine/cluster-engine';
 import { defaultWorkRoot } from './engine/work-root';
@@ -27,6 +32,7 @@ export interface Core {
   docker: DockerService;
   engine: ClusterEngine;
   monitors: MonitorRegistry;
+  frameworks: FrameworkRegistry;
   doctor: DoctorService;
   recordings: RecordingService;
   /** Stops everything; resolves once recordings under way have ended their files. */
@@ -50,6 +56,8 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       masters: layout.masters.map((m) => `http://${layout.hostAddress}:${m.port}`),
       // On a bridge network ZooKeeper names container addresses the host cannot reach: redirects only.
       zk: layout.network === 'host' ? zkUrl(layout) : undefined,
+      // …and redirects name the leader by container hostname: its port is published at the same number.
+      reachable: layout.network === 'bridge' ? (url: string) => publishedUrl(url, layout.hostAddress) : undefined,
     };
   });
   // The doctor's evidence (Docker events, the nodes' log lines) is gathered while a cluster's monitor runs.
@@ -64,17 +72,38 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     evidence: (cluster) => evidence.get(cluster),
     chooseFile: options.chooseRecording,
   });
-  const dispatcher = createDispatcher(createHandlers({ settings, docker, engine, monitors, doctor, recordings, env }));
+  // The built-in framework's ids live beside the settings, so an app restart resubscribes with them.
+  const frameworks = new FrameworkRegistry({
+    store: new FrameworkStore(join(dataDir, 'frameworks.json')),
+    masters: async (cluster) => masterUrls(await engine.get(cluster)),
+    onOffer: (cluster, d) =>
+      monitors.peek(cluster)?.reportOfferDecision({
+        offerId: d.offerId,
+        frameworkId: d.frameworkId,
+        agentId: d.agentId,
+        cpus: d.cpus,
+        mem: d.mem,
+        outcome: d.outcome,
+        taskKeys: d.taskIds?.map((t) => `${d.frameworkId}/${t}`),
+        note: d.refuseSeconds !== undefined ? `${d.why}; refuse ${d.refuseSeconds} s` : d.why,
+      }),
+  });
+  const faults = new FaultInjector({ engine, docker: () => docker.docker, frameworks });
+  const artifacts = new ArtifactServers({ docker: () => docker.docker, cluster: (name) => engine.get(name) });
+  const dispatcher = createDispatcher(createHandlers({ settings, docker, engine, monitors, frameworks, faults, artifacts, doctor, recordings, env }));
   return {
     dispatcher,
     docker,
     engine,
     monitors,
+    frameworks,
     doctor,
     recordings,
     dispose: async () => {
       watching.abort();
       await recordings.dispose();
+      frameworks.dispose();
+      void artifacts.dispose();
       await monitors.dispose();
       docker.dispose();
     },

@@ -8,7 +8,7 @@ export interface WebHostProcess {
   url: string;
   configDir: string;
   workRoot: string;
-  stop(): Promise<void>;
+  stop(options?: { keepDirs?: boolean }): Promise<void>;
 }
 
 /** The testbed's images (the emulator stands in for Mesos, which no registry here has). */
@@ -22,9 +22,14 @@ export const TEST_IMAGES = {
  * Starts the built web host (`dist/electron/web-host.cjs`) the way `npm run start:web` does, with its
  * own settings folder (`settings` written there first) and its own agents' work root.
  */
-export async function startWebHostProcess(env: Record<string, string> = {}, settings?: object): Promise<WebHostProcess> {
-  const configDir = await mkdtemp(join(tmpdir(), 'mesoscope-e2e-'));
-  const workRoot = await mkdtemp(join(tmpdir(), 'mesoscope-e2e-work-'));
+export async function startWebHostProcess(
+  env: Record<string, string> = {},
+  settings?: object,
+  /** The folders of an earlier host (an app restart): kept by its stop({ keepDirs: true }). */
+  dirs?: { configDir: string; workRoot: string },
+): Promise<WebHostProcess> {
+  const configDir = dirs?.configDir ?? (await mkdtemp(join(tmpdir(), 'mesoscope-e2e-')));
+  const workRoot = dirs?.workRoot ?? (await mkdtemp(join(tmpdir(), 'mesoscope-e2e-work-')));
   if (settings) await writeFile(join(configDir, 'settings.json'), JSON.stringify(settings));
   const child: ChildProcess = spawn(process.execPath, ['dist/electron/web-host.cjs', '--port', '0'], {
     env: { ...process.env, MESOSCOPE_CONFIG_DIR: configDir, MESOSCOPE_WORK_ROOT: workRoot, ...env },
@@ -52,12 +57,13 @@ export async function startWebHostProcess(env: Record<string, string> = {}, sett
     url,
     configDir,
     workRoot,
-    stop: async () => {
+    stop: async ({ keepDirs = false } = {}) => {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
         await exited;
       }
+      if (keepDirs) return;
       await rm(configDir, { recursive: true, force: true });
       await rm(workRoot, { recursive: true, force: true });
     },

@@ -49,6 +49,14 @@ export function fakeHandlers(overrides: { onSubscribe?: (signal: AbortSignal) =>
       'recordings.upload': noCluster,
       'recordings.choose': async () => ({ path: null }),
       'recordings.remove': noCluster,
+      'runs.launch': noCluster,
+      'runs.kill': noCluster,
+      'runs.killAll': noCluster,
+      'faults.inject': noCluster,
+      'faults.undo': noCluster,
+      'artifacts.get': noCluster,
+      'artifacts.add': noCluster,
+      'artifacts.remove': noCluster,
     },
     events: {
       'docker.statusChanged': (_params, emit, signal) => {
@@ -58,6 +66,9 @@ export function fakeHandlers(overrides: { onSubscribe?: (signal: AbortSignal) =>
       'clusters.changed': (_params, emit) => emit([]),
       'clusters.launchProgress': () => {},
       'dashboard.deltas': async () => {
+        throw new ApiError('not-found', 'No cluster here.');
+      },
+      'runs.view': async () => {
         throw new ApiError('not-found', 'No cluster here.');
       },
     },

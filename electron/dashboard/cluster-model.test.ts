@@ -252,6 +252,22 @@ describe('ClusterModel offers from /master/state polls', () => {
     const d3 = model.applyMasterState(poll([], [S1]), T0 + 1200);
     expect(d3).toEqual([expect.objectContaining({ kind: 'agent', agent: expect.objectContaining({ id: S0, state: 'unreachable' }) })]);
   });
+
+  it("takes our own scheduler's word for an offer it decided on, seen by a poll or not, and ignores a late poll that still lists it", () => {
+    const model = fold('basic/operator.events.jsonl', 972);
+    const fw = FW(0);
+    model.applyMasterState(poll([{ id: 'O1', fw, agent: S0, cpus: 2 }]), T0 + 975);
+    const seen = model.reportOfferDecision({ offerId: 'O1', frameworkId: fw, agentId: S0, cpus: 2, mem: 100, outcome: 'accepted', taskKeys: [`${fw}/t1`], note: 'launched t1' }, T0 + 980);
+    expect(seen).toContainEqual({ kind: 'offerRemoved', id: 'O1', outcome: expect.objectContaining({ outcome: 'accepted', taskKeys: [`${fw}/t1`], note: 'launched t1', at: T0 + 980 }) });
+    expect(model.view().agents[S0]!.offered.cpus).toBe(0);
+    // Never polled: straight into the history, with the resources the scheduler saw.
+    const unseen = model.reportOfferDecision({ offerId: 'O2', frameworkId: fw, agentId: S1, cpus: 1, mem: 64, outcome: 'declined', note: 'nothing to run; refuse 120 s' }, T0 + 990);
+    expect(unseen).toEqual([{ kind: 'offerOutcome', outcome: expect.objectContaining({ id: 'O2', outcome: 'declined', resources: { cpus: 1, mem: 64, disk: 0, gpus: 0 }, note: 'nothing to run; refuse 120 s' }) }]);
+    // A poll sent before the DECLINE landed still lists it: not made again, not "gone" later.
+    expect(model.applyMasterState(poll([{ id: 'O2', fw, agent: S1, cpus: 1 }]), T0 + 995).filter((d) => d.kind !== 'agent')).toEqual([]);
+    expect(model.reportOfferDecision({ offerId: 'O2', frameworkId: fw, agentId: S1, cpus: 1, mem: 64, outcome: 'declined', note: 'again' }, T0 + 999)).toEqual([]);
+    expect(model.view().offerHistory.map((o) => `${o.id}:${o.outcome}`)).toEqual(['O1:made', 'O1:accepted', 'O2:declined']);
+  });
 });
 
 describe('coalesce', () => {

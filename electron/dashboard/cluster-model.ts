@@ -44,6 +44,20 @@ export interface ClusterModelOptions {
   maxMetricSamples?: number;
 }
 
+/** What our own scheduler tells about an offer it decided on. */
+export interface OfferDecisionReport {
+  offerId: string;
+  frameworkId: string;
+  agentId: string;
+  cpus: number;
+  mem: number;
+  outcome: 'accepted' | 'declined' | 'rescinded';
+  taskKeys?: string[];
+  note: string;
+}
+
+const MAX_DECIDED = 1000;
+
 /** Tasks in these states still hold their resources on the agent. */
 const holdsResources = (s: TaskState) => !TERMINAL_TASK_STATES.has(s) && s !== 'TASK_UNREACHABLE' && s !== 'TASK_UNKNOWN';
 
@@ -54,6 +68,8 @@ export class ClusterModel {
   private readonly offers = new Map<string, Offer>();
   /** Outcomes our own scheduler reported before the offer vanished from a poll. */
   private readonly knownOutcomes = new Map<string, 'declined' | 'rescinded'>();
+  /** Offers our own scheduler already decided about (reportOfferDecision), oldest first. */
+  private readonly decided = new Set<string>();
   private offerHistory: OfferOutcome[] = [];
   private metrics: MetricSample[] = [];
   private masters: Master[] = [];
@@ -172,6 +188,40 @@ export class ClusterModel {
   /** Our own scheduler knows what the poll cannot: it declined an offer, or the master rescinded it. */
   noteOfferOutcome(offerId: string, outcome: 'declined' | 'rescinded'): void {
     this.knownOutcomes.set(offerId, outcome);
+  }
+
+  /**
+   * Our own scheduler decided about an offer, usually before any poll saw it: the outcome goes into the
+   * history with what the scheduler knows (the tasks, the refuse filter). An offer a poll shows as
+   * outstanding is removed with this outcome; one a late poll still lists afterwards is not taken anew.
+   */
+  reportOfferDecision(decision: OfferDecisionReport, now: number): Delta[] {
+    if (this.decided.has(decision.offerId)) return [];
+    this.decided.add(decision.offerId);
+    if (this.decided.size > MAX_DECIDED) this.decided.delete(this.decided.values().next().value as string);
+    this.knownOutcomes.delete(decision.offerId);
+    const seen = this.offers.get(decision.offerId);
+    const outcome: OfferOutcome = {
+      id: decision.offerId,
+      frameworkId: decision.frameworkId,
+      agentId: decision.agentId,
+      resources: seen?.resources ?? { ...zero(), cpus: decision.cpus, mem: decision.mem },
+      firstSeenAt: seen?.firstSeenAt ?? now,
+      outcome: decision.outcome,
+      at: now,
+      ...(decision.taskKeys?.length ? { taskKeys: decision.taskKeys } : {}),
+      note: decision.note,
+    };
+    this.pushOutcome(outcome);
+    if (seen) {
+      this.offers.delete(decision.offerId);
+      this.out.push({ kind: 'offerRemoved', id: decision.offerId, outcome });
+      this.dirtyAgents.add(seen.agentId);
+      this.dirtyFrameworks.add(seen.frameworkId);
+    } else {
+      this.out.push({ kind: 'offerOutcome', outcome });
+    }
+    return this.flush();
   }
 
   addMetrics(values: Record<string, number>, now: number): Delta[] {
@@ -369,7 +419,7 @@ export class ClusterModel {
 
   /** The outstanding offers are now exactly `current`: new ones are `made`, vanished ones get an outcome. */
   private foldOffers(current: Offer[], now: number): void {
-    const ids = new Set(current.map((o) => o.id));
+    const ids = new Set(current.filter((o) => !this.decided.has(o.id)).map((o) => o.id));
     for (const [id, offer] of this.offers) {
       if (ids.has(id)) continue;
       this.offers.delete(id);
@@ -380,7 +430,7 @@ export class ClusterModel {
       this.dirtyFrameworks.add(offer.frameworkId);
     }
     for (const o of current) {
-      if (this.offers.has(o.id)) continue;
+      if (this.offers.has(o.id) || this.decided.has(o.id)) continue;
       const offer = { ...o, firstSeenAt: now };
       this.offers.set(o.id, offer);
       this.out.push({ kind: 'offer', offer });

@@ -2,7 +2,7 @@ import type { Delta, DeltaBatch } from '@shared/dashboard/deltas';
 import type { ClusterView } from '@shared/dashboard/view';
 import type { OperatorEvent } from '@shared/dashboard/operator';
 import { MasterClient, type MasterClientOptions, type StreamItem } from '../mesos/master-client';
-import { ClusterModel, coalesce, type ClusterModelOptions } from './cluster-model';
+import { ClusterModel, coalesce, type ClusterModelOptions, type OfferDecisionReport } from './cluster-model';
 
 /**
  * The live view of one cluster (ARCHITECTURE.md §2): follows the operator stream through MasterClient,
@@ -120,6 +120,11 @@ export class ClusterMonitor {
   /** What our own scheduler knows about an offer the polls can only see vanish. */
   noteOfferOutcome(offerId: string, outcome: 'declined' | 'rescinded'): void {
     this.model.noteOfferOutcome(offerId, outcome);
+  }
+
+  /** Our own scheduler decided about an offer (accepted for which tasks, declined with which filter, rescinded). */
+  reportOfferDecision(decision: OfferDecisionReport): void {
+    this.emit(this.model.reportOfferDecision(decision, this.now()));
   }
 
   // ---- the stream ----

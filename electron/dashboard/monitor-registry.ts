@@ -64,6 +64,11 @@ export class MonitorRegistry {
     this.companionStarters.push(companion);
   }
 
+  /** The cluster's monitor if one runs (someone watches it), without starting one. */
+  peek(cluster: string): ClusterMonitor | undefined {
+    return this.entries.get(cluster)?.monitor;
+  }
+
   /** The cluster is gone (destroyed): stop following it now. */
   async forget(cluster: string): Promise<void> {
     const entry = this.entries.get(cluster);

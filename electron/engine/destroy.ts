@@ -155,7 +155,7 @@ export async function containerIdsFromSandboxes(workDir: string): Promise<string
  * Agents run as root and write root-owned sandboxes, which the app's user may not delete: remove the
  * folder from a short-lived container of an image the cluster already has.
  */
-async function removeRootOwnedDir(docker: Dockerode, dir: string, image: string): Promise<void> {
+export async function removeRootOwnedDir(docker: Dockerode, dir: string, image: string): Promise<void> {
   try {
     await rm(dir, { recursive: true, force: true });
     return;

@@ -1,4 +1,5 @@
 import type { ContainerCreateOptions } from 'dockerode';
+import { AGENT_DOCKER_CLI, AGENT_DOCKER_SOCKET } from '@shared/cluster/agent-docker';
 import { type ClusterLayout, zkUrl } from '@shared/cluster/layout';
 import { agentsOf, type AgentSpec, type ClusterSpec, quorumOf } from '@shared/cluster/spec';
 import { containerName, LABEL, networkName, type NodeRole, volumeName } from './naming';
@@ -19,7 +20,7 @@ export interface NodeContainer {
 }
 
 /** Where the host's Docker socket is mounted inside agents; the agent's --docker_socket. */
-const DOCKER_SOCKET = '/var/run/docker.sock';
+const DOCKER_SOCKET = AGENT_DOCKER_SOCKET;
 const MASTER_WORK_DIR = '/var/lib/mesos/master';
 
 export function nodeContainers(spec: ClusterSpec, layout: ClusterLayout): NodeContainer[] {
@@ -187,7 +188,7 @@ function agentContainer(spec: ClusterSpec, layout: ClusterLayout, agent: AgentSp
           ...(attributes.length ? { attributes: attributes.join(';') } : {}),
           // DOCKER tasks need the docker containerizer; mesos keeps command tasks working.
           containerizers: 'docker,mesos',
-          docker: '/usr/local/bin/docker',
+          docker: AGENT_DOCKER_CLI,
           docker_socket: DOCKER_SOCKET,
           // Several agents share one daemon: with the default (true) one agent's start kills the
           // others' tasks (API.md §0.14).

@@ -88,6 +88,17 @@ describe('MasterClient.subscribe', () => {
     expect(leader.requests.some((r) => r.path === '/master/api/v1')).toBe(true);
   });
 
+  it('maps a leader named by a hostname only its network resolves (a bridge network) to the address given', async () => {
+    const leader = await fake();
+    const standby = await fake();
+    const port = new URL(leader.url).port;
+    standby.leader = `http://mesoscope-demo-master-2:${port}`;
+    const reachable = (url: string) => url.replace('mesoscope-demo-master-2', '127.0.0.1');
+    const found = await new MasterClient({ masters: [standby.url, leader.url], reachable }).discoverLeader();
+    expect(found.url).toBe(`http://127.0.0.1:${port}`);
+    expect(found.masters.filter((m) => m.leader)).toEqual([{ url: `http://127.0.0.1:${port}`, leader: true }]);
+  });
+
   it('counts ~5 silent heartbeat intervals as broken, reconnects with backoff and resyncs', async () => {
     const m = await fake();
     m.onSubscribe = (s) => {

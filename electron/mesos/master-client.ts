@@ -38,6 +38,11 @@ export interface MasterClientOptions {
   missedHeartbeats?: number;
   /** Time allowed for a ZooKeeper answer (default 3 s) before falling back to /master/redirect. */
   zkTimeoutMs?: number;
+  /**
+   * A master's URL as the cluster names it (in redirects and ZooKeeper) → one this machine reaches. On a
+   * bridge network masters name each other by container hostname, which only resolves inside it.
+   */
+  reachable?: (url: string) => string;
 }
 
 export interface Leader {
@@ -118,8 +123,8 @@ export class MasterClient {
         return out;
       });
       if (infos.length === 0) throw new Error(`no master in ${path}`);
-      const urls = infos.map(masterInfoUrl);
-      const masters = mergeMasters(this.options.masters, urls[0]!, infos);
+      const urls = infos.map((i) => this.reach(masterInfoUrl(i)));
+      const masters = mergeMasters(this.options.masters, urls[0]!, infos, (u) => this.reach(u));
       return { url: urls[0]!, masters };
     } finally {
       client.close();
@@ -133,7 +138,7 @@ export class MasterClient {
         const answer = await request('GET', `${baseOf(m)}/master/redirect`, { timeoutMs: this.timeout, signal, follow: false });
         // 307 to `//<leader>:<port>` (§1.7); 503 "No leader elected".
         if (answer.status === 307 && answer.location) {
-          const url = baseOf(new URL(answer.location, m).toString());
+          const url = this.reach(baseOf(new URL(answer.location, m).toString()));
           return { url, masters: mergeMasters(this.options.masters, url, []) };
         }
         failures.push(`${m}: ${answer.status} ${answer.body}`.trim());
@@ -143,6 +148,10 @@ export class MasterClient {
       }
     }
     throw new Error(failures.join('; ') || 'no master configured');
+  }
+
+  private reach(url: string): string {
+    return this.options.reachable ? baseOf(this.options.reachable(url)) : url;
   }
 
   private get timeout(): number {
@@ -220,7 +229,7 @@ export class MasterClient {
     const opened = await abortable(signal, pending);
     const { request: req, response } = opened;
     // A 307 was followed: the leader is whoever answered.
-    const answered = baseOf(opened.url);
+    const answered = this.reach(baseOf(opened.url));
     const current: Leader = answered === leader.url ? leader : { url: answered, masters: mergeMasters(this.options.masters, answered, []) };
     this.leader = current;
     const misses = this.options.missedHeartbeats ?? 5;
@@ -280,11 +289,11 @@ export function masterInfoUrl(info: MasterInfo): string {
 
 const unpackIp = (ip: number) => [ip & 255, (ip >>> 8) & 255, (ip >>> 16) & 255, ip >>> 24].join('.');
 
-function mergeMasters(configured: readonly string[], leaderUrl: string, infos: MasterInfo[]): Master[] {
+function mergeMasters(configured: readonly string[], leaderUrl: string, infos: MasterInfo[], reach: (url: string) => string = (u) => u): Master[] {
   const byUrl = new Map<string, Master>();
   for (const m of configured) byUrl.set(baseOf(m), { url: baseOf(m), leader: false });
   for (const info of infos) {
-    const url = masterInfoUrl(info);
+    const url = reach(masterInfoUrl(info));
     byUrl.set(url, { url, id: info.id, hostname: info.hostname ?? info.address?.hostname, version: info.version, leader: false });
   }
   if (!byUrl.has(leaderUrl)) byUrl.set(leaderUrl, { url: leaderUrl, leader: false });

@@ -8,6 +8,7 @@ import { SettingsPatchSchema, SettingsViewSchema } from '../settings';
 import { defineCall, defineEvent } from './define';
 import { doctorCalls } from './doctor';
 import { taskCalls } from './tasks';
+import { runCalls, runEvents } from './runs';
 
 const NoInput = z.object({}).strict();
 const ClusterName = z.string().min(1).max(64);
@@ -98,6 +99,7 @@ export const contract = {
       output: ClusterSummarySchema,
     }),
     ...taskCalls,
+    ...runCalls,
     ...doctorCalls,
   },
   events: {
@@ -122,6 +124,7 @@ export const contract = {
       params: NoInput,
       payload: DockerStatusSchema,
     }),
+    ...runEvents,
   },
 } as const;
 

@@ -122,8 +122,9 @@ export type Offer = z.infer<typeof OfferSchema>;
 
 /**
  * What became of an offer. `accepted` is inferred (a task of its framework appeared on its agent while
- * it was outstanding); `declined` / `rescinded` only when whoever knows says so (our own scheduler);
- * otherwise `gone` (declined, rescinded or expired: the poll cannot tell).
+ * it was outstanding) unless our own scheduler says so; `declined` / `rescinded` only when whoever knows
+ * says so (our own scheduler, which then adds a `note`); otherwise `gone` (declined, rescinded or
+ * expired: the poll cannot tell).
  */
 export const OfferOutcomeKindSchema = z.enum(['made', 'accepted', 'declined', 'rescinded', 'gone']);
 export const OfferOutcomeSchema = OfferSchema.extend({
@@ -131,6 +132,8 @@ export const OfferOutcomeSchema = OfferSchema.extend({
   at: z.number(),
   /** Keys of the tasks launched on it (accepted). */
   taskKeys: z.array(z.string()).optional(),
+  /** What the scheduler that decided says (Mesoscope's built-in framework): for which tasks, or why declined and for how long. */
+  note: z.string().optional(),
 });
 export type OfferOutcome = z.infer<typeof OfferOutcomeSchema>;
 

@@ -3,12 +3,17 @@ import type { DockerService } from '../../docker/docker-service';
 import type { DoctorService } from '../../doctor/doctor-service';
 import type { RecordingService } from '../../recorder/recording-service';
 import type { ClusterEngine } from '../../engine/cluster-engine';
+import type { FaultInjector } from '../../faults/fault-injector';
+import type { ArtifactServers } from '../../framework/artifact-server';
+import type { FrameworkRegistry } from '../../framework/framework-registry';
 import type { SettingsStore } from '../../settings/settings-store';
-import type { Handlers } from '../dispatcher';
+import { faultById } from '@shared/faults/catalog';
+import type { CallHandlers, Handlers } from '../dispatcher';
 import { clusterHandlers } from './clusters';
 import { dashboardHandlers } from './dashboard';
 import { dockerHandlers } from './docker';
 import { doctorHandlers } from './doctor';
+import { runHandlers } from './runs';
 import { settingsHandlers } from './settings';
 
 export interface HandlerDeps {
@@ -16,20 +21,51 @@ export interface HandlerDeps {
   docker: DockerService;
   engine: ClusterEngine;
   monitors: MonitorRegistry;
+  frameworks: FrameworkRegistry;
+  faults: FaultInjector;
+  artifacts: ArtifactServers;
   doctor: DoctorService;
   recordings: RecordingService;
   env: NodeJS.ProcessEnv;
 }
 
-export function createHandlers({ settings, docker, engine, monitors, doctor, recordings, env }: HandlerDeps): Handlers {
+export function createHandlers({ settings, docker, engine, monitors, frameworks, faults, artifacts, doctor, recordings, env }: HandlerDeps): Handlers {
   const dockerApi = dockerHandlers(docker);
   const clusters = clusterHandlers(engine, settings, async (cluster) => {
     // A recording of the cluster ends with it (its file stays).
     await recordings.stop(cluster, 'cluster destroyed').catch(() => undefined);
     await monitors.forget(cluster);
+    await frameworks.forget(cluster);
+    await artifacts.forget(cluster);
   });
+  const runs = runHandlers({ engine, frameworks, faults, artifacts });
+  const calls = { ...dockerApi.calls, ...settingsHandlers(settings, docker, env), ...clusters.calls, ...runs.calls, ...doctorHandlers(doctor, recordings) };
   return {
-    calls: { ...dockerApi.calls, ...settingsHandlers(settings, docker, env), ...clusters.calls, ...doctorHandlers(doctor, recordings) },
-    events: { ...dockerApi.events, ...clusters.events, ...dashboardHandlers(monitors) },
+    calls: { ...calls, ...markedInRecordings(calls, recordings) },
+    events: { ...dockerApi.events, ...clusters.events, ...dashboardHandlers(monitors), ...runs.events },
+  };
+}
+
+/** What the user does to a cluster from the app is marked in its recording, when one is under way (the slider shows it). */
+function markedInRecordings(
+  calls: Pick<CallHandlers, 'faults.inject' | 'faults.undo' | 'clusters.nodeAction'>,
+  recordings: RecordingService,
+): Pick<CallHandlers, 'faults.inject' | 'faults.undo' | 'clusters.nodeAction'> {
+  return {
+    'faults.inject': async (input) => {
+      const injection = await calls['faults.inject'](input);
+      recordings.mark(input.cluster, `Fault: ${faultById(input.fault).label}`, `task ${injection.taskId}${injection.node ? ` · ${injection.node}` : ''} · ${injection.expectation.summary}`);
+      return injection;
+    },
+    'faults.undo': async (input) => {
+      const done = await calls['faults.undo'](input);
+      recordings.mark(input.cluster, `Undo: ${input.action} ${input.node}`);
+      return done;
+    },
+    'clusters.nodeAction': async (input) => {
+      const done = await calls['clusters.nodeAction'](input);
+      recordings.mark(input.cluster, `Node ${input.action}: ${input.node}`);
+      return done;
+    },
   };
 }

@@ -4,6 +4,9 @@ import { useState } from 'react';
 import { ArrowLeft, CircleAlert, Download, Play, Plus, Square, Trash2 } from 'lucide-react';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { useUiStore } from '../../store/ui-store';
+import { FaultsTab } from '../faults/FaultsTab';
+import { ArtifactsCard } from '../run/ArtifactsCard';
+import { RunTaskButton } from '../run/RunDialog';
 import { FrameworksTab } from '../dashboard/FrameworksTab';
 import { OffersTab } from '../dashboard/OffersTab';
 import { OverviewTab } from '../dashboard/OverviewTab';
@@ -77,6 +80,7 @@ export function ClusterDetail({ name }: { name: string }) {
               <DropdownMenu.Item onSelect={() => downloadSpec(cluster.spec, 'json')}>JSON</DropdownMenu.Item>
             </DropdownMenu.Content>
           </DropdownMenu.Root>
+          <RunTaskButton cluster={name} view={view} />
           <Button variant="soft" onClick={() => addAgent.mutate({ cluster: name })} loading={addAgent.isPending}>
             <Plus size={14} /> Add agent
           </Button>
@@ -106,6 +110,7 @@ export function ClusterDetail({ name }: { name: string }) {
           <Tabs.Trigger value="tasks">Tasks{view ? ` (${Object.keys(view.tasks).length})` : ''}</Tabs.Trigger>
           <Tabs.Trigger value="frameworks">Frameworks{view ? ` (${Object.keys(view.frameworks).length})` : ''}</Tabs.Trigger>
           <Tabs.Trigger value="offers">Offers</Tabs.Trigger>
+          <Tabs.Trigger value="faults">Faults</Tabs.Trigger>
           <Flex align="center" ml="auto" pr="2">
             <MesosConnectionBadge view={view} />
           </Flex>
@@ -117,6 +122,10 @@ export function ClusterDetail({ name }: { name: string }) {
             ))}
           </Grid>
           <ConnectionInfoCard cluster={cluster} />
+          <ArtifactsCard cluster={cluster} />
+        </Tabs.Content>
+        <Tabs.Content value="faults">
+          <FaultsTab cluster={cluster} view={view} />
         </Tabs.Content>
         {(['overview', 'tasks', 'frameworks', 'offers'] as const).map((t) => (
           <Tabs.Content value={t} key={t} className={view && view.connection.state !== 'live' ? 'stale-view' : undefined}>

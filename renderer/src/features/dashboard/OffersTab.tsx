@@ -67,6 +67,11 @@ export function OffersTab({ view }: { view: ClusterView }) {
                 <Text size="1">
                   {frameworkName(o.frameworkId)} ← {agentName(o.agentId)}: {o.resources.cpus} cpus, {o.resources.mem} MB
                 </Text>
+                {o.note && (
+                  <Text size="1" color="gray">
+                    {o.note}
+                  </Text>
+                )}
               </Flex>
             ))}
           </Flex>

@@ -1,5 +1,6 @@
 import { Badge, Code, DataList, Dialog, Flex, Heading, Text } from '@radix-ui/themes';
 import type { ClusterView, Task } from '@shared/dashboard/view';
+import { KillTaskButton } from '../run/TaskActions';
 import { STATE_COLOR, clockTime, shortState } from './describe';
 import { TaskContainerState } from './TaskContainerState';
 
@@ -18,6 +19,7 @@ export function TaskDrawer({ task, view, onClose }: { task: Task | undefined; vi
               <Badge color={STATE_COLOR[task.state] ?? 'gray'} size="2">
                 {shortState(task.state)}
               </Badge>
+              <KillTaskButton task={task} />
             </Flex>
             <DataList.Root size="1">
               <DataList.Item>

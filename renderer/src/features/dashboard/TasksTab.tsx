@@ -3,6 +3,7 @@ import type { ClusterView, Task } from '@shared/dashboard/view';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Search } from 'lucide-react';
 import { memo, useMemo, useRef, useState } from 'react';
+import { KillAllButton } from '../run/TaskActions';
 import { STATE_COLOR, clockTime, shortState } from './describe';
 import { TaskDrawer } from './TaskDrawer';
 import { usePaintProbe } from './paint-probe';
@@ -46,6 +47,7 @@ export function TasksTab({ view }: { view: ClusterView }) {
         <Filter label="State" value={state} onChange={setState} options={states.map((s) => [s, shortState(s)])} />
         <Filter label="Framework" value={framework} onChange={setFramework} options={Object.values(view.frameworks).map((f) => [f.id, f.name])} />
         <Filter label="Agent" value={agent} onChange={setAgent} options={Object.values(view.agents).map((a) => [a.id, `${a.hostname}:${a.port}`])} />
+        <KillAllButton view={view} />
         <Text size="1" color="gray" ml="auto" data-testid="task-count">
           {tasks.length} of {Object.keys(view.tasks).length} tasks
         </Text>

@@ -16,6 +16,7 @@ import { DockerExecutor } from '../executors/docker-executor';
 import { SyntheticExecutor } from '../executors/synthetic-executor';
 import type { ExecutorHost, ExecutorRuntime, UpdateFields } from './executor';
 import { executorEnvironment, overridesAddress, reachBack } from './executor-address';
+import { fetchUris, urisOf } from './fetcher';
 import { frameworkCaps, isTerminal, type AgentExecutor, type AgentFramework, type AgentTask, type ExecutorKind, type TaskState } from './model';
 import { attachSandbox, createSandbox, type RunInfo, type TaskCheckpoint } from './sandbox';
 import type { StatusUpdateManager } from './status-updates';
@@ -36,6 +37,8 @@ export class TaskManager {
   readonly completedFrameworks: AgentFramework[] = [];
   private readonly runtimes = new Map<string, ExecutorRuntime>();
   private readonly registrationTimers = new Map<string, NodeJS.Timeout>();
+  /** Runs whose URIs are being fetched (before their executor starts). */
+  private readonly fetching = new Map<string, AbortController>();
   updates!: StatusUpdateManager;
 
   constructor(
@@ -125,7 +128,31 @@ export class TaskManager {
       : kind === 'custom' ? new CustomExecutor(host)
       : new SyntheticExecutor(host);
     this.runtimes.set(this.runKey(executor), runtime);
-    runtime.start();
+    const uris = urisOf(info);
+    if (uris.length === 0) {
+      runtime.start();
+      return;
+    }
+    // The fetcher runs before the executor, within the registration timeout (API.md §0.16).
+    const key = this.runKey(executor);
+    const fetching = new AbortController();
+    this.fetching.set(key, fetching);
+    const stderr = path.join(directory, 'stderr');
+    void fetchUris(uris, directory, (line) => appendSafe(stderr, `${glogPrefix()} fetcher.cpp:0] ${line}\n`), fetching.signal).then(
+      () => {
+        this.fetching.delete(key);
+        if (!executor.completed) runtime.start();
+      },
+      () => {
+        this.fetching.delete(key);
+        if (executor.completed) return;
+        this.agentUpdate(executor, 'TASK_FAILED', {
+          reason: 'REASON_CONTAINER_LAUNCH_FAILED',
+          message: `Failed to launch container: Failed to fetch all URIs for container '${containerId}': exited with status 1`,
+        });
+        this.executorTerminated(executor);
+      },
+    );
   }
 
   killTask(msg: KillTaskMessage): void {
@@ -222,7 +249,9 @@ export class TaskManager {
   private async registrationTimeout(executor: AgentExecutor, timeout: Duration): Promise<void> {
     if (executor.completed || executor.registered) return;
     const runtime = this.runtimes.get(this.runKey(executor));
-    const launching = runtime?.launching() ?? false;
+    const fetch = this.fetching.get(this.runKey(executor));
+    fetch?.abort();
+    const launching = fetch !== undefined || (runtime?.launching() ?? false);
     this.ctx.logger.info('slave.cpp:6896', `Terminating executor '${executor.id}' of framework ${executor.frameworkId} because it did not register within ${timeout}`);
     executor.completed = true;
     await runtime?.destroy();

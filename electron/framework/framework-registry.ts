@@ -1,0 +1,46 @@
+import type { OfferDecision } from '@shared/runs/schemas';
+import { ClusterFrameworks } from './cluster-frameworks';
+import type { FrameworkStore } from './framework-store';
+import type { OfferSummary } from './offer-matcher';
+
+export interface FrameworkRegistryOptions {
+  store: FrameworkStore;
+  /** The masters' base URLs of a cluster; throws for an unknown one. */
+  masters: (cluster: string) => Promise<string[]>;
+  onOffer?: (cluster: string, decision: OfferDecision, offer: OfferSummary) => void;
+  backoffMs?: readonly number[];
+}
+
+/** One ClusterFrameworks per cluster, for the app's lifetime (or until the cluster is destroyed). */
+export class FrameworkRegistry {
+  private readonly clusters = new Map<string, ClusterFrameworks>();
+
+  constructor(private readonly options: FrameworkRegistryOptions) {}
+
+  get(cluster: string): ClusterFrameworks {
+    let c = this.clusters.get(cluster);
+    if (!c) {
+      c = new ClusterFrameworks({
+        cluster,
+        masters: () => this.options.masters(cluster),
+        store: this.options.store,
+        backoffMs: this.options.backoffMs,
+        onOffer: (decision, offer) => this.options.onOffer?.(cluster, decision, offer),
+      });
+      this.clusters.set(cluster, c);
+    }
+    return c;
+  }
+
+  /** The cluster was destroyed: its frameworks went with it. */
+  async forget(cluster: string): Promise<void> {
+    this.clusters.get(cluster)?.close();
+    this.clusters.delete(cluster);
+    await this.options.store.forgetCluster(cluster);
+  }
+
+  dispose(): void {
+    for (const c of this.clusters.values()) c.close();
+    this.clusters.clear();
+  }
+}
