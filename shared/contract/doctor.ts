@@ -81,6 +81,7 @@ export const RecordingSummarySchema = z.object({
   bytes: z.number().int(),
   counts: z.record(z.string(), z.number().int()),
 });
+export type SavedRecording = z.infer<typeof RecordingSummarySchema>;
 
 export const OpenedRecordingSchema = z.object({
   id: RecordingId,

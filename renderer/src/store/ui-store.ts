@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
 
-export type Page = 'clusters' | 'logs' | 'settings';
+export type Page = 'clusters' | 'logs' | 'recordings' | 'settings';
 export type ThemePreference = 'system' | 'light' | 'dark';
 
 interface UiState {

@@ -1,10 +1,13 @@
 import { Badge, Button, Callout, DropdownMenu, Flex, Grid, Heading, Tabs, Text } from '@radix-ui/themes';
 import type { ClusterView } from '@shared/dashboard/view';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { ArrowLeft, CircleAlert, Download, Play, Plus, Square, Trash2 } from 'lucide-react';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { useUiStore } from '../../store/ui-store';
+import { DashboardSourceContext, type DashboardSource } from '../dashboard/source';
+import { useLiveVerdicts } from '../doctor/use-doctor';
 import { FaultsTab } from '../faults/FaultsTab';
+import { RecordButton } from '../recordings/RecordButton';
 import { ArtifactsCard } from '../run/ArtifactsCard';
 import { RunTaskButton } from '../run/RunDialog';
 import { FrameworksTab } from '../dashboard/FrameworksTab';
@@ -25,6 +28,9 @@ export function ClusterDetail({ name }: { name: string }) {
   const [tab, setTab] = useState('nodes');
   // Offers are polled only while a view showing them is open (the Offers tab, the Overview's bars).
   const view = useClusterView(name, { offers: tab === 'offers' || tab === 'overview' });
+  // The doctor's markers, for the task table only.
+  const verdicts = useLiveVerdicts(name, tab === 'tasks' ? view : null);
+  const source = useMemo<DashboardSource>(() => ({ kind: 'live', cluster: name, verdicts }), [name, verdicts]);
   const { isPending } = useClusters();
   const openCluster = useUiStore((s) => s.openCluster);
   const addAgent = useClusterCall('clusters.addAgent');
@@ -69,6 +75,7 @@ export function ClusterDetail({ name }: { name: string }) {
               <Square size={14} /> Stop
             </Button>
           )}
+          <RecordButton cluster={name} />
           <DropdownMenu.Root>
             <DropdownMenu.Trigger>
               <Button variant="soft" color="gray">
@@ -103,47 +110,49 @@ export function ClusterDetail({ name }: { name: string }) {
           <Callout.Text className="launch-error-text">{error.message}</Callout.Text>
         </Callout.Root>
       )}
-      <Tabs.Root value={tab} onValueChange={setTab}>
-        <Tabs.List mb="4">
-          <Tabs.Trigger value="nodes">Nodes</Tabs.Trigger>
-          <Tabs.Trigger value="overview">Overview</Tabs.Trigger>
-          <Tabs.Trigger value="tasks">Tasks{view ? ` (${Object.keys(view.tasks).length})` : ''}</Tabs.Trigger>
-          <Tabs.Trigger value="frameworks">Frameworks{view ? ` (${Object.keys(view.frameworks).length})` : ''}</Tabs.Trigger>
-          <Tabs.Trigger value="offers">Offers</Tabs.Trigger>
-          <Tabs.Trigger value="faults">Faults</Tabs.Trigger>
-          <Flex align="center" ml="auto" pr="2">
-            <MesosConnectionBadge view={view} />
-          </Flex>
-        </Tabs.List>
-        <Tabs.Content value="nodes">
-          <Grid columns={{ initial: '1', sm: '2', lg: '3' }} gap="4" mb="5">
-            {cluster.nodes.map((node) => (
-              <NodeCard key={node.name} cluster={cluster} node={node} leading={isLeader(view, node.address)} />
-            ))}
-          </Grid>
-          <ConnectionInfoCard cluster={cluster} />
-          <ArtifactsCard cluster={cluster} />
-        </Tabs.Content>
-        <Tabs.Content value="faults">
-          <FaultsTab cluster={cluster} view={view} />
-        </Tabs.Content>
-        {(['overview', 'tasks', 'frameworks', 'offers'] as const).map((t) => (
-          <Tabs.Content value={t} key={t} className={view && view.connection.state !== 'live' ? 'stale-view' : undefined}>
-            {view && <StaleNotice connection={view.connection} />}
-            {!view ? (
-              <Text color="gray">Connecting to the masters…</Text>
-            ) : t === 'overview' ? (
-              <OverviewTab view={view} zookeeper={cluster.nodes.find((n) => n.role === 'zookeeper')} />
-            ) : t === 'tasks' ? (
-              <TasksTab view={view} />
-            ) : t === 'frameworks' ? (
-              <FrameworksTab view={view} />
-            ) : (
-              <OffersTab view={view} />
-            )}
+      <DashboardSourceContext.Provider value={source}>
+        <Tabs.Root value={tab} onValueChange={setTab}>
+          <Tabs.List mb="4">
+            <Tabs.Trigger value="nodes">Nodes</Tabs.Trigger>
+            <Tabs.Trigger value="overview">Overview</Tabs.Trigger>
+            <Tabs.Trigger value="tasks">Tasks{view ? ` (${Object.keys(view.tasks).length})` : ''}</Tabs.Trigger>
+            <Tabs.Trigger value="frameworks">Frameworks{view ? ` (${Object.keys(view.frameworks).length})` : ''}</Tabs.Trigger>
+            <Tabs.Trigger value="offers">Offers</Tabs.Trigger>
+            <Tabs.Trigger value="faults">Faults</Tabs.Trigger>
+            <Flex align="center" ml="auto" pr="2">
+              <MesosConnectionBadge view={view} />
+            </Flex>
+          </Tabs.List>
+          <Tabs.Content value="nodes">
+            <Grid columns={{ initial: '1', sm: '2', lg: '3' }} gap="4" mb="5">
+              {cluster.nodes.map((node) => (
+                <NodeCard key={node.name} cluster={cluster} node={node} leading={isLeader(view, node.address)} />
+              ))}
+            </Grid>
+            <ConnectionInfoCard cluster={cluster} />
+            <ArtifactsCard cluster={cluster} />
           </Tabs.Content>
-        ))}
-      </Tabs.Root>
+          <Tabs.Content value="faults">
+            <FaultsTab cluster={cluster} view={view} />
+          </Tabs.Content>
+          {(['overview', 'tasks', 'frameworks', 'offers'] as const).map((t) => (
+            <Tabs.Content value={t} key={t} className={view && view.connection.state !== 'live' ? 'stale-view' : undefined}>
+              {view && <StaleNotice connection={view.connection} />}
+              {!view ? (
+                <Text color="gray">Connecting to the masters…</Text>
+              ) : t === 'overview' ? (
+                <OverviewTab view={view} zookeeper={cluster.nodes.find((n) => n.role === 'zookeeper')} />
+              ) : t === 'tasks' ? (
+                <TasksTab view={view} />
+              ) : t === 'frameworks' ? (
+                <FrameworksTab view={view} />
+              ) : (
+                <OffersTab view={view} />
+              )}
+            </Tabs.Content>
+          ))}
+        </Tabs.Root>
+      </DashboardSourceContext.Provider>
     </div>
   );
 }

@@ -1,7 +1,9 @@
 import { Badge, Code, DataList, Dialog, Flex, Heading, Text } from '@radix-ui/themes';
 import type { ClusterView, Task } from '@shared/dashboard/view';
+import { DoctorSection } from '../doctor/DoctorSection';
 import { KillTaskButton } from '../run/TaskActions';
 import { STATE_COLOR, clockTime, shortState } from './describe';
+import { useDashboardSource } from './source';
 import { TaskContainerState } from './TaskContainerState';
 
 /** One task: where it runs, what it holds, and every status it went through, with reason and message. */
@@ -9,6 +11,7 @@ export function TaskDrawer({ task, view, onClose }: { task: Task | undefined; vi
   const containerId = task ? [...task.statuses].reverse().find((s) => s.containerId)?.containerId : undefined;
   const ip = task ? [...task.statuses].reverse().find((s) => s.ip)?.ip : undefined;
   const agent = task ? view.agents[task.agentId] : undefined;
+  const live = useDashboardSource().kind === 'live';
   return (
     <Dialog.Root open={task !== undefined} onOpenChange={(open) => !open && onClose()}>
       <Dialog.Content className="drawer" aria-describedby={undefined} data-testid="task-drawer">
@@ -19,8 +22,9 @@ export function TaskDrawer({ task, view, onClose }: { task: Task | undefined; vi
               <Badge color={STATE_COLOR[task.state] ?? 'gray'} size="2">
                 {shortState(task.state)}
               </Badge>
-              <KillTaskButton task={task} />
+              {live && <KillTaskButton task={task} />}
             </Flex>
+            <DoctorSection task={task} view={view} />
             <DataList.Root size="1">
               <DataList.Item>
                 <DataList.Label>Task id</DataList.Label>
@@ -57,7 +61,7 @@ export function TaskDrawer({ task, view, onClose }: { task: Task | undefined; vi
                   </span>
                 </DataList.Value>
               </DataList.Item>
-              {containerId && task.container?.type === 'DOCKER' && (
+              {live && containerId && task.container?.type === 'DOCKER' && (
                 <DataList.Item>
                   <DataList.Label>Docker</DataList.Label>
                   <DataList.Value>

@@ -3,8 +3,11 @@ import type { ClusterView, Task } from '@shared/dashboard/view';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Search } from 'lucide-react';
 import { memo, useMemo, useRef, useState } from 'react';
+import type { Verdict } from '@shared/doctor/verdict';
+import { DoctorMark } from '../doctor/DoctorMark';
 import { KillAllButton } from '../run/TaskActions';
 import { STATE_COLOR, clockTime, shortState } from './describe';
+import { useDashboardSource } from './source';
 import { TaskDrawer } from './TaskDrawer';
 import { usePaintProbe } from './paint-probe';
 
@@ -35,6 +38,7 @@ export function TasksTab({ view }: { view: ClusterView }) {
   const rows = useVirtualizer({ count: tasks.length, getScrollElement: () => parent.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
   const states = useMemo(() => [...new Set(Object.values(view.tasks).map((t) => t.state))].sort(), [view.tasks]);
   const selected = open ? view.tasks[open] : undefined;
+  const source = useDashboardSource();
 
   return (
     <Flex direction="column" gap="3">
@@ -47,7 +51,7 @@ export function TasksTab({ view }: { view: ClusterView }) {
         <Filter label="State" value={state} onChange={setState} options={states.map((s) => [s, shortState(s)])} />
         <Filter label="Framework" value={framework} onChange={setFramework} options={Object.values(view.frameworks).map((f) => [f.id, f.name])} />
         <Filter label="Agent" value={agent} onChange={setAgent} options={Object.values(view.agents).map((a) => [a.id, `${a.hostname}:${a.port}`])} />
-        <KillAllButton view={view} />
+        {source.kind === 'live' && <KillAllButton view={view} />}
         <Text size="1" color="gray" ml="auto" data-testid="task-count">
           {tasks.length} of {Object.keys(view.tasks).length} tasks
         </Text>
@@ -78,6 +82,7 @@ export function TasksTab({ view }: { view: ClusterView }) {
                     frameworkName={view.frameworks[task.frameworkId]?.name ?? task.frameworkId}
                     agentName={agent ? `${agent.hostname}:${agent.port}` : task.agentId}
                     top={item.start}
+                    verdict={source.verdicts[task.key]}
                     onOpen={setOpen}
                   />
                 );
@@ -92,7 +97,21 @@ export function TasksTab({ view }: { view: ClusterView }) {
 }
 
 /** A row re-renders only when its task, its names or its place change, not on every batch. */
-const TaskRow = memo(function TaskRow({ task, frameworkName, agentName, top, onOpen }: { task: Task; frameworkName: string; agentName: string; top: number; onOpen: (key: string) => void }) {
+const TaskRow = memo(function TaskRow({
+  task,
+  frameworkName,
+  agentName,
+  top,
+  verdict,
+  onOpen,
+}: {
+  task: Task;
+  frameworkName: string;
+  agentName: string;
+  top: number;
+  verdict?: Verdict;
+  onOpen: (key: string) => void;
+}) {
   const last = task.statuses.at(-1);
   usePaintProbe(task.id, task.state);
   return (
@@ -104,9 +123,12 @@ const TaskRow = memo(function TaskRow({ task, frameworkName, agentName, top, onO
       data-testid={`task-row-${task.id}`}
       data-state={task.state}
     >
-      <Text size="2" weight="medium" truncate>
-        {task.name || task.id}
-      </Text>
+      <Flex align="center" gap="1" minWidth="0">
+        {verdict && <DoctorMark verdict={verdict} />}
+        <Text size="2" weight="medium" truncate>
+          {task.name || task.id}
+        </Text>
+      </Flex>
       <span>
         <Badge color={STATE_COLOR[task.state] ?? 'gray'}>{shortState(task.state)}</Badge>
       </span>

@@ -1,0 +1,20 @@
+import type { ClusterLayout } from '@shared/cluster/layout';
+import type { Verdicts } from '@shared/doctor/verdict';
+import { createContext, useContext } from 'react';
+
+/**
+ * Where the Mesos tabs' view comes from: a live cluster, or a recording at one moment (read-only:
+ * no kill buttons, no Docker look-ups, no fixes to apply). The doctor asks the matching host calls.
+ * `verdicts`: what the doctor says about the tasks, for the markers in the task table.
+ */
+export type DashboardSource =
+  | { kind: 'live'; cluster: string; verdicts: Verdicts }
+  /** `spec` as the recording has it (checked by whoever reads it), `layout` the cluster's then. */
+  | { kind: 'replay'; recordingId: string; cluster: string; at: number; verdicts: Verdicts; spec: unknown; layout: ClusterLayout };
+
+export const DashboardSourceContext = createContext<DashboardSource | null>(null);
+
+/** The source of the view shown; outside a provider, a live view without verdicts. */
+export function useDashboardSource(): DashboardSource {
+  return useContext(DashboardSourceContext) ?? { kind: 'live', cluster: '', verdicts: {} };
+}

@@ -1,0 +1,92 @@
+import { Badge, Card, Code, Flex, Heading, Text } from '@radix-ui/themes';
+import type { ClusterView, Task } from '@shared/dashboard/view';
+import { agentNodeOf } from '@shared/doctor/input';
+import { HelpCircle, Stethoscope } from 'lucide-react';
+import { useCluster } from '../clusters/use-clusters';
+import { useDashboardSource } from '../dashboard/source';
+import { DoctorLinks } from './DoctorLinks';
+import { EvidenceTimeline } from './EvidenceTimeline';
+import { FixActions } from './FixActions';
+import { useDiagnosis } from './use-doctor';
+import './doctor.css';
+
+/**
+ * The task drawer's "Doctor": why the task failed, was lost, killed or dropped, is unreachable or is
+ * stuck in STAGING — the cause in plain words, the fix, the set-up change where the cause is there,
+ * and the evidence with the decisive item marked. A status no rule knows is shown raw, never guessed at.
+ */
+export function DoctorSection({ task, view }: { task: Task; view: ClusterView }) {
+  const source = useDashboardSource();
+  const live = useCluster(source.kind === 'live' ? source.cluster : null);
+  const { data, error, isPending, fetchStatus } = useDiagnosis(task);
+  if (fetchStatus === 'idle' && isPending) return null; // a state the doctor has nothing to say about
+  if (error) {
+    return (
+      <Text size="1" color="gray" data-testid="doctor-error">
+        The doctor could not look at this task: {error.message}
+      </Text>
+    );
+  }
+  if (!data || data.kind === 'none') return null;
+
+  const spec = source.kind === 'live' ? live?.spec : source.spec;
+  const layout = source.kind === 'live' ? live?.layout : source.layout;
+  const agent = view.agents[task.agentId];
+  const agentNode = agent ? agentNodeOf(agent, layout) : undefined;
+
+  if (data.kind === 'unrecognised') {
+    return (
+      <Card className="doctor doctor-unrecognised" data-testid="doctor" data-kind="unrecognised">
+        <Flex direction="column" gap="2">
+          <Flex align="center" gap="2">
+            <HelpCircle size={16} />
+            <Heading size="3">Doctor: unrecognised</Heading>
+          </Flex>
+          <Text size="2">No rule knows this combination; here it is as Mesos sent it, so nothing is guessed.</Text>
+          <Code size="1" data-testid="doctor-raw" style={{ whiteSpace: 'pre-wrap' }}>
+            {[data.raw.state, data.raw.reason ?? '(no reason)', data.raw.source ?? '(no source)'].join(' · ')}
+            {data.raw.message ? `\n${data.raw.message}` : ''}
+          </Code>
+          <EvidenceTimeline items={data.timeline} />
+          <DoctorLinks links={data.links} task={task} />
+        </Flex>
+      </Card>
+    );
+  }
+
+  return (
+    <Card className="doctor" data-testid="doctor" data-kind="diagnosed" data-rule={data.ruleId}>
+      <Flex direction="column" gap="3">
+        <Flex align="center" gap="2" wrap="wrap">
+          <Stethoscope size={16} />
+          <Heading size="3" data-testid="doctor-title">
+            {data.title}
+          </Heading>
+        </Flex>
+        <Text as="p" size="2" data-testid="doctor-cause">
+          {data.cause}
+        </Text>
+        <div>
+          <Text as="div" size="1" weight="bold" color="gray">
+            Fix
+          </Text>
+          <Text as="p" size="2" data-testid="doctor-fix">
+            {data.fix}
+          </Text>
+        </div>
+        {data.specChange && <FixActions change={data.specChange} cluster={source.cluster} spec={spec} agent={agentNode} live={source.kind === 'live'} />}
+        <div>
+          <Text as="div" size="1" weight="bold" color="gray" mb="1">
+            Evidence
+          </Text>
+          <EvidenceTimeline items={data.timeline} />
+        </div>
+        <DoctorLinks links={data.links} task={task} />
+        <Text size="1" color="gray">
+          Rule <Badge variant="soft" color="gray">{data.ruleId}</Badge> · Mesos {data.mesos.version}
+          {data.mesos.assumed ? ' (assumed: the master did not say)' : ''}
+        </Text>
+      </Flex>
+    </Card>
+  );
+}

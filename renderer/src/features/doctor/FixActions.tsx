@@ -1,0 +1,94 @@
+import { AlertDialog, Button, Callout, Code, Flex, Text } from '@radix-ui/themes';
+import { type ClusterSpec, ClusterSpecSchema } from '@shared/cluster/spec';
+import type { NodeRef } from '@shared/doctor/evidence';
+import { agentFlagOf, applySpecChange, type SpecChange } from '@shared/doctor/spec-change';
+import { useMutation } from '@tanstack/react-query';
+import { CircleAlert, CircleCheck, Download, Wrench } from 'lucide-react';
+import { useClient } from '../../api/client-context';
+import { ConfirmButton } from '../../components/ConfirmButton';
+import { downloadSpec } from '../clusters/spec-file';
+
+/**
+ * The set-up change the doctor offers, and how to make it. The engine cannot change a running
+ * agent's flags, so "Apply" replaces the task's agent with one that has the change; re-creating the
+ * whole cluster from the changed spec, or downloading that spec, are the other ways.
+ */
+export function FixActions({ change, cluster, spec, agent, live }: { change: SpecChange; cluster: string; spec: unknown; agent?: NodeRef; live: boolean }) {
+  const client = useClient();
+  const apply = useMutation({
+    mutationFn: (action: 'replace-agent' | 'recreate-cluster') => client.call('doctor.applyFix', { cluster, change: { path: change.path, suggested: change.suggested }, action, agent: agent?.index }),
+  });
+  const parsed = ClusterSpecSchema.safeParse(spec);
+  const changed: ClusterSpec | null = parsed.success ? applySpecChange(parsed.data, change) : null;
+  const agentLevel = agentFlagOf(change.path) !== undefined && agent !== undefined;
+  return (
+    <Flex direction="column" gap="2" data-testid="doctor-spec-change">
+      <Text size="2" weight="medium">
+        <Wrench size={14} style={{ verticalAlign: '-2px' }} /> {change.summary}
+      </Text>
+      <Text size="1" color="gray">
+        <Code size="1">{change.path}</Code>: <Code size="1">{change.current ?? '(not set)'}</Code> → <Code size="1">{change.suggested ?? '(removed)'}</Code>
+      </Text>
+      <Flex gap="2" wrap="wrap">
+        {live && agentLevel && (
+          <AlertDialog.Root>
+            <AlertDialog.Trigger>
+              <Button size="1" loading={apply.isPending && apply.variables === 'replace-agent'} data-testid="doctor-apply">
+                Apply: replace agent {agent.index}
+              </Button>
+            </AlertDialog.Trigger>
+            <AlertDialog.Content maxWidth="460px">
+              <AlertDialog.Title>Replace agent {agent.index}?</AlertDialog.Title>
+              <AlertDialog.Description size="2">
+                A running agent&apos;s flags cannot be changed. A new agent with this change is added; once it is registered, agent {agent.index} and whatever
+                still runs on it are removed. Other agents keep their set-up.
+              </AlertDialog.Description>
+              <Flex gap="3" mt="4" justify="end">
+                <AlertDialog.Cancel>
+                  <Button variant="soft" color="gray">
+                    Cancel
+                  </Button>
+                </AlertDialog.Cancel>
+                <AlertDialog.Action>
+                  <Button onClick={() => apply.mutate('replace-agent')}>Replace agent {agent.index}</Button>
+                </AlertDialog.Action>
+              </Flex>
+            </AlertDialog.Content>
+          </AlertDialog.Root>
+        )}
+        {live && changed && (
+          <ConfirmButton
+            title={`Re-create ${cluster} with this change?`}
+            description="The whole cluster is destroyed (its tasks, sandboxes and agents' work dirs go) and created again from the changed spec."
+            confirmLabel="Re-create"
+            loading={apply.isPending && apply.variables === 'recreate-cluster'}
+            onConfirm={() => apply.mutate('recreate-cluster')}
+          >
+            Re-create the cluster
+          </ConfirmButton>
+        )}
+        {changed && (
+          <Button size="1" variant="soft" color="gray" onClick={() => downloadSpec(changed, 'yaml')}>
+            <Download size={12} /> Changed spec
+          </Button>
+        )}
+      </Flex>
+      {apply.data && (
+        <Callout.Root color="green" size="1" data-testid="doctor-fix-result">
+          <Callout.Icon>
+            <CircleCheck size={14} />
+          </Callout.Icon>
+          <Callout.Text>{apply.data.message}</Callout.Text>
+        </Callout.Root>
+      )}
+      {apply.error && (
+        <Callout.Root color="red" size="1" role="alert">
+          <Callout.Icon>
+            <CircleAlert size={14} />
+          </Callout.Icon>
+          <Callout.Text>{apply.error.message}</Callout.Text>
+        </Callout.Root>
+      )}
+    </Flex>
+  );
+}

@@ -1,0 +1,77 @@
+import type { ClusterView, Task } from '@shared/dashboard/view';
+import type { Diagnosis } from '@shared/doctor/diagnosis';
+import type { Verdicts } from '@shared/doctor/verdict';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import { useClient } from '../../api/client-context';
+import { useDashboardSource } from '../dashboard/source';
+
+/** States the doctor explains: every end that is not a success, an unreachable task, and one stuck in STAGING. */
+export const DOCTOR_STATES: ReadonlySet<string> = new Set([
+  'TASK_FAILED',
+  'TASK_KILLED',
+  'TASK_ERROR',
+  'TASK_LOST',
+  'TASK_DROPPED',
+  'TASK_GONE',
+  'TASK_GONE_BY_OPERATOR',
+  'TASK_UNREACHABLE',
+  'TASK_UNKNOWN',
+  'TASK_STAGING',
+]);
+
+/** Evidence keeps arriving after a status (Docker's die, the agents' log lines): asked again this often while shown. */
+const LIVE_REFRESH_MS = 2000;
+
+/**
+ * The doctor's diagnosis of a task: from the live cluster (asked again while evidence arrives, and as a
+ * STAGING task ages), or from the recording at the moment shown.
+ */
+export function useDiagnosis(task: Task | undefined) {
+  const client = useClient();
+  const source = useDashboardSource();
+  const wanted = task !== undefined && DOCTOR_STATES.has(task.state);
+  return useQuery<Diagnosis>({
+    queryKey:
+      source.kind === 'live'
+        ? ['doctor', source.cluster, task?.key, task?.state, task?.updatedAt]
+        : ['recording-doctor', source.recordingId, source.at, task?.key],
+    queryFn: () =>
+      source.kind === 'live'
+        ? client.call('doctor.diagnose', { cluster: source.cluster, taskKey: task!.key })
+        : client.call('recordings.diagnose', { id: source.recordingId, t: source.at, taskKey: task!.key }),
+    enabled: wanted && (source.kind === 'replay' || source.cluster !== ''),
+    refetchInterval: source.kind === 'live' ? LIVE_REFRESH_MS : false,
+    placeholderData: keepPreviousData,
+    retry: false,
+  });
+}
+
+/**
+ * The live doctor's verdicts on a cluster's tasks (the table's markers): asked when the set of tasks
+ * it could say something about changes, and every few seconds while there are any (evidence arrives
+ * late; a STAGING task becomes stuck with no change to the view).
+ */
+export function useLiveVerdicts(cluster: string, view: ClusterView | null): Verdicts {
+  const client = useClient();
+  const signature = useMemo(() => {
+    if (!view) return '';
+    let count = 0;
+    let latest = 0;
+    for (const t of Object.values(view.tasks)) {
+      if (!DOCTOR_STATES.has(t.state)) continue;
+      count += 1;
+      latest = Math.max(latest, t.updatedAt);
+    }
+    return `${count}:${latest}`;
+  }, [view]);
+  const { data } = useQuery({
+    queryKey: ['doctor-verdicts', cluster, signature],
+    queryFn: () => client.call('doctor.verdicts', { cluster }),
+    enabled: signature !== '' && !signature.startsWith('0:'),
+    refetchInterval: 5000,
+    placeholderData: keepPreviousData,
+    retry: false,
+  });
+  return signature.startsWith('0:') ? {} : (data ?? {});
+}
