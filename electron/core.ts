@@ -7,6 +7,9 @@ import { ClusterEngine } from './engine/cluster-engine';
 import { defaultWorkRoot } from './engine/work-root';
 import { DockerService } from './docker/docker-service';
 import { resolveDockerEndpoint } from './docker/endpoint';
+import type { DownloadHost } from './logs/downloads';
+import { LogService } from './logs/log-service';
+import { LogStreams } from './logs/log-streams';
 import { configDir } from './settings/config-dir';
 import { SettingsStore } from './settings/settings-store';
 
@@ -15,6 +18,8 @@ export interface CoreOptions {
   configDir?: string;
   env?: NodeJS.ProcessEnv;
   dockerWatch?: { intervalMs?: number; backoffMs?: readonly number[] };
+  /** How sandbox files reach the user: the web host's one-time URLs, the Electron shell's save dialog. */
+  downloads?: DownloadHost;
 }
 
 export interface Core {
@@ -22,6 +27,7 @@ export interface Core {
   docker: DockerService;
   engine: ClusterEngine;
   monitors: MonitorRegistry;
+  logs: LogService;
   dispose(): void;
 }
 
@@ -43,12 +49,17 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       zk: layout.network === 'host' ? zkUrl(layout) : undefined,
     };
   });
-  const dispatcher = createDispatcher(createHandlers({ settings, docker, engine, monitors, env }));
+  const logStreams = new LogStreams();
+  const logs = new LogService({ cluster: (name) => engine.get(name), docker: () => docker.docker, streams: logStreams });
+  const dispatcher = createDispatcher(
+    createHandlers({ settings, docker, engine, monitors, env, logs, logStreams, downloads: options.downloads }),
+  );
   return {
     dispatcher,
     docker,
     engine,
     monitors,
+    logs,
     dispose: () => {
       watching.abort();
       void monitors.dispose();

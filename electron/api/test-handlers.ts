@@ -34,6 +34,12 @@ export function fakeHandlers(overrides: { onSubscribe?: (signal: AbortSignal) =>
       'clusters.nodeAction': noCluster,
       'clusters.addAgent': noCluster,
       'clusters.removeAgent': noCluster,
+      'logs.nodes': noCluster,
+      'logs.sandbox': noCluster,
+      'logs.browse': noCluster,
+      'logs.read': noCluster,
+      'logs.ack': async () => ({}),
+      'logs.download': noCluster,
     },
     events: {
       'docker.statusChanged': (_params, emit, signal) => {
@@ -43,6 +49,9 @@ export function fakeHandlers(overrides: { onSubscribe?: (signal: AbortSignal) =>
       'clusters.changed': (_params, emit) => emit([]),
       'clusters.launchProgress': () => {},
       'dashboard.deltas': async () => {
+        throw new ApiError('not-found', 'No cluster here.');
+      },
+      'logs.follow': async () => {
         throw new ApiError('not-found', 'No cluster here.');
       },
     },

@@ -6,6 +6,7 @@ import { DockerStatusSchema } from '../docker';
 import { ImageCheckSchema } from '../images';
 import { SettingsPatchSchema, SettingsViewSchema } from '../settings';
 import { defineCall, defineEvent } from './define';
+import { logCalls, logEvents } from './logs';
 
 const NoInput = z.object({}).strict();
 const ClusterName = z.string().min(1).max(64);
@@ -95,6 +96,7 @@ export const contract = {
       input: z.object({ cluster: ClusterName, index: z.number().int().min(1) }).strict(),
       output: ClusterSummarySchema,
     }),
+    ...logCalls,
   },
   events: {
     'dashboard.deltas': defineEvent({
@@ -118,6 +120,7 @@ export const contract = {
       params: NoInput,
       payload: DockerStatusSchema,
     }),
+    ...logEvents,
   },
 } as const;
 
