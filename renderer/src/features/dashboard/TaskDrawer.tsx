@@ -1,5 +1,6 @@
 import { Badge, Code, DataList, Dialog, Flex, Heading, Text } from '@radix-ui/themes';
 import type { ClusterView, Task } from '@shared/dashboard/view';
+import { TaskLogLinks } from '../logs/TaskLogLinks';
 import { STATE_COLOR, clockTime, shortState } from './describe';
 
 /** One task: where it runs, what it holds, and every status it went through, with reason and message. */
@@ -55,6 +56,7 @@ export function TaskDrawer({ task, view, onClose }: { task: Task | undefined; vi
                 </DataList.Value>
               </DataList.Item>
             </DataList.Root>
+            <TaskLogLinks task={task} />
             <div>
               <Heading size="3" mb="2">
                 Status history
