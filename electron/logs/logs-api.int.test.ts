@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type MesoscopeClient } from '@shared/api/client';
 import type { LogEvent, LogSourceInput } from '@shared/logs/schema';
@@ -97,7 +99,7 @@ const until = async (what: string, check: () => boolean, timeoutMs = 20_000) => 
 describe('task logs', () => {
   it('follows stdout while the task runs, in order, and ends cleanly when it ends', async () => {
     // Lines with 2-, 3- and 4-byte characters, written over ~2 s.
-    const command = 'for i in $(seq 1 40); do echo "line $i é中😀"; sleep 0.05; done; echo "to stderr" >&2';
+    const command = 'for i in $(seq 1 40); do echo "line $i é€😀"; sleep 0.05; done; echo "to stderr" >&2';
     await framework.launch(agentId, [task('lg-seq', command)]);
     await framework.update('lg-seq', 'TASK_RUNNING');
     const stdout = follow({ source: { kind: 'task', cluster: CLUSTER, taskId: 'lg-seq', agentId } });
@@ -105,7 +107,7 @@ describe('task logs', () => {
     await until('some lines while running', () => stdout.text().includes('line 5 '));
     expect(stdout.text()).not.toContain('line 40 ');
     expect(await stdout.ended).toBe('the task ended');
-    const expected = Array.from({ length: 40 }, (_, i) => `line ${i + 1} é中😀\n`).join('');
+    const expected = Array.from({ length: 40 }, (_, i) => `line ${i + 1} é€😀\n`).join('');
     expect(stdout.text()).toBe(expected);
     const open = stdout.events[0];
     expect(open).toMatchObject({ kind: 'open', offset: 0, file: { agentId } });
@@ -125,15 +127,15 @@ describe('task logs', () => {
     const entries = await api.call('logs.browse', { cluster: CLUSTER, agentId, path: sandbox.directory });
     expect(entries.map((e) => e.name)).toEqual(expect.arrayContaining(['stdout', 'stderr']));
     const stdout = entries.find((e) => e.name === 'stdout');
-    expect(stdout?.size).toBe(Buffer.byteLength(Array.from({ length: 40 }, (_, i) => `line ${i + 1} é中😀\n`).join('')));
+    expect(stdout?.size).toBe(Buffer.byteLength(Array.from({ length: 40 }, (_, i) => `line ${i + 1} é€😀\n`).join('')));
 
     const source = { kind: 'sandbox' as const, cluster: CLUSTER, agentId, path: `${sandbox.directory}/stdout` };
     const tail = await api.call('logs.read', { source, before: -1, maxBytes: 100 });
     expect(tail.end).toBe(stdout?.size);
-    expect(tail.text.endsWith('line 40 é中😀\n')).toBe(true);
+    expect(tail.text.endsWith('line 40 é€😀\n')).toBe(true);
     expect(tail.text.startsWith('line ')).toBe(true);
     const head = await api.call('logs.read', { source, from: 0, maxBytes: 50 });
-    expect(head.text).toBe('line 1 é中😀\nline 2 é中😀\n');
+    expect(head.text).toBe('line 1 é€😀\nline 2 é€😀\n');
 
     await expect(api.call('logs.sandbox', { cluster: CLUSTER, taskId: 'no-such-task' })).rejects.toMatchObject({ code: 'not-found' });
     await expect(api.call('logs.read', { source: { ...source, path: `${sandbox.directory}/nope` }, from: 0 })).rejects.toMatchObject({ code: 'not-found' });
@@ -175,5 +177,43 @@ describe('node logs', () => {
     expect(streams.size).toBeGreaterThan(0);
     log.stop();
     await until('the stream closed', () => streams.size === 0, 5000);
+  });
+});
+
+describe('mesoscope logs (the CLI, built)', () => {
+  const run = promisify(execFile);
+  const cli = async (...args: string[]) => {
+    try {
+      const { stdout, stderr } = await run(process.execPath, ['bin/mesoscope.cjs', 'logs', ...args], { timeout: 60_000 });
+      return { code: 0, stdout, stderr };
+    } catch (err) {
+      const e = err as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  };
+
+  it("prints a task's stdout (following it to its end with -f) and stderr, and a node's log", async () => {
+    await framework.launch(agentId, [task('lg-cli', 'sleep 1; for i in 1 2 3 4 5; do echo "cli $i"; sleep 0.2; done')]);
+    await framework.update('lg-cli', 'TASK_RUNNING');
+    const followed = await cli(CLUSTER, '--task', 'lg-cli', '-f');
+    expect(followed).toMatchObject({ code: 0, stdout: 'cli 1\ncli 2\ncli 3\ncli 4\ncli 5\n' });
+    expect((await cli(CLUSTER, '--task', 'lg-cli')).stdout).toBe('cli 1\ncli 2\ncli 3\ncli 4\ncli 5\n');
+    expect((await cli(CLUSTER, '--task', 'lg-seq', '--stderr')).stdout).toContain('to stderr\n');
+
+    const node = await cli(CLUSTER, 'agent-1');
+    expect(node.code).toBe(0);
+    expect(node.stdout).toMatch(/^I\d{4} .*Registered with master .*; given agent ID /m);
+    const stamped = await cli(CLUSTER, 'master-1', '-n', '2', '-t');
+    expect(stamped.stdout.trim().split('\n')).toHaveLength(2);
+    expect(stamped.stdout).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect((await cli(CLUSTER, 'agent-1', '--mesos-log')).stdout).toMatch(/Registered with master/);
+  }, 60_000);
+
+  it('exits 4 for what does not exist and 2 for bad usage', async () => {
+    expect(await cli(CLUSTER, 'agent-9')).toMatchObject({ code: 4, stderr: expect.stringContaining('has no node "agent-9"') });
+    expect((await cli('no-such-cluster', 'agent-1')).code).toBe(4);
+    expect((await cli(CLUSTER, '--task', 'never-ran')).code).toBe(4);
+    expect((await cli(CLUSTER)).code).toBe(2);
+    expect((await cli(CLUSTER, 'agent-1', '-n', 'many')).code).toBe(2);
   });
 });

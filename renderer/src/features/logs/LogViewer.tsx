@@ -56,11 +56,19 @@ export function LogViewer({ source, cluster }: { source: LogSource; cluster: str
     if (last.query === needle && last.version === version) return;
     const wait = last.query === needle ? Math.max(0, 500 - (performance.now() - last.at)) : 150;
     const timer = setTimeout(() => {
+      const fresh = last.query !== needle;
       searchedAt.current = { version, query: needle, at: performance.now() };
-      setMatches(needle ? buffer.search(needle) : []);
+      const found = needle ? buffer.search(needle) : [];
+      setMatches(found);
+      // A new search shows its first match at once (and stops following, or the match would scroll away).
+      if (fresh && found.length > 0) {
+        setCurrent(0);
+        doc.pause();
+        rows.scrollToIndex(found[0] as number, { align: 'center' });
+      }
     }, wait);
     return () => clearTimeout(timer);
-  }, [needle, version, buffer]);
+  }, [needle, version, buffer, doc, rows]);
 
   // Follow: keep the last line in view. After a page back: keep the same lines in view.
   useLayoutEffect(() => {

@@ -69,7 +69,10 @@ export function LogsPage() {
 function NodePicker({ cluster, view, onPick }: { cluster: string; view: LogView | null; onPick: (source: LogSource) => void }) {
   const client = useClient();
   const nodes = useQuery({ queryKey: ['logs.nodes', cluster], queryFn: () => client.call('logs.nodes', { cluster }), staleTime: 10_000 });
-  const current = view?.kind === 'source' && (view.source.kind === 'node' || view.source.kind === 'node-file') ? `${view.source.kind}:${view.source.node}` : '';
+  const picked = view?.kind === 'source' && (view.source.kind === 'node' || view.source.kind === 'node-file') ? view.source : undefined;
+  // A node card names the node by its container; the list by its short name.
+  const node = picked && nodes.data?.find((n) => n.node === picked.node || n.container === picked.node);
+  const current = picked && node ? `${picked.kind}:${node.node}` : '';
   return (
     <Select.Root
       value={current || undefined}
