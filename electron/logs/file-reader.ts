@@ -10,7 +10,7 @@ import { utf8Boundary, utf8Start } from './line-assembler';
 
 const NL = 0x0a;
 /** Reads in flight at once while catching up, or while reading a range. */
-const PARALLEL = 4;
+export const PARALLEL = 6;
 
 /** Bytes [start, end) of a file, read in 64 KiB pieces, several at a time; stops early at the end of the file. */
 export async function readSpan(files: FilesClient, path: string, start: number, end: number, signal?: AbortSignal): Promise<Buffer> {
@@ -107,36 +107,25 @@ export interface FollowFileOptions {
 /**
  * Reads from `start` until the end of the file, then (when following) polls for more until the
  * writer has ended and one last read finds nothing new. A full 64 KiB read means more is waiting:
- * the next round asks for several chunks at once. A node that does not answer is retried (the
+ * several reads are then kept in flight (readAhead). A node that does not answer is retried (the
  * problem reported); a file that disappears ends the reading with an error.
  */
 export async function followFile(options: FollowFileOptions): Promise<'eof' | 'ended' | 'aborted'> {
-  const { files, path, credit, signal } = options;
+  const { credit, signal } = options;
   const pollMs = options.pollMs ?? 250;
   const endedCheckMs = options.endedCheckMs ?? 1000;
   let offset = options.start;
-  let burst = false;
   let finishing = false;
   let lastEndedCheck = 0;
   let failures = 0;
   while (!signal.aborted) {
     await credit.ready(signal);
     if (signal.aborted) break;
-    let full = true;
+    let caughtUp: boolean;
     try {
-      const n = burst ? PARALLEL : 1;
-      const reads = await Promise.all(Array.from({ length: n }, (_, i) => files.read(path, offset + i * READ_CHUNK, READ_CHUNK, signal)));
-      // Only consecutive full reads count: after a short one the file ended there (when it was read).
-      for (const data of reads) {
-        if (data.length > 0) {
-          options.onBytes(data, offset);
-          offset += data.length;
-        }
-        if (data.length < READ_CHUNK) {
-          full = false;
-          break;
-        }
-      }
+      const read = await readAhead(options, offset);
+      offset = read.offset;
+      caughtUp = read.caughtUp;
       failures = 0;
     } catch (err) {
       if (signal.aborted) break;
@@ -146,8 +135,7 @@ export async function followFile(options: FollowFileOptions): Promise<'eof' | 'e
       await sleep(Math.min(5000, 250 * 2 ** Math.min(failures, 5)), signal);
       continue;
     }
-    burst = full;
-    if (full) continue;
+    if (!caughtUp) continue;
     if (!options.follow) return 'eof';
     if (finishing) return 'ended';
     if (Date.now() - lastEndedCheck >= endedCheckMs) {
@@ -161,6 +149,41 @@ export async function followFile(options: FollowFileOptions): Promise<'eof' | 'e
     await sleep(pollMs, signal);
   }
   return 'aborted';
+}
+
+/**
+ * Reads from `offset` until a read comes back short (the end of the file, as it was then) or the
+ * credit runs out. While reads come back full, up to PARALLEL consecutive ones are kept in flight,
+ * so the node serving them and this process work at the same time; results are taken in order, and
+ * whatever was asked past a short read is dropped.
+ */
+async function readAhead(options: FollowFileOptions, start: number): Promise<{ offset: number; caughtUp: boolean }> {
+  const { files, path, credit, signal } = options;
+  const inFlight: Promise<Buffer>[] = [];
+  let next = start;
+  let offset = start;
+  const ask = () => {
+    inFlight.push(files.read(path, next, READ_CHUNK, signal));
+    next += READ_CHUNK;
+  };
+  ask();
+  try {
+    while (inFlight.length > 0) {
+      const data = await (inFlight.shift() as Promise<Buffer>);
+      if (data.length > 0) {
+        options.onBytes(data, offset);
+        offset += data.length;
+      }
+      if (data.length < READ_CHUNK) return { offset, caughtUp: true };
+      // A full read: more is likely waiting. Keep the window full while the viewer keeps up.
+      while (inFlight.length < PARALLEL && credit.hasRoom && !signal.aborted) ask();
+      if (inFlight.length === 0) return { offset, caughtUp: false };
+    }
+    return { offset, caughtUp: false };
+  } finally {
+    // Reads past the end (or past the credit) are dropped; their errors with them.
+    for (const p of inFlight) p.catch(() => undefined);
+  }
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -70,23 +70,32 @@ export function LogViewer({ source, cluster }: { source: LogSource; cluster: str
     return () => clearTimeout(timer);
   }, [needle, version, buffer, doc, rows]);
 
-  // Follow: keep the last line in view. After a page back: keep the same lines in view.
+  // Follow: keep the last line in view. After a page back: keep the same lines in view. The target
+  // comes from the virtualizer's sizes, not from the DOM, so that no layout is forced here.
+  const totalSize = rows.getTotalSize();
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
     if (doc.prependedLines > 0) {
-      el.scrollTop += doc.prependedLines * ROW;
+      lastTop.current += doc.prependedLines * ROW;
+      el.scrollTop = lastTop.current;
       doc.prependedLines = 0;
     } else if (state.following && state.mode !== 'window') {
-      el.scrollTop = el.scrollHeight;
+      // Past the end on purpose: the browser stops at the last line.
+      lastTop.current = totalSize;
+      el.scrollTop = totalSize;
     }
-    lastTop.current = el.scrollTop;
-  }, [version, state.following, state.mode, doc, count]);
+  }, [version, state.following, state.mode, doc, totalSize]);
 
   const onScroll = () => {
     const el = scroller.current;
     if (!el) return;
     const top = el.scrollTop;
+    // Where following put it (clamped by the browser) is not a move of the user's.
+    if (lastTop.current > top && lastTop.current >= totalSize && top + el.clientHeight >= el.scrollHeight - 1) {
+      lastTop.current = top;
+      return;
+    }
     const atBottom = top + el.clientHeight >= el.scrollHeight - ROW * 2;
     // Only the user scrolls up: the view's own moves are to the bottom.
     if (top < lastTop.current - 1 && state.following) doc.pause();
@@ -233,7 +242,9 @@ export function LogViewer({ source, cluster }: { source: LogSource; cluster: str
             const line = buffer.line(item.index);
             return (
               <div
-                key={buffer.base + item.index}
+                // Keyed by position, so that while following the same rows get new text instead of
+                // being removed and created again every frame.
+                key={item.index}
                 data-index={item.index}
                 ref={wrap ? rows.measureElement : undefined}
                 className={`log-line${buffer.isStderr(item.index) ? ' log-stderr' : ''}${item.index === currentLine && needle ? ' log-current' : ''}`}

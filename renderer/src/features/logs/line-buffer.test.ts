@@ -52,6 +52,19 @@ describe('LineBuffer: a bounded ring buffer of lines', () => {
     expect([b.startOffset, b.endOffset]).toEqual([96, 100 + utf8Length(tail)]);
   });
 
+  it('keeps the start offset right as the oldest lines go, whether the text is ASCII or not', () => {
+    const b = new LineBuffer(2);
+    b.append('a\nbb\n', { offset: 10, bytes: 5 });
+    b.append('ccc\n', { offset: 15, bytes: 4 });
+    expect(all(b)).toEqual(['bb', 'ccc']);
+    expect([b.startOffset, b.endOffset]).toEqual([12, 19]);
+    b.append('é\n€\n', { offset: 19, bytes: 7 });
+    expect(all(b)).toEqual(['é', '€']);
+    expect([b.startOffset, b.endOffset]).toEqual([19, 26]);
+    b.append('x\n', { offset: 26, bytes: 2 });
+    expect(b.startOffset).toBe(22);
+  });
+
   it('finds the lines that match, once per line, case-insensitively by default', () => {
     const b = new LineBuffer(100);
     b.append('Error one\nfine\nerror two error\n');

@@ -15,6 +15,9 @@ interface Chunk {
   /** Lines dropped from its start / its end. */
   skip: number;
   drop: number;
+  /** Files: the byte offset of its first line, and whether its text is ASCII (a byte per character). */
+  byteStart?: number;
+  ascii: boolean;
 }
 
 /** A chunk this small takes the next lines into itself, so a slow stream does not make a chunk per line. */
@@ -53,9 +56,9 @@ export class LineBuffer {
   private nextGlobal = 0;
   /** Pairs [from, to) of global line indexes that came from stderr, ascending. */
   private stderrRanges: number[] = [];
-  /** Byte offsets in the file of what is held: [startOffset, endOffset). */
-  startOffset: number | undefined;
+  /** Byte offset in the file where what is held ends. */
   endOffset: number | undefined;
+  private startCache: number | undefined;
   /** Lines that went out at the start (older ones dropped for newer). */
   droppedOldest = 0;
   /** Changes with every change, for React. */
@@ -73,11 +76,21 @@ export class LineBuffer {
     return c ? c.first + c.skip : this.nextGlobal;
   }
 
+  /** Byte offset in the file of the first line held (computed when asked, not per eviction). */
+  get startOffset(): number | undefined {
+    if (this.startCache !== undefined) return this.startCache;
+    const c = this.chunks[0];
+    if (!c || c.byteStart === undefined) return undefined;
+    const head = c.starts[c.skip] ?? 0;
+    this.startCache = c.byteStart + (c.ascii ? head : utf8Length(c.text.slice(0, head)));
+    return this.startCache;
+  }
+
   clear(): void {
     this.chunks = [];
     this.held = 0;
     this.stderrRanges = [];
-    this.startOffset = undefined;
+    this.startCache = undefined;
     this.endOffset = undefined;
     this.droppedOldest = 0;
     this.version += 1;
@@ -93,24 +106,25 @@ export class LineBuffer {
     const starts = lineStarts(body);
     const first = this.nextGlobal;
     const last = this.chunks.at(-1);
-    if (last && last.drop === 0 && last.text.length < MERGE_BELOW && last.first + last.starts.length === first) {
+    // The host says how many bytes the text was: as many as characters means one byte each (ASCII),
+    // unless a replacement character stands for invalid bytes.
+    const ascii = options.bytes === text.length && !text.includes('\uFFFD');
+    if (last && last.drop === 0 && last.text.length < MERGE_BELOW && last.first + last.starts.length === first && (last.byteStart === undefined) === (options.offset === undefined)) {
       const merged = new Uint32Array(last.starts.length + starts.length);
       merged.set(last.starts);
       for (let i = 0; i < starts.length; i += 1) merged[last.starts.length + i] = (starts[i] as number) + last.text.length;
       last.text += body;
       last.starts = merged;
+      last.ascii &&= ascii;
     } else {
-      this.chunks.push({ text: body, starts, first, skip: 0, drop: 0 });
+      this.chunks.push({ text: body, starts, first, skip: 0, drop: 0, byteStart: options.offset, ascii });
     }
     if (options.stderr) {
       for (let i = 0; i + 1 < options.stderr.length; i += 2) this.stderrRanges.push(first + (options.stderr[i] as number), first + (options.stderr[i + 1] as number));
     }
     this.nextGlobal += starts.length;
     this.held += starts.length;
-    if (options.offset !== undefined) {
-      if (this.startOffset === undefined) this.startOffset = options.offset;
-      this.endOffset = options.offset + (options.bytes ?? utf8Length(text));
-    }
+    if (options.offset !== undefined) this.endOffset = options.offset + (options.bytes ?? utf8Length(text));
     this.evictOldest();
     this.version += 1;
   }
@@ -121,12 +135,10 @@ export class LineBuffer {
     const body = text.endsWith('\n') ? text : `${text}\n`;
     const starts = lineStarts(body);
     const first = this.base - starts.length;
-    this.chunks.unshift({ text: body, starts, first, skip: 0, drop: 0 });
+    this.chunks.unshift({ text: body, starts, first, skip: 0, drop: 0, byteStart: offset, ascii: false });
     this.held += starts.length;
-    if (offset !== undefined) {
-      this.startOffset = offset;
-      this.endOffset ??= offset + utf8Length(text);
-    }
+    this.startCache = undefined;
+    if (offset !== undefined) this.endOffset ??= offset + utf8Length(text);
     this.evictNewest();
     this.version += 1;
   }
@@ -206,12 +218,8 @@ export class LineBuffer {
       const chunk = this.chunks[0] as Chunk;
       const live = chunk.starts.length - chunk.skip - chunk.drop;
       const n = Math.min(excess, live);
-      if (this.startOffset !== undefined) {
-        const from = chunk.starts[chunk.skip] as number;
-        const to = chunk.skip + n < chunk.starts.length ? (chunk.starts[chunk.skip + n] as number) : chunk.text.length;
-        this.startOffset += utf8Length(chunk.text.slice(from, to));
-      }
       chunk.skip += n;
+      this.startCache = undefined;
       this.held -= n;
       this.droppedOldest += n;
       excess -= n;
@@ -233,7 +241,7 @@ export class LineBuffer {
       if (this.endOffset !== undefined) {
         const from = chunk.starts[endLine - n] as number;
         const to = endLine < chunk.starts.length ? (chunk.starts[endLine] as number) : chunk.text.length;
-        this.endOffset -= utf8Length(chunk.text.slice(from, to));
+        this.endOffset -= chunk.ascii ? to - from : utf8Length(chunk.text.slice(from, to));
       }
       chunk.drop += n;
       this.held -= n;
