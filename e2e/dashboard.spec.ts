@@ -35,6 +35,11 @@ const task = (id: string, command: string): TaskInfo => ({
   command: { shell: true, value: command },
 });
 
+const dockerTask = (id: string, command: string): TaskInfo => ({
+  ...task(id, command),
+  container: { type: 'DOCKER', docker: { image: 'mesoscope/task-base:test' } },
+});
+
 test('tasks appear live and move through their states; a failed one shows its message in the drawer', async ({ page }) => {
   const errors = collectConsoleErrors(page);
   await page.goto(host.url);
@@ -49,7 +54,7 @@ test('tasks appear live and move through their states; a failed one shows its me
   await framework.start();
   const slaves = (await (await fetch(`http://${cluster.master}/master/slaves`)).json()) as { slaves: { id: string }[] };
   const agentId = slaves.slaves[0]?.id;
-  await framework.launch(agentId, [task('e2e-ok', 'echo hello; sleep 2'), task('e2e-fails', 'echo oops >&2; exit 3')]);
+  await framework.launch(agentId, [task('e2e-ok', 'echo hello; sleep 2'), task('e2e-fails', 'echo oops >&2; exit 3'), dockerTask('e2e-docker', 'exit 4')]);
 
   const ok = page.getByTestId('task-row-e2e-ok');
   await expect(ok).toHaveAttribute('data-state', 'TASK_RUNNING', { timeout: 15_000 });
@@ -69,16 +74,28 @@ test('tasks appear live and move through their states; a failed one shows its me
   await page.screenshot({ path: 'docs/screenshots/task-drawer.png' });
   await page.keyboard.press('Escape');
 
+  // A Docker task: the drawer shows what Docker says of its container.
+  const docker = page.getByTestId('task-row-e2e-docker');
+  await expect(docker).toHaveAttribute('data-state', 'TASK_FAILED', { timeout: 15_000 });
+  await expect(docker).toContainText('Container exited with status 4');
+  await docker.click();
+  await expect(drawer.getByTestId('task-docker-state')).toContainText('exited');
+  await expect(drawer.getByTestId('task-docker-state')).toContainText('exit code 4');
+  await page.screenshot({ path: 'docs/screenshots/task-drawer-docker.png' });
+  await page.keyboard.press('Escape');
+
   // Filters: by state.
   await page.getByRole('combobox', { name: 'State filter' }).click();
   await page.getByRole('option', { name: 'FAILED' }).click();
-  await expect(page.getByTestId('task-count')).toHaveText(/^1 of 2 tasks$/);
+  await expect(page.getByTestId('task-count')).toHaveText(/^2 of 3 tasks$/);
 
   await page.getByRole('tab', { name: 'Overview' }).click();
   const overview = page.getByTestId('overview');
   await expect(overview.getByTestId('overview-leader')).toContainText('leader');
+  await expect(overview.getByTestId('overview-zookeeper')).toContainText('ZooKeeper 127.0.0.1:');
+  await expect(overview.getByTestId('topology')).toContainText('2 of 2 agents active');
   await expect(overview.getByText(/allocated · .* offered · .*total/)).toHaveCount(4);
-  await expect(overview.getByTestId('task-counts')).toContainText('1 failed');
+  await expect(overview.getByTestId('task-counts')).toContainText('2 failed');
   await expect(overview.getByTestId('task-counts')).toContainText('1 finished');
   await expect(overview.getByTestId('metric-master/tasks_running')).toHaveText(/^\d+$/);
   await page.screenshot({ path: 'docs/screenshots/overview.png', fullPage: true });
@@ -131,7 +148,14 @@ test('in an HA cluster, the leader mark moves when the leading master is stopped
     await page.getByRole('button', { name: `Actions for ${first}` }).click();
     await page.getByRole('menuitem', { name: 'Stop' }).click();
     await expect(page.getByTestId(`node-${first}`)).toHaveAttribute('data-state', 'exited');
+    // Until a new leader is elected the Mesos tabs show the last state seen, marked so.
+    await page.getByRole('tab', { name: 'Overview' }).click();
+    await expect(page.getByTestId('mesos-connection')).not.toHaveText('Live');
+    await expect(page.getByTestId('stale-notice')).toContainText('The masters are not answering');
+    await page.screenshot({ path: 'docs/screenshots/stale-view.png' });
     // A new leader once the old one's ZooKeeper session expires (about 10 s), and the view follows it.
+    await expect(page.getByTestId('stale-notice')).toHaveCount(0, { timeout: 60_000 });
+    await page.getByRole('tab', { name: 'Nodes' }).click();
     await expect(leaderCard).toHaveCount(1, { timeout: 60_000 });
     await expect(leaderCard).not.toHaveAttribute('data-testid', `node-${first}`, { timeout: 60_000 });
     await expect(page.getByTestId('mesos-connection')).toHaveText('Live', { timeout: 30_000 });

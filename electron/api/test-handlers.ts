@@ -40,6 +40,7 @@ export function fakeHandlers(overrides: { onSubscribe?: (signal: AbortSignal) =>
       'logs.read': noCluster,
       'logs.ack': async () => ({}),
       'logs.download': noCluster,
+      'tasks.container': async ({ containerId }) => ({ name: `mesos-${containerId}`, exists: false }),
     },
     events: {
       'docker.statusChanged': (_params, emit, signal) => {

@@ -25,7 +25,9 @@ type AgentSlot = ClusterLayout['agents'][number];
 
 const TASK_PORTS_BASE = 31000;
 const TASK_PORTS_SIZE = 100;
-const TASK_PORTS_LIMIT = 32000;
+// Mesos' own default is [31000-32000]; ranges go on up to 32768, where Linux's ephemeral ports begin
+// (outgoing connections take those), so 17 agents on one machine get a range each.
+const TASK_PORTS_LIMIT = 32768;
 
 /**
  * Hands out ports that are neither reserved nor bound: the customary one when free (ZooKeeper 2181,

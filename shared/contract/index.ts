@@ -7,6 +7,7 @@ import { ImageCheckSchema } from '../images';
 import { SettingsPatchSchema, SettingsViewSchema } from '../settings';
 import { defineCall, defineEvent } from './define';
 import { logCalls, logEvents } from './logs';
+import { taskCalls } from './tasks';
 
 const NoInput = z.object({}).strict();
 const ClusterName = z.string().min(1).max(64);
@@ -97,6 +98,7 @@ export const contract = {
       output: ClusterSummarySchema,
     }),
     ...logCalls,
+    ...taskCalls,
   },
   events: {
     'dashboard.deltas': defineEvent({

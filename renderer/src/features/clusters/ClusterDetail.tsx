@@ -7,6 +7,7 @@ import { useUiStore } from '../../store/ui-store';
 import { FrameworksTab } from '../dashboard/FrameworksTab';
 import { OffersTab } from '../dashboard/OffersTab';
 import { OverviewTab } from '../dashboard/OverviewTab';
+import { StaleNotice } from '../dashboard/StaleNotice';
 import { TasksTab } from '../dashboard/TasksTab';
 import { useClusterView } from '../dashboard/use-cluster-view';
 import { ConnectionInfoCard } from './ConnectionInfoCard';
@@ -118,11 +119,12 @@ export function ClusterDetail({ name }: { name: string }) {
           <ConnectionInfoCard cluster={cluster} />
         </Tabs.Content>
         {(['overview', 'tasks', 'frameworks', 'offers'] as const).map((t) => (
-          <Tabs.Content value={t} key={t}>
+          <Tabs.Content value={t} key={t} className={view && view.connection.state !== 'live' ? 'stale-view' : undefined}>
+            {view && <StaleNotice connection={view.connection} />}
             {!view ? (
               <Text color="gray">Connecting to the masters…</Text>
             ) : t === 'overview' ? (
-              <OverviewTab view={view} />
+              <OverviewTab view={view} zookeeper={cluster.nodes.find((n) => n.role === 'zookeeper')} />
             ) : t === 'tasks' ? (
               <TasksTab view={view} />
             ) : t === 'frameworks' ? (
@@ -146,7 +148,7 @@ function MesosConnectionBadge({ view }: { view: ClusterView | null }) {
   if (!view) return null;
   const { state } = view.connection;
   const color = state === 'live' ? 'green' : state === 'reconnecting' || state === 'connecting' ? 'amber' : 'red';
-  const label = state === 'live' ? 'Live' : state === 'stale' ? 'Stale: masters not reachable' : state;
+  const label = { live: 'Live', stale: 'Stale: masters not reachable', reconnecting: 'Reconnecting…', connecting: 'Connecting…', stopped: 'Stopped' }[state];
   return (
     <Badge color={color} variant="soft" data-testid="mesos-connection">
       {label}

@@ -1,5 +1,7 @@
 import { Badge, Card, Flex, Grid, Heading, Text } from '@radix-ui/themes';
+import type { NodeStatus } from '@shared/cluster/status';
 import type { Agent, ClusterView, MetricSample } from '@shared/dashboard/view';
+import { ChevronRight } from 'lucide-react';
 import { STATE_COLOR, shortState } from './describe';
 
 const CHARTS = [
@@ -9,8 +11,11 @@ const CHARTS = [
   { key: 'master/mem_percent', label: 'Memory allocated', percent: true },
 ] as const;
 
-/** The cluster at a glance: masters (leader marked), agents with their resources, tasks by state, key metrics. */
-export function OverviewTab({ view }: { view: ClusterView }) {
+/**
+ * The cluster at a glance: its topology (ZooKeeper, masters with the leader marked, agents), agents with
+ * their resources, tasks by state, key metrics.
+ */
+export function OverviewTab({ view, zookeeper }: { view: ClusterView; zookeeper?: NodeStatus }) {
   const agents = Object.values(view.agents).sort((a, b) => (a.port ?? 0) - (b.port ?? 0));
   const counts = new Map<string, number>();
   for (const task of Object.values(view.tasks)) counts.set(task.state, (counts.get(task.state) ?? 0) + 1);
@@ -18,15 +23,28 @@ export function OverviewTab({ view }: { view: ClusterView }) {
     <Flex direction="column" gap="4" data-testid="overview">
       <Card size="2">
         <Heading size="3" mb="3">
-          Masters
+          Topology
         </Heading>
-        <Flex gap="2" wrap="wrap">
+        <Flex gap="2" wrap="wrap" align="center" data-testid="topology">
+          {zookeeper && (
+            <>
+              <Badge size="2" color={zookeeper.state === 'running' ? 'gray' : 'red'} variant="soft" data-testid="overview-zookeeper">
+                ZooKeeper {zookeeper.address}
+                {zookeeper.state === 'running' ? '' : ` · ${zookeeper.state}`}
+              </Badge>
+              <ChevronRight size={16} aria-hidden />
+            </>
+          )}
           {view.masters.map((m) => (
             <Badge key={m.url} size="2" color={m.leader ? 'indigo' : 'gray'} variant={m.leader ? 'solid' : 'soft'} data-testid={m.leader ? 'overview-leader' : undefined}>
               {m.url.replace(/^https?:\/\//, '')}
               {m.leader ? ' · leader' : ' · standby'}
             </Badge>
           ))}
+          <ChevronRight size={16} aria-hidden />
+          <Badge size="2" color="gray" variant="soft">
+            {agents.filter((a) => a.state === 'active').length} of {agents.length} agents active
+          </Badge>
         </Flex>
       </Card>
       <Grid columns={{ initial: '1', md: '2' }} gap="4">

@@ -2,6 +2,7 @@ import { Badge, Code, DataList, Dialog, Flex, Heading, Text } from '@radix-ui/th
 import type { ClusterView, Task } from '@shared/dashboard/view';
 import { TaskLogLinks } from '../logs/TaskLogLinks';
 import { STATE_COLOR, clockTime, shortState } from './describe';
+import { TaskContainerState } from './TaskContainerState';
 
 /** One task: where it runs, what it holds, and every status it went through, with reason and message. */
 export function TaskDrawer({ task, view, onClose }: { task: Task | undefined; view: ClusterView; onClose: () => void }) {
@@ -55,6 +56,14 @@ export function TaskDrawer({ task, view, onClose }: { task: Task | undefined; vi
                   </span>
                 </DataList.Value>
               </DataList.Item>
+              {containerId && task.container?.type === 'DOCKER' && (
+                <DataList.Item>
+                  <DataList.Label>Docker</DataList.Label>
+                  <DataList.Value>
+                    <TaskContainerState containerId={containerId} taskState={task.state} />
+                  </DataList.Value>
+                </DataList.Item>
+              )}
             </DataList.Root>
             <TaskLogLinks task={task} />
             <div>

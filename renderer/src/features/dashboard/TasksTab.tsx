@@ -2,9 +2,10 @@ import { Badge, Card, Flex, Select, Text, TextField } from '@radix-ui/themes';
 import type { ClusterView, Task } from '@shared/dashboard/view';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Search } from 'lucide-react';
-import { useMemo, useRef, useState } from 'react';
+import { memo, useMemo, useRef, useState } from 'react';
 import { STATE_COLOR, clockTime, shortState } from './describe';
 import { TaskDrawer } from './TaskDrawer';
+import { usePaintProbe } from './paint-probe';
 
 const ROW_HEIGHT = 40;
 const ALL = 'all';
@@ -31,7 +32,7 @@ export function TasksTab({ view }: { view: ClusterView }) {
   // useVirtualizer returns functions React Compiler cannot memoize; this component does not rely on it.
   // eslint-disable-next-line react-hooks/incompatible-library
   const rows = useVirtualizer({ count: tasks.length, getScrollElement: () => parent.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
-  const states = [...new Set(Object.values(view.tasks).map((t) => t.state))].sort();
+  const states = useMemo(() => [...new Set(Object.values(view.tasks).map((t) => t.state))].sort(), [view.tasks]);
   const selected = open ? view.tasks[open] : undefined;
 
   return (
@@ -67,13 +68,15 @@ export function TasksTab({ view }: { view: ClusterView }) {
             <div style={{ height: rows.getTotalSize(), position: 'relative' }}>
               {rows.getVirtualItems().map((item) => {
                 const task = tasks[item.index] as Task;
+                const agent = view.agents[task.agentId];
                 return (
                   <TaskRow
                     key={task.key}
                     task={task}
-                    view={view}
+                    frameworkName={view.frameworks[task.frameworkId]?.name ?? task.frameworkId}
+                    agentName={agent ? `${agent.hostname}:${agent.port}` : task.agentId}
                     top={item.start}
-                    onOpen={() => setOpen(task.key)}
+                    onOpen={setOpen}
                   />
                 );
               })}
@@ -86,15 +89,16 @@ export function TasksTab({ view }: { view: ClusterView }) {
   );
 }
 
-function TaskRow({ task, view, top, onOpen }: { task: Task; view: ClusterView; top: number; onOpen: () => void }) {
+/** A row re-renders only when its task, its names or its place change, not on every batch. */
+const TaskRow = memo(function TaskRow({ task, frameworkName, agentName, top, onOpen }: { task: Task; frameworkName: string; agentName: string; top: number; onOpen: (key: string) => void }) {
   const last = task.statuses.at(-1);
-  const agent = view.agents[task.agentId];
+  usePaintProbe(task.id, task.state);
   return (
     <button
       type="button"
       className="task-row"
       style={{ position: 'absolute', top, left: 0, right: 0, height: ROW_HEIGHT }}
-      onClick={onOpen}
+      onClick={() => onOpen(task.key)}
       data-testid={`task-row-${task.id}`}
       data-state={task.state}
     >
@@ -105,10 +109,10 @@ function TaskRow({ task, view, top, onOpen }: { task: Task; view: ClusterView; t
         <Badge color={STATE_COLOR[task.state] ?? 'gray'}>{shortState(task.state)}</Badge>
       </span>
       <Text size="1" truncate>
-        {view.frameworks[task.frameworkId]?.name ?? task.frameworkId}
+        {frameworkName}
       </Text>
       <Text size="1" truncate>
-        {agent ? `${agent.hostname}:${agent.port}` : task.agentId}
+        {agentName}
       </Text>
       <Text size="1" color="gray">
         {clockTime(task.updatedAt)}
@@ -119,7 +123,7 @@ function TaskRow({ task, view, top, onOpen }: { task: Task; view: ClusterView; t
       </Text>
     </button>
   );
-}
+});
 
 function Filter({ label, value, onChange, options }: { label: string; value: string; onChange: (v: string) => void; options: string[][] }) {
   return (

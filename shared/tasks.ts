@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+/** What Docker says of a task's container (`mesos-<ContainerID>`, the Docker containerizer's name). */
+export const TaskContainerSchema = z.object({
+  name: z.string(),
+  /** False when Docker has no such container (a command task, or removed after docker_remove_delay). */
+  exists: z.boolean(),
+  image: z.string().optional(),
+  status: z.string().optional(),
+  exitCode: z.number().int().optional(),
+  oomKilled: z.boolean().optional(),
+  error: z.string().optional(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+});
+export type TaskContainer = z.infer<typeof TaskContainerSchema>;
+
+/** The Docker containerizer's name for a container id (Mesos >= 1.4, API.md §1 item 14). */
+export const taskContainerName = (containerId: string) => `mesos-${containerId}`;
