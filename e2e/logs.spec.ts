@@ -143,6 +143,62 @@ test('a node log, one click from its card: the agent’s registration line, foun
   expect(errors).toEqual([]);
 });
 
+test('a big file is read in ranges as the view moves, never whole; ANSI colours are rendered, markup stays text', async ({ page }) => {
+  const errors = collectConsoleErrors(page);
+  // ~2 MB of numbered lines (the viewer opens the last 256 KiB), and a coloured line with markup in it.
+  const command = "seq 1 300000 > numbers.txt; printf '\\033[31mred text\\033[0m <img src=x onerror=alert(1)>\\n'";
+  await framework.launch(agentId, [task('lg-e2e-big', command)]);
+  await framework.terminal('lg-e2e-big');
+
+  await page.goto(host.url);
+  await page.getByRole('button', { name: 'Logs' }).click();
+  await page.getByTestId('logs-cluster').click();
+  await page.getByRole('option', { name: 'lg-e2e' }).click();
+  await page.getByTestId('logs-task').click();
+  await page.getByRole('option', { name: /^lg-e2e-big/ }).click();
+
+  const viewer = page.getByTestId('log-viewer');
+  const red = viewer.locator('.log-text span', { hasText: 'red text' });
+  await expect(red).toHaveCSS('color', 'rgb(187, 0, 0)');
+  await expect(page.getByTestId('log-line')).toHaveText(['red text <img src=x onerror=alert(1)>']);
+  await expect(viewer.locator('img')).toHaveCount(0);
+
+  await page.getByRole('radio', { name: 'sandbox' }).click();
+  await page.getByTestId('sandbox-open-numbers.txt').click();
+  const footer = viewer.getByTestId('log-footer');
+  await expect(page.getByTestId('log-line').last()).toHaveText('300000');
+  const size = 1_988_895; // bytes of `seq 1 300000`
+  const opened = /bytes ([\d,]+)–([\d,]+) of ([\d,]+)/.exec((await footer.textContent()) ?? '');
+  const num = (x: string | undefined) => Number((x ?? '').replace(/,/g, ''));
+  expect(num(opened?.[3])).toBe(size);
+  expect(num(opened?.[2])).toBe(size);
+  expect(num(opened?.[1])).toBeGreaterThan(size - 300 * 1024); // the tail, not the whole file
+  expect(num(opened?.[1])).toBeLessThan(size);
+
+  // Scrolling to the top reads the range before (the lines held grow, the first line is earlier).
+  const firstShown = async () => Number(await page.getByTestId('log-line').first().textContent());
+  const before = await firstShown();
+  await page.getByTestId('log-scroll').hover();
+  await page.mouse.wheel(0, -1_000_000);
+  await expect.poll(async () => num(/bytes ([\d,]+)/.exec((await footer.textContent()) ?? '')?.[1])).toBeLessThan(num(opened?.[1]));
+  await page.mouse.wheel(0, -1_000_000);
+  await expect.poll(firstShown).toBeLessThan(before);
+
+  // The start of the file, then forward again by scrolling down.
+  await viewer.getByRole('button', { name: 'Start of the file' }).click();
+  await expect(page.getByTestId('log-line').first()).toHaveText('1');
+  await expect(viewer).toHaveAttribute('data-mode', 'window');
+  const held = async () => num(/^([\d,]+) lines held/.exec((await footer.textContent()) ?? '')?.[1]);
+  const heldAtStart = await held();
+  await page.getByTestId('log-scroll').hover();
+  for (let i = 0; i < 3; i += 1) await page.mouse.wheel(0, 1_000_000);
+  await expect.poll(held).toBeGreaterThan(heldAtStart);
+  // Jump to the end: the tail again, followed.
+  await viewer.getByTestId('log-jump-end').click();
+  await expect(page.getByTestId('log-line').last()).toHaveText('300000');
+  expect(errors).toEqual([]);
+});
+
 /** The task's sandbox on the host: agents' work dirs are bound at the same path (API.md §7.4). */
 async function sandboxDirectory(): Promise<string> {
   // Node's fetch refuses some ports an agent may get (5060, 5061: "bad port"); the app's client does not.

@@ -76,7 +76,11 @@ export function LogViewer({ source, cluster }: { source: LogSource; cluster: str
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    if (doc.prependedLines > 0) {
+    if (doc.scrollToTop) {
+      doc.scrollToTop = false;
+      lastTop.current = 0;
+      el.scrollTop = 0;
+    } else if (doc.prependedLines > 0) {
       lastTop.current += doc.prependedLines * ROW;
       el.scrollTop = lastTop.current;
       doc.prependedLines = 0;

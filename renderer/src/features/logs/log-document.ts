@@ -66,6 +66,8 @@ export class LogDocument {
   private disposed = false;
   /** Lines put before the first one by the last page back: the view moves down by as many. */
   prependedLines = 0;
+  /** The buffer now starts at the start of the file: the view goes to its top. */
+  scrollToTop = false;
 
   constructor(
     private readonly client: MesoscopeClient,
@@ -128,6 +130,7 @@ export class LogDocument {
       const range = await this.client.call('logs.read', { source: this.source, from: 0, maxBytes: PAGE_BYTES });
       this.buffer.clear();
       this.buffer.append(range.text, { offset: range.start, bytes: range.end - range.start });
+      this.scrollToTop = true;
       this.set({ size: range.size, loading: false });
     } catch (err) {
       this.set({ loading: false, problem: (err as Error).message });
