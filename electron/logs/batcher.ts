@@ -21,7 +21,7 @@ export class Batcher {
   constructor(
     private readonly emit: (event: DataEvent) => void,
     private readonly flushMs = 25,
-    private readonly maxBytes = 1024 * 1024,
+    private readonly maxBytes = 512 * 1024,
   ) {}
 
   /** Lines (and the source bytes they stand for); `offset` is the byte offset of their start in a file. */

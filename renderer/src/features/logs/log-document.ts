@@ -63,6 +63,7 @@ export class LogDocument {
   private held: DataEvent[] = [];
   private readonly listeners = new Set<() => void>();
   private frame = 0;
+  private notifiedAt = 0;
   private disposed = false;
   /** Lines put before the first one by the last page back: the view moves down by as many. */
   prependedLines = 0;
@@ -216,6 +217,7 @@ export class LogDocument {
   }
 
   private take(event: DataEvent): void {
+    const before = this.buffer.count + this.buffer.droppedOldest;
     this.buffer.append(event.text, { offset: event.offset, bytes: event.bytes, stderr: event.stderr });
     this.taken += event.bytes;
     if (this.streamId) void this.client.call('logs.ack', { streamId: this.streamId, bytes: this.taken }).catch(() => undefined);
@@ -226,7 +228,7 @@ export class LogDocument {
       stats.lastAt = now;
       stats.batches += 1;
       stats.bytes += event.bytes;
-      stats.lines += countLines(event.text);
+      stats.lines += this.buffer.count + this.buffer.droppedOldest - before;
     }
     if (event.offset !== undefined && this.state.size !== undefined && (this.buffer.endOffset ?? 0) > this.state.size) {
       this.state = { ...this.state, size: this.buffer.endOffset };
@@ -240,14 +242,23 @@ export class LogDocument {
     this.changed();
   }
 
-  /** Tell React at most once per frame, however many batches arrived. */
+  /**
+   * Tell React at most once per frame, however many batches arrived, and at most every 30 ms: a log
+   * scrolling by faster than that looks the same, and the rows are redrawn half as often.
+   */
   private changed(): void {
     if (this.frame || this.disposed) return;
-    this.frame = requestAnimationFrame(() => {
+    const tick = (now: number) => {
+      if (now - this.notifiedAt < 30) {
+        this.frame = requestAnimationFrame(tick);
+        return;
+      }
       this.frame = 0;
+      this.notifiedAt = now;
       this.snapshotValue = { version: this.snapshotValue.version + 1, state: this.state };
       for (const listener of this.listeners) listener();
-    });
+    };
+    this.frame = requestAnimationFrame(tick);
   }
 }
 
