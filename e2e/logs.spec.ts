@@ -196,6 +196,18 @@ test('a big file is read in ranges as the view moves, never whole; ANSI colours 
   // Jump to the end: the tail again, followed.
   await viewer.getByTestId('log-jump-end').click();
   await expect(page.getByTestId('log-line').last()).toHaveText('300000');
+
+  // Search beyond what is held: the host searches the file, the view moves to the line found.
+  await viewer.getByTestId('log-search').fill('123456');
+  await expect(viewer.getByTestId('log-search-count')).toHaveText('none held');
+  await viewer.getByTestId('log-search').press('Enter');
+  await expect(viewer.locator('mark.log-mark')).toHaveText(['123456']);
+  await expect(viewer.getByTestId('log-search-count')).toHaveText(/^1 of 1 held$/);
+  await expect(viewer).toHaveAttribute('data-mode', 'window');
+  await page.screenshot({ path: 'docs/screenshots/logs-search-file.png' });
+  await viewer.getByTestId('log-search').fill('no such text');
+  await viewer.getByTestId('log-search').press('Enter');
+  await expect(viewer.getByTestId('log-search-count')).toHaveText(/^no (further|earlier) match in the file$/);
   expect(errors).toEqual([]);
 });
 

@@ -38,6 +38,7 @@ export function fakeHandlers(overrides: { onSubscribe?: (signal: AbortSignal) =>
       'logs.sandbox': noCluster,
       'logs.browse': noCluster,
       'logs.read': noCluster,
+      'logs.search': noCluster,
       'logs.ack': async () => ({}),
       'logs.download': noCluster,
       'tasks.container': async ({ containerId }) => ({ name: `mesos-${containerId}`, exists: false }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FilesClient, READ_CHUNK } from '../mesos/agent-client';
-import { followFile, PARALLEL, readLines } from './file-reader';
+import { followFile, PARALLEL, readLines, searchFile } from './file-reader';
 import { LineAssembler } from './line-assembler';
 import { Credit } from './log-streams';
 
@@ -121,5 +121,38 @@ describe('followFile', () => {
     }
     expect(await following).toBe('eof');
     expect(received).toBe(files.content.length);
+  });
+});
+
+describe('searchFile', () => {
+  const files = new FakeFiles();
+  // ~4 MB: the needle on three lines, far apart.
+  const text = lines(150_000).replace('line 5 ', 'line 5 NEEDLE ').replace('line 20000 ', 'line 20000 needle ').replace('line 39999 ', 'line 39999 Needle ');
+  files.content = Buffer.from(text);
+  const offsetOf = (line: string) => Buffer.byteLength(text.slice(0, text.indexOf(line)));
+
+  it('finds the next line with the text after an offset, with its byte range', async () => {
+    const r = await searchFile(files, 'f', { query: 'needle', caseSensitive: false, from: 0, direction: 'forward', maxBytes: 64 << 20 });
+    expect(r.found?.line).toBe('line 5 NEEDLE ünïcödé ✓');
+    expect(r.found?.start).toBe(offsetOf('line 5 NEEDLE'));
+    expect(files.content.subarray(r.found?.start, r.found?.end).toString()).toBe('line 5 NEEDLE ünïcödé ✓\n');
+    const next = await searchFile(files, 'f', { query: 'needle', caseSensitive: false, from: r.found?.end ?? 0, direction: 'forward', maxBytes: 64 << 20 });
+    expect(next.found?.start).toBe(offsetOf('line 20000 needle'));
+  });
+
+  it('finds the previous one before an offset, and says when the file has no more', async () => {
+    const r = await searchFile(files, 'f', { query: 'NEEDLE', caseSensitive: false, from: offsetOf('line 39999 '), direction: 'backward', maxBytes: 64 << 20 });
+    expect(r.found?.line).toBe('line 20000 needle ünïcödé ✓');
+    const none = await searchFile(files, 'f', { query: 'needle', caseSensitive: true, from: offsetOf('line 20000 '), direction: 'backward', maxBytes: 64 << 20 });
+    expect(none).toMatchObject({ found: null, done: true, scannedTo: 0 });
+  });
+
+  it('stops after its budget and says where to go on from', async () => {
+    const r = await searchFile(files, 'f', { query: 'needle', caseSensitive: true, from: offsetOf('line 21000 '), direction: 'forward', maxBytes: 1 << 20 });
+    expect(r.found).toBeNull();
+    expect(r.done).toBe(false);
+    expect(r.scannedTo).toBeGreaterThan(offsetOf('line 21000 ') + (1 << 20) - 100);
+    const end = await searchFile(files, 'f', { query: 'needle', caseSensitive: true, from: r.scannedTo, direction: 'forward', maxBytes: 64 << 20 });
+    expect(end).toMatchObject({ found: null, done: true, scannedTo: files.content.length });
   });
 });

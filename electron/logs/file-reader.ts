@@ -198,3 +198,54 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', done, { once: true });
   });
 }
+
+/** The text, not a pattern; case-insensitive unless asked. */
+export function textPattern(query: string, caseSensitive: boolean): RegExp {
+  return new RegExp(query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), caseSensitive ? 'g' : 'gi');
+}
+
+export interface FileSearch {
+  found: { start: number; end: number; line: string } | null;
+  scannedTo: number;
+  done: boolean;
+  size: number;
+}
+
+const SEARCH_STEP = 1024 * 1024;
+
+/**
+ * The first line at or after `from` (forward), or the last line ending at or before it (backward),
+ * that contains `query`, reading at most `maxBytes` in 1 MiB ranges of whole lines.
+ */
+export async function searchFile(
+  files: FilesClient,
+  path: string,
+  options: { query: string; caseSensitive: boolean; from: number; direction: 'forward' | 'backward'; maxBytes: number },
+  signal?: AbortSignal,
+): Promise<FileSearch> {
+  const pattern = textPattern(options.query, options.caseSensitive);
+  let at = options.from;
+  let scanned = 0;
+  for (;;) {
+    const range = await readLines(files, path, options.direction === 'forward' ? { from: at } : { before: at }, SEARCH_STEP, signal);
+    pattern.lastIndex = 0;
+    let index = -1;
+    for (let m = pattern.exec(range.text); m; m = pattern.exec(range.text)) {
+      index = m.index;
+      if (options.direction === 'forward') break;
+      pattern.lastIndex = m.index + 1;
+    }
+    if (index >= 0) {
+      const lineStart = range.text.lastIndexOf('\n', index - 1) + 1;
+      const nl = range.text.indexOf('\n', index);
+      const lineEnd = nl < 0 ? range.text.length : nl + 1;
+      const start = range.start + Buffer.byteLength(range.text.slice(0, lineStart));
+      const line = range.text.slice(lineStart, nl < 0 ? range.text.length : nl);
+      return { found: { start, end: start + Buffer.byteLength(range.text.slice(lineStart, lineEnd)), line }, scannedTo: at, done: false, size: range.size };
+    }
+    scanned += range.end - range.start;
+    const done = options.direction === 'forward' ? range.end >= range.size || range.end === at : range.start <= 0 || range.start === at;
+    at = options.direction === 'forward' ? range.end : range.start;
+    if (done || scanned >= options.maxBytes) return { found: null, scannedTo: at, done, size: range.size };
+  }
+}

@@ -6,7 +6,7 @@ import { AgentClient, FilesClient, FilesError, runOfPath, runsOfTask, type Execu
 import { Batcher } from './batcher';
 import { readContainerLog } from './container-log';
 import type { DownloadableFile } from './downloads';
-import { followFile, lineStartAtOrAfter, readLines } from './file-reader';
+import { type FileSearch, followFile, lineStartAtOrAfter, readLines, searchFile } from './file-reader';
 import { LineAssembler } from './line-assembler';
 import type { Credit, LogStreams } from './log-streams';
 
@@ -141,6 +141,14 @@ export class LogService {
   async read(source: LogSource, where: { from: number } | { before: number }, maxBytes: number): Promise<ReadRange> {
     const target = await this.fileTarget(source);
     return readLines(target.files, target.path, where, maxBytes).catch(filesToApi);
+  }
+
+  async search(
+    source: LogSource,
+    options: { query: string; caseSensitive: boolean; from: number; direction: 'forward' | 'backward'; maxBytes: number },
+  ): Promise<FileSearch> {
+    const target = await this.fileTarget(source);
+    return searchFile(target.files, target.path, options).catch(filesToApi);
   }
 
   /** A sandbox file to download: found now (so that a missing file fails the call), opened when fetched. */

@@ -9,6 +9,8 @@ import {
   SandboxEntrySchema,
   SandboxPathSchema,
   SandboxSchema,
+  SearchParamsSchema,
+  SearchResultSchema,
 } from '../logs/schema';
 import { defineCall, defineEvent } from './define';
 
@@ -36,6 +38,11 @@ export const logCalls = {
     description: 'Whole lines of a file source around a byte offset (from / before), read in 64 KiB ranges: how the viewer pages through a file it never loads whole.',
     input: ReadRangeParamsSchema,
     output: ReadRangeSchema,
+  }),
+  'logs.search': defineCall({
+    description: 'Find the next (or previous) line of a file source that contains the text, reading it in ranges from a byte offset: search beyond what the viewer holds.',
+    input: SearchParamsSchema,
+    output: SearchResultSchema,
   }),
   'logs.ack': defineCall({
     description: 'The viewer has taken this many bytes of a followed stream (cumulative): the stream reads on only so far ahead of it.',

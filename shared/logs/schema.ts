@@ -161,3 +161,27 @@ export const DownloadOutcomeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('cancelled') }),
 ]);
 export type DownloadOutcome = z.infer<typeof DownloadOutcomeSchema>;
+
+export const SearchParamsSchema = z
+  .object({
+    source: LogSourceSchema,
+    query: z.string().min(1).max(500),
+    caseSensitive: z.boolean().default(false),
+    /** Forward: from this offset (a line start) on; backward: the lines ending at or before it. */
+    from: z.number().int().min(0),
+    direction: z.enum(['forward', 'backward']),
+    /** How much of the file one call reads at most (the caller asks again from `scannedTo`). */
+    maxBytes: z.number().int().min(64 * 1024).max(64 * 1024 * 1024).default(16 * 1024 * 1024),
+  })
+  .strict();
+
+export const SearchResultSchema = z.object({
+  /** The first (forward) or last (backward) line that matches: its byte range and text. */
+  found: z.object({ start: z.number(), end: z.number(), line: z.string() }).nullable(),
+  /** Where the scan stopped: the next call goes on from here. */
+  scannedTo: z.number(),
+  /** The scan reached the end (forward) or the start (backward) of the file. */
+  done: z.boolean(),
+  size: z.number(),
+});
+export type SearchResult = z.infer<typeof SearchResultSchema>;

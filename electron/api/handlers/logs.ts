@@ -5,7 +5,7 @@ import type { LogStreams } from '../../logs/log-streams';
 import type { CallHandlers, EventHandlers } from '../dispatcher';
 import { mapErrors, toApiError } from '../engine-errors';
 
-type LogCalls = Pick<CallHandlers, 'logs.nodes' | 'logs.sandbox' | 'logs.browse' | 'logs.read' | 'logs.ack' | 'logs.download'>;
+type LogCalls = Pick<CallHandlers, 'logs.nodes' | 'logs.sandbox' | 'logs.browse' | 'logs.read' | 'logs.search' | 'logs.ack' | 'logs.download'>;
 
 export function logHandlers(
   logs: LogService,
@@ -20,6 +20,7 @@ export function logHandlers(
       'logs.read': mapErrors(({ source, from, before, maxBytes }) =>
         logs.read(source, from !== undefined ? { from } : { before: before ?? -1 }, maxBytes),
       ),
+      'logs.search': mapErrors(({ source, ...options }) => logs.search(source, options)),
       'logs.ack': async ({ streamId, bytes }) => {
         streams.ack(streamId, bytes);
         return {};

@@ -76,7 +76,11 @@ export function LogViewer({ source, cluster }: { source: LogSource; cluster: str
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    if (doc.scrollToTop) {
+    if (pendingIndex.current !== null) {
+      rows.scrollToIndex(pendingIndex.current, { align: 'center' });
+      pendingIndex.current = null;
+      lastTop.current = el.scrollTop;
+    } else if (doc.scrollToTop) {
       doc.scrollToTop = false;
       lastTop.current = 0;
       el.scrollTop = 0;
@@ -89,7 +93,7 @@ export function LogViewer({ source, cluster }: { source: LogSource; cluster: str
       lastTop.current = totalSize;
       el.scrollTop = totalSize;
     }
-  }, [version, state.following, state.mode, doc, totalSize]);
+  }, [version, state.following, state.mode, doc, totalSize, rows]);
 
   const onScroll = () => {
     const el = scroller.current;
@@ -109,10 +113,38 @@ export function LogViewer({ source, cluster }: { source: LogSource; cluster: str
     lastTop.current = top;
   };
 
+  // A line to bring into view once the buffer it belongs to is rendered (after a search in the file).
+  const pendingIndex = useRef<number | null>(null);
+  const [note, setNote] = useState('');
+
+  /** Past the last match held (or before the first), a file is searched on by the host. */
+  const beyond = async (direction: 'forward' | 'backward') => {
+    setNote('');
+    if (!(await doc.searchBeyond(needle, direction))) {
+      setNote(direction === 'forward' ? 'no further match in the file' : 'no earlier match in the file');
+      return;
+    }
+    const found = buffer.search(needle);
+    searchedAt.current = { version: -1, query: needle, at: performance.now() };
+    setMatches(found);
+    const at = direction === 'forward' ? 0 : found.length - 1;
+    setCurrent(Math.max(0, at));
+    pendingIndex.current = found[at] ?? null;
+  };
+
   const goTo = (i: number) => {
+    if (needle && matches.length === 0) {
+      // Nothing held matches: search the file the way it goes on (backward from a tail).
+      if (doc.moreAfter && i >= 0) return void beyond('forward');
+      if (doc.moreBefore) return void beyond('backward');
+      return;
+    }
+    if (needle && i >= matches.length && doc.moreAfter) return void beyond('forward');
+    if (needle && i < 0 && doc.moreBefore) return void beyond('backward');
     if (matches.length === 0) return;
     const next = ((i % matches.length) + matches.length) % matches.length;
     setCurrent(next);
+    setNote('');
     doc.pause();
     rows.scrollToIndex(matches[next] as number, { align: 'center' });
   };
@@ -176,6 +208,8 @@ export function LogViewer({ source, cluster }: { source: LogSource; cluster: str
             onChange={(e) => {
               setQuery(e.target.value);
               setCurrent(0);
+              setNote('');
+              doc.cancelSearch();
             }}
             onKeyDown={(e) => {
               if (e.key === 'Enter') goTo(e.shiftKey ? current - 1 : current + 1);
@@ -185,13 +219,15 @@ export function LogViewer({ source, cluster }: { source: LogSource; cluster: str
               <Search size={12} />
             </TextField.Slot>
           </TextField.Root>
-          <Text size="1" color="gray" data-testid="log-search-count" style={{ minWidth: 64 }}>
-            {needle ? (matches.length ? `${current + 1} of ${matches.length}` : 'no match') : ''}
+          <Text size="1" color="gray" data-testid="log-search-count" style={{ minWidth: 80 }}>
+            {state.searching
+              ? `searching… ${(state.searching.scanned / 1e6).toFixed(0)} MB`
+              : note || (needle ? (matches.length ? `${current + 1} of ${matches.length}${doc.isFile && (doc.moreBefore || doc.moreAfter) ? ' held' : ''}` : doc.moreAfter || doc.moreBefore ? 'none held' : 'no match') : '')}
           </Text>
-          <IconButton size="1" variant="ghost" color="gray" aria-label="Previous match" disabled={!matches.length} onClick={() => goTo(current - 1)}>
+          <IconButton size="1" variant="ghost" color="gray" aria-label="Previous match" disabled={!needle || (!matches.length && !doc.moreBefore)} onClick={() => goTo(current - 1)}>
             <ChevronUp size={14} />
           </IconButton>
-          <IconButton size="1" variant="ghost" color="gray" aria-label="Next match" disabled={!matches.length} onClick={() => goTo(current + 1)} data-testid="log-search-next">
+          <IconButton size="1" variant="ghost" color="gray" aria-label="Next match" disabled={!needle || (!matches.length && !doc.moreAfter)} onClick={() => goTo(current + 1)} data-testid="log-search-next">
             <ChevronDown size={14} />
           </IconButton>
           <Tooltip content={wrap ? 'Do not wrap lines' : 'Wrap lines'}>

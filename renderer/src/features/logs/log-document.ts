@@ -30,6 +30,8 @@ export interface LogDocumentState {
   /** The file's size as last known. */
   size?: number;
   loading: boolean;
+  /** Searching the file beyond what is held: how far it got (bytes), or undefined. */
+  searching?: { scanned: number };
 }
 
 export interface LogStats {
@@ -64,6 +66,7 @@ export class LogDocument {
   private readonly listeners = new Set<() => void>();
   private frame = 0;
   private notifiedAt = 0;
+  private searchToken = 0;
   private disposed = false;
   /** Lines put before the first one by the last page back: the view moves down by as many. */
   prependedLines = 0;
@@ -136,6 +139,61 @@ export class LogDocument {
     } catch (err) {
       this.set({ loading: false, problem: (err as Error).message });
     }
+  }
+
+  /** Files: the file goes on before / after what is held. */
+  get moreBefore(): boolean {
+    return this.isFile && (this.buffer.startOffset ?? 0) > 0;
+  }
+
+  get moreAfter(): boolean {
+    return this.isFile && this.buffer.endOffset !== undefined && this.state.size !== undefined && this.buffer.endOffset < this.state.size;
+  }
+
+  /**
+   * Files: the next line containing `query` after what is held (forward) or the previous one before it
+   * (backward), searched by the host in ranges; the view then holds the lines from (or up to) that line.
+   * False when the file has no such line. A newer search, or a new start, cancels an older one.
+   */
+  async searchBeyond(query: string, direction: 'forward' | 'backward'): Promise<boolean> {
+    const token = ++this.searchToken;
+    let from = direction === 'forward' ? (this.buffer.endOffset ?? 0) : (this.buffer.startOffset ?? 0);
+    const origin = from;
+    this.set({ searching: { scanned: 0 } });
+    try {
+      for (;;) {
+        const r = await this.client.call('logs.search', { source: this.source, query, from, direction });
+        if (token !== this.searchToken) return false;
+        if (r.found) {
+          await this.showRange(direction === 'forward' ? { from: r.found.start } : { before: r.found.end });
+          return true;
+        }
+        if (r.done) return false;
+        from = r.scannedTo;
+        this.set({ searching: { scanned: Math.abs(from - origin) } });
+      }
+    } catch (err) {
+      this.set({ problem: (err as Error).message });
+      return false;
+    } finally {
+      if (token === this.searchToken) this.set({ searching: undefined });
+    }
+  }
+
+  cancelSearch(): void {
+    this.searchToken += 1;
+    if (this.state.searching) this.set({ searching: undefined });
+  }
+
+  /** Files: hold the lines from (or up to) a byte offset, paging from there (the follow stops). */
+  private async showRange(where: { from: number } | { before: number }): Promise<void> {
+    this.stopFollow?.();
+    this.stopFollow = undefined;
+    this.held = [];
+    const range = await this.client.call('logs.read', { source: this.source, ...where, maxBytes: PAGE_BYTES });
+    this.buffer.clear();
+    this.buffer.append(range.text, { offset: range.start, bytes: range.end - range.start });
+    this.set({ mode: 'window', following: false, waitingLines: 0, size: range.size });
   }
 
   get canLoadEarlier(): boolean {
