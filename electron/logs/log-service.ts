@@ -28,6 +28,8 @@ export interface LogServiceDeps {
 
 /** Where a follow starts by default: the last 256 KiB, from a line start. */
 export const DEFAULT_TAIL_BYTES = 256 * 1024;
+/** How long a followed task's sandbox is waited for (its image may be pulling). */
+const SANDBOX_WAIT_MS = 60_000;
 
 interface OpenStream {
   id: string;
@@ -214,7 +216,8 @@ export class LogService {
   }
 
   private async followFile(params: FollowParams, { id: streamId, credit }: OpenStream, batcher: Batcher, emit: (e: LogEvent) => void, signal: AbortSignal): Promise<string> {
-    const target = await this.fileTarget(params.source);
+    const target = await this.waitForTarget(params, emit, signal);
+    if (!target) return 'closed';
     const { files, path } = target;
     const size = await files.size(path, signal);
     const wanted =
@@ -246,6 +249,25 @@ export class LogService {
     if (rest.bytes > 0) batcher.add(rest, { offset: lineOffset });
     if (outcome === 'eof') return 'end of the file';
     return target.title.startsWith('std') ? 'the task ended' : 'the writer ended';
+  }
+
+  /**
+   * The file of a source; for a task followed, also one not started yet: its sandbox is asked for
+   * every second (saying so) for up to `SANDBOX_WAIT_MS`. Undefined when the follow was closed meanwhile.
+   */
+  private async waitForTarget(params: FollowParams, emit: (e: LogEvent) => void, signal: AbortSignal): Promise<FileTarget | undefined> {
+    const deadline = Date.now() + SANDBOX_WAIT_MS;
+    for (;;) {
+      try {
+        return await this.fileTarget(params.source);
+      } catch (err) {
+        const { source } = params;
+        if (!(params.follow && source.kind === 'task' && err instanceof ApiError && err.code === 'not-found' && Date.now() < deadline)) throw err;
+        emit({ kind: 'problem', message: `Waiting for the sandbox of task ${source.taskId}: it has not started yet.` });
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        if (signal.aborted) return undefined;
+      }
+    }
   }
 
   /** A source that is a file, with the client of the node that has it. */

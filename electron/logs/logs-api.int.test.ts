@@ -121,6 +121,15 @@ describe('task logs', () => {
     expect(after.text()).toMatch(/exec\.cpp:\d+\] Version: 1\.12\.0/);
   });
 
+  it('waits for the sandbox of a task followed before it started', async () => {
+    const late = follow({ source: { kind: 'task', cluster: CLUSTER, taskId: 'lg-late', agentId } });
+    await until('the wait said', () => late.events.some((e) => e.kind === 'problem' && e.message.includes('has not started yet')));
+    await framework.launch(agentId, [task('lg-late', 'echo late')]);
+    expect(await late.ended).toBe('the task ended');
+    expect(late.text()).toBe('late\n');
+    late.stop();
+  });
+
   it('finds the sandbox, lists it, reads ranges of lines, and refuses what is not there', async () => {
     const sandbox = await api.call('logs.sandbox', { cluster: CLUSTER, taskId: 'lg-seq' });
     expect(sandbox).toMatchObject({ agentId, taskId: 'lg-seq', executorId: 'lg-seq', running: false });
