@@ -96,6 +96,8 @@ export class LogDocument {
 
   /** Open at the end of the source, and follow it. */
   start(): void {
+    // StrictMode mounts, unmounts and mounts again: a disposed document may be started anew.
+    this.disposed = false;
     this.stopFollow?.();
     this.buffer.clear();
     this.held = [];
@@ -242,10 +244,11 @@ export class LogDocument {
 
   dispose(): void {
     this.disposed = true;
+    this.searchToken += 1;
     this.stopFollow?.();
     this.stopFollow = undefined;
     cancelAnimationFrame(this.frame);
-    this.listeners.clear();
+    this.frame = 0;
   }
 
   private onEvent(event: LogEvent): void {
