@@ -71,7 +71,7 @@ async function main(): Promise<void> {
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(host.url);
-    await page.getByRole('button', { name: 'Logs' }).click();
+    await page.getByRole('button', { name: 'Logs', exact: true }).click();
     await page.getByTestId('logs-cluster').click();
     await page.getByRole('option', { name: 'lg-bench' }).click();
     await page.getByTestId('logs-task').click();

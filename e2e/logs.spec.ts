@@ -151,7 +151,7 @@ test('a big file is read in ranges as the view moves, never whole; ANSI colours 
   await framework.terminal('lg-e2e-big');
 
   await page.goto(host.url);
-  await page.getByRole('button', { name: 'Logs' }).click();
+  await page.getByRole('button', { name: 'Logs', exact: true }).click();
   await page.getByTestId('logs-cluster').click();
   await page.getByRole('option', { name: 'lg-e2e' }).click();
   await page.getByTestId('logs-task').click();
