@@ -83,6 +83,11 @@ test('a task’s output, in order while it runs and after it ends; search; its s
   await expect(viewer.getByTestId('log-status')).toHaveText('ended: the task ended', { timeout: 20_000 });
   expect(await shownLines(page)).toEqual(EXPECTED);
 
+  // Copy: the lines held, as text.
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await viewer.getByRole('button', { name: 'Copy' }).click();
+  await expect.poll(() => page.evaluate('navigator.clipboard.readText()')).toBe(EXPECTED.join('\n'));
+
   // Search finds a known line and marks it.
   await viewer.getByTestId('log-search').fill('E2E-LINE-17');
   await expect(viewer.getByTestId('log-search-count')).toHaveText('1 of 1');

@@ -6,7 +6,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalS
 import { useClient } from '../../api/client-context';
 import './logs.css';
 import { LogDocument } from './log-document';
-import { LogLine } from './LogLine';
+import { LogLine, plainText } from './LogLine';
 import { useDownload } from './use-download';
 
 const ROW = 18;
@@ -33,11 +33,14 @@ export function LogViewer({ source, cluster }: { source: LogSource; cluster: str
   const [showTime, setShowTime] = useState(true);
   const [query, setQuery] = useState('');
   const [current, setCurrent] = useState(0);
-  const [copied, setCopied] = useState(false);
+  const [copied, setCopied] = useState('');
   const download = useDownload();
 
   const scroller = useRef<HTMLDivElement>(null);
   const lastTop = useRef(0);
+  // A line to bring into view once the buffer it belongs to is rendered (after a search in the file).
+  const pendingIndex = useRef<number | null>(null);
+  const [note, setNote] = useState('');
   // eslint-disable-next-line react-hooks/incompatible-library
   const rows = useVirtualizer({
     count,
@@ -53,7 +56,7 @@ export function LogViewer({ source, cluster }: { source: LogSource; cluster: str
   const searchedAt = useRef({ version: -1, query: '', at: 0 });
   useEffect(() => {
     const last = searchedAt.current;
-    if (last.query === needle && last.version === version) return;
+    if (last.query === needle && (last.version === version || needle === '')) return;
     const wait = last.query === needle ? Math.max(0, 500 - (performance.now() - last.at)) : 150;
     const timer = setTimeout(() => {
       const fresh = last.query !== needle;
@@ -113,10 +116,6 @@ export function LogViewer({ source, cluster }: { source: LogSource; cluster: str
     lastTop.current = top;
   };
 
-  // A line to bring into view once the buffer it belongs to is rendered (after a search in the file).
-  const pendingIndex = useRef<number | null>(null);
-  const [note, setNote] = useState('');
-
   /** Past the last match held (or before the first), a file is searched on by the host. */
   const beyond = async (direction: 'forward' | 'backward') => {
     setNote('');
@@ -149,10 +148,15 @@ export function LogViewer({ source, cluster }: { source: LogSource; cluster: str
     rows.scrollToIndex(matches[next] as number, { align: 'center' });
   };
 
+  /** The lines held, as text (ANSI sequences taken out), to the clipboard. */
   const copy = async () => {
-    await navigator.clipboard.writeText(buffer.text());
-    setCopied(true);
-    setTimeout(() => setCopied(false), 1500);
+    try {
+      await navigator.clipboard.writeText(plainText(buffer.text()));
+      setCopied('Copied');
+    } catch (err) {
+      setCopied(`Not copied: ${(err as Error).message}`);
+    }
+    setTimeout(() => setCopied(''), 2000);
   };
 
   const fileForDownload = state.file?.agentId ? { cluster, agentId: state.file.agentId, path: state.file.path } : null;
@@ -242,7 +246,7 @@ export function LogViewer({ source, cluster }: { source: LogSource; cluster: str
               </IconButton>
             </Tooltip>
           )}
-          <Tooltip content={copied ? 'Copied' : 'Copy the lines held'}>
+          <Tooltip content={copied || 'Copy the lines held'} open={copied ? true : undefined}>
             <IconButton size="1" variant="soft" color="gray" aria-label="Copy" onClick={() => void copy()}>
               <Copy size={14} />
             </IconButton>
