@@ -46,7 +46,7 @@ export function LogViewer({ source, cluster }: { source: LogSource; cluster: str
     count,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW,
-    overscan: 20,
+    overscan: 6,
     measureElement: wrap ? (el) => el.getBoundingClientRect().height : undefined,
   });
 
