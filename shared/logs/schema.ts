@@ -42,9 +42,6 @@ export const LogSourceSchema = z.discriminatedUnion('kind', [
 export type LogSource = z.infer<typeof LogSourceSchema>;
 export type LogSourceInput = z.input<typeof LogSourceSchema>;
 
-/** Sources that are files read through /files, with byte offsets; node logs come from Docker. */
-export const isFileSource = (s: LogSource): boolean => s.kind !== 'node';
-
 export const FollowParamsSchema = z
   .object({
     source: LogSourceSchema,
