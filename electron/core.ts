@@ -12,6 +12,9 @@ import { ClusterEngine } from './engine/cluster-engine';
 import { defaultWorkRoot } from './engine/work-root';
 import { DockerService } from './docker/docker-service';
 import { resolveDockerEndpoint } from './docker/endpoint';
+import type { DownloadHost } from './logs/downloads';
+import { LogService } from './logs/log-service';
+import { LogStreams } from './logs/log-streams';
 import { configDir } from './settings/config-dir';
 import { SettingsStore } from './settings/settings-store';
 
@@ -20,6 +23,8 @@ export interface CoreOptions {
   configDir?: string;
   env?: NodeJS.ProcessEnv;
   dockerWatch?: { intervalMs?: number; backoffMs?: readonly number[] };
+  /** How sandbox files reach the user: the web host's one-time URLs, the Electron shell's save dialog. */
+  downloads?: DownloadHost;
 }
 
 export interface Core {
@@ -28,6 +33,7 @@ export interface Core {
   engine: ClusterEngine;
   monitors: MonitorRegistry;
   frameworks: FrameworkRegistry;
+  logs: LogService;
   dispose(): void;
 }
 
@@ -70,13 +76,18 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   });
   const faults = new FaultInjector({ engine, docker: () => docker.docker, frameworks });
   const artifacts = new ArtifactServers({ docker: () => docker.docker, cluster: (name) => engine.get(name) });
-  const dispatcher = createDispatcher(createHandlers({ settings, docker, engine, monitors, frameworks, faults, artifacts, env }));
+  const logStreams = new LogStreams();
+  const logs = new LogService({ cluster: (name) => engine.get(name), docker: () => docker.docker, streams: logStreams });
+  const dispatcher = createDispatcher(
+    createHandlers({ settings, docker, engine, monitors, frameworks, faults, artifacts, env, logs, logStreams, downloads: options.downloads }),
+  );
   return {
     dispatcher,
     docker,
     engine,
     monitors,
     frameworks,
+    logs,
     dispose: () => {
       watching.abort();
       frameworks.dispose();

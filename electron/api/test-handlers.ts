@@ -34,6 +34,13 @@ export function fakeHandlers(overrides: { onSubscribe?: (signal: AbortSignal) =>
       'clusters.nodeAction': noCluster,
       'clusters.addAgent': noCluster,
       'clusters.removeAgent': noCluster,
+      'logs.nodes': noCluster,
+      'logs.sandbox': noCluster,
+      'logs.browse': noCluster,
+      'logs.read': noCluster,
+      'logs.search': noCluster,
+      'logs.ack': async () => ({}),
+      'logs.download': noCluster,
       'tasks.container': async ({ containerId }) => ({ name: `mesos-${containerId}`, exists: false }),
       'runs.launch': noCluster,
       'runs.kill': noCluster,
@@ -55,6 +62,9 @@ export function fakeHandlers(overrides: { onSubscribe?: (signal: AbortSignal) =>
         throw new ApiError('not-found', 'No cluster here.');
       },
       'runs.view': async () => {
+        throw new ApiError('not-found', 'No cluster here.');
+      },
+      'logs.follow': async () => {
         throw new ApiError('not-found', 'No cluster here.');
       },
     },

@@ -6,6 +6,7 @@ import { DockerStatusSchema } from '../docker';
 import { ImageCheckSchema } from '../images';
 import { SettingsPatchSchema, SettingsViewSchema } from '../settings';
 import { defineCall, defineEvent } from './define';
+import { logCalls, logEvents } from './logs';
 import { taskCalls } from './tasks';
 import { runCalls, runEvents } from './runs';
 
@@ -97,6 +98,7 @@ export const contract = {
       input: z.object({ cluster: ClusterName, index: z.number().int().min(1) }).strict(),
       output: ClusterSummarySchema,
     }),
+    ...logCalls,
     ...taskCalls,
     ...runCalls,
   },
@@ -123,6 +125,7 @@ export const contract = {
       payload: DockerStatusSchema,
     }),
     ...runEvents,
+    ...logEvents,
   },
 } as const;
 

@@ -1,6 +1,7 @@
 import { Badge, Code, DataList, Dialog, Flex, Heading, Text } from '@radix-ui/themes';
 import type { ClusterView, Task } from '@shared/dashboard/view';
 import { KillTaskButton } from '../run/TaskActions';
+import { TaskLogLinks } from '../logs/TaskLogLinks';
 import { STATE_COLOR, clockTime, shortState } from './describe';
 import { TaskContainerState } from './TaskContainerState';
 
@@ -66,6 +67,7 @@ export function TaskDrawer({ task, view, onClose }: { task: Task | undefined; vi
                 </DataList.Item>
               )}
             </DataList.Root>
+            <TaskLogLinks task={task} />
             <div>
               <Heading size="3" mb="2">
                 Status history
