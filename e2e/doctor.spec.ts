@@ -150,7 +150,7 @@ test('the fault suite, recorded: after each fault the doctor names the cause wit
     decisive: /Task container died \(exit 137, OOM killed\)/,
     screenshot: 'doctor-oom.png',
   });
-  await expect(drawer.getByTestId('doctor-links')).toContainText('Sandbox:');
+  await expect(drawer.getByTestId('doctor-links')).toContainText('Sandbox');
   await closeDrawer(page);
   // The task table marks the tasks the doctor has something to say about.
   await expect(page.getByTestId(`task-row-${task}`).getByTestId('doctor-mark')).toHaveAttribute('data-rule', 'oom-killed', { timeout: 10_000 });

@@ -15,6 +15,9 @@ import { ClusterEngine } from './engine/cluster-engine';
 import { defaultWorkRoot } from './engine/work-root';
 import { DockerService } from './docker/docker-service';
 import { resolveDockerEndpoint } from './docker/endpoint';
+import type { DownloadHost } from './logs/downloads';
+import { LogService } from './logs/log-service';
+import { LogStreams } from './logs/log-streams';
 import { configDir } from './settings/config-dir';
 import { SettingsStore } from './settings/settings-store';
 
@@ -23,6 +26,8 @@ export interface CoreOptions {
   configDir?: string;
   env?: NodeJS.ProcessEnv;
   dockerWatch?: { intervalMs?: number; backoffMs?: readonly number[] };
+  /** How sandbox files and recordings reach the user: the web host's one-time URLs, the Electron shell's save dialog. */
+  downloads?: DownloadHost;
   /** The desktop app's open dialog for recordings (electron/shell); the web host has none. */
   chooseRecording?: () => Promise<string | null>;
 }
@@ -33,6 +38,7 @@ export interface Core {
   engine: ClusterEngine;
   monitors: MonitorRegistry;
   frameworks: FrameworkRegistry;
+  logs: LogService;
   doctor: DoctorService;
   recordings: RecordingService;
   /** Stops everything; resolves once recordings under way have ended their files. */
@@ -90,13 +96,18 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   });
   const faults = new FaultInjector({ engine, docker: () => docker.docker, frameworks });
   const artifacts = new ArtifactServers({ docker: () => docker.docker, cluster: (name) => engine.get(name) });
-  const dispatcher = createDispatcher(createHandlers({ settings, docker, engine, monitors, frameworks, faults, artifacts, doctor, recordings, env }));
+  const logStreams = new LogStreams();
+  const logs = new LogService({ cluster: (name) => engine.get(name), docker: () => docker.docker, streams: logStreams });
+  const dispatcher = createDispatcher(
+    createHandlers({ settings, docker, engine, monitors, frameworks, faults, artifacts, doctor, recordings, env, logs, logStreams, downloads: options.downloads }),
+  );
   return {
     dispatcher,
     docker,
     engine,
     monitors,
     frameworks,
+    logs,
     doctor,
     recordings,
     dispose: async () => {

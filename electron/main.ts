@@ -3,6 +3,8 @@ import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell } from 'e
 import { createCore, type Core } from './core';
 import { APP_SCHEME, APP_URL, isAppUrl, serveAppRequest } from './shell/app-protocol';
 import { bindIpc } from './shell/ipc-binding';
+import { openRecordingDialog } from './shell/open-recording';
+import { saveDialogDownloads } from './shell/save-download';
 import { denyAllPermissions, lockDownContents, mainWindowOptions } from './shell/window';
 
 // The thin Electron shell: a window, the app:// protocol and the IPC binding around the core.
@@ -34,7 +36,9 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(async () => {
     try {
-      core = await createCore({ configDir: app.getPath('userData') });
+      const window = () => BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
+      const downloads = saveDialogDownloads(dialog, { window, downloadsDir: () => app.getPath('downloads') });
+      core = await createCore({ configDir: app.getPath('userData'), downloads, chooseRecording: openRecordingDialog(dialog, window) });
     } catch (err) {
       // Without a window nothing would ever quit the app: say why and leave.
       dialog.showErrorBox('Mesoscope cannot start', err instanceof Error ? err.message : String(err));

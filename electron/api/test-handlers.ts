@@ -34,6 +34,13 @@ export function fakeHandlers(overrides: { onSubscribe?: (signal: AbortSignal) =>
       'clusters.nodeAction': noCluster,
       'clusters.addAgent': noCluster,
       'clusters.removeAgent': noCluster,
+      'logs.nodes': noCluster,
+      'logs.sandbox': noCluster,
+      'logs.browse': noCluster,
+      'logs.read': noCluster,
+      'logs.search': noCluster,
+      'logs.ack': async () => ({}),
+      'logs.download': noCluster,
       'tasks.container': async ({ containerId }) => ({ name: `mesos-${containerId}`, exists: false }),
       'doctor.diagnose': noCluster,
       'doctor.verdicts': noCluster,
@@ -48,6 +55,7 @@ export function fakeHandlers(overrides: { onSubscribe?: (signal: AbortSignal) =>
       'recordings.close': async () => ({}),
       'recordings.upload': noCluster,
       'recordings.choose': async () => ({ path: null }),
+      'recordings.download': noCluster,
       'recordings.remove': noCluster,
       'runs.launch': noCluster,
       'runs.kill': noCluster,
@@ -69,6 +77,9 @@ export function fakeHandlers(overrides: { onSubscribe?: (signal: AbortSignal) =>
         throw new ApiError('not-found', 'No cluster here.');
       },
       'runs.view': async () => {
+        throw new ApiError('not-found', 'No cluster here.');
+      },
+      'logs.follow': async () => {
         throw new ApiError('not-found', 'No cluster here.');
       },
     },

@@ -8,17 +8,26 @@ import { parse } from 'yaml';
 import { createInProcessTransport } from '../api/in-process-transport';
 import { createCore } from '../core';
 import { table, uptime } from './format';
+import { logs, LOGS_OPTIONS, type LogsValues } from './logs';
 
 /**
  * `mesoscope`: the engine from a terminal or a script, through the same API the app uses.
  * Exit codes: 0 done, 1 failed (a node did not come up), 2 bad usage or spec, 3 refused before
- * anything was created (port in use, name taken, image missing, Docker away), 4 no such cluster.
+ * anything was created (port in use, name taken, image missing, Docker away), 4 no such cluster
+ * (or node, task, file).
  */
 const USAGE = `Usage:
   mesoscope up [-f spec.yaml|json] [--name NAME] [--masters 1|3] [--agents N] [--json]
   mesoscope down <name>
   mesoscope ls [--json]
   mesoscope status <name> [--json]
+  mesoscope logs <name> <node> [-f] [-n N] [-t] [--mesos-log]
+  mesoscope logs <name> --task <id> [--stderr] [--framework ID] [-f]
+
+Nodes are named zookeeper, master-N, agent-N (or by container name). logs prints a node's container
+log (the last N lines with -n; Docker's timestamps with -t; its Mesos log file with --mesos-log, when
+the node runs with --log_dir) or a task's stdout (stderr with --stderr) from its sandbox; -f follows
+until Ctrl-C, the container stops or the task ends.
 
 Images default to Settings' defaults, then to real Mesos images. Environment: DOCKER_HOST,
 MESOSCOPE_CONFIG_DIR (settings), MESOSCOPE_WORK_ROOT (agents' work dirs).`;
@@ -26,6 +35,14 @@ MESOSCOPE_CONFIG_DIR (settings), MESOSCOPE_WORK_ROOT (agents' work dirs).`;
 const EXIT: Record<string, number> = { 'invalid-input': 2, refused: 3, 'not-found': 4, failed: 1, unavailable: 3 };
 
 class UsageError extends Error {}
+
+const COMMON_OPTIONS = {
+  file: { type: 'string', short: 'f' },
+  name: { type: 'string' },
+  masters: { type: 'string' },
+  agents: { type: 'string' },
+  json: { type: 'boolean', default: false },
+} as const;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -38,18 +55,14 @@ async function main(argv: string[]): Promise<number> {
     parsed = parseArgs({
       args: rest,
       allowPositionals: true,
-      options: {
-        file: { type: 'string', short: 'f' },
-        name: { type: 'string' },
-        masters: { type: 'string' },
-        agents: { type: 'string' },
-        json: { type: 'boolean', default: false },
-      },
+      // `logs` has options of its own (its -f is --follow).
+      options: command === 'logs' ? LOGS_OPTIONS : COMMON_OPTIONS,
     });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const { values, positionals } = parsed;
+  const { positionals } = parsed;
+  const values = parsed.values as { file?: string; name?: string; masters?: string; agents?: string; json: boolean };
 
   const core = await createCore();
   const api = createClient(createInProcessTransport(core.dispatcher));
@@ -63,6 +76,8 @@ async function main(argv: string[]): Promise<number> {
         return await ls(api, values.json);
       case 'status':
         return await status(api, need(positionals[0], 'status <name>'), values.json);
+      case 'logs':
+        return await logs(api, positionals, parsed.values as unknown as LogsValues, (message) => new UsageError(message));
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

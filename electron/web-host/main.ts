@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCore } from '../core';
+import { DownloadTickets } from './downloads';
 import { startWebHost } from './server';
 
 /**
@@ -24,8 +25,9 @@ async function main(): Promise<void> {
     throw new Error(`The renderer is not built (${rendererDir} has no index.html): run npm run build first.`);
   }
 
-  const core = await createCore();
-  const host = await startWebHost({ dispatcher: core.dispatcher, rendererDir, host: values.host, port });
+  const downloads = new DownloadTickets();
+  const core = await createCore({ downloads });
+  const host = await startWebHost({ dispatcher: core.dispatcher, rendererDir, host: values.host, port, downloads });
   console.log(`Mesoscope is running at ${host.url}`);
   console.log(`Docker endpoint: ${core.docker.endpoint.url} (${core.docker.endpoint.source})`);
 

@@ -5,6 +5,7 @@ import sirv from 'sirv';
 import type { Dispatcher } from '../api/dispatcher';
 import { contentSecurityPolicy } from '../shell/csp';
 import { SESSION_PATH } from '@shared/api/wire';
+import type { DownloadTickets } from './downloads';
 import { attachWsApi, tokenMatches } from './ws-api';
 
 export interface WebHostOptions {
@@ -17,6 +18,8 @@ export interface WebHostOptions {
   port?: number;
   /** Defaults to 32 random bytes. */
   token?: string;
+  /** Serves the one-time download links that `logs.download` hands out. */
+  downloads?: DownloadTickets;
 }
 
 export interface WebHost {
@@ -53,6 +56,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       res.end();
       return;
     }
+    if (options.downloads?.handle(req, res)) return;
     serveStatic(req, res, () => {
       res.statusCode = 404;
       res.setHeader('Content-Type', 'text/plain; charset=utf-8');

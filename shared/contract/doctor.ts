@@ -5,6 +5,7 @@ import { DiagnosisSchema } from '../doctor/diagnosis';
 import { SpecChangeSchema } from '../doctor/spec-change';
 import { VerdictsSchema } from '../doctor/verdict';
 import { MarkEntrySchema, RecordingHeaderSchema } from '../recording/schema';
+import { DownloadOutcomeSchema } from '../logs/schema';
 import { defineCall } from './define';
 
 /** The task doctor and the flight recorder (issue 9). */
@@ -191,6 +192,11 @@ export const doctorCalls = {
     description: 'The desktop app: pick a recording file with the system open dialog (null when cancelled). The web host has no dialog: upload the file instead.',
     input: z.object({}).strict(),
     output: z.object({ path: z.string().nullable() }),
+  }),
+  'recordings.download': defineCall({
+    description: 'Download a recording (to send it to a colleague): a one-time URL in the web host, a save dialog in the desktop app.',
+    input: z.object({ path: FilePath }).strict(),
+    output: DownloadOutcomeSchema,
   }),
   'recordings.remove': defineCall({
     description: 'Delete a recording from the recordings folder.',

@@ -7,6 +7,7 @@ import { ImageCheckSchema } from '../images';
 import { SettingsPatchSchema, SettingsViewSchema } from '../settings';
 import { defineCall, defineEvent } from './define';
 import { doctorCalls } from './doctor';
+import { logCalls, logEvents } from './logs';
 import { taskCalls } from './tasks';
 import { runCalls, runEvents } from './runs';
 
@@ -98,6 +99,7 @@ export const contract = {
       input: z.object({ cluster: ClusterName, index: z.number().int().min(1) }).strict(),
       output: ClusterSummarySchema,
     }),
+    ...logCalls,
     ...taskCalls,
     ...runCalls,
     ...doctorCalls,
@@ -125,6 +127,7 @@ export const contract = {
       payload: DockerStatusSchema,
     }),
     ...runEvents,
+    ...logEvents,
   },
 } as const;
 

@@ -1,5 +1,9 @@
 import { ApiError } from '@shared/errors';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { DoctorService } from '../../doctor/doctor-service';
+import type { DownloadHost } from '../../logs/downloads';
 import type { RecordingService } from '../../recorder/recording-service';
 import type { CallHandlers } from '../dispatcher';
 import { mapErrors } from '../engine-errors';
@@ -19,11 +23,12 @@ type DoctorCalls = Pick<
   | 'recordings.close'
   | 'recordings.upload'
   | 'recordings.choose'
+  | 'recordings.download'
   | 'recordings.remove'
 >;
 
 /** The task doctor and the flight recorder (shared/contract/doctor.ts). */
-export function doctorHandlers(doctor: DoctorService, recordings: RecordingService): DoctorCalls {
+export function doctorHandlers(doctor: DoctorService, recordings: RecordingService, downloads?: DownloadHost): DoctorCalls {
   return {
     'doctor.diagnose': mapErrors(({ cluster, taskKey }) => doctor.diagnose(cluster, taskKey)),
     'doctor.verdicts': mapErrors(({ cluster }) => doctor.verdicts(cluster)),
@@ -49,6 +54,15 @@ export function doctorHandlers(doctor: DoctorService, recordings: RecordingServi
     }),
     'recordings.upload': mapErrors((input) => recordings.upload(input)),
     'recordings.choose': mapErrors(async () => ({ path: await recordings.choose() })),
+    'recordings.download': mapErrors(async ({ path }) => {
+      if (!downloads) throw new ApiError('unavailable', 'Downloads need the desktop app or the web host (this API is served in-process).');
+      // Only recordings the app knows (its folder, or one it writes or opened): never any file by path.
+      if (!recordings.isKnownFile(path)) throw new ApiError('refused', `${path} is not one of the app's recordings.`);
+      const { size } = await stat(path).catch(() => {
+        throw new ApiError('not-found', `${path} does not exist (any more).`);
+      });
+      return downloads.offer({ name: basename(path), size, open: async () => ({ stream: createReadStream(path), size }) });
+    }),
     'recordings.remove': mapErrors(async ({ path }) => {
       await recordings.remove(path);
       return {};

@@ -6,6 +6,9 @@ import type { ClusterEngine } from '../../engine/cluster-engine';
 import type { FaultInjector } from '../../faults/fault-injector';
 import type { ArtifactServers } from '../../framework/artifact-server';
 import type { FrameworkRegistry } from '../../framework/framework-registry';
+import type { DownloadHost } from '../../logs/downloads';
+import type { LogService } from '../../logs/log-service';
+import type { LogStreams } from '../../logs/log-streams';
 import type { SettingsStore } from '../../settings/settings-store';
 import { faultById } from '@shared/faults/catalog';
 import type { CallHandlers, Handlers } from '../dispatcher';
@@ -14,6 +17,7 @@ import { dashboardHandlers } from './dashboard';
 import { dockerHandlers } from './docker';
 import { doctorHandlers } from './doctor';
 import { runHandlers } from './runs';
+import { logHandlers } from './logs';
 import { settingsHandlers } from './settings';
 
 export interface HandlerDeps {
@@ -27,9 +31,13 @@ export interface HandlerDeps {
   doctor: DoctorService;
   recordings: RecordingService;
   env: NodeJS.ProcessEnv;
+  logs: LogService;
+  logStreams: LogStreams;
+  /** How files reach the user (web host URL, Electron save dialog); none in-process. */
+  downloads?: DownloadHost;
 }
 
-export function createHandlers({ settings, docker, engine, monitors, frameworks, faults, artifacts, doctor, recordings, env }: HandlerDeps): Handlers {
+export function createHandlers({ settings, docker, engine, monitors, frameworks, faults, artifacts, doctor, recordings, env, logs, logStreams, downloads }: HandlerDeps): Handlers {
   const dockerApi = dockerHandlers(docker);
   const clusters = clusterHandlers(engine, settings, async (cluster) => {
     // A recording of the cluster ends with it (its file stays).
@@ -39,10 +47,18 @@ export function createHandlers({ settings, docker, engine, monitors, frameworks,
     await artifacts.forget(cluster);
   });
   const runs = runHandlers({ engine, frameworks, faults, artifacts });
-  const calls = { ...dockerApi.calls, ...settingsHandlers(settings, docker, env), ...clusters.calls, ...runs.calls, ...doctorHandlers(doctor, recordings) };
+  const logApi = logHandlers(logs, logStreams, downloads);
+  const calls = {
+    ...dockerApi.calls,
+    ...settingsHandlers(settings, docker, env),
+    ...clusters.calls,
+    ...runs.calls,
+    ...logApi.calls,
+    ...doctorHandlers(doctor, recordings, downloads),
+  };
   return {
     calls: { ...calls, ...markedInRecordings(calls, recordings) },
-    events: { ...dockerApi.events, ...clusters.events, ...dashboardHandlers(monitors), ...runs.events },
+    events: { ...dockerApi.events, ...clusters.events, ...dashboardHandlers(monitors), ...runs.events, ...logApi.events },
   };
 }
 

@@ -1,6 +1,7 @@
 import { Badge, Card, DropdownMenu, Flex, IconButton, Text } from '@radix-ui/themes';
 import type { ClusterSummary, NodeStatus } from '@shared/cluster/status';
-import { Database, EllipsisVertical, Server, Workflow } from 'lucide-react';
+import { Database, EllipsisVertical, ScrollText, Server, Workflow } from 'lucide-react';
+import { openLogs } from '../logs/log-target';
 import { useClusterCall } from './use-cluster-actions';
 
 const ROLE = {
@@ -50,6 +51,16 @@ export function NodeCard({ cluster, node, leading = false }: { cluster: ClusterS
           <Badge color={STATE_COLOR[node.state]} data-testid="node-state">
             {stateLabel(node)}
           </Badge>
+          <IconButton
+            variant="ghost"
+            color="gray"
+            size="1"
+            aria-label={`Logs of ${node.name}`}
+            disabled={!node.containerId}
+            onClick={() => openLogs({ kind: 'source', source: { kind: 'node', cluster: cluster.name, node: node.name } })}
+          >
+            <ScrollText size={14} />
+          </IconButton>
           <DropdownMenu.Root>
             <DropdownMenu.Trigger>
               <IconButton variant="ghost" color="gray" size="1" aria-label={`Actions for ${node.name}`} disabled={!node.containerId}>

@@ -2,6 +2,7 @@ import { Badge, Code, DataList, Dialog, Flex, Heading, Text } from '@radix-ui/th
 import type { ClusterView, Task } from '@shared/dashboard/view';
 import { DoctorSection } from '../doctor/DoctorSection';
 import { KillTaskButton } from '../run/TaskActions';
+import { TaskLogLinks } from '../logs/TaskLogLinks';
 import { STATE_COLOR, clockTime, shortState } from './describe';
 import { useDashboardSource } from './source';
 import { TaskContainerState } from './TaskContainerState';
@@ -70,6 +71,7 @@ export function TaskDrawer({ task, view, onClose }: { task: Task | undefined; vi
                 </DataList.Item>
               )}
             </DataList.Root>
+            {live && <TaskLogLinks task={task} />}
             <div>
               <Heading size="3" mb="2">
                 Status history

@@ -1,7 +1,7 @@
 import { Badge, Button, Callout, Card, Flex, Text, TextField } from '@radix-ui/themes';
 import type { RecordingFile } from '@shared/contract/doctor';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { CircleAlert, Film, FolderOpen, Trash2, Upload } from 'lucide-react';
+import { CircleAlert, Download, Film, FolderOpen, Trash2, Upload } from 'lucide-react';
 import { useState } from 'react';
 import { useClient } from '../../api/client-context';
 import { ConfirmButton } from '../../components/ConfirmButton';
@@ -38,11 +38,27 @@ function RecordingsList() {
       await openRecording(client, uploaded);
     },
   });
+  const download = useMutation({
+    mutationFn: async (p: string) => {
+      const outcome = await client.call('recordings.download', { path: p });
+      // The web host answers with a one-time URL on itself; the desktop app has saved it already.
+      if (outcome.kind === 'url') {
+        const link = document.createElement('a');
+        link.href = outcome.url;
+        link.download = outcome.name;
+        link.rel = 'noopener';
+        document.body.append(link);
+        link.click();
+        link.remove();
+      }
+      return outcome;
+    },
+  });
   const remove = useMutation({
     mutationFn: (p: string) => client.call('recordings.remove', { path: p }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: RECORDINGS_KEY }),
   });
-  const error = open.error ?? bringIn.error ?? remove.error ?? listError;
+  const error = open.error ?? bringIn.error ?? download.error ?? remove.error ?? listError;
 
   return (
     <div className="page">
@@ -80,7 +96,14 @@ function RecordingsList() {
       ) : (
         <Card size="1" mb="4" data-testid="recordings-list">
           {data?.files.map((f) => (
-            <FileRow key={f.path} file={f} onOpen={() => open.mutate(f.path)} opening={open.isPending && open.variables === f.path} onRemove={() => remove.mutate(f.path)} />
+            <FileRow
+              key={f.path}
+              file={f}
+              onOpen={() => open.mutate(f.path)}
+              opening={open.isPending && open.variables === f.path}
+              onDownload={() => download.mutate(f.path)}
+              onRemove={() => remove.mutate(f.path)}
+            />
           ))}
         </Card>
       )}
@@ -102,7 +125,19 @@ function RecordingsList() {
   );
 }
 
-function FileRow({ file, onOpen, opening, onRemove }: { file: RecordingFile; onOpen: () => void; opening: boolean; onRemove: () => void }) {
+function FileRow({
+  file,
+  onOpen,
+  opening,
+  onDownload,
+  onRemove,
+}: {
+  file: RecordingFile;
+  onOpen: () => void;
+  opening: boolean;
+  onDownload: () => void;
+  onRemove: () => void;
+}) {
   return (
     <div className="recording-row" data-testid={`recording-${file.name}`}>
       <Text size="2" weight="medium" truncate title={file.path}>
@@ -127,6 +162,9 @@ function FileRow({ file, onOpen, opening, onRemove }: { file: RecordingFile; onO
       <Flex gap="2">
         <Button size="1" variant="soft" onClick={onOpen} loading={opening} disabled={file.problem !== undefined}>
           Open
+        </Button>
+        <Button size="1" variant="soft" color="gray" onClick={onDownload} aria-label={`Download ${file.name}`} data-testid="recording-download">
+          <Download size={12} />
         </Button>
         {!file.active && (
           <ConfirmButton title={`Delete ${file.name}?`} description="The file is removed from the recordings folder." confirmLabel="Delete" onConfirm={onRemove}>

@@ -1,0 +1,279 @@
+/**
+ * bench:logs — the log viewer under load, in the real UI (web host + Chromium) against a real cluster
+ * of the testbed images:
+ * 1. Throughput: a task writes 200 MB of 100-byte lines to stdout as fast as it can and exits, while
+ *    the viewer follows its stdout. Figure: bytes that reached the viewer's buffer per second (from
+ *    the moment the task starts writing to the last batch), checked to end with the task's last line
+ *    on screen in follow mode; the view is sampled all along (at the bottom, following), and every
+ *    animation frame is timed (target: >= 20 MB/s, no frame over 50 ms).
+ * 2. Opening a 100 MB sandbox file: from the click in the sandbox browser to its last line on screen
+ *    (target <= 1 s), median of 3.
+ * Baselines, same run, same files: a plain client reading the stdout file with sequential 64 KiB
+ * /files/read calls (what the Mesos web UI's pailer does, without its 1 s pauses), and the two calls
+ * a plain client needs to get a file's last 64 KiB.
+ * BENCH_SMOKE=1: 20 MB and 10 MB, one opening (CI: fails only on a crash).
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
+import { chromium, type Page } from '@playwright/test';
+import type { TaskInfo } from '@shared/mesos/scheduler';
+
+interface LogStats {
+  bytes: number;
+  lines: number;
+  batches: number;
+  firstAt: number;
+  lastAt: number;
+}
+import { startCluster, type RunningCluster } from '../electron/index';
+import { AgentClient, READ_CHUNK, runsOfTask } from '../electron/mesos/agent-client';
+import { TestFramework } from '../electron/mesos/testing/framework';
+import { startWebHostProcess, TEST_IMAGES, type WebHostProcess } from '../e2e/support/web-host-process';
+
+const smoke = Boolean(process.env.BENCH_SMOKE);
+const MB = 1_000_000;
+const STREAM_BYTES = (smoke ? 20 : 200) * MB;
+const FILE_BYTES = (smoke ? 10 : 100) * MB;
+const OPENINGS = smoke ? 1 : 3;
+const LINE = 'mesoscope bench line: the quick brown fox jumps over the lazy dog 0123456789 abcdefghijklmnopqrstuv'; // 99 characters and a newline
+const TASK = 'lg-bench-task';
+
+async function main(): Promise<void> {
+  execFileSync('npm', ['run', '--silent', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  let host: WebHostProcess | undefined;
+  let cluster: RunningCluster | undefined;
+  let framework: TestFramework | undefined;
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+  });
+  try {
+    // BENCH_PROFILE=1 also profiles the web host (dist/bench/web-host.cpuprofile, written when it exits).
+    host = await startWebHostProcess(process.env.BENCH_PROFILE ? { NODE_OPTIONS: `--require ${await hostProfiler()}` } : {}, { defaultImages: TEST_IMAGES });
+    cluster = await startCluster({ name: 'lg-bench', agents: { count: 1 }, pullPolicy: 'never', images: TEST_IMAGES }, { workRoot: host.workRoot });
+    framework = new TestFramework([`http://${cluster.master}`], { name: 'bench-logs', failover_timeout: 60 });
+    await framework.start();
+    const agent = new AgentClient(`http://127.0.0.1:${cluster.summary.layout.agents[0]?.port}`);
+
+    // The big file first, then wait for `go` (created by the bench once the viewer follows), then stream.
+    const command = [
+      `yes '${LINE}' | head -c ${FILE_BYTES - 100} > big.log`,
+      `echo "$(printf 'BIG-LAST-LINE %.0s' 1 2 3 4 5 6)" >> big.log`,
+      'while [ ! -e go ]; do sleep 0.05; done',
+      `yes '${LINE}' | head -c ${STREAM_BYTES - 100}`,
+      'echo STREAM-LAST-LINE',
+    ].join('; ');
+    await framework.launch(undefined, [task(command)]);
+    await framework.update(TASK, 'TASK_RUNNING', 30_000);
+    const directory = runsOfTask(await agent.state(), TASK)[0]?.executor.directory;
+    if (!directory) throw new Error('no sandbox for the bench task');
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(host.url);
+    await page.getByRole('button', { name: 'Logs', exact: true }).click();
+    await page.getByTestId('logs-cluster').click();
+    await page.getByRole('option', { name: 'lg-bench' }).click();
+    await page.getByTestId('logs-task').click();
+    await page.getByRole('option', { name: new RegExp(`^${TASK}`) }).click();
+    await page.getByTestId('log-status').filter({ hasText: 'following' }).waitFor();
+
+    // ---- 1. throughput while following ----
+    const profiler = process.env.BENCH_PROFILE ? await page.context().newCDPSession(page) : undefined;
+    if (profiler) {
+      await profiler.send('Profiler.enable');
+      await profiler.send('Profiler.start');
+    }
+    await startFrameClock(page);
+    await page.evaluate('window.__goAt = performance.now()');
+    await writeFile(`${directory}/go`, '');
+    const samples = { total: 0, atBottom: 0 };
+    const deadline = Date.now() + 300_000;
+    for (;;) {
+      const s = (await page.evaluate(PROBE_VIEW)) as { bytes: number; following: boolean; atBottom: boolean; last: boolean };
+      if (s.bytes > 0) {
+        samples.total += 1;
+        if (s.atBottom && s.following) samples.atBottom += 1;
+      }
+      if (s.last && s.bytes >= STREAM_BYTES - 100) break;
+      if (Date.now() > deadline) throw new Error(`the last line did not reach the viewer within 300 s (${s.bytes} bytes did)`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const frames = await stopFrameClock(page);
+    if (profiler) printProfile(((await profiler.send('Profiler.stop')) as { profile: CpuProfile }).profile);
+    const stats = (await page.evaluate('({ ...window.__mesoscopeLogStats, goAt: window.__goAt })')) as LogStats & { goAt: number };
+    const seconds = (stats.lastAt - stats.goAt) / 1000;
+    const viewerRate = stats.bytes / MB / seconds;
+    const followed = await page.getByTestId('log-viewer').getAttribute('data-following');
+
+    const baseStart = performance.now();
+    let read = 0;
+    for (;;) {
+      const data = await agent.read(`${directory}/stdout`, read, READ_CHUNK);
+      read += data.length;
+      if (data.length < READ_CHUNK) break;
+    }
+    const baseRate = read / MB / ((performance.now() - baseStart) / 1000);
+
+    // ---- 2. opening a 100 MB file ----
+    await page.getByRole('radio', { name: 'sandbox' }).click();
+    await page.getByTestId('sandbox-open-big.log').waitFor();
+    const openings: number[] = [];
+    for (let i = 0; i < OPENINGS; i += 1) {
+      openings.push(await timeToLastLine(page));
+      await page.getByRole('button', { name: 'Back to the sandbox' }).click();
+      await page.getByTestId('sandbox-open-big.log').waitFor();
+    }
+    const bases: number[] = [];
+    for (let i = 0; i < OPENINGS; i += 1) {
+      const t = performance.now();
+      const size = await agent.size(`${directory}/big.log`);
+      await agent.read(`${directory}/big.log`, Math.max(0, size - READ_CHUNK));
+      bases.push(performance.now() - t);
+    }
+
+    const open = median(openings);
+    const base = median(bases);
+    console.log(`\nbench:logs — the log viewer in Chromium (web host), ${smoke ? 'SMOKE (small sizes)' : 'full'}`);
+    console.log(`  stream: ${(stats.bytes / MB).toFixed(0)} MB in ${stats.lines.toLocaleString()} lines, ${stats.batches} batches, ${seconds.toFixed(2)} s`);
+    console.log(`  viewer throughput           ${viewerRate.toFixed(1)} MB/s   (target >= 20)`);
+    console.log(`  baseline (64 KiB reads)     ${baseRate.toFixed(1)} MB/s   ratio viewer / baseline ${(viewerRate / baseRate).toFixed(2)}`);
+    console.log(`  last line visible, following at the end: ${followed === 'true' ? 'yes' : 'NO'}; at the bottom in ${samples.atBottom} of ${samples.total} samples`);
+    console.log(`  frames: ${frames.count}, longest ${frames.max.toFixed(1)} ms, over 50 ms: ${frames.over50}   (target 0)`);
+    console.log(`  the page's own tasks over 50 ms: ${frames.longTasks}, longest ${frames.longestTask.toFixed(0)} ms   (the rest of the long frames: the CPU was elsewhere)`);
+    console.log(`  machine load (1 min) at the end: ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores`);
+    console.log(`  open ${FILE_BYTES / MB} MB file, last screen   ${ms(open)}   (target <= 1000 ms; ${openings.map(ms).join(', ')})`);
+    console.log(`  baseline (size + last 64 KiB) ${ms(base)}   ratio ${(open / base).toFixed(1)}`);
+  } finally {
+    framework?.close();
+    await cluster?.destroy().catch((err: unknown) => console.error(`destroy: ${String(err)}`));
+    await host?.stop();
+    await browser.close();
+    if (process.env.BENCH_PROFILE) {
+      const { readFile } = await import('node:fs/promises');
+      const profile = await readFile('dist/bench/web-host.cpuprofile', 'utf8').catch(() => '');
+      if (profile) printProfile(JSON.parse(profile) as CpuProfile, 'web host (whole run)');
+    }
+  }
+}
+
+function task(command: string): TaskInfo {
+  return {
+    name: TASK,
+    task_id: { value: TASK },
+    resources: [
+      { name: 'cpus', type: 'SCALAR', scalar: { value: 0.5 } },
+      { name: 'mem', type: 'SCALAR', scalar: { value: 128 } },
+    ],
+    command: { shell: true, value: command },
+  };
+}
+
+// In-page probes, as source text: this file is type-checked for Node, without the DOM.
+const PROBE_VIEW = `(() => {
+  const el = document.querySelector('[data-testid="log-scroll"]');
+  const viewer = document.querySelector('[data-testid="log-viewer"]');
+  const lines = [...document.querySelectorAll('[data-testid="log-line"]')].map((e) => e.textContent);
+  return {
+    bytes: window.__mesoscopeLogStats ? window.__mesoscopeLogStats.bytes : 0,
+    following: viewer.dataset.following === 'true',
+    atBottom: el.scrollTop + el.clientHeight >= el.scrollHeight - 36,
+    last: lines.includes('STREAM-LAST-LINE'),
+  };
+})()`;
+
+/** Times every animation frame in the page from now on. */
+async function startFrameClock(page: Page): Promise<void> {
+  await page.evaluate(`(() => {
+    const clock = { count: 0, max: 0, over50: 0, last: performance.now(), running: true, longTasks: 0, longestTask: 0 };
+    window.__frames = clock;
+    // Tasks of this page's own main thread over 50 ms (a frame gap without one is the CPU being elsewhere).
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        if (!clock.running) return;
+        clock.longTasks += 1;
+        clock.longestTask = Math.max(clock.longestTask, e.duration);
+      }
+    }).observe({ type: 'longtask' });
+    const tick = (now) => {
+      const gap = now - clock.last;
+      clock.last = now;
+      clock.count += 1;
+      clock.max = Math.max(clock.max, gap);
+      if (gap > 50) clock.over50 += 1;
+      if (clock.running) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  })()`);
+}
+
+interface Frames {
+  count: number;
+  max: number;
+  over50: number;
+  longTasks: number;
+  longestTask: number;
+}
+
+async function stopFrameClock(page: Page): Promise<Frames> {
+  return (await page.evaluate('(window.__frames.running = false, { ...window.__frames })')) as Frames;
+}
+
+/** From the click on big.log in the sandbox browser to its last line on screen, timed in the page. */
+async function timeToLastLine(page: Page): Promise<number> {
+  return (await page.evaluate(`new Promise((resolve, reject) => {
+    const start = performance.now();
+    document.querySelector('[data-testid="sandbox-open-big.log"]').click();
+    const check = () => {
+      const lines = document.querySelectorAll('[data-testid="log-line"]');
+      if ([...lines].some((l) => l.textContent.startsWith('BIG-LAST-LINE'))) resolve(performance.now() - start);
+      else if (performance.now() - start > 30000) reject(new Error('big.log did not show its last line within 30 s'));
+      else requestAnimationFrame(check);
+    };
+    check();
+  })`)) as number;
+}
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; hitCount?: number }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** A preload that profiles the process it is loaded into and writes the profile on exit. */
+async function hostProfiler(): Promise<string> {
+  const file = `${process.cwd()}/dist/bench/host-profiler.cjs`;
+  await writeFile(
+    file,
+    `const inspector = require('node:inspector');
+const session = new inspector.Session();
+session.connect();
+session.post('Profiler.enable');
+session.post('Profiler.start');
+process.on('exit', () => session.post('Profiler.stop', (err, r) => { if (!err) require('node:fs').writeFileSync('${process.cwd()}/dist/bench/web-host.cpuprofile', JSON.stringify(r.profile)); }));`,
+  );
+  return file;
+}
+
+/** BENCH_PROFILE=1: where the renderer spent its time while following (self time, top 20). */
+export function printProfile(profile: CpuProfile, what = 'renderer'): void {
+  const self = new Map<number, number>();
+  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const byName = new Map<string, number>();
+  for (const node of profile.nodes) {
+    const f = node.callFrame;
+    const name = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber}:${f.columnNumber}`;
+    byName.set(name, (byName.get(name) ?? 0) + (self.get(node.id) ?? 0));
+  }
+  const total = [...byName.values()].reduce((a, b) => a + b, 0);
+  console.log(`${what} profile: ${(total / 1000).toFixed(0)} ms sampled`);
+  for (const [name, us] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`  ${(us / 1000).toFixed(0).padStart(7)} ms  ${name}`);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const ms = (x: number) => `${x.toFixed(0)} ms`;
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
