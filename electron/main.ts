@@ -36,9 +36,9 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(async () => {
     try {
-      const window = () => BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
-      const downloads = saveDialogDownloads(dialog, { window, downloadsDir: () => app.getPath('downloads') });
-      core = await createCore({ configDir: app.getPath('userData'), downloads, chooseRecording: openRecordingDialog(dialog, window) });
+      const focused = () => BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
+      const downloads = saveDialogDownloads(dialog, { window: focused, downloadsDir: () => app.getPath('downloads') });
+      core = await createCore({ configDir: app.getPath('userData'), downloads, chooseRecording: openRecordingDialog(dialog, focused) });
     } catch (err) {
       // Without a window nothing would ever quit the app: say why and leave.
       dialog.showErrorBox('Mesoscope cannot start', err instanceof Error ? err.message : String(err));
