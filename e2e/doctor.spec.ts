@@ -196,7 +196,7 @@ test('the fault suite, recorded: after each fault the doctor names the cause wit
     45_000,
   );
   const addressChange = drawer.getByTestId('doctor-spec-change');
-  await expect(addressChange).toContainText('Stop overriding LIBPROCESS_ADVERTISE_IP for executors');
+  await expect(addressChange).toContainText('Stop overriding LIBPROCESS_IP, LIBPROCESS_ADVERTISE_IP for executors');
   await addressChange.getByTestId('doctor-apply').click();
   await page.getByRole('alertdialog').getByRole('button', { name: /^Replace agent \d+$/ }).click();
   await expect(drawer.getByTestId('doctor-fix-result')).toContainText(/Agent \d+ was replaced by agent \d+ with agents\.list\[\d+\]\.flags\.executor_environment_variables removed/, {
@@ -213,6 +213,8 @@ test('the fault suite, recorded: after each fault the doctor names the cause wit
     decisive: /Agent container \(agent \d\) paused/,
     screenshot: 'doctor-agent-paused.png',
   });
+  const more = drawer.getByTestId('doctor-evidence-more');
+  if ((await more.count()) > 0) await more.first().click();
   await expect(drawer.getByTestId('doctor-evidence')).toContainText(/Marking agent \S+ \(.*\) unreachable: health check timed out/);
   await closeDrawer(page);
   await page.getByRole('tab', { name: 'Faults' }).click();

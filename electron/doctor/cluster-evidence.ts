@@ -148,7 +148,9 @@ export class ClusterEvidence {
       if (this.followers.has(id)) continue;
       const controller = new AbortController();
       signal.addEventListener('abort', () => controller.abort(), { once: true });
-      const keep = this.options.keep ?? isEvidenceLine;
+      const chosen = this.options.keep ?? isEvidenceLine;
+      // A line with no words (a bare glog prefix) says nothing beside a task.
+      const keep = (line: LogLine) => line.text.trim() !== '' && chosen(line);
       const done = followNodeLogs(this.deps.docker, [{ node, container: id }], (lines) => this.addLogs(lines), controller.signal, { since: this.since, keep });
       this.followers.set(id, { controller, done });
     }

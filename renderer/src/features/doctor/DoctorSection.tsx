@@ -3,9 +3,10 @@ import type { ClusterView, Task } from '@shared/dashboard/view';
 import { agentNodeOf } from '@shared/doctor/input';
 import { HelpCircle, Stethoscope } from 'lucide-react';
 import { useCluster } from '../clusters/use-clusters';
+import { clockTime } from '../dashboard/describe';
 import { useDashboardSource } from '../dashboard/source';
 import { DoctorLinks } from './DoctorLinks';
-import { EvidenceTimeline } from './EvidenceTimeline';
+import { EvidenceTimeline, SOURCE } from './EvidenceTimeline';
 import { FixActions } from './FixActions';
 import { useDiagnosis } from './use-doctor';
 import './doctor.css';
@@ -33,6 +34,7 @@ export function DoctorSection({ task, view }: { task: Task; view: ClusterView })
   const layout = source.kind === 'live' ? live?.layout : source.layout;
   const agent = view.agents[task.agentId];
   const agentNode = agent ? agentNodeOf(agent, layout) : undefined;
+  const decisive = data.timeline.find((i) => i.decisive);
 
   if (data.kind === 'unrecognised') {
     return (
@@ -66,6 +68,16 @@ export function DoctorSection({ task, view }: { task: Task; view: ClusterView })
         <Text as="p" size="2" data-testid="doctor-cause">
           {data.cause}
         </Text>
+        {decisive && (
+          <div className="doctor-decisive" data-testid="doctor-decisive">
+            <Text as="div" size="1" color="gray">
+              Decisive evidence · {clockTime(decisive.at)} · {SOURCE[decisive.source]}
+            </Text>
+            <Text as="div" size="2" weight="bold">
+              {decisive.title}
+            </Text>
+          </div>
+        )}
         <div>
           <Text as="div" size="1" weight="bold" color="gray">
             Fix
