@@ -31,7 +31,7 @@ const LAYOUT: ClusterLayout = {
 };
 const SPEC = ClusterSpecSchema.parse({
   name: NAME,
-  agents: { list: [{}, { flags: { executor_environment_variables: '{"LIBPROCESS_ADVERTISE_IP":"127.0.0.2","TZ":"UTC"}' } }] },
+  agents: { list: [{}, { resources: { ports: { begin: 31100, end: 31199 } }, flags: { executor_environment_variables: '{"LIBPROCESS_ADVERTISE_IP":"127.0.0.2","TZ":"UTC"}' } }] },
 });
 const SUMMARY: ClusterSummary = { name: NAME, spec: SPEC, layout: LAYOUT, nodes: [], completeness: 'complete', mesos: { version: '1.12.0', emulator: true } };
 
@@ -165,6 +165,8 @@ describe('doctor.applyFix', () => {
     const { dispatcher, calls } = setUp(viewWith([]));
     const answer = await dispatcher.call('doctor.applyFix', { cluster: NAME, change, action: 'replace-agent', agent: 2 });
     expect(answer).toMatchObject({ ok: true, value: { action: 'replace-agent', message: expect.stringContaining('Agent 2 was replaced by agent 3') } });
+    // The old agent's task ports stay with it until it is gone: the new one is given a range of its own.
+    expect((calls[0]!.args[1] as { resources: object }).resources).not.toHaveProperty('ports');
     expect(calls).toEqual([
       { call: 'addAgent', args: [NAME, expect.objectContaining({ flags: { executor_environment_variables: '{"TZ":"UTC"}' } })] },
       { call: 'removeAgent', args: [NAME, 2] },
@@ -187,7 +189,7 @@ describe('doctor.applyFix', () => {
     const answer = await dispatcher.call('doctor.applyFix', { cluster: NAME, change, action: 'recreate-cluster' });
     expect(answer).toMatchObject({ ok: true, value: { action: 'recreate-cluster' } });
     expect(calls.map((c) => c.call)).toEqual(['destroy', 'forget', 'create']);
-    expect(calls[2]!.args[0]).toMatchObject({ name: NAME, agents: { list: [{}, { flags: { executor_environment_variables: '{"TZ":"UTC"}' } }] } });
+    expect(calls[2]!.args[0]).toMatchObject({ name: NAME, agents: { list: [{}, { resources: { ports: { begin: 31100 } }, flags: { executor_environment_variables: '{"TZ":"UTC"}' } }] } });
     // A change that makes the spec invalid is refused before anything is destroyed.
     const bad = await dispatcher.call('doctor.applyFix', { cluster: NAME, change: { path: 'timers.agentPingTimeout', suggested: 'soon' }, action: 'recreate-cluster' });
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining('timers.agentPingTimeout') } });

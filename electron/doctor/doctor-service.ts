@@ -52,6 +52,9 @@ export class DoctorService {
       if (position < 0) throw new ApiError('not-found', `Cluster "${cluster}" has no agent ${agentIndex} (any more).`);
       const fixed = agentSpecWithChange(agentsOf(summary.spec)[position]!, change);
       if (!fixed) throw new ApiError('refused', `${change.path} is not an agent's setting: re-create the cluster with the change instead.`);
+      // Both agents run for a moment: the new one takes a task port range of its own, not the old one's.
+      const { ports: _taken, ...resources } = fixed.resources;
+      fixed.resources = resources;
       // Added first: a cluster keeps at least one agent, and the new one must come up before the old goes.
       const grown = await this.deps.engine.addAgent(cluster, fixed);
       const added = grown.layout.agents.find((a) => !summary.layout.agents.some((b) => b.index === a.index));
