@@ -312,9 +312,14 @@ test('the recording, opened in a fresh app: the same diagnoses at the same momen
         await expect(doctor.getByTestId('doctor-title')).toHaveText(s.title!);
         await expect(doctor.locator('[data-decisive]')).toHaveText(s.decisive!);
         await expect(doctor.getByTestId('doctor-apply')).toHaveCount(0);
-        if (s.fault === 'pause-agent') await page.screenshot({ path: 'docs/screenshots/recording-replay.png' });
+        if (s.fault === 'pause-agent') await page.screenshot({ path: 'docs/screenshots/recording-replay-doctor.png' });
       }
       await page.keyboard.press('Escape');
+      if (s.fault === 'pause-agent') {
+        await page.getByRole('textbox', { name: 'Search tasks' }).fill('');
+        await page.locator('.app-main').evaluate((el) => (el.scrollTop = 0));
+        await page.screenshot({ path: 'docs/screenshots/recording-replay.png' });
+      }
       if (s.ruleId !== null) await expect(row.getByTestId('doctor-mark')).toHaveAttribute('data-rule', s.ruleId);
     }
     // Before the first fault the OOM task does not exist yet.

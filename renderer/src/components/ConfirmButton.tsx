@@ -9,11 +9,12 @@ export function ConfirmButton(props: {
   confirmLabel: string;
   onConfirm: () => void;
   loading?: boolean;
+  size?: '1' | '2';
 }) {
   return (
     <AlertDialog.Root>
       <AlertDialog.Trigger>
-        <Button color="red" variant="soft" loading={props.loading}>
+        <Button color="red" variant="soft" loading={props.loading} size={props.size}>
           {props.children}
         </Button>
       </AlertDialog.Trigger>

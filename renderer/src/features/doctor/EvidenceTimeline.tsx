@@ -51,7 +51,7 @@ export function EvidenceTimeline({ items }: { items: readonly EvidenceItem[] }) 
                   </Badge>
                 )}
               </Text>
-              <Text as="div" size="2" weight={item.decisive ? 'bold' : 'regular'}>
+              <Text as="div" size="2" weight={item.decisive ? 'bold' : 'regular'} className="evidence-title" title={item.kind === 'log' ? item.title : undefined}>
                 {item.title}
               </Text>
               {item.detail && (

@@ -58,6 +58,7 @@ export function FixActions({ change, cluster, spec, agent, live }: { change: Spe
         )}
         {live && changed && (
           <ConfirmButton
+            size="1"
             title={`Re-create ${cluster} with this change?`}
             description="The whole cluster is destroyed (its tasks, sandboxes and agents' work dirs go) and created again from the changed spec."
             confirmLabel="Re-create"
