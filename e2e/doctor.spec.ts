@@ -317,7 +317,7 @@ test('the recording, opened in a fresh app: the same diagnoses at the same momen
       await page.keyboard.press('Escape');
       if (s.fault === 'pause-agent') {
         await page.getByRole('textbox', { name: 'Search tasks' }).fill('');
-        await page.locator('.app-main').evaluate((el) => (el.scrollTop = 0));
+        await replay.getByTestId('replay-badge').scrollIntoViewIfNeeded();
         await page.screenshot({ path: 'docs/screenshots/recording-replay.png' });
       }
       if (s.ruleId !== null) await expect(row.getByTestId('doctor-mark')).toHaveAttribute('data-rule', s.ruleId);
