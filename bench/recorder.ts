@@ -4,7 +4,10 @@
  * and a few log lines per task. Figures: write and read throughput, bytes per entry and the gzip
  * ratio, and the time slider: stateAt at random moments with checkpoints beside a baseline measured
  * in the same run (folding every batch from the first snapshot, as a replay without checkpoints
- * would), then what the doctor costs at one moment. BENCH_SMOKE=1: a small session, once.
+ * would), then what the doctor costs at one moment. Then the replay as the UI gets it: one
+ * `recordings.stateAt` through the dispatcher (view and verdicts at a moment, validated against the
+ * contract) beside the alternative of sending the whole timeline once (its bytes, and validating every
+ * entry). BENCH_SMOKE=1: a small session, once.
  */
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,8 +17,14 @@ import { applyDeltas } from '@shared/dashboard/apply';
 import type { Delta } from '@shared/dashboard/deltas';
 import type { ClusterView, StatusEntry, Task } from '@shared/dashboard/view';
 import { RECORDING_FORMAT_VERSION, type RecordingEntry, type RecordingHeader } from '@shared/recording/schema';
+import { RecordingEntrySchema } from '@shared/recording/schema';
 import { RecordingTimeline } from '@shared/recording/timeline';
+import { createDispatcher } from '../electron/api/dispatcher';
+import { doctorHandlers } from '../electron/api/handlers/doctor';
+import { fakeHandlers } from '../electron/api/test-handlers';
+import type { DoctorService } from '../electron/doctor/doctor-service';
 import { readRecording } from '../electron/recorder/reader';
+import { RecordingService } from '../electron/recorder/recording-service';
 import { RecordingWriter } from '../electron/recorder/writer';
 
 const smoke = Boolean(process.env.BENCH_SMOKE);
@@ -158,6 +167,28 @@ async function main(): Promise<void> {
     const verdicts = timeline.diagnosesAt(timeline.end);
     const doctorMs = ms(t);
 
+    // The replay as the UI asks for it: a moment at a time, through the contract.
+    const service = new RecordingService({ dir, docker: () => ({}) as never, engine: { get: async () => ({}) as never }, monitors: { acquire: async () => ({}) as never } });
+    const fake = fakeHandlers();
+    const dispatcher = createDispatcher({ calls: { ...fake.calls, ...doctorHandlers({} as DoctorService, service) }, events: fake.events });
+    t = performance.now();
+    const opened = await dispatcher.call('recordings.open', { path });
+    const openMs = ms(t);
+    if (!opened.ok) throw new Error(opened.error.message);
+    const id = (opened.value as { id: string }).id;
+    const callTimes: number[] = [];
+    const callBytes: number[] = [];
+    for (const at of moments.slice(0, Math.min(SEEKS, 50))) {
+      const s = performance.now();
+      const answer = await dispatcher.call('recordings.stateAt', { id, t: at });
+      callTimes.push(ms(s));
+      if (!answer.ok) throw new Error(answer.error.message);
+      callBytes.push(Buffer.byteLength(JSON.stringify(answer.value)));
+    }
+    t = performance.now();
+    for (const e of back.entries) RecordingEntrySchema.parse(e);
+    const wholeCheckMs = ms(t);
+
     const mb = (n: number) => (n / 1024 / 1024).toFixed(2);
     console.log(`bench:recorder — ${TASKS} tasks, ${entries.length} entries (${viewEntries.length - 1} delta batches)${smoke ? ' [smoke]' : ''}`);
     console.log(`  size         ${mb(bytes)} MB gzip (${mb(rawBytes)} MB as NDJSON, ratio ${(rawBytes / bytes).toFixed(1)}×), ${(bytes / entries.length).toFixed(0)} B per entry`);
@@ -165,6 +196,12 @@ async function main(): Promise<void> {
     console.log(`  read+check   ${readMs.toFixed(0)} ms, ${((entries.length / readMs) * 1000).toFixed(0)} entries/s; timeline index ${indexMs.toFixed(0)} ms`);
     console.log(`  stateAt      median ${median(seekTimes).toFixed(2)} ms with checkpoints, ${median(baseTimes).toFixed(2)} ms folding from the start: ${(median(baseTimes) / median(seekTimes)).toFixed(1)}× faster`);
     console.log(`  doctor       ${doctorMs.toFixed(0)} ms for the ${Object.keys(timeline.stateAt(timeline.end).view?.tasks ?? {}).length} tasks at the end (${Object.keys(verdicts).length} diagnosed)`);
+    console.log(
+      `  replay API   open ${openMs.toFixed(0)} ms; stateAt through the dispatcher: median ${median(callTimes).toFixed(1)} ms, ${(median(callBytes) / 1024).toFixed(0)} KB (max ${(Math.max(...callBytes) / 1024).toFixed(0)} KB) per moment`,
+    );
+    console.log(
+      `  whole file   as one answer instead: ${mb(rawBytes)} MB to send and ${wholeCheckMs.toFixed(0)} ms to validate, ${(rawBytes / median(callBytes)).toFixed(0)}× the bytes of one moment`,
+    );
     const expectedFailures = Math.ceil(TASKS / 7);
     if (Object.keys(verdicts).length !== expectedFailures) throw new Error(`expected ${expectedFailures} diagnoses, got ${Object.keys(verdicts).length}`);
   } finally {
