@@ -87,8 +87,10 @@ function setUp() {
   return { service, batch: (b: DeltaBatch) => listener?.(b), docker: (e: DockerEvent) => toDocker?.(e), held: () => held };
 }
 
+/** The file the first test records, read by the others. */
+let recorded: string;
+
 describe('RecordingService', () => {
-  let recorded: string;
 
   it('records a cluster into the folder: once at a time, with marks, until stopped', async () => {
     const { service, batch, docker, held } = setUp();
@@ -184,5 +186,20 @@ describe('RecordingService', () => {
     expect((await service.list()).some((f) => f.path === newer)).toBe(false);
     await expect(service.remove(newer)).rejects.toMatchObject({ code: 'not-found' });
     await expect(service.choose()).rejects.toMatchObject({ code: 'unavailable' });
+  });
+});
+
+describe('what may be handed out as a download', () => {
+  it('a recording of the folder, or one this app opened; never any other file', async () => {
+    const { service } = setUp();
+    const inFolder = join(dir, 'recordings', 'x.mesorec');
+    expect(service.isKnownFile(inFolder)).toBe(true);
+    expect(service.isKnownFile(join(dir, 'recordings', 'settings.json'))).toBe(false);
+    expect(service.isKnownFile(join(dir, 'recordings', '..', 'elsewhere.mesorec'))).toBe(false);
+    const outside = join(dir, 'sent-by-a-colleague.mesorec');
+    await writeFile(outside, await readFile(recorded));
+    expect(service.isKnownFile(outside)).toBe(false);
+    await service.open(outside);
+    expect(service.isKnownFile(outside)).toBe(true);
   });
 });
