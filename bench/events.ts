@@ -15,10 +15,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import { chromium, type Browser, type Page } from '@playwright/test';
-import type { TaskInfo } from '@shared/mesos/scheduler';
 import { startWebHostProcess, TEST_IMAGES, type WebHostProcess } from '../e2e/support/web-host-process';
 import { startCluster } from '../electron/index';
 import { TestFramework } from '../electron/mesos/testing/framework';
+import { commandTask } from '../electron/mesos/testing/tasks';
 
 const smoke = !!process.env.BENCH_SMOKE;
 const CHANGES = smoke ? 12 : 200;
@@ -32,15 +32,7 @@ interface PaintRecord {
   at: number;
 }
 
-const task = (id: string, command: string, mem = 32): TaskInfo => ({
-  name: id,
-  task_id: { value: id },
-  resources: [
-    { name: 'cpus', type: 'SCALAR', scalar: { value: 0.01 } },
-    { name: 'mem', type: 'SCALAR', scalar: { value: mem } },
-  ],
-  command: { shell: true, value: command },
-});
+const task = (id: string, command: string, mem = 32) => commandTask(id, command, { cpus: 0.01, mem });
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
