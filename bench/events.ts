@@ -15,10 +15,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import { chromium, type Browser, type Page } from '@playwright/test';
-import type { TaskInfo } from '@shared/mesos/scheduler';
 import { startWebHostProcess, TEST_IMAGES, type WebHostProcess } from '../e2e/support/web-host-process';
 import { startCluster } from '../electron/index';
 import { TestFramework } from '../electron/mesos/testing/framework';
+import { commandTask } from '../electron/mesos/testing/tasks';
 
 const smoke = !!process.env.BENCH_SMOKE;
 const CHANGES = smoke ? 12 : 200;
@@ -32,15 +32,7 @@ interface PaintRecord {
   at: number;
 }
 
-const task = (id: string, command: string, mem = 32): TaskInfo => ({
-  name: id,
-  task_id: { value: id },
-  resources: [
-    { name: 'cpus', type: 'SCALAR', scalar: { value: 0.01 } },
-    { name: 'mem', type: 'SCALAR', scalar: { value: mem } },
-  ],
-  command: { shell: true, value: command },
-});
+const task = (id: string, command: string, mem = 32) => commandTask(id, command, { cpus: 0.01, mem });
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -49,8 +41,8 @@ function percentile(values: number[], p: number): number {
 
 const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
 
-async function openTasks(page: Page, host: WebHostProcess, cluster: string): Promise<void> {
-  await page.goto(`${host.url}&paint-probe`);
+async function openTasks(page: Page, host: WebHostProcess, cluster: string, { probe }: { probe: boolean }): Promise<void> {
+  await page.goto(probe ? `${host.url}&paint-probe` : host.url);
   await page.getByTestId(`cluster-card-${cluster}`).click();
   await page.getByTestId('mesos-connection').filter({ hasText: 'Live' }).waitFor({ timeout: 30_000 });
   await page.getByRole('tab', { name: /^Tasks/ }).click();
@@ -64,7 +56,7 @@ async function latency(browser: Browser, host: WebHostProcess): Promise<void> {
   const framework = new TestFramework([`http://${cluster.master}`], { name: 'bench-events' });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    await openTasks(page, host, cluster.name);
+    await openTasks(page, host, cluster.name, { probe: true });
     await framework.start();
     // Four tasks at a time (3 changes each) stay within the visible rows, newest first.
     for (let group = 0; group * 12 < CHANGES; group++) {
@@ -156,7 +148,7 @@ async function load(browser: Browser, host: WebHostProcess): Promise<void> {
   const framework = new TestFramework([`http://${cluster.master}`], { name: 'bench-load' });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    await openTasks(page, host, cluster.name);
+    await openTasks(page, host, cluster.name, { probe: false });
     await framework.start();
     const idle = await watchPage(page, () => page.waitForTimeout(IDLE_MS));
 

@@ -17,7 +17,6 @@ import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { chromium, type Page } from '@playwright/test';
-import type { TaskInfo } from '@shared/mesos/scheduler';
 
 interface LogStats {
   bytes: number;
@@ -30,6 +29,7 @@ import { startCluster, type RunningCluster } from '../electron/index';
 import { AgentClient, READ_CHUNK, runsOfTask } from '../electron/mesos/agent-client';
 import { TestFramework } from '../electron/mesos/testing/framework';
 import { startWebHostProcess, TEST_IMAGES, type WebHostProcess } from '../e2e/support/web-host-process';
+import { commandTask } from '../electron/mesos/testing/tasks';
 
 const smoke = Boolean(process.env.BENCH_SMOKE);
 const MB = 1_000_000;
@@ -157,17 +157,7 @@ async function main(): Promise<void> {
   }
 }
 
-function task(command: string): TaskInfo {
-  return {
-    name: TASK,
-    task_id: { value: TASK },
-    resources: [
-      { name: 'cpus', type: 'SCALAR', scalar: { value: 0.5 } },
-      { name: 'mem', type: 'SCALAR', scalar: { value: 128 } },
-    ],
-    command: { shell: true, value: command },
-  };
-}
+const task = (command: string) => commandTask(TASK, command, { cpus: 0.5, mem: 128 });
 
 // In-page probes, as source text: this file is type-checked for Node, without the DOM.
 const PROBE_VIEW = `(() => {

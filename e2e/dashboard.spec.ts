@@ -1,11 +1,11 @@
 import { expect, test } from '@playwright/test';
-import type { TaskInfo } from '@shared/mesos/scheduler';
 import type { Offer } from '@shared/mesos/v1';
 import { startCluster, type RunningCluster } from '../electron/index';
 import { SchedulerClient } from '../electron/mesos/scheduler-client';
 import { TestFramework } from '../electron/mesos/testing/framework';
 import { collectConsoleErrors } from './support/console-errors';
 import { startWebHostProcess, TEST_IMAGES, type WebHostProcess } from './support/web-host-process';
+import { commandTask, dockerTask } from '../electron/mesos/testing/tasks';
 
 let host: WebHostProcess;
 let cluster: RunningCluster;
@@ -25,20 +25,7 @@ test.afterAll(async () => {
   await host?.stop();
 });
 
-const task = (id: string, command: string): TaskInfo => ({
-  name: id,
-  task_id: { value: id },
-  resources: [
-    { name: 'cpus', type: 'SCALAR', scalar: { value: 0.1 } },
-    { name: 'mem', type: 'SCALAR', scalar: { value: 32 } },
-  ],
-  command: { shell: true, value: command },
-});
-
-const dockerTask = (id: string, command: string): TaskInfo => ({
-  ...task(id, command),
-  container: { type: 'DOCKER', docker: { image: 'mesoscope/task-base:test' } },
-});
+const task = (id: string, command: string) => commandTask(id, command);
 
 test('tasks appear live and move through their states; a failed one shows its message in the drawer', async ({ page }) => {
   const errors = collectConsoleErrors(page);

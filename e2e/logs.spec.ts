@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { expect, type Page, test } from '@playwright/test';
-import type { TaskInfo } from '@shared/mesos/scheduler';
 import { startCluster, type RunningCluster } from '../electron/index';
 import { AgentClient, runsOfTask } from '../electron/mesos/agent-client';
 import { TestFramework } from '../electron/mesos/testing/framework';
 import { collectConsoleErrors } from './support/console-errors';
 import { startWebHostProcess, TEST_IMAGES, type WebHostProcess } from './support/web-host-process';
+import { commandTask } from '../electron/mesos/testing/tasks';
 
 let host: WebHostProcess;
 let cluster: RunningCluster;
@@ -36,15 +36,7 @@ test.afterAll(async () => {
   await host?.stop();
 });
 
-const task = (id: string, command: string): TaskInfo => ({
-  name: id,
-  task_id: { value: id },
-  resources: [
-    { name: 'cpus', type: 'SCALAR', scalar: { value: 0.1 } },
-    { name: 'mem', type: 'SCALAR', scalar: { value: 32 } },
-  ],
-  command: { shell: true, value: command },
-});
+const task = (id: string, command: string) => commandTask(id, command);
 
 /** The text of the lines the viewer renders (it renders only those on screen). */
 const shownLines = (page: Page) => page.getByTestId('log-line').allInnerTexts();

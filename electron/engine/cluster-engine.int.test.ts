@@ -34,6 +34,9 @@ async function masterSlaves(address: string): Promise<{ id: string; active: bool
   return ((await res.json()) as { slaves: { id: string; active: boolean }[] }).slaves;
 }
 
+/** The names of the clusters this file makes (int-*, and r1…r8 of the refusals). */
+const OURS = /^(int-[a-z0-9-]+|r\d)$/;
+
 // Task containers the tests start by name (a failed earlier run may have left them).
 const FAKE_TASKS = ['aaaaaaaa-0000-4000-8000-000000000001', 'bbbbbbbb-0000-4000-8000-000000000002', 'cccccccc-0000-4000-8000-000000000003'];
 
@@ -43,7 +46,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await engine().removeAll();
+  // Only this file's clusters: a developer's own clusters on the same daemon stay.
+  const e = engine();
+  for (const c of await e.list()) if (OURS.test(c.name)) await e.destroy(c.name);
   for (const id of FAKE_TASKS) await docker.getContainer(`mesos-${id}`).remove({ force: true }).catch(() => undefined);
   await rm(workRoot, { recursive: true, force: true });
 });

@@ -10,6 +10,7 @@ import { bringUp, writeRecord } from './launcher';
 import { clusterFilter, containerName, LABEL } from './naming';
 import { allocateAgent, allocateLayout, type Reserved, reservedBy } from './port-allocation';
 import { PreflightError, preflight } from './preflight';
+import { get } from '../mesos/http';
 
 export interface EngineOptions {
   /** The Docker client in use (it changes when the user picks another endpoint). */
@@ -340,8 +341,8 @@ export class ClusterEngine {
 /** The version a master reports; the emulator says so in build_user (testbed/mesos-emulator/README.md). */
 async function fetchMesosVersion(address: string): Promise<ClusterSummary['mesos']> {
   try {
-    const res = await fetch(`http://${address}/version`, { signal: AbortSignal.timeout(1000) });
-    const body = (await res.json()) as { version?: string; build_user?: string; git_tag?: string };
+    const res = await get(`http://${address}/version`, { timeoutMs: 1000 });
+    const body = JSON.parse(res.body) as { version?: string; build_user?: string; git_tag?: string };
     return { version: body.version ?? 'unknown', emulator: body.build_user === 'mesoscope-emulator' };
   } catch {
     return null;

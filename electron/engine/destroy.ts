@@ -4,6 +4,7 @@ import type Dockerode from 'dockerode';
 import type { ClusterLayout } from '@shared/cluster/layout';
 import type { ClusterSpec } from '@shared/cluster/spec';
 import { clusterFilter, LABEL } from './naming';
+import { get } from '../mesos/http';
 
 export interface DestroyReport {
   cluster: string;
@@ -128,9 +129,9 @@ async function removeTaskContainers(docker: Dockerode, ids: Set<string>): Promis
 /** ContainerIDs a running agent reports (`GET /containers`); nothing when it does not answer. */
 async function containerIdsFromAgent(host: string, port: number): Promise<string[]> {
   try {
-    const res = await fetch(`http://${host}:${port}/containers`, { signal: AbortSignal.timeout(1500) });
-    if (!res.ok) return [];
-    const containers = (await res.json()) as { container_id?: string }[];
+    const res = await get(`http://${host}:${port}/containers`, { timeoutMs: 1500 });
+    if (res.status !== 200) return [];
+    const containers = JSON.parse(res.body) as { container_id?: string }[];
     return containers.flatMap((c) => (c.container_id ? [c.container_id] : []));
   } catch {
     return [];

@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { get } from '../mesos/http';
 
 /**
  * Readiness probes, checked rather than assumed (as testcontainers' wait strategies): each answers
@@ -52,20 +53,15 @@ export function zookeeperOk(host: string, port: number, timeoutMs = 1000): Promi
   });
 }
 
-async function get(url: string, timeoutMs: number): Promise<Response> {
-  return fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
-}
-
 /**
  * The leader a master knows of, as `host:port`: `/master/redirect` answers 307 to the leader
  * (itself when leading) and 503 while none is elected.
  */
 export async function leaderSeenBy(host: string, port: number, timeoutMs = 1000): Promise<string | undefined> {
-  const res = await get(`http://${host}:${port}/master/redirect`, timeoutMs);
-  await res.body?.cancel();
+  const res = await get(`http://${host}:${port}/master/redirect`, { timeoutMs, follow: false });
   if (res.status !== 307) return undefined;
   // Protocol-relative: //<leader hostname>:<port> (API.md §0.6)
-  const location = res.headers.get('location') ?? '';
+  const location = res.location ?? '';
   return location.replace(/^(https?:)?\/\//, '').replace(/\/.*$/, '') || undefined;
 }
 
@@ -74,12 +70,9 @@ export async function leaderSeenBy(host: string, port: number, timeoutMs = 1000)
  * (MESOS_HOSTNAME, --port). Not its pid: on a bridge network that holds the container's IP.
  */
 export async function agentRegisteredAt(leader: string, agentHostname: string, agentPort: number, timeoutMs = 1000): Promise<string | undefined> {
-  const res = await get(`http://${leader}/master/slaves`, timeoutMs);
-  if (res.status !== 200) {
-    await res.body?.cancel();
-    return undefined;
-  }
-  const body = (await res.json()) as { slaves?: { id: string; hostname: string; port: number; active?: boolean }[] };
+  const res = await get(`http://${leader}/master/slaves`, { timeoutMs, follow: false });
+  if (res.status !== 200) return undefined;
+  const body = JSON.parse(res.body) as { slaves?: { id: string; hostname: string; port: number; active?: boolean }[] };
   const agent = body.slaves?.find((s) => s.hostname === agentHostname && s.port === agentPort && s.active !== false);
   return agent?.id;
 }

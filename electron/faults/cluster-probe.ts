@@ -1,5 +1,6 @@
 import type { ClusterSummary } from '@shared/cluster/status';
 import { MasterClient } from '../mesos/master-client';
+import { get } from '../mesos/http';
 
 /** What the fault injector asks the masters: the agents as the leader knows them, and who leads. */
 
@@ -18,9 +19,9 @@ export async function mesosAgents(cluster: Pick<ClusterSummary, 'layout'>): Prom
   let last: unknown;
   for (const base of masterUrls(cluster)) {
     try {
-      const res = await fetch(`${base}/master/slaves`, { signal: AbortSignal.timeout(5000) });
-      if (!res.ok) throw new Error(`${base}/master/slaves answered ${res.status}`);
-      const body = (await res.json()) as { slaves?: Array<Partial<MesosAgent> & { id: string }> };
+      const res = await get(`${base}/master/slaves`, { timeoutMs: 5000 });
+      if (res.status !== 200) throw new Error(`${base}/master/slaves answered ${res.status}`);
+      const body = JSON.parse(res.body) as { slaves?: Array<Partial<MesosAgent> & { id: string }> };
       return (body.slaves ?? []).map((s) => ({ id: s.id, hostname: s.hostname ?? '', port: s.port ?? 0, active: s.active !== false, attributes: s.attributes ?? {} }));
     } catch (err) {
       last = err;

@@ -6,10 +6,10 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type MesoscopeClient } from '@shared/api/client';
 import type { LogEvent, LogSourceInput } from '@shared/logs/schema';
-import type { TaskInfo } from '@shared/mesos/scheduler';
 import { createInProcessTransport } from '../api/in-process-transport';
 import { type Core, createCore } from '../core';
 import { TestFramework } from '../mesos/testing/framework';
+import { commandTask } from '../mesos/testing/tasks';
 
 // Logs through the API as the UI and the CLI use it, against a real cluster of the testbed images:
 // task output followed while the task runs and after it ended, node logs through Docker, the Mesos
@@ -48,15 +48,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const task = (id: string, command: string): TaskInfo => ({
-  name: id,
-  task_id: { value: id },
-  resources: [
-    { name: 'cpus', type: 'SCALAR', scalar: { value: 0.1 } },
-    { name: 'mem', type: 'SCALAR', scalar: { value: 32 } },
-  ],
-  command: { shell: true, value: command },
-});
+const task = (id: string, command: string) => commandTask(id, command);
 
 /** Follows a source through the API, acknowledging as it goes, until `end` (or `stop()`). */
 function follow(params: { source: LogSourceInput; follow?: boolean; tailLines?: number }) {

@@ -35,18 +35,18 @@ export interface Opened {
   request: http.ClientRequest;
 }
 
-function send(url: string, body: string, opts: PostOptions): Promise<{ request: http.ClientRequest; response: http.IncomingMessage }> {
+/** A request with `body` is a POST of JSON, without one a GET. */
+function send(url: string, body: string | null, opts: PostOptions): Promise<{ request: http.ClientRequest; response: http.IncomingMessage }> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     const lib = target.protocol === 'https:' ? https : http;
-    const payload = Buffer.from(body, 'utf8');
+    const payload = body === null ? undefined : Buffer.from(body, 'utf8');
     const request = lib.request(target, {
-      method: 'POST',
+      method: payload ? 'POST' : 'GET',
       agent: false,
       headers: {
-        'Content-Type': JSON_TYPE,
+        ...(payload ? { 'Content-Type': JSON_TYPE, 'Content-Length': String(payload.length) } : {}),
         Accept: JSON_TYPE,
-        'Content-Length': String(payload.length),
         ...opts.headers,
       },
     });
@@ -89,18 +89,40 @@ export async function openStream(url: string, body: string, opts: PostOptions = 
   }
 }
 
-/** POSTs `body` and reads the whole answer; redirects are followed. */
-export async function post(url: string, body: string, opts: PostOptions = {}): Promise<{ url: string; status: number; body: string }> {
+export interface Answer {
+  /** The URL that answered (after redirects, when followed). */
+  url: string;
+  status: number;
+  /** The Location header of a redirect that was not followed. */
+  location?: string;
+  body: string;
+}
+
+async function request(url: string, body: string | null, opts: PostOptions & { follow?: boolean }): Promise<Answer> {
   let current = url;
   for (let hop = 0; ; hop++) {
     const { response } = await send(current, body, opts);
     const text = await readAll(response);
     const status = response.statusCode ?? 0;
     const location = response.headers.location;
-    if (status === 307 && location && hop < MAX_REDIRECTS) {
+    if (status === 307 && location && opts.follow !== false && hop < MAX_REDIRECTS) {
       current = new URL(location, current).toString();
       continue;
     }
-    return { url: current, status, body: text };
+    return { url: current, status, location, body: text };
   }
+}
+
+/** POSTs `body` and reads the whole answer; redirects are followed. */
+export function post(url: string, body: string, opts: PostOptions = {}): Promise<Answer> {
+  return request(url, body, opts);
+}
+
+/**
+ * GETs `url` and reads the whole answer; redirects are followed unless `follow: false`. Used instead of
+ * fetch() for every Mesos endpoint: fetch refuses the "bad ports" of the Fetch standard, and 5060/5061
+ * (SIP) are where the 10th and 11th agents of a cluster listen.
+ */
+export function get(url: string, opts: PostOptions & { follow?: boolean } = {}): Promise<Answer> {
+  return request(url, null, opts);
 }

@@ -1,6 +1,6 @@
 import { applyDeltas } from '@shared/dashboard/apply';
 import type { ClusterView } from '@shared/dashboard/view';
-import { useEffect, useState } from 'react';
+import { startTransition, useEffect, useState } from 'react';
 import { useClient } from '../../api/client-context';
 
 /**
@@ -24,7 +24,9 @@ export function useClusterView(cluster: string, { offers = false }: { offers?: b
           return;
         }
         lastSeq = batch.seq;
-        setView((current) => applyDeltas(current, batch.deltas));
+        // A transition: React renders what the batch changed in slices and yields to the browser between
+        // them, so a busy stream (hundreds of updates a second) never holds a frame (bench:events).
+        startTransition(() => setView((current) => applyDeltas(current, batch.deltas)));
       },
       () => setView(null),
     );
