@@ -5,6 +5,7 @@ import { faultById, type FaultId } from '@shared/faults/catalog';
 import { startCluster, type RunningCluster } from '../electron/index';
 import { dropLocal, prepareSlowPullImage, registryUp } from '../testbed/scenario/registry-images';
 import { collectConsoleErrors } from './support/console-errors';
+import { closeDrawer, drawerOf, injectFault } from './support/fault-ui';
 import { startWebHostProcess, TEST_IMAGES, type WebHostProcess } from './support/web-host-process';
 
 /**
@@ -16,7 +17,6 @@ import { startWebHostProcess, TEST_IMAGES, type WebHostProcess } from './support
  */
 
 const CLUSTER = 'dr-e2e';
-const TASK_IMAGE = 'mesoscope/task-base:test';
 const MISSING_IMAGE = '127.0.0.1:5000/mesoscope/does-not-exist:1';
 const TIMERS = { agentPingTimeout: '1secs', maxAgentPingTimeouts: 3 };
 
@@ -65,53 +65,14 @@ async function openCluster(page: Page, name = CLUSTER): Promise<void> {
   await expect(page.getByTestId('mesos-connection')).toHaveText('Live', { timeout: 30_000 });
 }
 
-/** A fault from its card (issue 8's buttons), with the framework options and parameters given; resolves with the task it hit. */
-async function injectFault(
-  page: Page,
-  fault: FaultId,
-  opts: { checkpoint?: boolean; partitionAware?: boolean; agent?: number; params?: Record<string, string> } = {},
-): Promise<string> {
-  await page.getByRole('tab', { name: 'Faults' }).click();
-  await page.getByRole('textbox', { name: 'Fault task image' }).fill(TASK_IMAGE);
-  for (const [label, on] of [
-    ['Fault framework checkpoint', opts.checkpoint ?? true],
-    ['Fault framework partition-aware', opts.partitionAware ?? false],
-  ] as const) {
-    const toggle = page.getByRole('switch', { name: label });
-    if ((await toggle.getAttribute('aria-checked')) !== String(on)) await toggle.click();
-  }
-  const def = faultById(fault);
-  const card = page.getByTestId(`fault-${fault}`);
-  if (opts.agent !== undefined) {
-    await card.getByRole('combobox', { name: `${def.label}: agent` }).click();
-    await page.getByRole('option', { name: `127.0.0.1:${agents[opts.agent]!.port}`, exact: true }).click();
-  }
-  for (const [key, value] of Object.entries(opts.params ?? {})) {
-    const p = def.params.find((x) => x.key === key)!;
-    await card.getByRole('textbox', { name: `${def.label}: ${p.label}` }).fill(value);
-  }
-  await card.getByTestId(`inject-${fault}`).click();
-  const result = card.getByTestId(`fault-result-${fault}`);
-  await expect(result).toBeVisible({ timeout: 90_000 });
-  return (await result.getByTestId('fault-task-id').textContent()) ?? '';
-}
-
-async function drawerOf(page: Page, taskId: string): Promise<Locator> {
-  await page.getByRole('tab', { name: /^Tasks/ }).click();
-  await page.getByRole('textbox', { name: 'Search tasks' }).fill(taskId);
-  await page.getByTestId(`task-row-${taskId}`).click();
-  return page.getByTestId('task-drawer');
-}
-
-async function closeDrawer(page: Page): Promise<void> {
-  await page.keyboard.press('Escape');
-  await page.getByRole('textbox', { name: 'Search tasks' }).fill('');
-}
 
 /**
  * The drawer's doctor reaches the expected rule (evidence may arrive after the status: the first verdict
  * can be a less certain one) and shows its title, cause, fix and decisive evidence; noted for the replay.
  */
+/** The task a fault from its card hit. */
+const injectTask = async (...args: Parameters<typeof injectFault>) => (await injectFault(...args)).taskId;
+
 async function expectDoctor(
   page: Page,
   fault: FaultId,
@@ -142,7 +103,7 @@ test('the fault suite, recorded: after each fault the doctor names the cause wit
   await expect(page.getByTestId('record-stop')).toBeVisible();
 
   // Row 3: the OOM killer; Docker's OOMKilled on the task container is what tells it from any SIGKILL.
-  let task = await injectFault(page, 'oom-task');
+  let task = await injectTask(page, 'oom-task');
   let drawer = await expectDoctor(page, 'oom-task', task, {
     ruleId: 'oom-killed',
     title: 'Out of memory',
@@ -156,7 +117,7 @@ test('the fault suite, recorded: after each fault the doctor names the cause wit
   await expect(page.getByTestId(`task-row-${task}`).getByTestId('doctor-mark')).toHaveAttribute('data-rule', 'oom-killed', { timeout: 10_000 });
 
   // Row 4: the registry has no such tag; the status carries the daemon's own words.
-  task = await injectFault(page, 'missing-image', { params: { image: MISSING_IMAGE } });
+  task = await injectTask(page, 'missing-image', { params: { image: MISSING_IMAGE } });
   await expectDoctor(page, 'missing-image', task, {
     ruleId: 'image-not-found',
     title: 'Image not found',
@@ -167,7 +128,7 @@ test('the fault suite, recorded: after each fault the doctor names the cause wit
   await closeDrawer(page);
 
   // Row 13: a pull longer than a 2 s registration timeout, on an agent added for it; the doctor offers the change.
-  task = await injectFault(page, 'slow-pull', { params: { image: slowImage!, timeout: '2secs' } });
+  task = await injectTask(page, 'slow-pull', { params: { image: slowImage!, timeout: '2secs' } });
   drawer = await expectDoctor(page, 'slow-pull', task, {
     ruleId: 'pull-exceeded-registration-timeout',
     title: 'Image pull slower than the executor registration timeout',
@@ -182,7 +143,7 @@ test('the fault suite, recorded: after each fault the doctor names the cause wit
 
   // Row 14: no update ever; past the threshold, the agent's failed sends to the executor decide it, and
   // the fix is the executors' address: applied by replacing the agent (a running agent's flags cannot change).
-  task = await injectFault(page, 'unreachable-executor');
+  task = await injectTask(page, 'unreachable-executor');
   drawer = await expectDoctor(
     page,
     'unreachable-executor',
@@ -205,7 +166,7 @@ test('the fault suite, recorded: after each fault the doctor names the cause wit
   await closeDrawer(page);
 
   // Rows 10 and 9: a paused agent misses its pings; its container's pause is the decisive evidence.
-  task = await injectFault(page, 'pause-agent', { partitionAware: true, agent: 1 });
+  task = await injectTask(page, 'pause-agent', { partitionAware: true, agentPort: agents[1]!.port });
   drawer = await expectDoctor(page, 'pause-agent', task, {
     ruleId: 'agent-paused',
     title: 'Agent paused: unreachable',
@@ -222,7 +183,7 @@ test('the fault suite, recorded: after each fault the doctor names the cause wit
   await expect(page.getByTestId('undo-pause-agent')).toHaveText(/Done/, { timeout: 15_000 });
 
   // Row 11: a stopped agent, a framework that does not checkpoint: LOST at once.
-  task = await injectFault(page, 'stop-agent', { checkpoint: false, agent: 2 });
+  task = await injectTask(page, 'stop-agent', { checkpoint: false, agentPort: agents[2]!.port });
   drawer = await expectDoctor(page, 'stop-agent', task, {
     ruleId: 'agent-stopped-disconnected',
     title: 'Agent stopped: task lost',
@@ -237,7 +198,7 @@ test('the fault suite, recorded: after each fault the doctor names the cause wit
   await expect(page.getByTestId('undo-stop-agent')).toHaveText(/Done/, { timeout: 30_000 });
 
   // API.md §9 #17: a wiped work dir, a new agent at the same address; the status says it all.
-  task = await injectFault(page, 'wipe-agent', { agent: 3 });
+  task = await injectTask(page, 'wipe-agent', { agentPort: agents[3]!.port });
   await expectDoctor(page, 'wipe-agent', task, {
     ruleId: 'agent-replaced',
     title: 'Agent replaced by a new one',
@@ -247,7 +208,7 @@ test('the fault suite, recorded: after each fault the doctor names the cause wit
   await closeDrawer(page);
 
   // Row 18: the leader stopped; the task keeps running with no update: nothing for the doctor to explain.
-  task = await injectFault(page, 'stop-leader');
+  task = await injectTask(page, 'stop-leader');
   await expect(page.getByTestId('fault-result-stop-leader')).toHaveAttribute('data-verdict', 'as-expected', { timeout: 45_000 });
   await expect(page.getByTestId('mesos-connection')).toHaveText('Live', { timeout: 30_000 });
   drawer = await drawerOf(page, task);
@@ -346,12 +307,7 @@ test('a cut network (bridge clusters only): the master’s “unreachable” lin
   );
   try {
     await openCluster(page, 'dr-e2e-br');
-    await page.getByRole('tab', { name: 'Faults' }).click();
-    await page.getByRole('textbox', { name: 'Fault task image' }).fill(TASK_IMAGE);
-    const card = page.getByTestId('fault-cut-agent-network');
-    await card.getByTestId('inject-cut-agent-network').click();
-    await expect(card.getByTestId('fault-result-cut-agent-network')).toBeVisible({ timeout: 90_000 });
-    const taskId = (await card.getByTestId('fault-task-id').textContent()) ?? '';
+    const { card, taskId } = await injectFault(page, 'cut-agent-network');
     const drawer = await drawerOf(page, taskId);
     const doctor = drawer.getByTestId('doctor');
     // No container event: the pings alone; the master's log line is the evidence.

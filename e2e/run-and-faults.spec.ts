@@ -1,11 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, type Locator, type Page, test } from '@playwright/test';
-import { faultById, type FaultId } from '@shared/faults/catalog';
+import { type FaultId } from '@shared/faults/catalog';
 import { statusText } from '@shared/faults/expectation';
 import { startCluster, type RunningCluster } from '../electron/index';
 import { dropLocal, prepareSlowPullImage, registryUp } from '../testbed/scenario/registry-images';
 import { collectConsoleErrors } from './support/console-errors';
+import { closeDrawer, drawerOf, injectFault, TASK_IMAGE } from './support/fault-ui';
 import { startWebHostProcess, TEST_IMAGES, type WebHostProcess } from './support/web-host-process';
 
 /**
@@ -17,7 +18,6 @@ import { startWebHostProcess, TEST_IMAGES, type WebHostProcess } from './support
  */
 
 const CLUSTER = 'rn-e2e';
-const TASK_IMAGE = 'mesoscope/task-base:test';
 const MISSING_IMAGE = '127.0.0.1:5000/mesoscope/does-not-exist:1';
 
 let host: WebHostProcess;
@@ -61,54 +61,8 @@ async function openCluster(page: Page, tab?: string): Promise<void> {
 }
 
 /** Opens the task's drawer from the Tasks tab (leaving the current tab). */
-async function drawerOf(page: Page, taskId: string): Promise<Locator> {
-  await page.getByRole('tab', { name: /^Tasks/ }).click();
-  await page.getByRole('textbox', { name: 'Search tasks' }).fill(taskId);
-  await page.getByTestId(`task-row-${taskId}`).click();
-  return page.getByTestId('task-drawer');
-}
-
-async function closeDrawer(page: Page): Promise<void> {
-  await page.keyboard.press('Escape');
-  await page.getByRole('textbox', { name: 'Search tasks' }).fill('');
-}
-
 const agentLabel = (i: number) => `127.0.0.1:${agents[i]!.port}`;
 
-/**
- * The fault card: framework options, task image, parameters; Inject; then the verdict within the
- * expected delay, the observed update in the result, and the same in the task's drawer.
- */
-async function injectFault(
-  page: Page,
-  fault: FaultId,
-  opts: { checkpoint?: boolean; partitionAware?: boolean; agent?: number; params?: Record<string, string> } = {},
-): Promise<{ card: Locator; taskId: string }> {
-  await page.getByRole('tab', { name: 'Faults' }).click();
-  await page.getByRole('textbox', { name: 'Fault task image' }).fill(TASK_IMAGE);
-  for (const [label, on] of [
-    ['Fault framework checkpoint', opts.checkpoint ?? true],
-    ['Fault framework partition-aware', opts.partitionAware ?? false],
-  ] as const) {
-    const toggle = page.getByRole('switch', { name: label });
-    if ((await toggle.getAttribute('aria-checked')) !== String(on)) await toggle.click();
-  }
-  const def = faultById(fault);
-  const card = page.getByTestId(`fault-${fault}`);
-  if (opts.agent !== undefined) {
-    await card.getByRole('combobox', { name: `${def.label}: agent` }).click();
-    await page.getByRole('option', { name: agentLabel(opts.agent), exact: true }).click();
-  }
-  for (const [key, value] of Object.entries(opts.params ?? {})) {
-    const p = def.params.find((x) => x.key === key)!;
-    await card.getByRole('textbox', { name: `${def.label}: ${p.label}` }).fill(value);
-  }
-  await card.getByTestId(`inject-${fault}`).click();
-  const result = card.getByTestId(`fault-result-${fault}`);
-  await expect(result).toBeVisible({ timeout: 90_000 });
-  const taskId = (await result.getByTestId('fault-task-id').textContent()) ?? '';
-  return { card, taskId };
-}
 
 /** The verdict, reached within the expectation's own delay (plus the UI's polling). */
 async function expectVerdict(card: Locator, fault: FaultId, withinMs: number): Promise<void> {
@@ -278,7 +232,7 @@ test('fault: an executor advertised where nothing listens → no update, STAGING
 
 test('fault: a paused agent, partition-aware → UNREACHABLE / AGENT_REMOVED "health check timed out" ≈ 3.5 s (row 10); unpaused → RUNNING', async ({ page }) => {
   await openCluster(page);
-  const { card, taskId } = await injectFault(page, 'pause-agent', { partitionAware: true, agent: 1 });
+  const { card, taskId } = await injectFault(page, 'pause-agent', { partitionAware: true, agentPort: agents[1]!.port });
   await expect(card.getByTestId('fault-expected')).toHaveText('TASK_UNREACHABLE / REASON_AGENT_REMOVED / SOURCE_MASTER / health check timed out');
   await expectVerdict(card, 'pause-agent', 8000);
   await card.screenshot({ path: 'docs/screenshots/fault-pause-agent.png' });
@@ -291,7 +245,7 @@ test('fault: a paused agent, partition-aware → UNREACHABLE / AGENT_REMOVED "he
 
 test('fault: a stopped agent, checkpoint off → LOST / AGENT_DISCONNECTED at once (row 11)', async ({ page }) => {
   await openCluster(page);
-  const { card, taskId } = await injectFault(page, 'stop-agent', { checkpoint: false, agent: 2 });
+  const { card, taskId } = await injectFault(page, 'stop-agent', { checkpoint: false, agentPort: agents[2]!.port });
   await expect(card.getByTestId('fault-line')).toContainText('LOST / AGENT_DISCONNECTED at once');
   await expectVerdict(card, 'stop-agent', 5000);
   await card.screenshot({ path: 'docs/screenshots/fault-stop-agent.png' });
@@ -303,7 +257,7 @@ test('fault: a stopped agent, checkpoint off → LOST / AGENT_DISCONNECTED at on
 
 test('fault: an agent restarted with a wiped work_dir, checkpoint on → LOST / AGENT_REMOVED, a new agent at the same address (API.md §9 #17)', async ({ page }) => {
   await openCluster(page);
-  const { card, taskId } = await injectFault(page, 'wipe-agent', { agent: 3 });
+  const { card, taskId } = await injectFault(page, 'wipe-agent', { agentPort: agents[3]!.port });
   await expectVerdict(card, 'wipe-agent', 8000);
   await card.screenshot({ path: 'docs/screenshots/fault-wipe-agent.png' });
   await expectInDrawer(page, taskId, { state: 'TASK_LOST', reason: 'REASON_AGENT_REMOVED', source: 'SOURCE_MASTER', message: 'Agent 127.0.0.1 removed: a new agent registered at the same address' });
@@ -369,13 +323,9 @@ test('fault: cutting an agent off the network is offered only on a bridge networ
     await page.goto(host.url);
     await page.getByTestId('cluster-card-rn-e2e-br').click();
     await expect(page.getByTestId('mesos-connection')).toHaveText('Live', { timeout: 30_000 });
-    await page.getByRole('tab', { name: 'Faults' }).click();
-    await page.getByRole('textbox', { name: 'Fault task image' }).fill(TASK_IMAGE);
-    const card = page.getByTestId('fault-cut-agent-network');
-    await card.getByTestId('inject-cut-agent-network').click();
+    const { card, taskId } = await injectFault(page, 'cut-agent-network');
     await expectVerdict(card, 'cut-agent-network', 8000);
     await card.screenshot({ path: 'docs/screenshots/fault-cut-agent-network.png' });
-    const taskId = (await card.getByTestId('fault-task-id').textContent()) ?? '';
     await expectInDrawer(page, taskId, { state: 'TASK_LOST', reason: 'REASON_AGENT_REMOVED', source: 'SOURCE_MASTER', message: 'health check timed out' });
     await page.getByRole('tab', { name: 'Faults' }).click();
     await card.getByTestId('undo-cut-agent-network').click();

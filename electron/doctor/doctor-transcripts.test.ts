@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ClusterLayout } from '@shared/cluster/layout';
 import { parseOperatorEvent, type OperatorEvent } from '@shared/dashboard/operator';
 import { diagnoseTask, diagnoseView, parseGlog, type DockerEvent } from '@shared/doctor';
 import { ClusterModel } from '../dashboard/cluster-model';
-import { recordedOperatorEvents, transcriptBytes } from '../mesos/testing/transcripts';
+import { recordedOperatorEvents, TRANSCRIPT_LAYOUT, transcriptBytes } from '../mesos/testing/transcripts';
 
 /**
  * The doctor on what a real Mesos 1.12 did (../shared/mesos/transcripts): the recorded operator
@@ -14,17 +13,7 @@ const FW = (n: number) => `f8278ec8-4646-4d46-a619-bfdea32934e8-000${n}`;
 const S0 = 'f8278ec8-4646-4d46-a619-bfdea32934e8-S0';
 const S1 = 'f8278ec8-4646-4d46-a619-bfdea32934e8-S1';
 
-/** The recording's agents: S1 on 5051, S0 on 5052 (transcripts/README.md). */
-const LAYOUT: ClusterLayout = {
-  network: 'host',
-  hostAddress: '127.0.0.1',
-  zookeeper: { port: 2181 },
-  masters: [{ index: 1, port: 5050 }],
-  agents: [
-    { index: 1, port: 5051, taskPorts: { begin: 31000, end: 31099 }, workDir: '/var/lib/mesos/agent1' },
-    { index: 2, port: 5052, taskPorts: { begin: 32000, end: 32099 }, workDir: '/var/lib/mesos/agent2' },
-  ],
-};
+const LAYOUT = TRANSCRIPT_LAYOUT;
 
 interface Recording {
   events: Array<{ t: number; event: OperatorEvent }>;

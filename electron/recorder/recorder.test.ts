@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ClusterLayout } from '@shared/cluster/layout';
 import { ClusterSpecSchema } from '@shared/cluster/spec';
 import type { ClusterView } from '@shared/dashboard/view';
 import { diagnoseView, isEvidenceLine, parseGlog, type DockerEvent, type LogLine } from '@shared/doctor';
@@ -10,7 +9,7 @@ import { RecordingTimeline } from '@shared/recording/timeline';
 import { ClusterMonitor } from '../dashboard/cluster-monitor';
 import { startFakeOperatorMaster, type FakeOperatorMaster, type OperatorStream } from '../mesos/testing/fake-operator';
 import { eventually } from '../mesos/testing/fake-master';
-import { recordedOperatorEvents, transcriptBytes } from '../mesos/testing/transcripts';
+import { recordedOperatorEvents, TRANSCRIPT_LAYOUT, transcriptBytes } from '../mesos/testing/transcripts';
 import { readRecording } from './reader';
 import { Recorder } from './recorder';
 
@@ -23,16 +22,7 @@ import { Recorder } from './recorder';
  */
 
 const S0 = 'f8278ec8-4646-4d46-a619-bfdea32934e8-S0';
-const LAYOUT: ClusterLayout = {
-  network: 'host',
-  hostAddress: '127.0.0.1',
-  zookeeper: { port: 2181 },
-  masters: [{ index: 1, port: 5050 }],
-  agents: [
-    { index: 1, port: 5051, taskPorts: { begin: 31000, end: 31099 }, workDir: '/var/lib/mesos/agent1' },
-    { index: 2, port: 5052, taskPorts: { begin: 32000, end: 32099 }, workDir: '/var/lib/mesos/agent2' },
-  ],
-};
+const LAYOUT = TRANSCRIPT_LAYOUT;
 const SPEC = ClusterSpecSchema.parse({ name: 'dr-rec', agents: { count: 2 }, timers: { agentPingTimeout: '1secs', maxAgentPingTimeouts: 3 } });
 const MESOS = { version: '1.12.0', emulator: false };
 
