@@ -1,5 +1,6 @@
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
+import { demultiplexLines } from '../logs/container-log';
 
 /** The last lines a container wrote (stdout and stderr, demultiplexed), for error messages. */
 export async function lastLogLines(docker: Dockerode, containerId: string, lines = 15): Promise<string[]> {
@@ -14,13 +15,12 @@ export async function lastLogLines(docker: Dockerode, containerId: string, lines
   }
 }
 
-/** Docker's multiplexed stdout/stderr frames, through dockerode's demuxer, as one text. */
+/** Docker's multiplexed stdout/stderr frames as one text, in the order they came. */
 async function demultiplex(docker: Dockerode, raw: Buffer): Promise<string> {
   const source = Readable.from([raw]);
-  const sink = new PassThrough();
-  const chunks: Buffer[] = [];
-  sink.on('data', (chunk: Buffer) => chunks.push(chunk));
-  docker.modem.demuxStream(source, sink, sink);
+  let text = '';
+  const lines = demultiplexLines(docker, source, (assembled) => (text += assembled.text));
   await new Promise((resolve) => source.on('end', resolve));
-  return Buffer.concat(chunks).toString('utf8');
+  lines.flush();
+  return text;
 }

@@ -1,7 +1,7 @@
-import { PassThrough } from 'node:stream';
 import type Dockerode from 'dockerode';
 import type { LogLine, NodeRef } from '@shared/doctor/evidence';
 import { parseGlogLine } from '@shared/doctor/glog';
+import { demultiplexLines } from '../logs/container-log';
 
 /**
  * Follows the logs of a cluster's master and agent containers (Mesos logs to stderr with glog) and
@@ -60,32 +60,23 @@ async function followOne(docker: () => Dockerode, target: LogTarget, onLine: (l:
     try {
       const container = docker().getContainer(target.container);
       const stream = (await container.logs({ follow: true, stdout: true, stderr: true, timestamps: true, since: sinceSecs, abortSignal: signal } as never)) as unknown as NodeJS.ReadableStream;
-      const text = new PassThrough();
-      docker().modem.demuxStream(stream, text, text);
-      let rest = '';
+      const take = (line: string) => {
+        const stamp = STAMP.exec(line)?.[1];
+        if (stamp) {
+          if (stamp <= lastStamp) return;
+          lastStamp = stamp;
+          if (Date.parse(stamp) < sinceMs) return;
+        }
+        const parsed = parseGlogLine(line, { node: target.node, reference: Date.now() });
+        if (parsed && (!options.keep || options.keep(parsed))) onLine(parsed);
+      };
+      // The logs feature's demultiplexer: whole lines, UTF-8 characters never cut at a chunk border.
+      const lines = demultiplexLines(docker(), stream, ({ text }) => {
+        for (const line of text.split('\n')) if (line) take(line);
+      });
       await new Promise<void>((resolve) => {
-        const take = (line: string) => {
-          const stamp = STAMP.exec(line)?.[1];
-          if (stamp) {
-            if (stamp <= lastStamp) return;
-            lastStamp = stamp;
-            if (Date.parse(stamp) < sinceMs) return;
-          }
-          const parsed = parseGlogLine(line, { node: target.node, reference: Date.now() });
-          if (parsed && (!options.keep || options.keep(parsed))) onLine(parsed);
-        };
-        text.on('data', (chunk: Buffer) => {
-          rest += chunk.toString('utf8');
-          let nl = rest.indexOf('\n');
-          while (nl >= 0) {
-            take(rest.slice(0, nl));
-            rest = rest.slice(nl + 1);
-            nl = rest.indexOf('\n');
-          }
-        });
         const done = () => {
-          if (rest) take(rest);
-          rest = '';
+          lines.flush();
           (stream as unknown as { destroy?: () => void }).destroy?.();
           resolve();
         };
