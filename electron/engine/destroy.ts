@@ -5,6 +5,7 @@ import type { ClusterLayout } from '@shared/cluster/layout';
 import type { ClusterSpec } from '@shared/cluster/spec';
 import { clusterFilter, LABEL } from './naming';
 import { get } from '../mesos/http';
+import { mesosContainerIdOf } from '@shared/tasks';
 
 export interface DestroyReport {
   cluster: string;
@@ -116,10 +117,8 @@ async function removeTaskContainers(docker: Dockerode, ids: Set<string>): Promis
   if (ids.size === 0) return 0;
   let removed = 0;
   for (const task of await docker.listContainers({ all: true, filters: { name: ['^/mesos-'] } })) {
-    const taskName = task.Names[0]?.replace(/^\//, '') ?? '';
-    // mesos-<ContainerID>, or mesos-<ContainerID>.executor with --docker_mesos_image (API.md §7.4)
-    const id = taskName.replace(/^mesos-/, '').replace(/\.executor$/, '');
-    if (!ids.has(id)) continue;
+    const id = mesosContainerIdOf(task.Names[0] ?? '');
+    if (id === undefined || !ids.has(id)) continue;
     await docker.getContainer(task.Id).remove({ force: true, v: true }).catch(() => undefined);
     removed += 1;
   }

@@ -1,6 +1,7 @@
 import type Dockerode from 'dockerode';
 import type { ClusterLayout } from '@shared/cluster/layout';
-import { type DockerEvent, mesosContainerIdOf, NodeRoleSchema } from '@shared/doctor/evidence';
+import { type DockerEvent, NodeRoleSchema } from '@shared/doctor/evidence';
+import { mesosContainerIdOf } from '@shared/tasks';
 import { LABEL } from '../engine/naming';
 
 /**

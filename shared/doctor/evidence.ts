@@ -75,11 +75,3 @@ export const AgentEvidenceSchema = z.object({
 });
 export type AgentEvidence = z.infer<typeof AgentEvidenceSchema>;
 
-const UUID = /[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/.source;
-/** `mesos-<ContainerID>` since Mesos 1.4, `mesos-<AgentID>.<ContainerID>` in 0.23–1.3, `.executor` for --docker_mesos_image (API.md §7.4). */
-const TASK_CONTAINER = new RegExp(`^/?mesos-(?:[^.]+-S\\d+\\.)?(${UUID})(?:\\.executor)?$`);
-
-/** The Mesos ContainerID of a task container's name, or undefined for any other container. */
-export function mesosContainerIdOf(name: string): string | undefined {
-  return TASK_CONTAINER.exec(name)?.[1];
-}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ClusterLayout } from '../cluster/layout';
 import { ClusterSpecSchema, validateSpec } from '../cluster/spec';
-import { mesosContainerIdOf } from './evidence';
+import { mesosContainerIdOf } from '../tasks';
 import { parseGlog, parseGlogLine } from './glog';
 import { agentFlagOf, agentSpecWithChange, applySpecChange, durationMs, registrationTimeoutOf, resolveSpecChange } from './spec-change';
 
