@@ -8,14 +8,13 @@ const STATUS_COLOR: Record<string, 'green' | 'amber' | 'red' | 'gray'> = { runni
 
 /**
  * Docker's side of a task: its container's status, exit code and OOM kill. Asked again on every task
- * state change, and every 2 s while the container still runs (Docker pushes no per-container feed here).
+ * state change (the key holds the state): the executor reports a container's end as a status update.
  */
 export function TaskContainerState({ containerId, taskState }: { containerId: string; taskState: string }) {
   const client = useClient();
   const { data, error } = useQuery({
     queryKey: ['task-container', containerId, taskState],
     queryFn: () => client.call('tasks.container', { containerId }),
-    refetchInterval: (q) => (q.state.data?.status === 'running' || q.state.data?.status === 'paused' ? 2000 : false),
   });
   if (error) return <Text color="red">{error.message}</Text>;
   if (!data) return <Text color="gray">asking Docker…</Text>;
