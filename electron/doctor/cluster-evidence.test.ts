@@ -76,7 +76,8 @@ function fakeDocker() {
         throw Object.assign(new Error('no such container'), { statusCode: 404 });
       },
     }),
-    modem: { demuxStream: (from: PassThrough, to: PassThrough) => from.pipe(to) },
+    // Like dockerode's: payloads written to the stdout sink (this fake's log streams carry no frame headers).
+    modem: { demuxStream: (from: PassThrough, to: { write: (chunk: Buffer) => unknown }) => from.on('data', (chunk: Buffer) => to.write(chunk)) },
   } as unknown as Dockerode;
   return { docker: () => docker, events, logs, logSince, eventsSince: () => eventsSince };
 }
