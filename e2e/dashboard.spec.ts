@@ -68,6 +68,7 @@ test('tasks appear live and move through their states; a failed one shows its me
   await docker.click();
   await expect(drawer.getByTestId('task-docker-state')).toContainText('exited');
   await expect(drawer.getByTestId('task-docker-state')).toContainText('exit code 4');
+  await drawer.getByTestId('task-docker-state').scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'docs/screenshots/task-drawer-docker.png' });
   await page.keyboard.press('Escape');
 
