@@ -39,6 +39,7 @@ test.afterAll(async () => {
 const task = (id: string, command: string) => commandTask(id, command);
 
 /** The text of the lines the viewer renders (it renders only those on screen). */
+// The lines on screen; a view opened again reads its file anew, so callers poll until they are there.
 const shownLines = (page: Page) => page.getByTestId('log-line').allInnerTexts();
 
 const EXPECTED = Array.from({ length: 20 }, (_, i) => `e2e-line-${i + 1} é€😀`);
@@ -73,7 +74,7 @@ test('a task’s output, in order while it runs and after it ends; search; its s
 
   // It ends: every line, in order, and the viewer says why it stopped.
   await expect(viewer.getByTestId('log-status')).toHaveText('ended: the task ended', { timeout: 20_000 });
-  expect(await shownLines(page)).toEqual(EXPECTED);
+  await expect.poll(() => shownLines(page)).toEqual(EXPECTED);
 
   // Copy: the lines held, as text.
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
@@ -92,7 +93,7 @@ test('a task’s output, in order while it runs and after it ends; search; its s
   await expect(page.getByTestId('log-line').filter({ hasText: 'to stderr' })).toBeVisible();
   await page.getByRole('radio', { name: 'stdout' }).click();
   await expect(viewer.getByTestId('log-status')).toHaveText('ended: the task ended');
-  expect(await shownLines(page)).toEqual(EXPECTED);
+  await expect.poll(() => shownLines(page)).toEqual(EXPECTED);
 
   // The sandbox: stdout, stderr and the file the task wrote, with sizes; a download equals the file.
   await page.getByRole('radio', { name: 'sandbox' }).click();
@@ -108,7 +109,7 @@ test('a task’s output, in order while it runs and after it ends; search; its s
   // A file of the sandbox opens in the viewer; back to the sandbox from there.
   await browser.getByTestId('sandbox-open-stdout').click();
   await expect(viewer.getByTestId('log-title')).toHaveText('stdout');
-  expect(await shownLines(page)).toEqual(EXPECTED);
+  await expect.poll(() => shownLines(page)).toEqual(EXPECTED);
   await page.getByRole('button', { name: 'Back to the sandbox' }).click();
   await expect(browser).toBeVisible();
   expect(errors).toEqual([]);
