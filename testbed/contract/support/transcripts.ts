@@ -1,11 +1,11 @@
-// Access to the recorded Mesos 1.12 transcripts beside the repo
-// (../shared/mesos/transcripts, see its README), and a parser for their `.http` files.
+// Access to the recorded Mesos 1.12 transcripts (testbed/transcripts, see its README), and a parser for
+// their `.http` files.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const transcriptsDir = path.resolve(repoRoot, '../shared/mesos/transcripts');
+export const transcriptsDir = path.resolve(repoRoot, 'testbed/transcripts');
 
 /** Absolute path of a transcript file, e.g. transcript('http/master-state.http'). */
 export function transcript(relative: string): string {
