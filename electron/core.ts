@@ -12,7 +12,6 @@ import { FrameworkRegistry } from './framework/framework-registry';
 import { FrameworkStore } from './framework/framework-store';
 import { RecordingService } from './recorder/recording-service';
 import { ClusterEngine } from './engine/cluster-engine';
-import { defaultWorkRoot } from './engine/work-root';
 import { DockerService } from './docker/docker-service';
 import { resolveDockerEndpoint } from './docker/endpoint';
 import type { DownloadHost } from './logs/downloads';
@@ -52,7 +51,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const settings = new SettingsStore(join(dataDir, 'settings.json'));
   const stored = await settings.get();
   const docker = new DockerService(resolveDockerEndpoint(stored.dockerEndpoint, env), options.dockerWatch);
-  const engine = new ClusterEngine({ docker: () => docker.docker, workRoot: defaultWorkRoot(env) });
+  const engine = new ClusterEngine({ docker: () => docker.docker, env });
   const watching = new AbortController();
   void engine.watchDocker(watching.signal);
   docker.onEndpointChange(() => engine.reconnectEvents());

@@ -6,8 +6,8 @@ import { ClusterEngine, SpecError } from './engine/cluster-engine';
 import { PortInUse } from './engine/port-allocation';
 import { PreflightError } from './engine/preflight';
 import type { DestroyReport } from './engine/destroy';
-import { dockerOptions, resolveDockerEndpoint } from './docker/endpoint';
-import { defaultWorkRoot } from './engine/work-root';
+import { dockerOptionsFor, resolveDockerEndpoint } from './docker/endpoint';
+import { sessionFor } from './engine/session-reaper';
 
 export type { ClusterSpecInput } from '@shared/cluster/spec';
 export type { ClusterSummary } from '@shared/cluster/status';
@@ -25,11 +25,16 @@ export interface RunningCluster {
 }
 
 export interface StartOptions {
-  /** Docker endpoint; defaults to DOCKER_HOST, else the default socket. */
+  /** Docker endpoint; by default found as the docker CLI finds it (DOCKER_HOST, the current context, …). */
   dockerHost?: string;
-  /** Where agents' work dirs go (same path on host and in the container). */
+  /** Where agents' work dirs go: a posix path on the Docker host (same path there and in the agent). */
   workRoot?: string;
   readyTimeoutMs?: number;
+  /**
+   * The reaper removes this process's clusters after it ends, even by kill -9 (engine/reaper.ts):
+   * false turns it off; `image` (an image with perl; default the agent image), `graceMs` (default 10 s).
+   */
+  reaper?: false | { image?: string; graceMs?: number };
 }
 
 /**
@@ -42,12 +47,10 @@ export interface StartOptions {
  */
 export async function startCluster(spec: ClusterSpecInput, options: StartOptions = {}): Promise<RunningCluster> {
   const endpoint = resolveDockerEndpoint(options.dockerHost ?? null);
-  const docker = new Dockerode(dockerOptions(endpoint.url));
-  const engine = new ClusterEngine({
-    docker: () => docker,
-    workRoot: options.workRoot ?? defaultWorkRoot(),
-    readyTimeoutMs: options.readyTimeoutMs,
-  });
+  const docker = new Dockerode(dockerOptionsFor(endpoint));
+  // Before anything is created: the reaper holds this process's session.
+  const { workRoot, labels } = await sessionFor(docker, spec, { endpointUrl: endpoint.url, workRoot: options.workRoot, reaper: options.reaper });
+  const engine = new ClusterEngine({ docker: () => docker, workRoot, labels, readyTimeoutMs: options.readyTimeoutMs });
   let summary: ClusterSummary;
   try {
     summary = await engine.create(spec);

@@ -19,11 +19,20 @@ export interface NodeContainer {
   create: ContainerCreateOptions;
 }
 
-/** Where the host's Docker socket is mounted inside agents; the agent's --docker_socket. */
+/** Where the daemon's socket is mounted inside agents; the agent's --docker_socket. */
 const DOCKER_SOCKET = AGENT_DOCKER_SOCKET;
 const MASTER_WORK_DIR = '/var/lib/mesos/master';
 
-export function nodeContainers(spec: ClusterSpec, layout: ClusterLayout): NodeContainer[] {
+export interface DockerHostFacts {
+  /** The daemon's own socket, a path on the Docker host (daemon-socket.ts asks the daemon). */
+  dockerSocket?: string;
+  /** Extra labels on every container (the reaper's session). */
+  labels?: Record<string, string>;
+}
+
+export function nodeContainers(spec: ClusterSpec, layout: ClusterLayout, host: DockerHostFacts = {}): NodeContainer[] {
+  const withLabels = (node: NodeContainer): NodeContainer =>
+    host.labels ? { ...node, create: { ...node.create, Labels: { ...host.labels, ...node.create.Labels } } } : node;
   return [
     zookeeperContainer(spec, layout),
     ...layout.masters.map((m) => masterContainer(spec, layout, m.index)),
@@ -32,9 +41,9 @@ export function nodeContainers(spec: ClusterSpec, layout: ClusterLayout): NodeCo
     ...agentsOf(spec).map((agent, i) => {
       const slot = layout.agents[i];
       if (!slot) throw new Error(`layout has no slot for agent ${i + 1}`);
-      return agentContainer(spec, layout, agent, slot);
+      return agentContainer(spec, layout, agent, slot, host.dockerSocket ?? DOCKER_SOCKET);
     }),
-  ];
+  ].map(withLabels);
 }
 
 /** In host mode every node binds the host address; on a bridge, all interfaces of its own namespace. */
@@ -159,7 +168,13 @@ function masterContainer(spec: ClusterSpec, layout: ClusterLayout, index: number
   };
 }
 
-function agentContainer(spec: ClusterSpec, layout: ClusterLayout, agent: AgentSpec, slot: ClusterLayout['agents'][number]): NodeContainer {
+function agentContainer(
+  spec: ClusterSpec,
+  layout: ClusterLayout,
+  agent: AgentSpec,
+  slot: ClusterLayout['agents'][number],
+  daemonSocket: string,
+): NodeContainer {
   const index = slot.index;
   const name = containerName(spec.name, 'agent', index);
   const net = networking(spec, layout, name, [slot.port]);
@@ -217,8 +232,9 @@ function agentContainer(spec: ClusterSpec, layout: ClusterLayout, agent: AgentSp
         // ("unable to apply caps") and is opt-in for the linux launcher / cgroups isolation.
         ...(spec.privilegedAgents ? { Privileged: true } : { CapAdd: ['SYS_ADMIN', 'SYS_PTRACE'] }),
         Binds: [
-          // Every containerizer action is a docker CLI call against this socket.
-          `${DOCKER_SOCKET}:${DOCKER_SOCKET}`,
+          // Every containerizer action is a docker CLI call against this socket: the daemon's own, a
+          // path on its host (not necessarily the one this app connects through), at the usual path inside.
+          `${daemonSocket}:${DOCKER_SOCKET}`,
           // The host daemon resolves the sandbox bind of each task on the host: same path both sides.
           `${slot.workDir}:${slot.workDir}`,
         ],
