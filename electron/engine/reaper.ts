@@ -92,6 +92,12 @@ for my $round (1, 2) {
 print "removed: clusters " . join(' ', sort keys %clusters) . "\n";
 `;
 
+const NEEDS = '; it needs perl, which every Debian or Ubuntu based image has: choose such an image (reaper: { image }), or reaper: false.';
+
+function firstLine(err: unknown): string {
+  return ((err as Error).message ?? String(err)).split('\n')[0]?.trim() ?? '';
+}
+
 /** Starts a reaper for a new session; resolves once it holds the connection and reaches the daemon. */
 export async function startReaper(docker: Dockerode, options: ReaperOptions): Promise<Reaper> {
   const sessionId = randomUUID();
@@ -122,16 +128,14 @@ export async function startReaper(docker: Dockerode, options: ReaperOptions): Pr
     await container.start();
   } catch (err) {
     await container.remove({ force: true }).catch(() => undefined);
-    throw new ReaperError(`The reaper could not start in ${options.image}: ${(err as Error).message}`);
+    throw new ReaperError(`The reaper could not start in ${options.image} (${firstLine(err)})${NEEDS}`);
   }
   try {
     await untilReady(stream, options.startTimeoutMs ?? 30_000);
   } catch (err) {
     stream.destroy();
     await container.remove({ force: true }).catch(() => undefined);
-    throw new ReaperError(
-      `The reaper did not start in ${options.image} (${(err as Error).message}); it needs perl (any Debian or Ubuntu image has it): pass another image, or reaper: false.`,
-    );
+    throw new ReaperError(`The reaper did not start in ${options.image} (${firstLine(err)})${NEEDS}`);
   }
   stream.on('error', () => undefined);
   // Keep reading (what it prints later is of no use here) so that the connection never stalls.
