@@ -18,7 +18,7 @@ describe("the daemon's own socket", () => {
     const found = await daemonSocket(docker, { url: `unix://${link}`, source: 'context', detail: 'link' }, 'mesoscope/debian-base:bookworm');
     expect(found).toEqual({ path: '/var/run/docker.sock', verified: true });
     // No helper is left behind.
-    expect(await docker.listContainers({ all: true, filters: { label: [HELPER_LABEL] } })).toEqual([]);
+    expect(await docker.listContainers({ all: true, filters: { label: [HELPER_LABEL], ancestor: ['mesoscope/debian-base:bookworm'] } })).toEqual([]);
   });
 
   it('falls back to a path Docker can bind, unverified, with an image that cannot ask (no perl)', async () => {

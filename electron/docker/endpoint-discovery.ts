@@ -94,7 +94,7 @@ function findContext(configDir: string, name: string): { dir: string; meta: Cont
   const direct = readJson<ContextMeta>(join(metaRoot, hashed, 'meta.json'));
   if (direct?.Name === name) return { dir: hashed, meta: direct };
   // A context store written by another tool may not name folders by hash: look at each.
-  let dirs: string[] = [];
+  let dirs: string[];
   try {
     dirs = readdirSync(metaRoot);
   } catch {

@@ -24,7 +24,7 @@ export function DockerStatusPanel({ compact = false }: { compact?: boolean }) {
           </Text>
           <Text size="2" color="gray">
             {engine.cpus} CPUs · {formatBytes(engine.memoryBytes)} · {engine.containersRunning} containers running ·{' '}
-            {status.endpoint.url}
+            {status.endpoint.url} ({describeEndpointSource(status.endpoint)})
           </Text>
           <StateBadge status={status} />
         </Flex>
