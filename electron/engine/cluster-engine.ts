@@ -15,6 +15,7 @@ import { fetchMesosVersion } from './mesos-version';
 import { autoNetworkFor } from './network-mode';
 import { checkWorkRoot, workRootFor } from './work-root';
 import { daemonHost } from '../docker/daemon-host';
+import { HELPER_LABEL } from '../docker/helper-container';
 
 export interface EngineOptions {
   /** The Docker client in use (it changes when the user picks another endpoint). */
@@ -157,6 +158,10 @@ export class ClusterEngine {
     for (const n of await docker.listNetworks({ filters: clusterFilter() })) await docker.getNetwork(n.Id).remove().catch(() => undefined);
     const { Volumes } = await docker.listVolumes({ filters: clusterFilter() });
     for (const v of Volumes ?? []) await docker.getVolume(v.Name).remove().catch(() => undefined);
+    // Helper containers a crash left behind (they normally live for one command).
+    for (const c of await docker.listContainers({ all: true, filters: { label: [HELPER_LABEL] } })) {
+      await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+    }
     return reports;
   }
 

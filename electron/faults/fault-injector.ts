@@ -1,5 +1,4 @@
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { posix } from 'node:path';
 import type Dockerode from 'dockerode';
 import { FaultRequestSchema, type FaultRequestInput, type Injection } from '@shared/contract/runs';
 import type { ClusterSummary } from '@shared/cluster/status';
@@ -124,7 +123,7 @@ export class FaultInjector {
       // destroying the cluster still finds the task containers they name.
       await removeMeta(this.docker, slot.workDir, ctx.cluster.spec.images.agent);
       await container.start();
-      ctx.steps.push(`docker stop ${node}`, `rm -rf ${join(slot.workDir, 'meta')}`, `docker start ${node}`);
+      ctx.steps.push(`docker stop ${node}`, `rm -rf ${posix.join(slot.workDir, 'meta')}`, `docker start ${node}`);
     }
     return this.injection(ctx, id, injectedAt, task, agent, node);
   }
@@ -256,10 +255,6 @@ export class FaultInjector {
 }
 
 async function removeMeta(docker: Dockerode, workDir: string, image: string): Promise<void> {
-  try {
-    await rm(join(workDir, 'meta'), { recursive: true, force: true });
-  } catch {
-    // Root-owned (the agent runs as root): from a short-lived container, as destroy does.
-    await removeRootOwnedDir(docker, join(workDir, 'meta'), image);
-  }
+  // On the Docker host (maybe Docker Desktop's VM), root-owned: from a short-lived container, as destroy does.
+  await removeRootOwnedDir(docker, posix.join(workDir, 'meta'), image);
 }
