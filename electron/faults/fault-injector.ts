@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { posix } from 'node:path';
 import type Dockerode from 'dockerode';
 import { FaultRequestSchema, type FaultRequestInput, type Injection } from '@shared/contract/runs';
@@ -255,6 +257,18 @@ export class FaultInjector {
 }
 
 async function removeMeta(docker: Dockerode, workDir: string, image: string): Promise<void> {
-  // On the Docker host (maybe Docker Desktop's VM), root-owned: from a short-lived container, as destroy does.
-  await removeRootOwnedDir(docker, posix.join(workDir, 'meta'), image);
+  const meta = posix.join(workDir, 'meta');
+  // The agent is stopped while this runs and must be back before its pings run out, and a helper
+  // container takes seconds to start on a busy machine: when the Docker host is this machine (the
+  // work dir is visible here) remove it directly.
+  if (existsSync(workDir)) {
+    try {
+      await rm(meta, { recursive: true, force: true });
+      return;
+    } catch {
+      // Root-owned (the agent runs as root): from a short-lived container, as destroy does.
+    }
+  }
+  // The work dir is on another host (Docker Desktop's VM): only a container there can reach it.
+  await removeRootOwnedDir(docker, meta, image);
 }
