@@ -2,7 +2,8 @@ import type Dockerode from 'dockerode';
 import { validateSpec } from '@shared/cluster/spec';
 import { daemonHost } from '../docker/daemon-host';
 import { daemonSocket } from '../docker/daemon-socket';
-import { ensureImage } from './images';
+import { ensureImage, imagePresent } from './images';
+import { PreflightError } from './preflight';
 import { type Reaper, startReaper } from './reaper';
 import { checkWorkRoot, workRootFor } from './work-root';
 
@@ -22,13 +23,20 @@ const reapers = new Map<string, Promise<Reaper>>();
  * under it) and the labels that put what the engine creates in this process's reaper session.
  */
 export async function sessionFor(docker: Dockerode, spec: unknown, options: SessionReaperOptions): Promise<{ workRoot: string; labels?: Record<string, string> }> {
-  const workRoot = options.workRoot ?? workRootFor(await daemonHost(docker));
+  let workRoot: string;
+  try {
+    workRoot = options.workRoot ?? workRootFor(await daemonHost(docker));
+  } catch (err) {
+    throw new PreflightError(`Docker is not reachable: ${(err as Error).message}. Start Docker or check the endpoint.`);
+  }
   checkWorkRoot(workRoot);
   const validation = validateSpec(spec);
   // A spec the engine will refuse creates nothing: no reaper needed.
   if (options.reaper === false || !validation.ok) return { workRoot };
   const chosen = options.reaper ?? {};
   const image = chosen.image ?? validation.spec.images.agent;
+  // Nor does a launch whose agent image is missing and may not be pulled: preflight refuses it.
+  if (!chosen.image && validation.spec.pullPolicy === 'never' && !(await imagePresent(docker, image))) return { workRoot };
   const key = `${options.endpointUrl}|${workRoot}|${image}`;
   let reaper = reapers.get(key);
   if (!reaper) {
