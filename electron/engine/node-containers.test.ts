@@ -120,6 +120,12 @@ describe('node containers', async () => {
     expect(env(agent?.create.Env)).toMatchObject({ MESOS_MASTER: 'zk://mesoscope-demo-zookeeper-1:2181/mesos', MESOS_IP: '0.0.0.0' });
   });
 
+  it('never picks a port browsers refuse (5060, 5061: SIP), so every master UI opens', async () => {
+    const busy = new Set(Array.from({ length: 10 }, (_, i) => 5050 + i));
+    const l = await allocateLayout(specOf({ name: 'b', agents: { count: 1 } }), { hostAddress: '127.0.0.1', network: 'host', workRoot: '/w', reserved: { ports: busy, ranges: [] }, isFree: allFree });
+    expect([l.masters[0]?.port, l.agents[0]?.port]).toEqual([5062, 5063]);
+  });
+
   it('refuses user-given task ports that overlap another agent’s', async () => {
     const clash = specOf({ name: 'c', agents: { list: [{ resources: { ports: { begin: 31000, end: 31010 } } }] } });
     await expect(
