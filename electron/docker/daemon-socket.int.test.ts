@@ -15,7 +15,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe("the daemon's own socket", () => {
   it('is the path on the Docker host that reaches this daemon, not the path this app happens to use', async () => {
-    const found = await daemonSocket(docker, { url: `unix://${link}`, source: 'context', detail: 'link' }, 'mesoscope/debian-base:bookworm');
+    const found = await daemonSocket(docker, `unix://${link}`, 'mesoscope/debian-base:bookworm');
     expect(found).toEqual({ path: '/var/run/docker.sock', verified: true });
     // No helper is left behind.
     expect(await docker.listContainers({ all: true, filters: { label: [HELPER_LABEL], ancestor: ['mesoscope/debian-base:bookworm'] } })).toEqual([]);
@@ -25,7 +25,7 @@ describe("the daemon's own socket", () => {
     // Another endpoint URL: answers are kept per endpoint and daemon.
     const other = join(root, 'other.sock');
     symlinkSync('/var/run/docker.sock', other);
-    const found = await daemonSocket(docker, { url: `unix://${other}`, source: 'settings' }, 'mesoscope/task-base:test');
+    const found = await daemonSocket(docker, `unix://${other}`, 'mesoscope/task-base:test');
     expect(found).toEqual({ path: '/var/run/docker.sock', verified: false });
   });
 });

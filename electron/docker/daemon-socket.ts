@@ -1,5 +1,4 @@
 import type Dockerode from 'dockerode';
-import type { DockerEndpoint } from '@shared/docker';
 import { socketPathOf } from './endpoint';
 import { runHelper } from './helper-container';
 
@@ -33,12 +32,12 @@ const cache = new Map<string, DaemonSocket>();
  * daemon lives in a VM. When nothing can be verified (an image without perl), the first candidate
  * Docker agrees to bind is used.
  */
-export async function daemonSocket(docker: Dockerode, endpoint: DockerEndpoint, image: string): Promise<DaemonSocket> {
+export async function daemonSocket(docker: Dockerode, endpointUrl: string | undefined, image: string): Promise<DaemonSocket> {
   const info = (await docker.info()) as { ID?: string; SecurityOptions?: string[] };
-  const key = `${endpoint.url} ${info.ID ?? ''}`;
+  const key = `${endpointUrl ?? ''} ${info.ID ?? ''}`;
   const known = cache.get(key);
   if (known) return known;
-  const local = endpoint.url.startsWith('unix://') ? socketPathOf(endpoint.url) : null;
+  const local = endpointUrl?.startsWith('unix://') ? socketPathOf(endpointUrl) : null;
   const rootless = (info.SecurityOptions ?? []).some((o) => o.includes('name=rootless'));
   const candidates = [...new Set([await podmanSocket(docker), ...(rootless && local ? [local] : []), '/var/run/docker.sock', '/run/docker.sock', local].filter((p): p is string => !!p))];
   let bindable: string | null = null;

@@ -62,7 +62,7 @@ export async function bringUp(options: BringUpOptions): Promise<{ leader: string
   await ensureImages(docker, spec, nodeContainers(spec, layout), emit, options.pullTimeoutMs);
   options.signal?.throwIfAborted();
   // Asked of the daemon through helper containers of the agent image, which is present now.
-  const socket = await daemonSocket(docker, { url: options.endpointUrl ?? 'unix:///var/run/docker.sock', source: 'settings' }, spec.images.agent);
+  const socket = await daemonSocket(docker, options.endpointUrl, spec.images.agent);
   const nodes = nodeContainers(spec, layout, { dockerSocket: socket.path, labels: options.labels });
   await ensureNetworkAndVolumes(docker, spec, layout, nodes, options.labels);
   await writeRecord(docker, spec, layout, options.labels);

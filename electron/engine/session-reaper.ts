@@ -42,7 +42,7 @@ export async function sessionFor(docker: Dockerode, spec: unknown, options: Sess
   if (!reaper) {
     reaper = (async () => {
       await ensureImage(docker, image, chosen.image ? 'if-missing' : validation.spec.pullPolicy);
-      const socket = await daemonSocket(docker, { url: options.endpointUrl, source: 'settings' }, image);
+      const socket = await daemonSocket(docker, options.endpointUrl, image);
       return startReaper(docker, { image, daemonSocket: socket.path, workRoot, graceMs: chosen.graceMs });
     })();
     reapers.set(key, reaper);
