@@ -41,7 +41,8 @@ export async function sessionFor(docker: Dockerode, spec: unknown, options: Sess
   let reaper = reapers.get(key);
   if (!reaper) {
     reaper = (async () => {
-      await ensureImage(docker, image, chosen.image ? 'if-missing' : validation.spec.pullPolicy);
+      // The launch pulls again under its own policy; the reaper only needs the image present.
+      await ensureImage(docker, image, 'if-missing');
       const socket = await daemonSocket(docker, options.endpointUrl, image);
       return startReaper(docker, { image, daemonSocket: socket.path, workRoot, graceMs: chosen.graceMs });
     })();
