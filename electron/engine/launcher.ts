@@ -9,7 +9,6 @@ import { type NodeContainer, nodeContainers } from './node-containers';
 import { agentRegisteredAt, leaderSeenBy, waitFor, zookeeperOk } from './readiness';
 import { daemonSocket } from '../docker/daemon-socket';
 
-
 export interface BringUpOptions {
   docker: Dockerode;
   spec: ClusterSpec;
@@ -20,7 +19,7 @@ export interface BringUpOptions {
   readyTimeoutMs?: number;
   pollMs?: number;
   signal?: AbortSignal;
-  /** The endpoint's socket path on this machine, if it is a unix socket (a candidate for the daemon's own). */
+  /** The endpoint's URL: a unix socket's path is one candidate for the daemon's own socket. */
   endpointUrl?: string;
   /** Extra labels on everything the launch creates (the reaper's session). */
   labels?: Record<string, string>;
