@@ -8,6 +8,8 @@ export interface WebHostProcess {
   url: string;
   configDir: string;
   workRoot: string;
+  /** What the host printed (stdout and stderr) so far. */
+  output(): string;
   stop(options?: { keepDirs?: boolean }): Promise<void>;
 }
 
@@ -58,6 +60,7 @@ export async function startWebHostProcess(
     url,
     configDir,
     workRoot,
+    output: () => output,
     stop: async ({ keepDirs = false } = {}) => {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
