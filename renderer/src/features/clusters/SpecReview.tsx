@@ -30,13 +30,13 @@ export function SpecReview({ items }: { items: ReviewItem[] }) {
         </Table.Header>
         <Table.Body>
           {sorted.map((item) => (
-            <Table.Row key={item.path} data-testid={`review-${item.path}`} data-level={item.level}>
+            <Table.Row key={item.path} align="start" data-testid={`review-${item.path}`} data-level={item.level}>
               <Table.Cell>
                 <Code size="1" color={item.level === 'danger' ? 'red' : 'gray'} variant={item.level === 'danger' ? 'soft' : 'ghost'}>
                   {item.path}
                 </Code>
               </Table.Cell>
-              <Table.Cell style={{ maxWidth: 260, wordBreak: 'break-all' }}>
+              <Table.Cell style={{ minWidth: 160, maxWidth: 300, wordBreak: 'break-all' }}>
                 <Code size="1" variant="ghost">
                   {item.value}
                 </Code>
