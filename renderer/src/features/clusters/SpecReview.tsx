@@ -36,22 +36,20 @@ export function SpecReview({ items }: { items: ReviewItem[] }) {
                   {item.path}
                 </Code>
               </Table.Cell>
-              <Table.Cell style={{ minWidth: 160, maxWidth: 300, wordBreak: 'break-all' }}>
+              <Table.Cell style={{ minWidth: 140, maxWidth: 220, wordBreak: 'break-all' }}>
                 <Code size="1" variant="ghost">
                   {item.value}
                 </Code>
               </Table.Cell>
               <Table.Cell>
-                <Flex gap="2" align="center">
+                <Text size="1" color={item.level === 'danger' ? 'red' : 'gray'}>
                   {item.level === 'danger' && (
-                    <Badge color="red" size="1">
+                    <Badge color="red" size="1" mr="1">
                       host access
                     </Badge>
                   )}
-                  <Text size="1" color={item.level === 'danger' ? 'red' : 'gray'}>
-                    {item.note}
-                  </Text>
-                </Flex>
+                  {item.note}
+                </Text>
               </Table.Cell>
             </Table.Row>
           ))}
