@@ -9,6 +9,7 @@ import { createInProcessTransport } from '../api/in-process-transport';
 import { createCore } from '../core';
 import { table, uptime } from './format';
 import { logs, LOGS_OPTIONS, type LogsValues } from './logs';
+import { reviewBeforeUp } from './review';
 
 /**
  * `mesoscope`: the engine from a terminal or a script, through the same API the app uses.
@@ -17,7 +18,7 @@ import { logs, LOGS_OPTIONS, type LogsValues } from './logs';
  * (or node, task, file).
  */
 const USAGE = `Usage:
-  mesoscope up [-f spec.yaml|json] [--name NAME] [--masters 1|3] [--agents N] [--json]
+  mesoscope up [-f spec.yaml|json] [--name NAME] [--masters 1|3] [--agents N] [--json] [--yes]
   mesoscope down <name>
   mesoscope ls [--json]
   mesoscope status <name> [--json]
@@ -28,6 +29,10 @@ Nodes are named zookeeper, master-N, agent-N (or by container name). logs prints
 log (the last N lines with -n; Docker's timestamps with -t; its Mesos log file with --mesos-log, when
 the node runs with --log_dir) or a task's stdout (stderr with --stderr) from its sandbox; -f follows
 until Ctrl-C, the container stops or the task ends.
+
+up prints what a spec asks for beyond the defaults (its own images, privileged agents, flags) and
+launches it only with --yes. Flags that decide where nodes listen or what they load or mount are
+refused unless the spec lists them in allowUnsafeFlags.
 
 Images default to Settings' defaults, then to real Mesos images. Environment: DOCKER_HOST,
 MESOSCOPE_CONFIG_DIR (settings), MESOSCOPE_WORK_ROOT (agents' work dirs).`;
@@ -42,6 +47,7 @@ const COMMON_OPTIONS = {
   masters: { type: 'string' },
   agents: { type: 'string' },
   json: { type: 'boolean', default: false },
+  yes: { type: 'boolean', default: false },
 } as const;
 
 async function main(argv: string[]): Promise<number> {
@@ -62,14 +68,17 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError((err as Error).message);
   }
   const { positionals } = parsed;
-  const values = parsed.values as { file?: string; name?: string; masters?: string; agents?: string; json: boolean };
+  const values = parsed.values as { file?: string; name?: string; masters?: string; agents?: string; json: boolean; yes: boolean };
 
   const core = await createCore();
   const api = createClient(createInProcessTransport(core.dispatcher));
   try {
     switch (command) {
-      case 'up':
-        return await up(api, await specFrom(values), values.json);
+      case 'up': {
+        const spec = await specFrom(values);
+        const review = await reviewBeforeUp(api, spec, values.yes);
+        return review.go ? await up(api, spec, values.json) : review.code;
+      }
       case 'down':
         return await down(api, need(positionals[0], 'down <name>'));
       case 'ls':

@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import type { DockerEndpoint } from '@shared/docker';
+// Every Dockerode client is built from dockerOptions(): none of them may follow a redirect.
+import './no-redirects';
 
 export { resolveDockerEndpoint } from './endpoint-discovery';
 

@@ -208,7 +208,7 @@ describe('nodes that do not come up', () => {
   it('names a node that never becomes ready, with its last log lines', async () => {
     const e = new ClusterEngine({ docker: () => docker, workRoot, readyTimeoutMs: 4000 });
     // The agent looks for its master in a ZooKeeper that is not there.
-    const launch = e.create({ ...base, name: 'int-f2', agents: { count: 1, flags: { master: 'zk://127.0.0.1:1/mesos' } } });
+    const launch = e.create({ ...base, name: 'int-f2', agents: { count: 1, flags: { master: 'zk://127.0.0.1:1/mesos' } }, allowUnsafeFlags: ['master'] });
     const error = (await launch.catch((err: unknown) => err)) as Error & { node: string; logLines: string[] };
     expect(error.message).toMatch(/^mesoscope-int-f2-agent-1: registered with the leading master not within 4 s/);
     expect(error.node).toBe('mesoscope-int-f2-agent-1');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ImageReferenceSchema } from '../image-reference';
 import { TaskSourceSchema, TaskStateSchema } from '../mesos/v1';
 
 /**
@@ -55,9 +56,9 @@ export const RunRequestSchema = z
     image: z
       .string()
       .trim()
-      .regex(/^\S+$/, 'must not contain spaces')
       .optional()
-      .transform((v) => v || undefined),
+      .transform((v) => v || undefined)
+      .pipe(ImageReferenceSchema.optional()),
     /** shell: `/bin/sh -c <command>` replaces the entrypoint (API.md §0.15); image: the image's entrypoint with the arguments. */
     entrypoint: z.enum(['shell', 'image']).default('shell'),
     /** shell: the command line; image: the arguments, one per line. */
