@@ -10,7 +10,7 @@ import { startWebHostProcess, TEST_IMAGES, type WebHostProcess } from './support
 
 /**
  * Issue 9 through the UI. The fault suite of issue 8 is run from its fault buttons on one HA cluster
- * (faults.md's fast timers: 1 s pings × 3) while it is recorded; after each fault the task drawer's
+ * (docs/mesos/faults.md's fast timers: 1 s pings × 3) while it is recorded; after each fault the task drawer's
  * doctor names the expected cause with its decisive evidence highlighted (screenshots of four). The
  * recording is then opened in a fresh web host (its own config dir) and, at the same moments on the
  * time slider, the doctor says the same. The network cut needs a bridge network: a cluster of its own.
@@ -197,7 +197,7 @@ test('the fault suite, recorded: after each fault the doctor names the cause wit
   await page.getByTestId('undo-stop-agent').click();
   await expect(page.getByTestId('undo-stop-agent')).toHaveText(/Done/, { timeout: 30_000 });
 
-  // API.md §9 #17: a wiped work dir, a new agent at the same address; the status says it all.
+  // docs/mesos/api.md §9 #17: a wiped work dir, a new agent at the same address; the status says it all.
   task = await injectTask(page, 'wipe-agent', { agentPort: agents[3]!.port });
   await expectDoctor(page, 'wipe-agent', task, {
     ruleId: 'agent-replaced',

@@ -209,7 +209,7 @@ test('a big file is read in ranges as the view moves, never whole; ANSI colours 
   expect(errors).toEqual([]);
 });
 
-/** The task's sandbox on the host: agents' work dirs are bound at the same path (API.md §7.4). */
+/** The task's sandbox on the host: agents' work dirs are bound at the same path (docs/mesos/api.md §7.4). */
 async function sandboxDirectory(): Promise<string> {
   // Node's fetch refuses some ports an agent may get (5060, 5061: "bad port"); the app's client does not.
   const state = await new AgentClient(`http://127.0.0.1:${cluster.summary.layout.agents[0]?.port}`).state();

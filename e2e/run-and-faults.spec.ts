@@ -11,9 +11,9 @@ import { startWebHostProcess, TEST_IMAGES, type WebHostProcess } from './support
 
 /**
  * Issue 8 through the UI: the Run dialog and what became of each offer, kill and kill all, every fault
- * button (the task ends with exactly faults.md's state / reason / source / message, within its delay,
+ * button (the task ends with exactly docs/mesos/faults.md's state / reason / source / message, within its delay,
  * shown in the fault's result and in the task drawer), and the built-in framework keeping its tasks
- * across an app restart and a master failover. One HA cluster with faults.md's fast timers (1 s pings
+ * across an app restart and a master failover. One HA cluster with docs/mesos/faults.md's fast timers (1 s pings
  * × 3) serves every fault but the network cut, which needs a bridge network of its own.
  */
 
@@ -111,7 +111,7 @@ test('the Run dialog launches instances on the first offers and shows what becam
   expect(ids).toHaveLength(2);
   await dialog.getByRole('button', { name: 'Close' }).click();
 
-  // kill_after 4 s: RUNNING, then KILLING and KILLED (faults.md row 7).
+  // kill_after 4 s: RUNNING, then KILLING and KILLED (docs/mesos/faults.md row 7).
   await page.getByRole('tab', { name: /^Tasks/ }).click();
   for (const id of ids) await expect(page.getByTestId(`task-row-${id}`)).toHaveAttribute('data-state', 'TASK_KILLED', { timeout: 30_000 });
   await expectInDrawer(page, ids[0]!, { state: 'TASK_KILLED', reason: null, source: 'SOURCE_EXECUTOR', message: 'Container exited with status 137' });
@@ -255,7 +255,7 @@ test('fault: a stopped agent, checkpoint off → LOST / AGENT_DISCONNECTED at on
   await expect(card.getByTestId('undo-stop-agent')).toHaveText(/Done/);
 });
 
-test('fault: an agent restarted with a wiped work_dir, checkpoint on → LOST / AGENT_REMOVED, a new agent at the same address (API.md §9 #17)', async ({ page }) => {
+test('fault: an agent restarted with a wiped work_dir, checkpoint on → LOST / AGENT_REMOVED, a new agent at the same address (docs/mesos/api.md §9 #17)', async ({ page }) => {
   await openCluster(page);
   const { card, taskId } = await injectFault(page, 'wipe-agent', { agentPort: agents[3]!.port });
   await expectVerdict(card, 'wipe-agent', 8000);

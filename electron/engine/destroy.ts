@@ -137,7 +137,7 @@ async function containerIdsFromAgent(host: string, port: number): Promise<string
   }
 }
 
-/** ContainerIDs named by the sandbox runs in a work dir: slaves/*\/frameworks/*\/executors/*\/runs/<id> (API.md §5.3). */
+/** ContainerIDs named by the sandbox runs in a work dir: slaves/*\/frameworks/*\/executors/*\/runs/<id> (docs/mesos/api.md §5.3). */
 export async function containerIdsFromSandboxes(workDir: string): Promise<string[]> {
   const ids: string[] = [];
   const list = async (dir: string) => (await readdir(dir).catch(() => [] as string[])).filter((n) => n !== 'latest');

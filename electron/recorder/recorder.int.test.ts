@@ -51,7 +51,7 @@ describe.skipIf(skip)('recording a real cluster', () => {
       agents: { count: 2 },
       pullPolicy: 'never',
       masters: { flags: { allocation_interval: '250ms' } },
-      // Three missed 1 s pings: a paused agent is unreachable in ≈3.5 s (faults.md, timers for test clusters).
+      // Three missed 1 s pings: a paused agent is unreachable in ≈3.5 s (docs/mesos/faults.md, timers for test clusters).
       timers: { agentPingTimeout: '1secs', maxAgentPingTimeouts: 3 },
       images: { zookeeper: 'mesoscope/zookeeper:test', master: 'mesoscope/mesos-emulator:test', agent: 'mesoscope/mesos-emulator:test' },
     });
@@ -101,7 +101,7 @@ describe.skipIf(skip)('recording a real cluster', () => {
       lostAt = lost.at;
       await new Promise((r) => setTimeout(r, 2000));
       await core.engine.nodeAction(NAME, `mesoscope-${NAME}-agent-2`, 'unpause');
-      // Re-registered: RUNNING / REASON_AGENT_REREGISTERED (faults.md row 9), after the LOST.
+      // Re-registered: RUNNING / REASON_AGENT_REREGISTERED (docs/mesos/faults.md row 9), after the LOST.
       backAt = (await framework.update('dr-long', 'TASK_RUNNING', 30_000, framework.updates('dr-long').indexOf(lost) + 1)).at;
       await new Promise((r) => setTimeout(r, 1500));
     } finally {

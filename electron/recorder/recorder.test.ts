@@ -15,7 +15,7 @@ import { Recorder } from './recorder';
 
 /**
  * The recorder round trip: a real ClusterMonitor follows a fake master replaying what a real Mesos
- * 1.12 sent during the fault recordings (../shared/mesos/transcripts), with the Docker events of the
+ * 1.12 sent during the fault recordings (testbed/transcripts), with the Docker events of the
  * fault and the master's real log lines as evidence. At every batch the live view and the live
  * doctor's verdicts are noted; the file, opened afresh, must give the same view and the same
  * diagnoses at each of those moments.

@@ -79,7 +79,7 @@ export const runCalls = {
   }),
   'faults.inject': defineCall({
     description:
-      'Break something on purpose (faults.md): start the task the fault hits where it needs one, apply the fault, and resolve with what Mesos will do to the task (the expectation for this framework variant).',
+      'Break something on purpose (docs/mesos/faults.md): start the task the fault hits where it needs one, apply the fault, and resolve with what Mesos will do to the task (the expectation for this framework variant).',
     input: FaultRequestSchema,
     output: InjectionSchema,
   }),

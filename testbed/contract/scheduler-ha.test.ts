@@ -1,6 +1,6 @@
 // The scheduler API across a leader change, against transcripts/ha/: a checkpointing framework
 // (failover_timeout 3600) runs the recorded long tasks; the standby answers SUBSCRIBE with a 307;
-// the leader stops and its stream simply ends (faults.md row 18); the agents reregister with the
+// the leader stops and its stream simply ends (docs/mesos/faults.md row 18); the agents reregister with the
 // new leader, which learns the tasks from them; the framework resubscribes with its id and finds
 // its tasks RUNNING, with no task update but reconciliation's.
 import fs from 'node:fs';
