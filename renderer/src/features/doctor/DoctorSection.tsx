@@ -1,10 +1,13 @@
 import { Badge, Card, Code, Flex, Heading, Text } from '@radix-ui/themes';
 import type { ClusterView, Task } from '@shared/dashboard/view';
 import { agentNodeOf } from '@shared/doctor/input';
+import { RULES } from '@shared/doctor/rules';
 import { HelpCircle, Stethoscope } from 'lucide-react';
 import { useCluster } from '../clusters/use-clusters';
 import { clockTime } from '../dashboard/describe';
 import { useDashboardSource } from '../dashboard/source';
+import { citationsOfRuleRefs } from '../reference/citation';
+import { CitationLink } from '../reference/CitationLink';
 import { DoctorLinks } from './DoctorLinks';
 import { EvidenceTimeline, SOURCE } from './EvidenceTimeline';
 import { FixActions } from './FixActions';
@@ -97,8 +100,27 @@ export function DoctorSection({ task, view }: { task: Task; view: ClusterView })
         <Text size="1" color="gray">
           Rule <Badge variant="soft" color="gray">{data.ruleId}</Badge> · Mesos {data.mesos.version}
           {data.mesos.assumed ? ' (assumed: the master did not say)' : ''}
+          <RuleCitations ruleId={data.ruleId} />
         </Text>
       </Flex>
     </Card>
+  );
+}
+
+/** Where the rule comes from: rows of docs/mesos/api.md §9 and faults.md, each a link to the Reference page. */
+function RuleCitations({ ruleId }: { ruleId: string }) {
+  const refs = RULES.find((r) => r.id === ruleId)?.refs;
+  const citations = refs ? citationsOfRuleRefs(refs) : [];
+  if (citations.length === 0) return null;
+  return (
+    <span data-testid="doctor-citations">
+      {' · '}
+      {citations.map((c, i) => (
+        <span key={c.label}>
+          {i > 0 ? ', ' : ''}
+          <CitationLink citation={c} />
+        </span>
+      ))}
+    </span>
   );
 }
