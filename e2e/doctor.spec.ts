@@ -91,7 +91,7 @@ async function expectDoctor(
   await expect(decisive).toContainText(expected.decisive);
   await expect(decisive).toContainText('decisive');
   seen.push({ fault, taskId, ruleId: expected.ruleId, title: expected.title, decisive: (await decisive.textContent()) ?? '', at: Date.now() });
-  if (expected.screenshot) await page.screenshot({ path: `docs/screenshots/${expected.screenshot}` });
+  if (expected.screenshot) await page.screenshot({ path: `test-results/screenshots/${expected.screenshot}` });
   return drawer;
 }
 
@@ -273,13 +273,13 @@ test('the recording, opened in a fresh app: the same diagnoses at the same momen
         await expect(doctor.getByTestId('doctor-title')).toHaveText(s.title!);
         await expect(doctor.locator('[data-decisive]')).toHaveText(s.decisive!);
         await expect(doctor.getByTestId('doctor-apply')).toHaveCount(0);
-        if (s.fault === 'pause-agent') await page.screenshot({ path: 'docs/screenshots/recording-replay-doctor.png' });
+        if (s.fault === 'pause-agent') await page.screenshot({ path: 'test-results/screenshots/recording-replay-doctor.png' });
       }
       await page.keyboard.press('Escape');
       if (s.fault === 'pause-agent') {
         await page.getByRole('textbox', { name: 'Search tasks' }).fill('');
         await replay.getByTestId('replay-badge').scrollIntoViewIfNeeded();
-        await page.screenshot({ path: 'docs/screenshots/recording-replay.png' });
+        await page.screenshot({ path: 'test-results/screenshots/recording-replay.png' });
       }
       if (s.ruleId !== null) await expect(row.getByTestId('doctor-mark')).toHaveAttribute('data-rule', s.ruleId);
     }
@@ -292,7 +292,7 @@ test('the recording, opened in a fresh app: the same diagnoses at the same momen
 
     await replay.getByTestId('replay-close').click();
     await expect(page.getByTestId('recordings-list')).toContainText(CLUSTER);
-    await page.screenshot({ path: 'docs/screenshots/recordings.png' });
+    await page.screenshot({ path: 'test-results/screenshots/recordings.png' });
     expect(errors).toEqual([]);
   } finally {
     await fresh.stop();
