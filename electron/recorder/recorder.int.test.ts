@@ -11,6 +11,7 @@ import { type Core, createCore } from '../core';
 import { TestFramework } from '../mesos/testing/framework';
 import { readRecording } from './reader';
 import { recordCluster } from './record-cluster';
+import { skipSuite } from '../../testbed/support/suite-skip';
 
 /**
  * The flight recorder on a real cluster (emulated Mesos in containers, tasks as real containers on
@@ -21,9 +22,7 @@ import { recordCluster } from './record-cluster';
 
 const TASK_IMAGE = 'mesoscope/task-base:test';
 const missing = await missingImages(['mesoscope/zookeeper:test', 'mesoscope/mesos-emulator:test', TASK_IMAGE]).catch(() => ['docker unavailable']);
-const skip = missing.length > 0;
-if (skip) console.warn(`[recorder] skipped: ${missing.join(', ')}; run testbed/images/build.sh`);
-if (process.env.CI && skip) throw new Error('recorder integration test cannot run in CI: images missing');
+const skip = skipSuite('recording a real cluster', missing.length > 0 ? `images missing (${missing.join(', ')}); run testbed/images/build.sh` : null);
 
 const NAME = `dr-rec-${process.pid % 100_000}`;
 let dir: string;
