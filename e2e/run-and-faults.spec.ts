@@ -10,7 +10,7 @@ import { closeDrawer, drawerOf, injectFault, TASK_IMAGE } from './support/fault-
 import { startWebHostProcess, TEST_IMAGES, type WebHostProcess } from './support/web-host-process';
 
 /**
- * Issue 8 through the UI: the Run dialog and what became of each offer, kill and kill all, every fault
+ * The built-in framework and the faults through the UI: the Run dialog and what became of each offer, kill and kill all, every fault
  * button (the task ends with exactly docs/mesos/faults.md's state / reason / source / message, within its delay,
  * shown in the fault's result and in the task drawer), and the built-in framework keeping its tasks
  * across an app restart and a master failover. One HA cluster with docs/mesos/faults.md's fast timers (1 s pings

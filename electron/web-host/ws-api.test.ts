@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createDispatcher } from '../api/dispatcher';
-import { fakeHandlers } from '../api/test-handlers';
+import { fakeHandlers } from '../api/fake-handlers.test-support';
 import { startWebHost, type WebHost } from './server';
 
 let host: WebHost | undefined;

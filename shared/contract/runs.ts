@@ -4,7 +4,7 @@ import { FAULT_IDS } from '../faults/catalog';
 import { ClusterNameSchema, FrameworkVariantSchema, LaunchedSchema, RunRequestSchema, RunsViewSchema } from '../runs/schemas';
 import { defineCall, defineEvent } from './define';
 
-/** Running tasks with the built-in framework, breaking things on purpose, and serving files to agents (issue 8). */
+/** Running tasks with the built-in framework, breaking things on purpose, and serving files to agents. */
 
 export const FaultRequestSchema = z
   .object({

@@ -3,7 +3,7 @@ import { ClusterSpecSchema } from '../cluster/spec';
 import { diagnose } from './diagnose';
 import { DiagnosisSchema } from './diagnosis';
 import type { AgentEvidence } from './evidence';
-import { AGENT_ID, agentLog, CONTAINER_ID, dockerEvent, FRAMEWORK_ID, masterLog, started, T0, taskWith } from './testing';
+import { AGENT_ID, agentLog, CONTAINER_ID, dockerEvent, FRAMEWORK_ID, masterLog, started, T0, taskWith } from './doctor-builders.test-support';
 import { inRange, parseVersion } from './version';
 
 const at = (n: number) => T0 + n * 1000;

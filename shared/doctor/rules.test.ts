@@ -5,7 +5,7 @@ import { diagnose } from './diagnose';
 import type { DiagnoseInput } from './diagnosis';
 import type { AgentEvidence } from './evidence';
 import { RULES } from './rules';
-import { AGENT_ID, agentLog, CONTAINER_ID, dockerEvent, FRAMEWORK_ID, masterLog, started, T0, taskWith } from './testing';
+import { AGENT_ID, agentLog, CONTAINER_ID, dockerEvent, FRAMEWORK_ID, masterLog, started, T0, taskWith } from './doctor-builders.test-support';
 
 /**
  * Every rule of the table, each with real message strings: verbatim from the transcripts of a real

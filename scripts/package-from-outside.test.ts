@@ -1,0 +1,83 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { missingImages } from '../testbed/scenario/launcher';
+import { skipSuite } from '../testbed/support/suite-skip';
+
+/**
+ * The package as a user gets it: `npm pack`, installed from the tarball into a fresh TypeScript project
+ * (its dependencies from the npm cache the repository's install filled, else the registry), type-checked
+ * with TypeScript's strict settings and no skipLibCheck against the published types, then run with Node
+ * to start a 1 + 1 cluster on the test images and destroy it.
+ */
+
+const run = promisify(execFile);
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
+const IMAGES = { zookeeper: 'mesoscope/zookeeper:test', master: 'mesoscope/mesos-emulator:test', agent: 'mesoscope/mesos-emulator:test' };
+const missing = await missingImages(Object.values(IMAGES)).catch(() => ['docker unavailable']);
+const skip = skipSuite('the packed package from outside', missing.length > 0 ? `images missing (${missing.join(', ')}); run testbed/images/build.sh` : null);
+
+const CONSUMER = `import { startCluster, type RunningCluster, type ClusterSpecInput } from 'mesoscope';
+
+const spec: ClusterSpecInput = {
+  name: process.argv[2]!,
+  masters: { count: 1 },
+  agents: { count: 1 },
+  pullPolicy: 'never',
+  images: ${JSON.stringify(IMAGES)},
+};
+const cluster: RunningCluster = await startCluster(spec, { workRoot: process.argv[3]! });
+const state = (await (await fetch(\`http://\${cluster.master}/master/state\`)).json()) as { activated_slaves: number };
+const report = await cluster.destroy();
+console.log(JSON.stringify({ name: cluster.name, zk: cluster.zk, agents: state.activated_slaves, nodes: cluster.summary.nodes.length, removed: report }));
+`;
+
+let dir: string | undefined;
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe.skipIf(skip)('the packed package from outside', () => {
+  it("`import { startCluster } from 'mesoscope'` type-checks and starts a 1 + 1 cluster from a fresh project", async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mesoscope-pkg-'));
+    // Packing runs prepack (the bundled .d.cts) and prepare (the main-process build).
+    await run('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: repo, timeout: 300_000, maxBuffer: 16 << 20 });
+    const tarball = (await readdir(dir)).find((f) => f.endsWith('.tgz'));
+    expect(tarball).toMatch(/^mesoscope-\d+\.\d+\.\d+\.tgz$/);
+
+    const project = join(dir, 'consumer');
+    await mkdir(project);
+    await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+    await writeFile(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, skipLibCheck: false, types: ['node'], outDir: 'out' },
+        files: ['main.ts'],
+      }),
+    );
+    await writeFile(join(project, 'main.ts'), CONSUMER);
+    await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--silent', join(dir, tarball!), '@types/node@20'], {
+      cwd: project,
+      timeout: 300_000,
+      maxBuffer: 16 << 20,
+    });
+
+    // Types: nothing of the repository's path aliases may leak into what was published.
+    const compiled = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: project, timeout: 120_000 }).catch((err: { stdout?: string }) => {
+      throw new Error(`tsc failed in the consumer project:\n${err.stdout ?? String(err)}`);
+    });
+    expect(compiled.stdout).toBe('');
+
+    const name = `pkg-${process.pid % 100_000}`;
+    const { stdout } = await run(process.execPath, [join(project, 'out', 'main.js'), name, join(dir, 'work')], { cwd: project, timeout: 180_000 });
+    const result = JSON.parse(stdout.trim().split('\n').pop()!) as { name: string; zk: string; agents: number; nodes: number; removed: { containers: number; leftovers: string[] } };
+    expect(result).toMatchObject({ name, agents: 1, nodes: 3 });
+    expect(result.zk).toMatch(/^zk:\/\/127\.0\.0\.1:\d+\/mesos$/);
+    expect(result.removed).toMatchObject({ containers: 3, leftovers: [] });
+  }, 600_000);
+});
