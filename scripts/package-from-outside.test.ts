@@ -45,8 +45,14 @@ afterAll(async () => {
 describe.skipIf(skip)('the packed package from outside', () => {
   it("`import { startCluster } from 'mesoscope'` type-checks and starts a 1 + 1 cluster from a fresh project", async () => {
     dir = await mkdtemp(join(tmpdir(), 'mesoscope-pkg-'));
+    let since = Date.now();
+    const step = (what: string) => {
+      console.log(`[package] ${what}: ${((Date.now() - since) / 1000).toFixed(1)} s`);
+      since = Date.now();
+    };
     // Packing runs prepack (the bundled .d.cts) and prepare (the main-process build).
     await run('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: repo, timeout: 300_000, maxBuffer: 16 << 20 });
+    step('npm pack');
     const tarball = (await readdir(dir)).find((f) => f.endsWith('.tgz'));
     expect(tarball).toMatch(/^mesoscope-\d+\.\d+\.\d+\.tgz$/);
 
@@ -67,17 +73,21 @@ describe.skipIf(skip)('the packed package from outside', () => {
       maxBuffer: 16 << 20,
     });
 
+    step('npm install of the tarball');
     // Types: nothing of the repository's path aliases may leak into what was published.
     const compiled = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: project, timeout: 120_000 }).catch((err: { stdout?: string }) => {
       throw new Error(`tsc failed in the consumer project:\n${err.stdout ?? String(err)}`);
     });
     expect(compiled.stdout).toBe('');
+    step('tsc');
 
     const name = `pkg-${process.pid % 100_000}`;
     const { stdout } = await run(process.execPath, [join(project, 'out', 'main.js'), name, join(dir, 'work')], { cwd: project, timeout: 180_000 });
+    step('a 1 + 1 cluster started and destroyed');
     const result = JSON.parse(stdout.trim().split('\n').pop()!) as { name: string; zk: string; agents: number; nodes: number; removed: { containers: number; leftovers: string[] } };
     expect(result).toMatchObject({ name, agents: 1, nodes: 3 });
     expect(result.zk).toMatch(/^zk:\/\/127\.0\.0\.1:\d+\/mesos$/);
-    expect(result.removed).toMatchObject({ containers: 3, leftovers: [] });
+    expect(result.removed.containers).toBeGreaterThanOrEqual(3);
+    expect(result.removed.leftovers).toEqual([]);
   }, 600_000);
 });
