@@ -7,7 +7,7 @@ import { containerName, LABEL, networkName, type NodeRole, volumeName } from './
 /**
  * The Docker parameters of every node, in one place, with the reason for each. They are the same
  * for real Mesos images and for the emulator, so the tests exercise exactly what users run.
- * Sources: ../shared/mesos/images.md and API.md §7.
+ * Sources: docs/mesos/images.md and docs/mesos/api.md §7.
  */
 
 export interface NodeContainer {
@@ -139,7 +139,7 @@ function masterContainer(spec: ClusterSpec, layout: ClusterLayout, index: number
           quorum: quorumOf(spec),
           ip: bindAddress(layout),
           port,
-          // Redirects and leader info carry this hostname (API.md §0.6): the host address in host mode,
+          // Redirects and leader info carry this hostname (docs/mesos/api.md §0.6): the host address in host mode,
           // the container name on a bridge (the app maps it to the published port).
           hostname: advertise,
           work_dir: MASTER_WORK_DIR,
@@ -206,16 +206,16 @@ function agentContainer(
           docker: AGENT_DOCKER_CLI,
           docker_socket: DOCKER_SOCKET,
           // Several agents share one daemon: with the default (true) one agent's start kills the
-          // others' tasks (API.md §0.14).
+          // others' tasks (docs/mesos/api.md §0.14).
           docker_kill_orphans: false,
-          // The image's /sbin/init is systemd, which is not running in the container (API.md §0.20).
+          // The image's /sbin/init is systemd, which is not running in the container (docs/mesos/api.md §0.20).
           systemd_enable_support: false,
           // Tasks run as the framework's user, which need not exist in the agent image.
           switch_user: false,
           // The linux launcher and cgroups isolation need privileges and /sys/fs/cgroup; posix needs neither.
           launcher: 'posix',
           isolation: 'posix/cpu,posix/mem',
-          // The timer includes the image pull (API.md §0.16).
+          // The timer includes the image pull (docs/mesos/api.md §0.16).
           executor_registration_timeout: spec.timers.executorRegistrationTimeout,
           ...agent.flags,
         }),
@@ -226,7 +226,7 @@ function agentContainer(
       Hostname: net.hostname,
       HostConfig: {
         ...net.hostConfig,
-        // The agent finds executors and tasks by the host PIDs docker inspect reports (API.md §7.4).
+        // The agent finds executors and tasks by the host PIDs docker inspect reports (docs/mesos/api.md §7.4).
         PidMode: 'host',
         // Enough for the posix launcher with docker tasks; Privileged cannot even start on some hosts
         // ("unable to apply caps") and is opt-in for the linux launcher / cgroups isolation.

@@ -18,7 +18,7 @@ import type { FrameworkRegistry } from '../framework/framework-registry';
 import { leaderUrl, type MesosAgent, mesosAgents } from './cluster-probe';
 
 /**
- * Breaks things on purpose, one fault of shared/faults/catalog.ts at a time (faults.md): starts the task
+ * Breaks things on purpose, one fault of shared/faults/catalog.ts at a time (docs/mesos/faults.md): starts the task
  * the fault hits where it needs one (and waits until it runs), applies the fault at the container level
  * the way electron/mesos/faults.scenario.test.ts provokes each row, and answers with the moment it did
  * and what Mesos will do (the catalog's expectation for the framework variant). Agents a fault needs

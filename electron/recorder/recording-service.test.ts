@@ -9,7 +9,7 @@ import type { ClusterSummary } from '@shared/cluster/status';
 import type { DeltaBatch } from '@shared/dashboard/deltas';
 import type { ClusterView } from '@shared/dashboard/view';
 import type { DockerEvent } from '@shared/doctor/evidence';
-import { CONTAINER_ID, dockerEvent, started, taskWith } from '@shared/doctor/testing';
+import { CONTAINER_ID, dockerEvent, started, taskWith } from '@shared/doctor/doctor-builders.test-support';
 import type { ClusterMonitor } from '../dashboard/cluster-monitor';
 import { RecordingService } from './recording-service';
 

@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createDispatcher } from '../api/dispatcher';
-import { fakeHandlers } from '../api/test-handlers';
+import { fakeHandlers } from '../api/fake-handlers.test-support';
 import { DownloadTickets } from './downloads';
 import { startWebHost, type WebHost } from './server';
 import { MAX_CONNECTIONS, MAX_SUBSCRIPTIONS } from './ws-api';

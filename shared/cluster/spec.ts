@@ -12,7 +12,7 @@ import { unsafeFlagIssues } from './unsafe-flags';
 export const MAX_AGENTS = 20;
 
 /**
- * Real images by default (see ../shared/mesos/images.md): avhost/mesos-mini is the only current,
+ * Real images by default (see docs/mesos/images.md): avhost/mesos-mini is the only current,
  * multi-arch image with mesos-master, mesos-agent and a docker client new enough for today's daemons;
  * ZooKeeper is the official image, pinned to the 3.8 line because Mesos' own 3.4-era ZooKeeper client
  * is not documented against newer servers.
@@ -132,7 +132,7 @@ export const ClusterSpecSchema = z
     pullPolicy: z.enum(['always', 'if-missing', 'never']).default('if-missing'),
     timers: z
       .object({
-        /** Includes the image pull (API.md §0.16): generous by default. */
+        /** Includes the image pull (docs/mesos/api.md §0.16): generous by default. */
         executorRegistrationTimeout: duration('5mins'),
         agentPingTimeout: duration('15secs'),
         maxAgentPingTimeouts: z.number().int().min(1, 'must be >= 1').max(100, 'must be <= 100').default(5),

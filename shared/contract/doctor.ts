@@ -8,7 +8,7 @@ import { MarkEntrySchema, RecordingHeaderSchema } from '../recording/schema';
 import { DownloadOutcomeSchema } from '../logs/schema';
 import { defineCall } from './define';
 
-/** The task doctor and the flight recorder (issue 9). */
+/** The task doctor and the flight recorder. */
 
 const ClusterName = z.string().min(1).max(64);
 const TaskKey = z.string().min(3).max(1100);

@@ -5,7 +5,7 @@ import { ImageReferenceSchema, parseImageReference } from '../image-reference';
 import { ClusterNameSchema, FrameworkVariantSchema, LaunchedSchema, RunRequestSchema, RunsViewSchema } from '../runs/schemas';
 import { defineCall, defineEvent } from './define';
 
-/** Running tasks with the built-in framework, breaking things on purpose, and serving files to agents (issue 8). */
+/** Running tasks with the built-in framework, breaking things on purpose, and serving files to agents. */
 
 export const FaultRequestSchema = z
   .object({
@@ -87,7 +87,7 @@ export const runCalls = {
   }),
   'faults.inject': defineCall({
     description:
-      'Break something on purpose (faults.md): start the task the fault hits where it needs one, apply the fault, and resolve with what Mesos will do to the task (the expectation for this framework variant).',
+      'Break something on purpose (docs/mesos/faults.md): start the task the fault hits where it needs one, apply the fault, and resolve with what Mesos will do to the task (the expectation for this framework variant).',
     input: FaultRequestSchema,
     output: InjectionSchema,
   }),

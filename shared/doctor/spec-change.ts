@@ -6,7 +6,7 @@ import type { SpecSetting } from './rule-schema';
 
 /**
  * Where a cause lies in the cluster's set-up, the doctor names the spec field to change and offers
- * the change (issue 9). A rule says which setting is at fault (rule-schema.ts SpecSetting); this file
+ * the change. A rule says which setting is at fault (rule-schema.ts SpecSetting); this file
  * finds where the spec sets it for the task's agent (shared/cluster/spec.ts: `timers.*`, or
  * `agents.flags.<flag>` when agents are given by count, `agents.list[i].flags.<flag>` when listed),
  * and offers a change only when the current value is indeed the cause.
