@@ -7,13 +7,13 @@ import { expect, test } from '@playwright/test';
 import Dockerode from 'dockerode';
 import fc from 'fast-check';
 import WebSocket from 'ws';
-import { CALL_NAMES, type CallName, contract } from '../shared/contract';
-import type { Envelope } from '../shared/errors';
+import { CALL_NAMES, type CallName, contract } from '@shared/contract';
+import type { Envelope } from '@shared/errors';
 import { collectConsoleErrors } from './support/console-errors';
 import { startWebHostProcess, TEST_IMAGES, type WebHostProcess } from './support/web-host-process';
 
 /**
- * Issue 15, as a process: the real web host (`npm run start:web`'s), spoken to over its socket the
+ * Hostile input, as a process: the real web host (`npm run start:web`'s), spoken to over its socket the
  * way a page that learnt the token could. Every public call gets hostile values; the host survives
  * each, refuses each with a field path, and never fetches from a host built out of a name.
  */

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-/** Issue 15 #2 from the command line: a spec from elsewhere is shown before it runs, and runs only with --yes. */
+/** From the command line: a spec from elsewhere is shown before it runs, and runs only with --yes. */
 const run = promisify(execFile);
 let dir: string;
 let env: NodeJS.ProcessEnv;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerOptions } from './endpoint';
 
 /**
- * Issue 15 #1: dockerd answers 301 to a path holding `..`, and docker-modem followed the redirect to
+ * Hostile input: dockerd answers 301 to a path holding `..`, and docker-modem followed the redirect to
  * a host built from the image name, on a request without an error handler: the process died. Now no
  * Dockerode client follows a redirect; the call fails with an error and nothing is fetched elsewhere.
  */

@@ -196,7 +196,7 @@ describe('doctor.applyFix', () => {
     expect(calls).toHaveLength(3);
   });
 
-  it('refuses a change outside the timers and flags by its path, and never touches Object.prototype (issue 15 #5)', async () => {
+  it('refuses a change outside the timers and flags by its path, and never touches Object.prototype', async () => {
     const { dispatcher, calls } = setUp(viewWith([]));
     for (const path of ['__proto__.polluted', 'constructor.prototype.polluted', 'agents.__proto__.polluted', 'name', 'images.agent', 'privilegedAgents']) {
       for (const action of ['replace-agent', 'recreate-cluster'] as const) {

@@ -9,7 +9,7 @@ import { allocateLayout, PortInUse } from './port-allocation';
 import { preflight, PreflightError } from './preflight';
 
 /**
- * Issue 15, fuzzing as a test: 1,000 generated specs, most of them hostile, through validateSpec →
+ * Fuzzing as a test: 1,000 generated specs, most of them hostile, through validateSpec →
  * preflight (the real Docker daemon) → the engine's container parameters. 0 crashes; every refusal
  * names its field; and whatever is accepted cannot carry an unsafe flag it did not opt into, a name
  * that is not an image reference, or privileges it did not ask for.

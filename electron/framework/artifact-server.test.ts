@@ -7,7 +7,7 @@ import type { ClusterSummary } from '@shared/cluster/status';
 import { ArtifactServers } from './artifact-server';
 
 /**
- * Issue 15 #4: `GET /<id>/%` threw URIError outside any handler and ended the process; ids were
+ * Hostile input: `GET /<id>/%` threw URIError outside any handler and ended the process; ids were
  * 32 bits; the server answered every container on the host. Now: a bad escape is a 404, ids are
  * 128 bits, and on a bridge network only the cluster's subnet is served.
  */

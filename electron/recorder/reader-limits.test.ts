@@ -16,7 +16,7 @@ import { readRecording, readRecordingHeader } from './reader';
 import { RecordingService } from './recording-service';
 
 /**
- * Recording files someone sent (issue 15 #3, #7): truncated, gzip bombs, 100 MB lines, wrong
+ * Recording files someone sent: truncated, gzip bombs, 100 MB lines, wrong
  * versions, FIFOs. Each is refused quickly, with words that name the cause, in bounded memory.
  */
 

@@ -50,7 +50,7 @@ function problem(kind: Problem, path: string, message: string, line?: number): A
 
 /**
  * What a file may cost to read. A recording is a file someone may send: it must not make the app
- * spin, swell or hang (issue 15 #3 and #7). Real recordings are far below each: 3000 tasks make
+ * spin, swell or hang. Real recordings are far below each: 3000 tasks make
  * 12 073 entries in 0.53 MB (gzip ratio 20), and the largest line is one view snapshot.
  */
 export const READ_LIMITS = {

@@ -204,7 +204,7 @@ describe('what may be handed out as a download', () => {
   });
 });
 
-describe('hostile paths and uploads (issue 15 #7)', () => {
+describe('hostile paths and uploads', () => {
   it('writes a recording only into its folder: any other absolute path is refused by name', async () => {
     const { service } = setUp();
     for (const path of [join(dir, 'elsewhere.mesorec'), '/etc/cron.d/x.mesorec', join(dir, 'recordings', '..', 'up.mesorec'), join(dir, 'recordings', 'sub', 'x.mesorec'), join(dir, 'recordings', '.hidden.mesorec')]) {

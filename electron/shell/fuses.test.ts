@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 /**
- * Issue 15 #8: the packaged app set no Electron fuses, so ELECTRON_RUN_AS_NODE, NODE_OPTIONS or
+ * Hostile input: the packaged app set no Electron fuses, so ELECTRON_RUN_AS_NODE, NODE_OPTIONS or
  * --inspect turned it into a Node runtime running anyone's code, and a changed app.asar was loaded.
  * electron-builder flips the fuses from `electronFuses` when it packages (afterPack); the binary
  * cannot be downloaded here, so this checks the configuration against electron-builder's own schema.

@@ -12,7 +12,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('--print-url-to FILE (issue 15 #6)', () => {
+describe('--print-url-to FILE', () => {
   it('writes the link readable by its owner only (0600), replacing a wider file and never writing through a link', async () => {
     const url = 'http://127.0.0.1:1234/?token=secret';
     const fresh = join(dir, 'url');
