@@ -133,6 +133,7 @@ async function main(): Promise<void> {
     const open = median(openings);
     const baseOpen = median(bases);
     console.log(`\nbench:logs — the log viewer in Chromium (web host), ${smoke ? 'SMOKE (small sizes)' : 'full'}`);
+    console.log(`  images: ${TEST_IMAGES.zookeeper}, ${TEST_IMAGES.agent} (the Mesos emulator)`);
     console.log(`  stream: ${(stats.bytes / MB).toFixed(0)} MB in ${stats.lines.toLocaleString()} lines, ${stats.batches} batches, ${seconds.toFixed(2)} s`);
     console.log(`  viewer throughput           ${viewerRate.toFixed(1)} MB/s   (target >= 20)`);
     console.log(`  baseline, the same file followed at the same time (64 KiB reads): ${(base.bytes / MB).toFixed(0)} MB in ${(base.ms / 1000).toFixed(2)} s`);
