@@ -34,7 +34,10 @@ async function engineRound(images: ImageSet, workRoot: string, name: string): Pr
   const engine = new ClusterEngine({ docker: () => docker, workRoot, pollMs: 50 });
   const spec = { name, agents: { count: AGENTS }, images: { zookeeper: images.zookeeper, master: images.mesos, agent: images.mesos }, pullPolicy: 'never', network: 'host' };
   const t0 = performance.now();
-  const cluster = await engine.create(spec);
+  const cluster = await engine.create(spec).catch(async (err: unknown) => {
+    await engine.destroy(name).catch(() => undefined);
+    throw err;
+  });
   const upMs = performance.now() - t0;
   const t1 = performance.now();
   const report = await engine.destroy(cluster.name);
@@ -87,16 +90,27 @@ async function benchSet(images: ImageSet, workRoot: string) {
   const base: { upMs: number; destroyMs: number }[] = [];
   const engine: EngineTimes[] = [];
   const tag = `mesoscope-bench-${process.pid}`;
+  let retries = 0;
   // Alternate the two, so neither always runs on a warmer daemon.
   for (let round = 0; round < rounds; round += 1) {
     const baseline = () => baselineRound({ images, agents: AGENTS, workRoot, dockerCli, tag: `${tag}-${round}` });
     const viaEngine = () => engineRound(images, workRoot, `bench-up-${process.pid}`);
-    if (round % 2 === 0) {
-      base.push(await baseline());
-      engine.push(await viaEngine());
-    } else {
-      engine.push(await viaEngine());
-      base.push(await baseline());
+    try {
+      if (round % 2 === 0) {
+        const b = await baseline();
+        engine.push(await viaEngine());
+        base.push(b);
+      } else {
+        const e = await viaEngine();
+        base.push(await baseline());
+        engine.push(e);
+      }
+    } catch (err) {
+      // Other clusters on this machine may take a port between its allocation and the node's start.
+      if (!/EADDRINUSE|address already in use/.test(String(err instanceof Error ? err.message : err)) || retries >= 2) throw err;
+      retries += 1;
+      console.log(`  ${images.name} round ${round + 1}: a port was taken by another process meanwhile; the round again`);
+      round -= 1;
     }
     console.log(`  ${images.name} round ${round + 1}/${rounds}: engine ${secs(engine.at(-1)?.upMs ?? 0)} s, baseline ${secs(base.at(-1)?.upMs ?? 0)} s`);
   }

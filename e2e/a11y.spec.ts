@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
 import { startCluster, type RunningCluster } from '../electron/index';
@@ -89,11 +89,13 @@ for (const theme of THEMES) {
     expect(errors).toEqual([]);
   });
 
-  test(`the cluster page, each tab, the Run dialog and the task drawer (${theme})`, async ({ page }) => {
-    test.setTimeout(120_000);
+  test(`the cluster page, each tab, the Run dialog, the task drawer; its recording, downloaded and replayed (${theme})`, async ({ page }) => {
+    test.setTimeout(180_000);
     const errors = collectConsoleErrors(page);
     await openCluster(page, theme);
     await expect(page.getByTestId('leader-mark')).toHaveCount(1);
+    await page.getByTestId('record-start').click();
+    await expect(page.getByTestId('record-stop')).toBeVisible();
     await expectAccessible(page, `cluster-nodes-${theme}`);
 
     // A failed command task: rows in the table, and a drawer with the doctor's word.
@@ -120,6 +122,31 @@ for (const theme of THEMES) {
     const drawer = page.getByTestId('task-drawer');
     await expect(drawer.getByTestId('task-timeline')).toContainText('FAILED');
     await expectAccessible(page, `task-drawer-${theme}`);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('record-stop').click();
+    await expect(page.getByTestId('record-saved')).toBeVisible();
+
+    // The recording: listed, downloaded as a file, replayed in the same Mesos tabs.
+    await page.getByRole('button', { name: 'Recordings' }).click();
+    const row = page.locator('[data-testid^="recording-"]', { hasText: CLUSTER }).first();
+    await expect(row).toBeVisible();
+    await expectAccessible(page, `recordings-list-${theme}`);
+    const download = page.waitForEvent('download');
+    await row.getByTestId('recording-download').click();
+    const saved = await (await download).path();
+    expect((await stat(saved)).size).toBeGreaterThan(0);
+    await row.getByRole('button', { name: 'Open' }).click();
+    const replay = page.getByTestId('replay');
+    await expect(replay.getByTestId('replay-badge')).toBeVisible({ timeout: 30_000 });
+    await replay.getByRole('button', { name: 'End of the recording' }).click();
+    for (const tab of ['Overview', 'Frameworks', 'Offers', 'Tasks']) {
+      await page.getByRole('tab', { name: new RegExp(`^${tab}`) }).click();
+      if (tab === 'Tasks') await expect(page.locator(`[data-testid^="task-row-${name}"]`).first()).toHaveAttribute('data-state', 'TASK_FAILED', { timeout: 15_000 });
+      await expectAccessible(page, `replay-${tab.toLowerCase()}-${theme}`);
+    }
+    await page.locator(`[data-testid^="task-row-${name}"]`).first().click();
+    await expect(page.getByTestId('task-drawer').getByTestId('task-timeline')).toContainText('FAILED');
+    await expectAccessible(page, `replay-drawer-${theme}`);
     await page.keyboard.press('Escape');
     expect(errors).toEqual([]);
   });
