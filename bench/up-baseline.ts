@@ -152,9 +152,25 @@ export async function baselineRound(options: { images: ImageSet; agents: number;
     await remove(names);
     return { upMs, destroyMs: performance.now() - removing };
   } catch (err) {
+    const why = await whatStopped(names).catch(() => '');
     await remove(names).catch(() => undefined);
-    throw err;
+    throw new Error(`${err instanceof Error ? err.message : String(err)}${why}`, { cause: err });
   }
+}
+
+/** The state of each container, with the last log lines of those no longer running. */
+async function whatStopped(names: string[]): Promise<string> {
+  const lines: string[] = [];
+  for (const name of names) {
+    const { stdout } = await run('docker', ['inspect', '--format', '{{.State.Status}} {{.State.ExitCode}}', name]);
+    const [status, code] = stdout.trim().split(' ');
+    lines.push(`  ${name}: ${status}${status === 'running' ? '' : ` (exit ${code})`}`);
+    if (status !== 'running') {
+      const logs = await run('docker', ['logs', '--tail', '8', name]);
+      lines.push(...`${logs.stdout}${logs.stderr}`.trim().split('\n').map((l) => `    ${l}`));
+    }
+  }
+  return `\n${lines.join('\n')}`;
 }
 
 /** Removes the named containers and their anonymous volumes. */
