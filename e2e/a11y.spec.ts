@@ -36,8 +36,11 @@ const THEMES = ['light', 'dark'] as const;
 
 /** axe on the page as it is now; the violations named with their elements when there are any. */
 async function expectAccessible(page: Page, screen: string): Promise<void> {
-  // Let entrance animations end: axe measures the colours on screen, mid-fade they are not the final ones.
-  await page.evaluate('Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined)))');
+  // Let entrance animations end (axe measures the colours on screen, mid-fade they are not the final
+  // ones); endless ones (spinners) are left running, and none is waited for more than 5 s.
+  await page.evaluate(
+    "Promise.race([Promise.all(document.getAnimations().filter((a) => a.effect?.getTiming().iterations !== Infinity).map((a) => a.finished.catch(() => undefined))), new Promise((r) => setTimeout(r, 5000))])",
+  );
   await page.screenshot({ path: `${SHOTS}/${screen}.png` });
   const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   const found = violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')} — ${n.failureSummary?.replace(/\s+/g, ' ')}`).join('\n')}`);
@@ -54,6 +57,8 @@ async function openCluster(page: Page, theme: (typeof THEMES)[number]): Promise<
 
 for (const theme of THEMES) {
   test(`the first screen, New cluster, Settings, Logs and Recordings (${theme})`, async ({ page }) => {
+    // Generous: axe takes seconds a screen on 2 busy cores.
+    test.setTimeout(240_000);
     const errors = collectConsoleErrors(page);
     await page.emulateMedia({ colorScheme: theme });
     await page.goto(host.url);
@@ -90,7 +95,7 @@ for (const theme of THEMES) {
   });
 
   test(`the cluster page, each tab, the Run dialog, the task drawer; its recording, downloaded and replayed (${theme})`, async ({ page }) => {
-    test.setTimeout(180_000);
+    test.setTimeout(420_000);
     const errors = collectConsoleErrors(page);
     await openCluster(page, theme);
     await expect(page.getByTestId('leader-mark')).toHaveCount(1);

@@ -155,7 +155,7 @@ function FileRow({
           <Download size={12} />
         </Button>
         {!file.active && (
-          <ConfirmButton size="1" title={`Delete ${file.name}?`} description="The file is removed from the recordings folder." confirmLabel="Delete" onConfirm={onRemove}>
+          <ConfirmButton size="1" label={`Delete ${file.name}`} title={`Delete ${file.name}?`} description="The file is removed from the recordings folder." confirmLabel="Delete" onConfirm={onRemove}>
             <Trash2 size={12} />
           </ConfirmButton>
         )}
