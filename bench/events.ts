@@ -14,6 +14,7 @@
  * BENCH_SMOKE=1: one small round of each (CI: crash check only).
  */
 import { execFileSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { startWebHostProcess, TEST_IMAGES, type WebHostProcess } from '../e2e/support/web-host-process';
 import { startCluster } from '../electron/index';
@@ -193,6 +194,8 @@ async function main(): Promise<void> {
     const part = process.env.BENCH_PART;
     if (part !== 'load') await latency(browser, host);
     if (part !== 'latency') await load(browser, host);
+    console.log(`\n  images: ${TEST_IMAGES.zookeeper}, ${TEST_IMAGES.master} (the Mesos emulator)`);
+    console.log(`  machine load (1 min) at the end: ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores`);
   } finally {
     await browser.close();
     await host.stop();

@@ -10,7 +10,7 @@
  * entry). BENCH_SMOKE=1: a small session, once.
  */
 import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClusterSpecSchema } from '@shared/cluster/spec';
 import { applyDeltas } from '@shared/dashboard/apply';
@@ -202,6 +202,7 @@ async function main(): Promise<void> {
     console.log(
       `  whole file   as one answer instead: ${mb(rawBytes)} MB to send and ${wholeCheckMs.toFixed(0)} ms to validate, ${(rawBytes / median(callBytes)).toFixed(0)}× the bytes of one moment`,
     );
+    console.log(`  (a synthetic session, generated here: no cluster and no images; machine load (1 min) ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores)`);
     const expectedFailures = Math.ceil(TASKS / 7);
     if (Object.keys(verdicts).length !== expectedFailures) throw new Error(`expected ${expectedFailures} diagnoses, got ${Object.keys(verdicts).length}`);
   } finally {

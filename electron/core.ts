@@ -6,7 +6,7 @@ import { MonitorRegistry } from './dashboard/monitor-registry';
 import { DoctorService } from './doctor/doctor-service';
 import { EvidenceRegistry } from './doctor/evidence-registry';
 import { FaultInjector } from './faults/fault-injector';
-import { masterUrls, publishedUrl } from './faults/cluster-probe';
+import { masterUrls, reachableUrl } from './engine/master-urls';
 import { ArtifactServers } from './framework/artifact-server';
 import { FrameworkRegistry } from './framework/framework-registry';
 import { FrameworkStore } from './framework/framework-store';
@@ -56,13 +56,14 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   void engine.watchDocker(watching.signal);
   docker.onEndpointChange(() => engine.reconnectEvents());
   const monitors = new MonitorRegistry(async (cluster) => {
-    const { layout } = await engine.get(cluster);
+    const summary = await engine.get(cluster);
+    const { layout } = summary;
     return {
-      masters: layout.masters.map((m) => `http://${layout.hostAddress}:${m.port}`),
+      masters: masterUrls(summary),
       // On a bridge network ZooKeeper names container addresses the host cannot reach: redirects only.
       zk: layout.network === 'host' ? zkUrl(layout) : undefined,
       // …and redirects name the leader by container hostname: its port is published at the same number.
-      reachable: layout.network === 'bridge' ? (url: string) => publishedUrl(url, layout.hostAddress) : undefined,
+      reachable: reachableUrl(layout),
     };
   });
   // The doctor's evidence (Docker events, the nodes' log lines) is gathered while a cluster's monitor runs.

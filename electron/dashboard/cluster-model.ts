@@ -21,12 +21,12 @@ import {
   type Master,
   type MetricSample,
   type Offer,
-  type OfferOutcome,
   type Task,
 } from '@shared/dashboard/view';
 import type { FrameworkInfo } from '@shared/mesos/scheduler';
 import { TERMINAL_TASK_STATES, type Offer as V1Offer, type TaskState, type TaskStatus } from '@shared/mesos/v1';
 import { deepEqual } from './equal';
+import { type OfferChange, type OfferDecisionReport, OfferLedger } from './offer-ledger';
 import { addScalars, attributesText, fromV0, fromV1, scalarsOnly, zero } from './resources';
 import { mergeStatuses, statusEntry } from './task-history';
 
@@ -44,20 +44,6 @@ export interface ClusterModelOptions {
   maxMetricSamples?: number;
 }
 
-/** What our own scheduler tells about an offer it decided on. */
-export interface OfferDecisionReport {
-  offerId: string;
-  frameworkId: string;
-  agentId: string;
-  cpus: number;
-  mem: number;
-  outcome: 'accepted' | 'declined' | 'rescinded';
-  taskKeys?: string[];
-  note: string;
-}
-
-const MAX_DECIDED = 1000;
-
 /** Tasks in these states still hold their resources on the agent. */
 const holdsResources = (s: TaskState) => !TERMINAL_TASK_STATES.has(s) && s !== 'TASK_UNREACHABLE' && s !== 'TASK_UNKNOWN';
 
@@ -65,12 +51,7 @@ export class ClusterModel {
   private readonly agents = new Map<string, Agent>();
   private readonly frameworks = new Map<string, Framework>();
   private readonly tasks = new Map<string, Task>();
-  private readonly offers = new Map<string, Offer>();
-  /** Outcomes our own scheduler reported before the offer vanished from a poll. */
-  private readonly knownOutcomes = new Map<string, 'declined' | 'rescinded'>();
-  /** Offers our own scheduler already decided about (reportOfferDecision), oldest first. */
-  private readonly decided = new Set<string>();
-  private offerHistory: OfferOutcome[] = [];
+  private readonly offerLedger: OfferLedger;
   private metrics: MetricSample[] = [];
   private masters: Master[] = [];
   private connection: Connection;
@@ -83,6 +64,7 @@ export class ClusterModel {
     now = Date.now(),
   ) {
     this.connection = { state: 'connecting', since: now };
+    this.offerLedger = new OfferLedger((offer) => this.tasksLaunchedWhileOutstanding(offer), options.maxOfferHistory);
   }
 
   view(): ClusterView {
@@ -92,8 +74,8 @@ export class ClusterModel {
       agents: Object.fromEntries(this.agents),
       frameworks: Object.fromEntries(this.frameworks),
       tasks: Object.fromEntries(this.tasks),
-      offers: Object.fromEntries(this.offers),
-      offerHistory: [...this.offerHistory],
+      offers: Object.fromEntries(this.offerLedger.offers),
+      offerHistory: this.offerLedger.outcomes(),
       metrics: [...this.metrics],
     };
   }
@@ -126,7 +108,7 @@ export class ClusterModel {
     for (const fw of f.frameworks) this.foldFramework(fw, undefined);
     for (const fw of f.completed_frameworks) this.foldFramework(fw, 'removed');
 
-    this.foldOffers(f.frameworks.flatMap((fw) => fw.offers.map(normalizeV1Offer)), now);
+    this.applyOfferChanges(this.offerLedger.fold(f.frameworks.flatMap((fw) => fw.offers.map(normalizeV1Offer)), now));
     this.evictTasks();
     this.refreshDerived(true);
     this.out = [];
@@ -175,7 +157,7 @@ export class ClusterModel {
     const offers = state.frameworks.flatMap((f) =>
       f.offers.map((o): Offer => ({ id: o.id, frameworkId: o.framework_id, agentId: o.slave_id, resources: fromV0(o.resources), firstSeenAt: now })),
     );
-    this.foldOffers(offers, now);
+    this.applyOfferChanges(this.offerLedger.fold(offers, now));
     const listed = new Map(state.slaves.map((s) => [s.id, s]));
     for (const [id, agent] of this.agents) {
       const s = listed.get(id);
@@ -187,40 +169,14 @@ export class ClusterModel {
 
   /** Our own scheduler knows what the poll cannot: it declined an offer, or the master rescinded it. */
   noteOfferOutcome(offerId: string, outcome: 'declined' | 'rescinded'): void {
-    this.knownOutcomes.set(offerId, outcome);
+    this.offerLedger.note(offerId, outcome);
   }
 
-  /**
-   * Our own scheduler decided about an offer, usually before any poll saw it: the outcome goes into the
-   * history with what the scheduler knows (the tasks, the refuse filter). An offer a poll shows as
-   * outstanding is removed with this outcome; one a late poll still lists afterwards is not taken anew.
-   */
+  /** Our own scheduler decided about an offer (OfferLedger.decide). */
   reportOfferDecision(decision: OfferDecisionReport, now: number): Delta[] {
-    if (this.decided.has(decision.offerId)) return [];
-    this.decided.add(decision.offerId);
-    if (this.decided.size > MAX_DECIDED) this.decided.delete(this.decided.values().next().value as string);
-    this.knownOutcomes.delete(decision.offerId);
-    const seen = this.offers.get(decision.offerId);
-    const outcome: OfferOutcome = {
-      id: decision.offerId,
-      frameworkId: decision.frameworkId,
-      agentId: decision.agentId,
-      resources: seen?.resources ?? { ...zero(), cpus: decision.cpus, mem: decision.mem },
-      firstSeenAt: seen?.firstSeenAt ?? now,
-      outcome: decision.outcome,
-      at: now,
-      ...(decision.taskKeys?.length ? { taskKeys: decision.taskKeys } : {}),
-      note: decision.note,
-    };
-    this.pushOutcome(outcome);
-    if (seen) {
-      this.offers.delete(decision.offerId);
-      this.out.push({ kind: 'offerRemoved', id: decision.offerId, outcome });
-      this.dirtyAgents.add(seen.agentId);
-      this.dirtyFrameworks.add(seen.frameworkId);
-    } else {
-      this.out.push({ kind: 'offerOutcome', outcome });
-    }
+    const changes = this.offerLedger.decide(decision, now);
+    if (changes.length === 0) return [];
+    this.applyOfferChanges(changes);
     return this.flush();
   }
 
@@ -417,44 +373,22 @@ export class ClusterModel {
 
   // ---- offers ----
 
-  /** The outstanding offers are now exactly `current`: new ones are `made`, vanished ones get an outcome. */
-  private foldOffers(current: Offer[], now: number): void {
-    const ids = new Set(current.filter((o) => !this.decided.has(o.id)).map((o) => o.id));
-    for (const [id, offer] of this.offers) {
-      if (ids.has(id)) continue;
-      this.offers.delete(id);
-      const outcome = this.outcomeOf(offer, now);
-      this.pushOutcome(outcome);
-      this.out.push({ kind: 'offerRemoved', id, outcome });
-      this.dirtyAgents.add(offer.agentId);
-      this.dirtyFrameworks.add(offer.frameworkId);
-    }
-    for (const o of current) {
-      if (this.offers.has(o.id) || this.decided.has(o.id)) continue;
-      const offer = { ...o, firstSeenAt: now };
-      this.offers.set(o.id, offer);
-      this.out.push({ kind: 'offer', offer });
-      const made: OfferOutcome = { ...offer, outcome: 'made', at: now };
-      this.pushOutcome(made);
-      this.out.push({ kind: 'offerOutcome', outcome: made });
-      this.dirtyAgents.add(o.agentId);
-      this.dirtyFrameworks.add(o.frameworkId);
+  /** The ledger's changes as deltas; the resources offered on their agents and frameworks change. */
+  private applyOfferChanges(changes: readonly OfferChange[]): void {
+    for (const c of changes) {
+      if (c.kind === 'made') this.out.push({ kind: 'offer', offer: c.offer }, { kind: 'offerOutcome', outcome: c.outcome });
+      else if (c.kind === 'removed') this.out.push({ kind: 'offerRemoved', id: c.offer.id, outcome: c.outcome });
+      else this.out.push({ kind: 'offerOutcome', outcome: c.outcome });
+      if (c.kind !== 'outcome') {
+        this.dirtyAgents.add(c.offer.agentId);
+        this.dirtyFrameworks.add(c.offer.frameworkId);
+      }
     }
   }
 
   /** A task of the offer's framework that appeared on its agent while it was outstanding used it. */
-  private outcomeOf(offer: Offer, now: number): OfferOutcome {
-    const known = this.knownOutcomes.get(offer.id);
-    this.knownOutcomes.delete(offer.id);
-    if (known) return { ...offer, outcome: known, at: now };
-    const launched = [...this.tasks.values()]
-      .filter((t) => t.frameworkId === offer.frameworkId && t.agentId === offer.agentId && t.seenAt >= offer.firstSeenAt)
-      .map((t) => t.key);
-    return launched.length > 0 ? { ...offer, outcome: 'accepted', at: now, taskKeys: launched } : { ...offer, outcome: 'gone', at: now };
-  }
-
-  private pushOutcome(o: OfferOutcome): void {
-    this.offerHistory = [...this.offerHistory, o].slice(-(this.options.maxOfferHistory ?? 200));
+  private tasksLaunchedWhileOutstanding(offer: Offer): string[] {
+    return [...this.tasks.values()].filter((t) => t.frameworkId === offer.frameworkId && t.agentId === offer.agentId && t.seenAt >= offer.firstSeenAt).map((t) => t.key);
   }
 
   // ---- derived sums ----
@@ -467,7 +401,7 @@ export class ClusterModel {
     this.dirtyFrameworks.clear();
     if (agentIds.length === 0 && fwIds.length === 0) return;
     const tasks = [...this.tasks.values()];
-    const offers = [...this.offers.values()];
+    const offers = [...this.offerLedger.offers.values()];
     for (const id of agentIds) {
       const agent = this.agents.get(id);
       if (!agent) continue;

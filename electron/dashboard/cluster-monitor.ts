@@ -2,7 +2,8 @@ import type { Delta, DeltaBatch } from '@shared/dashboard/deltas';
 import type { ClusterView } from '@shared/dashboard/view';
 import type { OperatorEvent } from '@shared/dashboard/operator';
 import { MasterClient, type MasterClientOptions, type StreamItem } from '../mesos/master-client';
-import { ClusterModel, coalesce, type ClusterModelOptions, type OfferDecisionReport } from './cluster-model';
+import { ClusterModel, coalesce, type ClusterModelOptions } from './cluster-model';
+import type { OfferDecisionReport } from './offer-ledger';
 
 /**
  * The live view of one cluster (ARCHITECTURE.md §2): follows the operator stream through MasterClient,

@@ -1,6 +1,7 @@
 import type { ClusterSummary } from '@shared/cluster/status';
 import { MasterClient } from '../mesos/master-client';
 import { get } from '../mesos/http';
+import { masterUrls, reachableUrl } from '../engine/master-urls';
 
 /** What the fault injector asks the masters: the agents as the leader knows them, and who leads. */
 
@@ -11,8 +12,6 @@ export interface MesosAgent {
   active: boolean;
   attributes: Record<string, string | number>;
 }
-
-export const masterUrls = (c: Pick<ClusterSummary, 'layout'>): string[] => c.layout.masters.map((m) => `http://${c.layout.hostAddress}:${m.port}`);
 
 /** `/master/slaves` of the leader (a standby redirects there; docs/mesos/api.md §1.7). */
 export async function mesosAgents(cluster: Pick<ClusterSummary, 'layout'>): Promise<MesosAgent[]> {
@@ -30,16 +29,7 @@ export async function mesosAgents(cluster: Pick<ClusterSummary, 'layout'>): Prom
   throw new Error(`No master answered /master/slaves: ${(last as Error)?.message ?? last}`);
 }
 
-/** On a bridge network every node port is published on the host address at the same number. */
-export function publishedUrl(url: string, hostAddress: string): string {
-  const u = new URL(url);
-  u.hostname = hostAddress;
-  return u.origin;
-}
-
 /** The leading master's base URL (one this machine reaches). */
 export async function leaderUrl(cluster: Pick<ClusterSummary, 'layout'>): Promise<string> {
-  const { layout } = cluster;
-  const reachable = layout.network === 'bridge' ? (url: string) => publishedUrl(url, layout.hostAddress) : undefined;
-  return (await new MasterClient({ masters: masterUrls(cluster), reachable }).discoverLeader()).url;
+  return (await new MasterClient({ masters: masterUrls(cluster), reachable: reachableUrl(cluster.layout) }).discoverLeader()).url;
 }

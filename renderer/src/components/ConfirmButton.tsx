@@ -10,11 +10,13 @@ export function ConfirmButton(props: {
   onConfirm: () => void;
   loading?: boolean;
   size?: '1' | '2';
+  /** The button's name when its children are an icon alone. */
+  label?: string;
 }) {
   return (
     <AlertDialog.Root>
       <AlertDialog.Trigger>
-        <Button color="red" variant="soft" loading={props.loading} size={props.size}>
+        <Button color="red" variant="soft" loading={props.loading} size={props.size} aria-label={props.label}>
           {props.children}
         </Button>
       </AlertDialog.Trigger>

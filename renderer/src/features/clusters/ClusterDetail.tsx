@@ -10,11 +10,7 @@ import { FaultsTab } from '../faults/FaultsTab';
 import { RecordButton } from '../recordings/RecordButton';
 import { ArtifactsCard } from '../run/ArtifactsCard';
 import { RunTaskButton } from '../run/RunDialog';
-import { FrameworksTab } from '../dashboard/FrameworksTab';
-import { OffersTab } from '../dashboard/OffersTab';
-import { OverviewTab } from '../dashboard/OverviewTab';
-import { StaleNotice } from '../dashboard/StaleNotice';
-import { TasksTab } from '../dashboard/TasksTab';
+import { MesosTabContents, MesosTabTriggers } from '../dashboard/MesosTabs';
 import { useClusterView } from '../dashboard/use-cluster-view';
 import { ConnectionInfoCard } from './ConnectionInfoCard';
 import { MesosBadge } from './MesosBadge';
@@ -114,10 +110,7 @@ export function ClusterDetail({ name }: { name: string }) {
         <Tabs.Root value={tab} onValueChange={setTab}>
           <Tabs.List mb="4">
             <Tabs.Trigger value="nodes">Nodes</Tabs.Trigger>
-            <Tabs.Trigger value="overview">Overview</Tabs.Trigger>
-            <Tabs.Trigger value="tasks">Tasks{view ? ` (${Object.keys(view.tasks).length})` : ''}</Tabs.Trigger>
-            <Tabs.Trigger value="frameworks">Frameworks{view ? ` (${Object.keys(view.frameworks).length})` : ''}</Tabs.Trigger>
-            <Tabs.Trigger value="offers">Offers</Tabs.Trigger>
+            <MesosTabTriggers view={view} />
             <Tabs.Trigger value="faults">Faults</Tabs.Trigger>
             <Flex align="center" ml="auto" pr="2">
               <MesosConnectionBadge view={view} />
@@ -135,22 +128,7 @@ export function ClusterDetail({ name }: { name: string }) {
           <Tabs.Content value="faults">
             <FaultsTab cluster={cluster} view={view} />
           </Tabs.Content>
-          {(['overview', 'tasks', 'frameworks', 'offers'] as const).map((t) => (
-            <Tabs.Content value={t} key={t} className={view && view.connection.state !== 'live' ? 'stale-view' : undefined}>
-              {view && <StaleNotice connection={view.connection} />}
-              {!view ? (
-                <Text color="gray">Connecting to the masters…</Text>
-              ) : t === 'overview' ? (
-                <OverviewTab view={view} zookeeper={cluster.nodes.find((n) => n.role === 'zookeeper')} />
-              ) : t === 'tasks' ? (
-                <TasksTab view={view} />
-              ) : t === 'frameworks' ? (
-                <FrameworksTab view={view} />
-              ) : (
-                <OffersTab view={view} />
-              )}
-            </Tabs.Content>
-          ))}
+          <MesosTabContents view={view} waiting="Connecting to the masters…" zookeeper={cluster.nodes.find((n) => n.role === 'zookeeper')} dimWhenStale />
         </Tabs.Root>
       </DashboardSourceContext.Provider>
     </div>

@@ -36,7 +36,8 @@ export function RecordButton({ cluster }: { cluster: string }) {
   return (
     <Flex align="center" gap="2">
       {active ? (
-        <Button color="red" variant="solid" onClick={() => stop.mutate()} loading={stop.isPending} data-testid="record-stop" title={active.path}>
+        // High contrast: white on Radix's red 9 is under 4.5:1.
+        <Button color="red" variant="solid" highContrast onClick={() => stop.mutate()} loading={stop.isPending} data-testid="record-stop" title={active.path}>
           <Square size={12} fill="currentColor" /> Stop recording
           <span className="record-clock" data-testid="record-elapsed">
             {elapsed}

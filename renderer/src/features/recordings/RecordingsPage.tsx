@@ -4,6 +4,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { CircleAlert, Download, Film, FolderOpen, Trash2, Upload } from 'lucide-react';
 import { useState } from 'react';
 import { useClient } from '../../api/client-context';
+import { deliverDownload } from '../../api/deliver-download';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { EmptyState } from '../../components/EmptyState';
 import { PageHeader } from '../../components/PageHeader';
@@ -39,20 +40,7 @@ function RecordingsList() {
     },
   });
   const download = useMutation({
-    mutationFn: async (p: string) => {
-      const outcome = await client.call('recordings.download', { path: p });
-      // The web host answers with a one-time URL on itself; the desktop app has saved it already.
-      if (outcome.kind === 'url') {
-        const link = document.createElement('a');
-        link.href = outcome.url;
-        link.download = outcome.name;
-        link.rel = 'noopener';
-        document.body.append(link);
-        link.click();
-        link.remove();
-      }
-      return outcome;
-    },
+    mutationFn: async (p: string) => deliverDownload(await client.call('recordings.download', { path: p })),
   });
   const remove = useMutation({
     mutationFn: (p: string) => client.call('recordings.remove', { path: p }),
@@ -167,7 +155,7 @@ function FileRow({
           <Download size={12} />
         </Button>
         {!file.active && (
-          <ConfirmButton size="1" title={`Delete ${file.name}?`} description="The file is removed from the recordings folder." confirmLabel="Delete" onConfirm={onRemove}>
+          <ConfirmButton size="1" label={`Delete ${file.name}`} title={`Delete ${file.name}?`} description="The file is removed from the recordings folder." confirmLabel="Delete" onConfirm={onRemove}>
             <Trash2 size={12} />
           </ConfirmButton>
         )}

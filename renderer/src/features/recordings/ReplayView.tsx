@@ -5,12 +5,8 @@ import { CircleAlert, Film, X } from 'lucide-react';
 import { useEffect, useMemo, useState } from 'react';
 import { useClient } from '../../api/client-context';
 import { clockTime } from '../dashboard/describe';
-import { FrameworksTab } from '../dashboard/FrameworksTab';
-import { OffersTab } from '../dashboard/OffersTab';
-import { OverviewTab } from '../dashboard/OverviewTab';
+import { MesosTabContents, MesosTabTriggers } from '../dashboard/MesosTabs';
 import { type DashboardSource, DashboardSourceContext } from '../dashboard/source';
-import { StaleNotice } from '../dashboard/StaleNotice';
-import { TasksTab } from '../dashboard/TasksTab';
 import { offsetText, TimeSlider } from './TimeSlider';
 import { useReplayStore } from './use-recordings';
 
@@ -115,32 +111,14 @@ export function ReplayView({ opened }: { opened: OpenedRecording }) {
       <DashboardSourceContext.Provider value={source}>
         <Tabs.Root value={tab} onValueChange={setTab}>
           <Tabs.List mb="4">
-            <Tabs.Trigger value="overview">Overview</Tabs.Trigger>
-            <Tabs.Trigger value="tasks">Tasks{view ? ` (${Object.keys(view.tasks).length})` : ''}</Tabs.Trigger>
-            <Tabs.Trigger value="frameworks">Frameworks{view ? ` (${Object.keys(view.frameworks).length})` : ''}</Tabs.Trigger>
-            <Tabs.Trigger value="offers">Offers</Tabs.Trigger>
+            <MesosTabTriggers view={view} />
             <Flex align="center" ml="auto" pr="2">
               <Text size="1" color="gray" data-testid="replay-evidence">
                 {state.data ? `${state.data.evidence.dockerEvents} Docker events · ${state.data.evidence.logLines} log lines by then` : ''}
               </Text>
             </Flex>
           </Tabs.List>
-          {(['overview', 'tasks', 'frameworks', 'offers'] as const).map((t) => (
-            <Tabs.Content value={t} key={t}>
-              {view && <StaleNotice connection={view.connection} />}
-              {!view ? (
-                <Text color="gray">{state.isPending ? 'Reading…' : 'Nothing was recorded of the cluster yet at this moment.'}</Text>
-              ) : t === 'overview' ? (
-                <OverviewTab view={view} />
-              ) : t === 'tasks' ? (
-                <TasksTab view={view} />
-              ) : t === 'frameworks' ? (
-                <FrameworksTab view={view} />
-              ) : (
-                <OffersTab view={view} />
-              )}
-            </Tabs.Content>
-          ))}
+          <MesosTabContents view={view} waiting={state.isPending ? 'Reading…' : 'Nothing was recorded of the cluster yet at this moment.'} />
         </Tabs.Root>
       </DashboardSourceContext.Provider>
     </div>

@@ -1,7 +1,7 @@
 import { Button, Flex, IconButton, Slider, Text, TextField, Tooltip } from '@radix-ui/themes';
 import type { OpenedRecording } from '@shared/contract/doctor';
 import { ChevronLeft, ChevronRight, ChevronsLeft, ChevronsRight, Flag } from 'lucide-react';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { clockTime } from '../dashboard/describe';
 
 /** Seconds from the start, as the slider shows them: `+12.345 s`. */
@@ -17,6 +17,10 @@ export function TimeSlider({ opened, at, onChange }: { opened: OpenedRecording; 
   const previous = [...opened.moments].reverse().find((m) => m < at);
   const next = opened.moments.find((m) => m > at);
   const [typed, setTyped] = useState<string | null>(null);
+  // Radix Themes' Slider keeps aria-label on its root and gives the thumb (role="slider", the element a
+  // screen reader reaches) no name of its own, and passes no props to it: name it here.
+  const slider = useRef<HTMLSpanElement>(null);
+  useEffect(() => slider.current?.querySelector('[role="slider"]')?.setAttribute('aria-label', 'Moment of the recording'));
   const go = () => {
     const secs = Number((typed ?? '').replace(/^\+/, '').replace(/s$/, '').trim());
     if (Number.isFinite(secs)) onChange(opened.start + secs * 1000);
@@ -40,6 +44,7 @@ export function TimeSlider({ opened, at, onChange }: { opened: OpenedRecording; 
         ))}
       </div>
       <Slider
+        ref={slider}
         min={opened.start}
         max={opened.start + span}
         step={1}
