@@ -12,13 +12,13 @@ import type { RunsView } from '@shared/runs/schemas';
 import { dropLocal, prepareSlowPullImage, registryUp } from '../../testbed/scenario/registry-images';
 import { createInProcessTransport } from '../api/in-process-transport';
 import { type Core, createCore } from '../core';
+import { TEST_IMAGES } from '../../testbed/real-mesos/images';
 
 // Every fault button through the API, judged the way the UI judges it (shared/faults/judge.ts) on the
 // dashboard's view of the task: the task ends with exactly the state / reason / source / message of
 // faults.md for the framework variant, within its delay. One HA emulator cluster with the fast timers
 // of faults.md (1 s pings × 3), agents hit one fault each, the leader stopped last.
 
-const TEST_IMAGES = { zookeeper: 'mesoscope/zookeeper:test', master: 'mesoscope/mesos-emulator:test', agent: 'mesoscope/mesos-emulator:test' };
 const TASK_IMAGE = 'mesoscope/task-base:test';
 const NAME = `rn-faults-${process.pid % 100_000}`;
 const registry = await registryUp();

@@ -10,12 +10,12 @@ import type { RunsView } from '@shared/runs/schemas';
 import { createInProcessTransport } from '../api/in-process-transport';
 import { type Core, createCore } from '../core';
 import { findTask, getTasks } from '../mesos/testing/framework';
+import { TEST_IMAGES } from '../../testbed/real-mesos/images';
 
 // The built-in framework through the API, against an HA emulator cluster (3 masters, real task
 // containers): runs on the first offers, offer decisions, kill-after, kill all, an offer timeout, a
 // master failover and an app restart, both resubscribing with the same framework id.
 
-const TEST_IMAGES = { zookeeper: 'mesoscope/zookeeper:test', master: 'mesoscope/mesos-emulator:test', agent: 'mesoscope/mesos-emulator:test' };
 const TASK_IMAGE = 'mesoscope/task-base:test';
 const NAME = `rn-fw-${process.pid % 100_000}`;
 

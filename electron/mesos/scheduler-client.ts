@@ -222,9 +222,15 @@ export class SchedulerClient {
     return last ? [last, ...masters.filter((m) => m !== last)] : masters;
   }
 
+  /**
+   * Resubscribing names the id twice: Mesos refuses a SUBSCRIBE whose `framework_info.id` differs from
+   * the call's `framework_id` (400 "'framework_id' differs from 'subscribe.framework_info.id'"), and an
+   * absent `framework_id` counts as different.
+   */
   private subscribeBody(): string {
-    const framework = { ...this.options.framework, ...(this.frameworkIdValue ? { id: { value: this.frameworkIdValue } } : {}) };
-    return JSON.stringify({ type: 'SUBSCRIBE', subscribe: { framework_info: framework } });
+    const id = this.frameworkIdValue ? { value: this.frameworkIdValue } : undefined;
+    const framework = { ...this.options.framework, ...(id ? { id } : {}) };
+    return JSON.stringify({ type: 'SUBSCRIBE', ...(id ? { framework_id: id } : {}), subscribe: { framework_info: framework } });
   }
 
   private async connect(round: number): Promise<void> {
