@@ -86,6 +86,7 @@ export class SchedulerClient {
   private watchdog: ReturnType<typeof setTimeout> | undefined;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private firstSubscription: { resolve: (s: Subscribed) => void; reject: (e: Error) => void } | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: SchedulerClientOptions) {
     if (options.masters.length === 0) throw new Error('SchedulerClient needs at least one master URL');
@@ -202,7 +203,19 @@ export class SchedulerClient {
     }
   }
 
-  private async call(type: string, body?: Record<string, unknown>): Promise<void> {
+  /**
+   * Calls go out one at a time, in the order they were made. Mesos takes each on its own connection
+   * and acts on it before answering 202, so only waiting for the answer keeps the order: otherwise a
+   * REVIVE can overtake an earlier DECLINE or SUPPRESS and the framework sees no offer until the
+   * refuse filter (or forever, suppressed) runs out.
+   */
+  private call(type: string, body?: Record<string, unknown>): Promise<void> {
+    const next = this.queue.then(() => this.send(type, body));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async send(type: string, body?: Record<string, unknown>): Promise<void> {
     const current = this.current;
     const frameworkId = this.frameworkIdValue;
     if (this.state !== 'subscribed' || !current || !frameworkId) throw new SchedulerCallError(`cannot send ${type}: not subscribed`);
