@@ -11,7 +11,6 @@ export const REAL_MESOS_SUITES = [
   'testbed/contract/master-readonly.test.ts',
   'testbed/contract/master-api.test.ts',
   'testbed/contract/agent-http.test.ts',
-  'testbed/contract/files.test.ts',
   'testbed/contract/scheduler-basic.test.ts',
   // The app on real Mesos: the built-in framework (failover, app restart, a re-created cluster) and
   // every fault button with its faults.md expectation.

@@ -152,7 +152,7 @@ test('the fault suite, recorded: after each fault the doctor names the cause wit
       ruleId: 'staging-unreachable-executor',
       title: 'Stuck in STAGING: the agent cannot reach the executor',
       cause: /the agent cannot answer it at 127\.0\.0\.2:\d+/,
-      decisive: /Failed to send 'mesos\.internal\.ExecutorRegisteredMessage' to '127\.0\.0\.2:\d+'/,
+      decisive: /Failed to send 'mesos\.internal\.RunTaskMessage' to '127\.0\.0\.2:\d+'/,
     },
     45_000,
   );

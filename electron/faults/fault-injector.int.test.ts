@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type MesoscopeClient } from '@shared/api/client';
 import type { FaultRequestInput, Injection } from '@shared/contract/runs';
@@ -20,6 +22,7 @@ import { TEST_IMAGES } from '../../testbed/real-mesos/images';
 // of faults.md (1 s pings × 3), agents hit one fault each, the leader stopped last.
 
 const TASK_IMAGE = 'mesoscope/task-base:test';
+const execFileAsync = promisify(execFile);
 const NAME = `rn-faults-${process.pid % 100_000}`;
 const registry = await registryUp();
 
@@ -98,6 +101,12 @@ async function injectAndJudge(req: Omit<FaultRequestInput, 'cluster'>): Promise<
   return { injection, judgement };
 }
 
+/** A node's container log, stdout and stderr (Mesos logs to stderr). */
+async function containerLog(name: string): Promise<string> {
+  const { stdout, stderr } = await execFileAsync('docker', ['logs', name], { maxBuffer: 64 * 1024 * 1024 });
+  return stdout + stderr;
+}
+
 const final = (j: Judgement) => [j.observed?.state, j.observed?.reason ?? '–', j.observed?.source, j.observed?.message];
 
 describe.skipIf(!registry)('fault buttons, through the API', () => {
@@ -152,7 +161,15 @@ describe.skipIf(!registry)('fault buttons, through the API', () => {
     expect(state.view?.tasks[`${injection.frameworkId}/${injection.taskId}`]).toMatchObject({ state: 'TASK_STAGING', statuses: [] });
     const answer = state.runs?.updates.find((u) => u.taskId === injection.taskId);
     expect(answer).toMatchObject({ state: 'TASK_STAGING', reason: 'REASON_RECONCILIATION', source: 'SOURCE_MASTER', message: 'Reconciliation: Latest task state' });
+    // The agent's own words: the task it could not deliver (what the doctor takes as decisive).
+    const added = /^added agent (\d+) /.exec(injection.steps[0] ?? '')![1];
+    const agentLog = () => containerLog(`mesoscope-${NAME}-agent-${added}`);
+    expect(await agentLog()).toMatch(/Failed to send 'mesos\.internal\.RunTaskMessage' to '127\.0\.0\.2:\d+', connect: Failed to connect to 127\.0\.0\.2:\d+: Connection refused/);
+    // A kill goes the same way as the task (Mesos 1.12): sent to the executor, lost; no update.
     await api.call('runs.kill', { cluster: NAME, frameworkId: injection.frameworkId, taskId: injection.taskId });
+    await until('the lost kill in the agent log', async () => /Failed to send 'mesos\.internal\.KillTaskMessage' to '127\.0\.0\.2:\d+'/.test(await agentLog()), 15_000);
+    expect(state.runs?.updates.filter((u) => u.taskId === injection.taskId).map((u) => u.reason)).toEqual(['REASON_RECONCILIATION']);
+    expect(state.view?.tasks[`${injection.frameworkId}/${injection.taskId}`]?.state).toBe('TASK_STAGING');
   }, 120_000);
 
   it('a paused agent, partition-aware framework: UNREACHABLE / AGENT_REMOVED "health check timed out" ≈ 3.5 s (row 10); unpaused: RUNNING again', async () => {

@@ -316,8 +316,9 @@ export const FAULTS: readonly FaultDefinition[] = [
       withinMs: 20_000,
       reconcile: master('TASK_STAGING', 'REASON_RECONCILIATION', 'Reconciliation: Latest task state'),
       summary:
-        "No update at all: the task stays STAGING; asked, the master answers STAGING / RECONCILIATION; the agent's log says Failed to send 'mesos.internal.ExecutorRegisteredMessage' … Connection refused.",
-      then: 'Kill the task to end it (KILLED / TASK_KILLED_DURING_LAUNCH).',
+        "No update at all: the task stays STAGING; asked, the master answers STAGING / RECONCILIATION; the agent's log says Failed to send 'mesos.internal.RunTaskMessage' … Connection refused.",
+      // Observed on Mesos 1.12: the kill goes the way of the task (Failed to send KillTaskMessage).
+      then: 'A kill cannot reach it either (no update): it ends with its agent — replace the agent (the doctor’s Apply) or stop it.',
     }),
   },
 ];

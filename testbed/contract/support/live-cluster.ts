@@ -107,7 +107,8 @@ export async function startLiveCluster(opts: { masters?: number; agents?: number
         // daemon's socket, and capabilities instead of --privileged.
         '--pid', 'host', '--cap-add', 'SYS_ADMIN', '--cap-add', 'SYS_PTRACE', '-e', 'LIBPROCESS_IP=127.0.0.1',
         '-v', '/var/run/docker.sock:/var/run/docker.sock',
-        MESOS_TEST_IMAGE, 'mesos-agent', ...flagArgs(flags), '--docker=/usr/local/bin/docker',
+        // No --docker: the recording's agents found `docker` on PATH, and the flag shows in /state and in pull errors.
+        MESOS_TEST_IMAGE, 'mesos-agent', ...flagArgs(flags),
       ]);
       const aUrl = `http://127.0.0.1:${aPort}`;
       let id: string | undefined;
