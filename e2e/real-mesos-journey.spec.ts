@@ -38,9 +38,16 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  await host?.stop();
-  // A fallback only: the destroy test removes the cluster through the app, task containers included.
+  // A fallback only (the destroy test removes the cluster through the app, task containers included):
+  // the cluster's containers, then the task containers whose sandboxes are under this host's work root.
   await removeCluster(NAME);
+  if (host) {
+    for (const c of await docker.listContainers({ all: true, filters: { name: ['^/mesos-'] } })) {
+      const mounts = (await docker.getContainer(c.Id).inspect().catch(() => undefined))?.Mounts ?? [];
+      if (mounts.some((m) => m.Source.startsWith(`${host.workRoot}/`))) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+    }
+  }
+  await host?.stop();
 });
 
 async function openCluster(page: Page): Promise<void> {
@@ -166,6 +173,10 @@ test('destroyed from the app: nothing of it is left', async ({ page }) => {
   await page.getByRole('alertdialog').getByRole('button', { name: 'Destroy' }).click();
   await expect(page.getByTestId(`cluster-card-${NAME}`)).toHaveCount(0, { timeout: 60_000 });
   expect(await docker.listContainers({ all: true, filters: { label: [`io.mesoscope.cluster=${NAME}`] } })).toEqual([]);
+  // The task containers the agents started went too (found by their sandboxes under the work root).
+  const tasks = await docker.listContainers({ all: true, filters: { name: ['^/mesos-'] } });
+  const ours = await Promise.all(tasks.map(async (c) => ((await docker.getContainer(c.Id).inspect().catch(() => undefined))?.Mounts ?? []).some((m) => m.Source.startsWith(`${host.workRoot}/`))));
+  expect(ours.filter(Boolean)).toEqual([]);
 });
 
 test('in an HA cluster, the leader mark moves when the leading master is stopped', async ({ page }) => {

@@ -193,13 +193,11 @@ describe.skipIf(!registry)('fault buttons, through the API', () => {
   it('an agent restarted with a wiped work_dir, checkpointing framework: a new agent id, the old one removed: LOST / AGENT_REMOVED (API.md §9 #17)', async () => {
     const port = state.view!.agents[agents[3]!]!.port;
     const { injection, judgement } = await injectAndJudge({ fault: 'wipe-agent', params: { agent: agents[3]! } });
-    expect([judgement.verdict, ...final(judgement)]).toEqual([
-      'as-expected',
-      'TASK_LOST',
-      'REASON_AGENT_REMOVED',
-      'SOURCE_MASTER',
-      'Agent 127.0.0.1 removed: a new agent registered at the same address',
-    ]);
+    // Which message depends on a race Mesos runs: the new agent registering, or the old one's pings
+    // running out first (1 s × 3 here; seen on real Mesos on a busy machine). Both are the table's.
+    expect(judgement.verdict).toBe('as-expected');
+    expect(final(judgement).slice(0, 3)).toEqual(['TASK_LOST', 'REASON_AGENT_REMOVED', 'SOURCE_MASTER']);
+    expect(['Agent 127.0.0.1 removed: a new agent registered at the same address', 'health check timed out']).toContain(judgement.observed?.message);
     const fresh = await until('the agent back under a new id', () => Object.values(state.view?.agents ?? {}).find((a) => a.port === port && a.id !== agents[3] && a.state === 'active'));
     expect(fresh.id).not.toBe(injection.agentId);
   }, 120_000);
