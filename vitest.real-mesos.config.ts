@@ -12,10 +12,10 @@ export const REAL_MESOS_SUITES = [
   'testbed/contract/master-api.test.ts',
   'testbed/contract/agent-http.test.ts',
   'testbed/contract/scheduler-basic.test.ts',
-  // The app on real Mesos: the built-in framework (failover, app restart, a re-created cluster) and
-  // every fault button with its faults.md expectation.
+  // The app on real Mesos: the built-in framework (master failover, app restart) and every fault
+  // button with its faults.md expectation. (recreated-cluster.int.test.ts passes on both too; it is
+  // left to the ordinary run to keep this project within its time budget.)
   'electron/framework/builtin-framework.int.test.ts',
-  'electron/framework/recreated-cluster.int.test.ts',
   'electron/faults/fault-injector.int.test.ts',
 ];
 

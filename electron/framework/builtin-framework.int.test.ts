@@ -9,6 +9,7 @@ import { ApiError } from '@shared/errors';
 import type { RunsView } from '@shared/runs/schemas';
 import { createInProcessTransport } from '../api/in-process-transport';
 import { type Core, createCore } from '../core';
+import { get } from '../mesos/http';
 import { findTask, getTasks } from '../mesos/testing/framework';
 import { TEST_IMAGES } from '../../testbed/real-mesos/images';
 
@@ -148,7 +149,8 @@ describe('the built-in framework', () => {
       expect([end.state, end.message]).toEqual(['TASK_FINISHED', 'Command exited with status 0']);
       const agent = w.state.view!.agents[launched.tasks[0]!.agentId]!;
       const path = `/frameworks/${launched.frameworkId}/executors/${id}/runs/latest/stdout`;
-      const out = (await fetch(`http://127.0.0.1:${agent.port}/files/read?path=${encodeURIComponent(path)}&offset=0`).then((r) => r.json())) as { data: string };
+      // The app's HTTP client, not fetch: fetch refuses some ports an agent may get (5060, 5061: "bad port").
+      const out = JSON.parse((await get(`http://127.0.0.1:${agent.port}/files/read?path=${encodeURIComponent(path)}&offset=0`)).body) as { data: string };
       expect(out.data).toBe('fetched and run: mesos\n');
     } finally {
       w.stop();
