@@ -224,12 +224,13 @@ test('fault: an executor advertised where nothing listens → no update, STAGING
   await expectVerdict(card, 'unreachable-executor', 20_000);
   await expect(card.getByTestId('fault-reconciled')).toContainText('TASK_STAGING / REASON_RECONCILIATION / SOURCE_MASTER / Reconciliation: Latest task state');
   await card.screenshot({ path: 'docs/screenshots/fault-unreachable-executor.png' });
+  // The agent the fault added for itself (its steps name it): its log shows what becomes of the kill.
+  const added = /(?:added|reused) agent (\d+)/.exec((await card.textContent()) ?? '')?.[1];
   const drawer = await drawerOf(page, taskId);
   await expect(drawer.getByText('STAGING', { exact: true }).first()).toBeVisible();
   await expect(drawer.getByTestId('task-timeline').locator('li')).toHaveCount(1); // only "accepted by the master (no status yet)"
   // As on Mesos 1.12: the kill goes the way of the task, sent to the executor and lost; no update.
   await drawer.getByTestId('kill-task').click();
-  const added = /(?:added|reused) agent (\d+)/.exec((await card.textContent()) ?? '')?.[1];
   await expect.poll(() => containerLog(`mesoscope-${CLUSTER}-agent-${added}`), { timeout: 15_000 }).toMatch(/Failed to send 'mesos\.internal\.KillTaskMessage' to '127\.0\.0\.2:\d+'/);
   await expect(drawer.getByTestId('task-timeline').locator('li')).toHaveCount(1);
   await closeDrawer(page);
