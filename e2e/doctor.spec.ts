@@ -7,6 +7,7 @@ import { dropLocal, prepareSlowPullImage, registryUp } from '../testbed/scenario
 import { collectConsoleErrors } from './support/console-errors';
 import { closeDrawer, drawerOf, injectFault } from './support/fault-ui';
 import { startWebHostProcess, TEST_IMAGES, type WebHostProcess } from './support/web-host-process';
+import { get } from '../electron/mesos/http';
 
 /**
  * Issue 9 through the UI. The fault suite of issue 8 is run from its fault buttons on one HA cluster
@@ -48,7 +49,8 @@ test.beforeAll(async () => {
     { name: CLUSTER, masters: { count: 3, flags: { allocation_interval: '250ms' } }, agents: { count: 4 }, timers: TIMERS, pullPolicy: 'never', images: TEST_IMAGES },
     { workRoot: host.workRoot },
   );
-  const slaves = (await (await fetch(`http://${cluster.master}/master/slaves`)).json()) as { slaves: Array<{ id: string; port: number }> };
+  // The app's HTTP client, not fetch: fetch refuses ports a master may get when others are taken (5060, 5061).
+  const slaves = JSON.parse((await get(`http://${cluster.master}/master/slaves`)).body) as { slaves: Array<{ id: string; port: number }> };
   agents = slaves.slaves.sort((a, b) => a.port - b.port);
   slowImage = await prepareSlowPullImage();
 });

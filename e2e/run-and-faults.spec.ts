@@ -10,6 +10,7 @@ import { dropLocal, prepareSlowPullImage, registryUp } from '../testbed/scenario
 import { collectConsoleErrors } from './support/console-errors';
 import { closeDrawer, drawerOf, injectFault, TASK_IMAGE } from './support/fault-ui';
 import { startWebHostProcess, TEST_IMAGES, type WebHostProcess } from './support/web-host-process';
+import { get } from '../electron/mesos/http';
 
 /**
  * Issue 8 through the UI: the Run dialog and what became of each offer, kill and kill all, every fault
@@ -44,7 +45,8 @@ test.beforeAll(async () => {
     },
     { workRoot: host.workRoot },
   );
-  const slaves = (await (await fetch(`http://${cluster.master}/master/slaves`)).json()) as { slaves: Array<{ id: string; port: number }> };
+  // The app's HTTP client, not fetch: fetch refuses ports a master may get when others are taken (5060, 5061).
+  const slaves = JSON.parse((await get(`http://${cluster.master}/master/slaves`)).body) as { slaves: Array<{ id: string; port: number }> };
   agents = slaves.slaves.sort((a, b) => a.port - b.port);
   slowImage = await prepareSlowPullImage();
 });
