@@ -6,6 +6,8 @@ const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',
+  // The real-Mesos journey runs in its own project (playwright.real-mesos.config.ts).
+  testIgnore: '**/real-mesos*.spec.ts',
   timeout: 90_000,
   expect: { timeout: 10_000 },
   workers: 1,

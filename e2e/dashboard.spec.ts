@@ -97,7 +97,7 @@ test('tasks appear live and move through their states; a failed one shows its me
 test('the offers view shows outstanding offers, and the one accepted for a task goes', async ({ page }) => {
   // A framework that holds its offers instead of declining them, as a busy scheduler would.
   const held: Offer[] = [];
-  const holder = new SchedulerClient({ masters: [`http://${cluster.master}`], framework: { user: 'root', name: 'offer-holder', roles: ['*'] } });
+  const holder = new SchedulerClient({ masters: [`http://${cluster.master}`], framework: { user: 'root', name: 'offer-holder', roles: ['*'], capabilities: [{ type: 'MULTI_ROLE' }] } });
   holder.on('offers', (offers) => held.push(...offers));
   try {
     await holder.start();

@@ -84,6 +84,48 @@ if (!setupOk) {
   }
 }
 
+// ---- The real-Mesos project (testbed/real-mesos/README.md): suites run again with real Apache Mesos
+// in place of the emulator, when its image exists; under CI it must exist. Counted in the totals and
+// printed on its own.
+const REAL_MESOS_IMAGE = 'mesoscope/mesos:1.12.0';
+const realMesos = { passed: 0, failed: 0, skipped: 0, ran: false, why: '' };
+if (setupOk) {
+  const present = spawnSync('docker', ['image', 'inspect', REAL_MESOS_IMAGE], { stdio: 'ignore' }).status === 0;
+  if (!present) {
+    realMesos.why = `no ${REAL_MESOS_IMAGE} image (MESOS_DIST=<folder holding mesos-*.tar.xz> npm run images builds it)`;
+    console.log(`\n━━ real Mesos: did not run: ${realMesos.why}`);
+    if (/^(1|true)$/i.test(process.env.CI ?? '')) {
+      console.error('real Mesos: required under CI=true: counted as a failure.');
+      realMesos.failed += 1;
+    }
+  } else {
+    realMesos.ran = true;
+    const env = { MESOSCOPE_TEST_MESOS_IMAGE: REAL_MESOS_IMAGE, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1', MESOSCOPE_E2E_BUILT: '1' };
+    rmSync(`${results}/vitest-real-mesos.json`, { force: true });
+    rmSync(`${results}/e2e-real-mesos-report.json`, { force: true });
+    const vOk = run('real Mesos: vitest', 'npx', ['vitest', 'run', '-c', 'vitest.real-mesos.config.ts', '--reporter=default', '--reporter=json', `--outputFile=${results}/vitest-real-mesos.json`], env);
+    const v = readJson(`${results}/vitest-real-mesos.json`);
+    if (v) {
+      realMesos.passed += v.numPassedTests;
+      realMesos.failed += v.numFailedTests + (vOk || v.numFailedTests > 0 ? 0 : 1);
+      realMesos.skipped += v.numPendingTests + v.numTodoTests;
+    } else realMesos.failed += 1;
+    const eOk = run('real Mesos: end-to-end', 'npx', ['playwright', 'test', '-c', 'playwright.real-mesos.config.ts'], env);
+    const e = readJson(`${results}/e2e-real-mesos-report.json`);
+    if (e) {
+      realMesos.passed += e.stats.expected + e.stats.flaky;
+      realMesos.failed += e.stats.unexpected + (eOk || e.stats.unexpected > 0 ? 0 : 1);
+      realMesos.skipped += e.stats.skipped;
+    } else realMesos.failed += 1;
+  }
+  tally.passed += realMesos.passed;
+  tally.failed += realMesos.failed;
+  tally.skipped += realMesos.skipped;
+}
+const realMesosLine = realMesos.ran
+  ? `real Mesos: ${realMesos.passed} passed, ${realMesos.failed} failed${realMesos.skipped ? `, ${realMesos.skipped} skipped` : ''}`
+  : `real Mesos: did not run (${realMesos.why || 'prerequisites missing'})`;
+
 // No silent skip: name every skipped suite and why (the reasons suites gave, testbed/support/suite-skip.ts).
 // Under CI the equipment is all there, so any skip is unexpected and fails the run.
 if (tally.skipped > 0) {
@@ -102,6 +144,6 @@ if (tally.skipped > 0) {
 console.log('\n━━ time by step');
 for (const [label, seconds] of timings) console.log(`  ${label.padEnd(40)} ${seconds.toFixed(1).padStart(7)} s`);
 const summary = `${tally.passed} passed, ${tally.failed} failed${tally.skipped ? `, ${tally.skipped} skipped` : ''}`;
-writeFileSync(`${results}/summary.txt`, `${summary}\n`);
-console.log(`\n${summary}`);
+writeFileSync(`${results}/summary.txt`, `${realMesosLine}\n${summary}\n`);
+console.log(`\n${realMesosLine}\n${summary}`);
 process.exit(tally.failed === 0 ? 0 : 1);

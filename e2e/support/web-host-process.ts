@@ -13,12 +13,8 @@ export interface WebHostProcess {
   stop(options?: { keepDirs?: boolean }): Promise<void>;
 }
 
-/** The testbed's images (the emulator stands in for Mesos, which no registry here has). */
-export const TEST_IMAGES = {
-  zookeeper: 'mesoscope/zookeeper:test',
-  master: 'mesoscope/mesos-emulator:test',
-  agent: 'mesoscope/mesos-emulator:test',
-};
+/** The testbed's images: the emulator stands in for Mesos unless MESOSCOPE_TEST_MESOS_IMAGE names real Mesos. */
+export { TEST_IMAGES } from '../../testbed/real-mesos/images';
 
 /**
  * Starts the built web host (`dist/electron/web-host.cjs`) the way `npm run start:web` does, with its

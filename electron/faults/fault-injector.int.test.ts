@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type MesoscopeClient } from '@shared/api/client';
 import type { FaultRequestInput, Injection } from '@shared/contract/runs';
@@ -13,14 +15,15 @@ import { dropLocal, prepareSlowPullImage, registryUp } from '../../testbed/scena
 import { createInProcessTransport } from '../api/in-process-transport';
 import { type Core, createCore } from '../core';
 import { skipSuite } from '../../testbed/support/suite-skip';
+import { TEST_IMAGES } from '../../testbed/real-mesos/images';
 
 // Every fault button through the API, judged the way the UI judges it (shared/faults/judge.ts) on the
 // dashboard's view of the task: the task ends with exactly the state / reason / source / message of
 // docs/mesos/faults.md for the framework variant, within its delay. One HA emulator cluster with the fast timers
 // of docs/mesos/faults.md (1 s pings × 3), agents hit one fault each, the leader stopped last.
 
-const TEST_IMAGES = { zookeeper: 'mesoscope/zookeeper:test', master: 'mesoscope/mesos-emulator:test', agent: 'mesoscope/mesos-emulator:test' };
 const TASK_IMAGE = 'mesoscope/task-base:test';
+const execFileAsync = promisify(execFile);
 const NAME = `rn-faults-${process.pid % 100_000}`;
 const skip = skipSuite('fault buttons through the API', (await registryUp()) ? null : 'no registry at 127.0.0.1:5000; run testbed/images/build.sh');
 
@@ -99,18 +102,48 @@ async function injectAndJudge(req: Omit<FaultRequestInput, 'cluster'>): Promise<
   return { injection, judgement };
 }
 
+/** A node's container log, stdout and stderr (Mesos logs to stderr). */
+async function containerLog(name: string): Promise<string> {
+  const { stdout, stderr } = await execFileAsync('docker', ['logs', name], { maxBuffer: 64 * 1024 * 1024 });
+  return stdout + stderr;
+}
+
+/**
+ * The doctor's verdict on the fault's task (what the drawer shows): the rule, and the one decisive item
+ * of its evidence. Polled: evidence (Docker events, log lines) arrives a moment after the update.
+ */
+async function doctorSays(injection: Injection, ruleId: RegExp, decisive: RegExp | null, timeoutMs = 30_000): Promise<void> {
+  let last = '';
+  await until(
+    `the doctor's verdict on ${injection.fault}`,
+    async () => {
+      const d = await api.call('doctor.diagnose', { cluster: NAME, taskKey: `${injection.frameworkId}/${injection.taskId}` });
+      if (d.kind !== 'diagnosed') return (last = d.kind === 'none' ? `none (${d.why})` : d.kind), undefined;
+      const items = d.timeline.filter((i) => i.decisive).map((i) => `${i.title} ${i.detail ?? ''}`);
+      last = `${d.ruleId}: ${items.join(' | ')}`;
+      return ruleId.test(d.ruleId) && items.length === 1 && (!decisive || decisive.test(items[0]!)) ? d : undefined;
+    },
+    timeoutMs,
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}; the doctor said: ${last}`);
+  });
+}
+
 const final = (j: Judgement) => [j.observed?.state, j.observed?.reason ?? '–', j.observed?.source, j.observed?.message];
 
 describe.skipIf(skip)('fault buttons, through the API', () => {
   it('a task over its memory: FAILED / – / EXECUTOR "Container exited with status 137" (row 3)', async () => {
-    const { judgement } = await injectAndJudge({ fault: 'oom-task' });
+    const { injection, judgement } = await injectAndJudge({ fault: 'oom-task' });
     expect(judgement.detail).toMatch(/^FAILED after/);
     expect([judgement.verdict, ...final(judgement)]).toEqual(['as-expected', 'TASK_FAILED', '–', 'SOURCE_EXECUTOR', 'Container exited with status 137']);
-  }, 60_000);
+    // Docker's own word on the OOM kill: its oom event or the die event that carries OOMKilled, whichever
+    // the doctor's evidence holds first (real Mesos and the emulator differ in which, DIFFERENCES.md).
+    await doctorSays(injection, /^oom-killed$/, /Task container (died \(exit 137, OOM killed\)|ran out of memory \(OOM kill\))/);
+  }, 90_000);
 
   it("an image tag the registry lacks: FAILED / CONTAINER_LAUNCH_FAILED / AGENT with the daemon's error (row 4)", async () => {
     const image = '127.0.0.1:5000/mesoscope/does-not-exist:1';
-    const { judgement } = await injectAndJudge({ fault: 'missing-image', params: { image } });
+    const { injection, judgement } = await injectAndJudge({ fault: 'missing-image', params: { image } });
     expect([judgement.verdict, ...final(judgement)]).toEqual([
       'as-expected',
       'TASK_FAILED',
@@ -118,7 +151,8 @@ describe.skipIf(skip)('fault buttons, through the API', () => {
       'SOURCE_AGENT',
       `Failed to launch container: Failed to run '/usr/local/bin/docker -H unix:///var/run/docker.sock pull ${image}': exited with status 1; stderr='Error response from daemon: manifest for ${image} not found: manifest unknown: manifest unknown\n'`,
     ]);
-  }, 60_000);
+    await doctorSays(injection, /^image-not-found$/, /manifest unknown/);
+  }, 90_000);
 
   it('a pull slower than a 2 s registration timeout, on an agent added for it: FAILED / CONTAINER_LAUNCH_FAILED "…discarded…" at the timeout (row 13)', async () => {
     const image = await prepareSlowPullImage();
@@ -133,6 +167,7 @@ describe.skipIf(skip)('fault buttons, through the API', () => {
         'Failed to launch container: discarded; Abnormal executor termination: unknown container',
       ]);
       expect(judgement.elapsedMs).toBeGreaterThan(1500);
+      await doctorSays(injection, /^pull-exceeded-registration-timeout$/, /did not register within 2secs/);
       // The image is now partly pulled, maybe whole: a second go is refused rather than meaningless.
       await dropLocal(image);
     } finally {
@@ -153,13 +188,24 @@ describe.skipIf(skip)('fault buttons, through the API', () => {
     expect(state.view?.tasks[`${injection.frameworkId}/${injection.taskId}`]).toMatchObject({ state: 'TASK_STAGING', statuses: [] });
     const answer = state.runs?.updates.find((u) => u.taskId === injection.taskId);
     expect(answer).toMatchObject({ state: 'TASK_STAGING', reason: 'REASON_RECONCILIATION', source: 'SOURCE_MASTER', message: 'Reconciliation: Latest task state' });
+    // The agent's own words: the task it could not deliver (what the doctor takes as decisive).
+    const added = /^added agent (\d+) /.exec(injection.steps[0] ?? '')![1];
+    const agentLog = () => containerLog(`mesoscope-${NAME}-agent-${added}`);
+    expect(await agentLog()).toMatch(/Failed to send 'mesos\.internal\.RunTaskMessage' to '127\.0\.0\.2:\d+', connect: Failed to connect to 127\.0\.0\.2:\d+: Connection refused/);
+    // A kill goes the same way as the task (Mesos 1.12): sent to the executor, lost; no update.
     await api.call('runs.kill', { cluster: NAME, frameworkId: injection.frameworkId, taskId: injection.taskId });
-  }, 120_000);
+    await until('the lost kill in the agent log', async () => /Failed to send 'mesos\.internal\.KillTaskMessage' to '127\.0\.0\.2:\d+'/.test(await agentLog()), 15_000);
+    expect(state.runs?.updates.filter((u) => u.taskId === injection.taskId).map((u) => u.reason)).toEqual(['REASON_RECONCILIATION']);
+    expect(state.view?.tasks[`${injection.frameworkId}/${injection.taskId}`]?.state).toBe('TASK_STAGING');
+    // Stuck past the doctor's 15 s: the agent's failed send to the executor decides it.
+    await doctorSays(injection, /^staging-unreachable-executor$/, /Failed to send 'mesos\.internal\.RunTaskMessage' to '127\.0\.0\.2:\d+'/, 45_000);
+  }, 150_000);
 
   it('a paused agent, partition-aware framework: UNREACHABLE / AGENT_REMOVED "health check timed out" ≈ 3.5 s (row 10); unpaused: RUNNING again', async () => {
     const { injection, judgement } = await injectAndJudge({ fault: 'pause-agent', params: { agent: agents[1]! }, framework: { partitionAware: true } });
     expect([judgement.verdict, ...final(judgement)]).toEqual(['as-expected', 'TASK_UNREACHABLE', 'REASON_AGENT_REMOVED', 'SOURCE_MASTER', 'health check timed out']);
     expect(judgement.elapsedMs).toBeGreaterThan(2500);
+    await doctorSays(injection, /^agent-paused$/, /Agent container \(agent \d\) paused/);
     await api.call('faults.undo', { cluster: NAME, node: injection.node!, action: 'unpause' });
     // The master re-adds the task (TASK_ADDED, RUNNING) and tells the framework why; no TASK_UPDATED.
     const back = await until('the update to the framework', () => state.runs?.updates.find((u) => u.taskId === injection.taskId && u.reason === 'REASON_AGENT_REREGISTERED'), 30_000);
@@ -171,19 +217,20 @@ describe.skipIf(skip)('fault buttons, through the API', () => {
     const { injection, judgement } = await injectAndJudge({ fault: 'stop-agent', params: { agent: agents[2]! }, framework: { checkpoint: false } });
     expect([judgement.verdict, ...final(judgement)]).toEqual(['as-expected', 'TASK_LOST', 'REASON_AGENT_DISCONNECTED', 'SOURCE_MASTER', 'Agent 127.0.0.1 disconnected']);
     expect(judgement.elapsedMs).toBeLessThan(1500);
+    await doctorSays(injection, /^agent-stopped-disconnected$/, /Agent container \(agent \d\) (stopped|died|killed)/);
     await api.call('faults.undo', { cluster: NAME, node: injection.node!, action: 'start' });
   }, 120_000);
 
   it('an agent restarted with a wiped work_dir, checkpointing framework: a new agent id, the old one removed: LOST / AGENT_REMOVED (docs/mesos/api.md §9 #17)', async () => {
     const port = state.view!.agents[agents[3]!]!.port;
     const { injection, judgement } = await injectAndJudge({ fault: 'wipe-agent', params: { agent: agents[3]! } });
-    expect([judgement.verdict, ...final(judgement)]).toEqual([
-      'as-expected',
-      'TASK_LOST',
-      'REASON_AGENT_REMOVED',
-      'SOURCE_MASTER',
-      'Agent 127.0.0.1 removed: a new agent registered at the same address',
-    ]);
+    // Which message depends on a race Mesos runs: the new agent registering, or the old one's pings
+    // running out first (1 s × 3 here; seen on real Mesos on a busy machine). Both are the table's.
+    expect(judgement.verdict).toBe('as-expected');
+    expect(final(judgement).slice(0, 3)).toEqual(['TASK_LOST', 'REASON_AGENT_REMOVED', 'SOURCE_MASTER']);
+    expect(['Agent 127.0.0.1 removed: a new agent registered at the same address', 'health check timed out']).toContain(judgement.observed?.message);
+    if (judgement.observed?.message === 'health check timed out') await doctorSays(injection, /^agent-/, null);
+    else await doctorSays(injection, /^agent-replaced$/, /removed: a new agent registered at the same address/);
     const fresh = await until('the agent back under a new id', () => Object.values(state.view?.agents ?? {}).find((a) => a.port === port && a.id !== agents[3] && a.state === 'active'));
     expect(fresh.id).not.toBe(injection.agentId);
   }, 120_000);
@@ -197,5 +244,7 @@ describe.skipIf(skip)('fault buttons, through the API', () => {
     const fw = await until('resubscribed', () => state.runs?.frameworks.find((f) => f.id === injection.frameworkId && f.state === 'subscribed' && f.resubscriptions > 0), 30_000);
     expect(fw.id).toBe(injection.frameworkId);
     expect(state.view?.tasks[`${injection.frameworkId}/${injection.taskId}`]?.state).toBe('TASK_RUNNING');
+    // Nothing to explain: the task runs on.
+    expect(await api.call('doctor.diagnose', { cluster: NAME, taskKey: `${injection.frameworkId}/${injection.taskId}` })).toMatchObject({ kind: 'none', why: 'active' });
   }, 120_000);
 });

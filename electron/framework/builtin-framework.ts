@@ -78,7 +78,11 @@ export class BuiltInFramework {
   private readonly lastStatus = new Map<string, TaskStatus>();
   private suppressed = false;
   private lastOffers: OfferSummary[] = [];
+  /** What became of each of the last offers, and when they came: a refused run says why. */
+  private readonly lastOutcome = new Map<string, string>();
+  private lastOffersAt = 0;
   private storedId: string | undefined;
+  private masterUrls: string[] = [];
   private readonly now: () => number;
 
   constructor(private readonly options: BuiltInFrameworkOptions) {
@@ -120,13 +124,23 @@ export class BuiltInFramework {
     return () => this.listeners.delete(listener);
   }
 
-  /** Subscribes unless subscribed (or subscribing) already; after a failure, tries again. */
-  start(): Promise<void> {
+  /**
+   * Subscribes unless subscribed (or subscribing) already; after a failure, tries again. While it is
+   * reconnecting, the masters are asked for anew: a cluster destroyed and re-created under the same
+   * name (by the CLI, say) may have other ports, and the old ones would never answer.
+   */
+  async start(): Promise<void> {
+    if (this.starting && this.current.state === 'reconnecting' && (await this.mastersMoved())) this.starting = null;
     if (this.starting && this.current.state !== 'failed' && this.current.state !== 'closed') return this.starting;
     this.client?.close();
     this.client = null;
     this.starting = this.subscribe();
     return this.starting;
+  }
+
+  private async mastersMoved(): Promise<boolean> {
+    const now = await this.options.masters().catch(() => undefined);
+    return now !== undefined && now.join(' ') !== this.masterUrls.join(' ');
   }
 
   private frameworkInfo() {
@@ -152,6 +166,7 @@ export class BuiltInFramework {
       this.setStatus({ state: 'failed', error: (err as Error).message });
       throw err;
     }
+    this.masterUrls = masters;
     const client = new SchedulerClient({ masters, framework: this.frameworkInfo(), backoffMs: this.options.backoffMs ?? [250, 500, 1000, 2000] });
     this.client = client;
     const resuming = this.storedId !== undefined;
@@ -183,10 +198,18 @@ export class BuiltInFramework {
     });
     this.options.onSubscribed?.(s.frameworkId);
     // Offers are suppressed on the master's side while we wait for nothing; a new leader forgets that.
+    // Runs that came while the stream was down revive here (their REVIVE could not be sent then).
     this.suppressed = false;
     if (this.waiting.length === 0) void this.suppress();
-    // After a broken stream or an app restart, learn our tasks again (implicit reconciliation).
-    if (again) this.client?.reconcile([]).catch(() => undefined);
+    else this.client?.revive().catch(() => undefined);
+    // After a broken stream or an app restart, learn our tasks again: implicit reconciliation for what
+    // the master knows, explicit for the tasks we think live, since the master says nothing of tasks it
+    // does not know in an implicit one (a cluster re-created under the same name: they are gone).
+    if (again) {
+      const live = [...this.tasks].filter(([, t]) => !TERMINAL_TASK_STATES.has(t.state)).map(([taskId, t]) => ({ taskId, agentId: t.agentId }));
+      this.client?.reconcile([]).catch(() => undefined);
+      if (live.length > 0) this.client?.reconcile(live).catch(() => undefined);
+    }
   }
 
   private onError(message: string): void {
@@ -215,10 +238,11 @@ export class BuiltInFramework {
       }
       this.emit((l) => l.pending?.());
       this.start().then(
-        // New work: clear our refuse filters and unsuppress (docs/mesos/api.md §3.3 REVIVE).
+        // New work: clear our refuse filters and unsuppress (docs/mesos/api.md §3.3 REVIVE). Not subscribed just
+        // now (the stream is being re-established): the resubscription revives.
         () => {
           this.suppressed = false;
-          return this.client?.revive();
+          return this.client?.subscription ? this.client.revive() : undefined;
         },
         (err: unknown) => this.failRun(run, err instanceof Error ? err : new Error(String(err))),
       ).catch((err: unknown) => this.failRun(run, new ApiError('unavailable', `REVIVE failed: ${(err as Error).message}`)));
@@ -229,10 +253,15 @@ export class BuiltInFramework {
     const run = this.runs.get(runId);
     if (!run) return;
     const size = `${run.req.cpus} cpus and ${run.req.mem} MB${run.req.agentId ? ` on agent ${run.req.agentId}` : ''}`;
+    const describe = (o: OfferSummary) => {
+      const outcome = this.lastOutcome.get(o.id);
+      return `${o.hostname} ${Math.round(o.cpus * 100) / 100} cpus, ${Math.round(o.mem)} MB${o.faultAgent ? ' (fault agent)' : ''}${outcome ? ` (${outcome})` : ''}`;
+    };
     const seen = this.lastOffers.length
-      ? `the last offers: ${this.lastOffers.map((o) => `${o.hostname} ${Math.round(o.cpus * 100) / 100} cpus, ${Math.round(o.mem)} MB${o.faultAgent ? ' (fault agent)' : ''}`).join('; ')}`
+      ? `${this.lastOffersAt < run.since ? `no offer came since the run began; the last ones, ${Math.round((run.since - this.lastOffersAt) / 1000)} s before it` : 'the last offers'}: ${this.lastOffers.map(describe).join('; ')}`
       : 'no offer came at all';
-    const what = `No offer could hold ${run.req.name} (${size}) within ${run.req.offerTimeoutSecs} s: ${seen}.`;
+    const subscription = this.current.state === 'subscribed' ? '' : ` The framework is ${this.current.state}${this.current.error ? ` (${this.current.error})` : ''}.`;
+    const what = `No offer could hold ${run.req.name} (${size}) within ${run.req.offerTimeoutSecs} s: ${seen}.${subscription}`;
     this.failRun(run, new ApiError(run.launched.length > 0 ? 'failed' : 'refused', run.launched.length > 0 ? `${what} ${run.launched.length} of ${run.expected} launched.` : what));
   }
 
@@ -248,7 +277,10 @@ export class BuiltInFramework {
   private async onOffers(client: SchedulerClient, offers: Offer[]): Promise<void> {
     const summaries = offers.map(summarizeOffer);
     this.lastOffers = summaries;
+    this.lastOffersAt = this.now();
+    this.lastOutcome.clear();
     const decisions = matchOffers(summaries, this.waiting);
+    for (const d of decisions) this.lastOutcome.set(d.offer.id, d.kind === 'decline' ? `declined: ${d.why}` : `taken for ${d.wants.map((w) => w.taskId).join(', ')}`);
     for (const d of decisions) {
       if (d.kind !== 'launch') continue;
       for (const w of d.wants) this.waiting.splice(this.waiting.indexOf(w), 1);

@@ -13,6 +13,7 @@ import type { Master } from '@shared/dashboard/view';
 import { MasterInfoSchema, type MasterInfo } from '@shared/mesos/v1';
 import { JSON_TYPE, MesosHttpError, openStream, post } from './http';
 import { RecordIODecoder } from './recordio';
+import { backoffDelay, HeartbeatWatchdog } from './stream-keepalive';
 
 /**
  * A read-only client of a Mesos cluster's masters (docs/mesos/api.md §1, §2, §6): finds the leader (ZooKeeper's
@@ -60,7 +61,6 @@ export type StreamItem =
   | { kind: 'problem'; error: string }
   | { kind: 'disconnected'; reason: string; retryInMs: number };
 
-const DEFAULT_BACKOFF = [250, 500, 1000, 2000, 5000];
 const MAX_REDIRECTS = 4;
 
 const baseOf = (url: string) => new URL(url).origin;
@@ -196,7 +196,6 @@ export class MasterClient {
    * (re)connection starts with a `subscribed` item holding the state to start from.
    */
   async *subscribe(signal: AbortSignal): AsyncGenerator<StreamItem> {
-    const backoff = this.options.backoffMs ?? DEFAULT_BACKOFF;
     let failures = 0;
     let subscribedBefore = false;
     while (!signal.aborted) {
@@ -216,7 +215,7 @@ export class MasterClient {
         reason = (err as Error).message;
       }
       if (signal.aborted) return;
-      const retryInMs = backoff[Math.min(failures, backoff.length - 1)] ?? 1000;
+      const retryInMs = backoffDelay(this.options.backoffMs, failures);
       failures += 1;
       yield { kind: 'disconnected', reason, retryInMs };
       await sleep(retryInMs, signal);
@@ -232,12 +231,8 @@ export class MasterClient {
     const answered = this.reach(baseOf(opened.url));
     const current: Leader = answered === leader.url ? leader : { url: answered, masters: mergeMasters(this.options.masters, answered, []) };
     this.leader = current;
-    const misses = this.options.missedHeartbeats ?? 5;
-    let watchdog: ReturnType<typeof setTimeout> | undefined;
-    const arm = (seconds: number) => {
-      clearTimeout(watchdog);
-      watchdog = setTimeout(() => response.destroy(new Error(`no event for ${misses} heartbeat intervals (${seconds} s each)`)), seconds * misses * 1000);
-    };
+    const watchdog = new HeartbeatWatchdog((reason) => response.destroy(new Error(reason)), this.options.missedHeartbeats);
+    const arm = (seconds: number) => watchdog.arm(seconds);
     const onAbort = () => req.destroy();
     signal.addEventListener('abort', onAbort, { once: true });
     let interval = 15;
@@ -274,7 +269,7 @@ export class MasterClient {
       }
       decoder.end();
     } finally {
-      clearTimeout(watchdog);
+      watchdog.stop();
       signal.removeEventListener('abort', onAbort);
       req.destroy();
     }

@@ -10,6 +10,7 @@ import {
 import type { MasterInfo, Offer, TaskStatus } from '@shared/mesos/v1';
 import { MesosHttpError, openStream, post } from './http';
 import { RecordIODecoder } from './recordio';
+import { backoffDelay, HeartbeatWatchdog } from './stream-keepalive';
 
 /**
  * A v1 HTTP scheduler (docs/mesos/api.md §3): SUBSCRIBE on a long-lived RecordIO stream, every other call on its
@@ -74,7 +75,6 @@ export class SchedulerCallError extends Error {
   override readonly name = 'SchedulerCallError';
 }
 
-const DEFAULT_BACKOFF = [250, 500, 1000, 2000, 4000];
 const SCHEDULER_PATH = '/api/v1/scheduler';
 
 export class SchedulerClient {
@@ -83,13 +83,16 @@ export class SchedulerClient {
   private current: { request: http.ClientRequest; endpoint: string; streamId: string } | null = null;
   private subscribedInfo: Subscribed | null = null;
   private frameworkIdValue: string | undefined;
-  private watchdog: ReturnType<typeof setTimeout> | undefined;
+  private readonly watchdog: HeartbeatWatchdog;
+  private onSilent: (reason: string) => void = () => undefined;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private firstSubscription: { resolve: (s: Subscribed) => void; reject: (e: Error) => void } | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: SchedulerClientOptions) {
     if (options.masters.length === 0) throw new Error('SchedulerClient needs at least one master URL');
     this.frameworkIdValue = options.framework.id?.value;
+    this.watchdog = new HeartbeatWatchdog((reason) => this.onSilent(reason), options.missedHeartbeats);
   }
 
   get frameworkId(): string | undefined {
@@ -144,7 +147,7 @@ export class SchedulerClient {
     if (this.state === 'closed') return;
     this.state = 'closed';
     clearTimeout(this.reconnectTimer);
-    clearTimeout(this.watchdog);
+    this.watchdog.stop();
     this.current?.request.destroy();
     this.current = null;
   }
@@ -202,7 +205,19 @@ export class SchedulerClient {
     }
   }
 
-  private async call(type: string, body?: Record<string, unknown>): Promise<void> {
+  /**
+   * Calls go out one at a time, in the order they were made. Mesos takes each on its own connection
+   * and acts on it before answering 202, so only waiting for the answer keeps the order: otherwise a
+   * REVIVE can overtake an earlier DECLINE or SUPPRESS and the framework sees no offer until the
+   * refuse filter (or forever, suppressed) runs out.
+   */
+  private call(type: string, body?: Record<string, unknown>): Promise<void> {
+    const next = this.queue.then(() => this.send(type, body));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async send(type: string, body?: Record<string, unknown>): Promise<void> {
     const current = this.current;
     const frameworkId = this.frameworkIdValue;
     if (this.state !== 'subscribed' || !current || !frameworkId) throw new SchedulerCallError(`cannot send ${type}: not subscribed`);
@@ -222,9 +237,15 @@ export class SchedulerClient {
     return last ? [last, ...masters.filter((m) => m !== last)] : masters;
   }
 
+  /**
+   * Resubscribing names the id twice: Mesos refuses a SUBSCRIBE whose `framework_info.id` differs from
+   * the call's `framework_id` (400 "'framework_id' differs from 'subscribe.framework_info.id'"), and an
+   * absent `framework_id` counts as different.
+   */
   private subscribeBody(): string {
-    const framework = { ...this.options.framework, ...(this.frameworkIdValue ? { id: { value: this.frameworkIdValue } } : {}) };
-    return JSON.stringify({ type: 'SUBSCRIBE', subscribe: { framework_info: framework } });
+    const id = this.frameworkIdValue ? { value: this.frameworkIdValue } : undefined;
+    const framework = { ...this.options.framework, ...(id ? { id } : {}) };
+    return JSON.stringify({ type: 'SUBSCRIBE', ...(id ? { framework_id: id } : {}), subscribe: { framework_info: framework } });
   }
 
   private async connect(round: number): Promise<void> {
@@ -254,8 +275,7 @@ export class SchedulerClient {
       this.fail(new SchedulerCallError(`SUBSCRIBE failed: ${String((last as Error)?.message ?? last)}`));
       return;
     }
-    const backoff = this.options.backoffMs ?? DEFAULT_BACKOFF;
-    const delay = backoff[Math.min(round, backoff.length - 1)] ?? 1000;
+    const delay = backoffDelay(this.options.backoffMs, round);
     this.reconnectTimer = setTimeout(() => void this.connect(round + 1), delay);
   }
 
@@ -267,16 +287,13 @@ export class SchedulerClient {
     const broken = (reason: string) => {
       if (ended) return;
       ended = true;
-      clearTimeout(this.watchdog);
+      this.watchdog.stop();
       if (this.current?.request === request) this.current = null;
       request.destroy();
       this.streamBroken(reason);
     };
-    const arm = (seconds: number) => {
-      clearTimeout(this.watchdog);
-      const misses = this.options.missedHeartbeats ?? 5;
-      this.watchdog = setTimeout(() => broken(`no event for ${misses} heartbeat intervals`), seconds * misses * 1000);
-    };
+    this.onSilent = broken;
+    const arm = (seconds: number) => this.watchdog.arm(seconds);
     arm(15);
     response.on('data', (chunk: Buffer) => {
       if (ended) return;
@@ -298,7 +315,7 @@ export class SchedulerClient {
         this.dispatch(event, endpoint, streamId);
         if (event.type === 'ERROR') {
           ended = true;
-          clearTimeout(this.watchdog);
+          this.watchdog.stop();
           request.destroy();
           return;
         }
@@ -387,7 +404,7 @@ export class SchedulerClient {
       return;
     }
     this.state = 'connecting';
-    const first = (this.options.backoffMs ?? DEFAULT_BACKOFF)[0] ?? 250;
+    const first = backoffDelay(this.options.backoffMs, 0);
     this.reconnectTimer = setTimeout(() => void this.connect(1), first);
   }
 

@@ -8,7 +8,7 @@ import { inRange, parseVersion } from './version';
 
 const at = (n: number) => T0 + n * 1000;
 const onNode1: AgentEvidence = { id: AGENT_ID, state: 'registered', hostname: '127.0.0.1', node: { role: 'agent', index: 1 } };
-const EXECUTOR_UNREACHABLE = "Failed to send 'mesos.internal.ExecutorRegisteredMessage' to '127.0.0.2:41235', connect: Failed to connect to 127.0.0.2:41235: Connection refused";
+const EXECUTOR_UNREACHABLE = "Failed to send 'mesos.internal.RunTaskMessage' to '127.0.0.2:41235', connect: Failed to connect to 127.0.0.2:41235: Connection refused";
 
 describe('unknown combinations: unrecognised, with the raw status', () => {
   const cases = [
@@ -67,7 +67,7 @@ describe('a task that never gets an update (STAGING)', () => {
     expect(diagnose({ task: staging, now: at(4), logs, agent: onNode1, stagingThresholdMs: 3000 })).toMatchObject({ kind: 'diagnosed', ruleId: 'staging-unreachable-executor' });
   });
 
-  it('past the threshold with the agent’s failed ExecutorRegisteredMessage: the unreachable executor, LIBPROCESS_IP named', () => {
+  it('past the threshold with the agent’s failed RunTaskMessage: the unreachable executor, LIBPROCESS_IP named', () => {
     const d = diagnose({ task: staging, now: at(20), logs, agent: onNode1 });
     expect(d.kind === 'diagnosed' && d.ruleId).toBe('staging-unreachable-executor');
     if (d.kind !== 'diagnosed') return;

@@ -36,7 +36,7 @@ const masterUpdate = (state: Status['state'], reason: string, message: string): 
 const BAD_IMAGE =
   "Failed to launch container: Failed to run 'docker -H unix:///var/run/docker.sock pull 127.0.0.1:5000/mesoscope/does-not-exist:1': exited with status 1; stderr='Error response from daemon: manifest for 127.0.0.1:5000/mesoscope/does-not-exist:1 not found: manifest unknown: manifest unknown\n'";
 const pull = (image: string, stderr: string) => `Failed to launch container: Failed to run 'docker -H unix:///var/run/docker.sock pull ${image}': exited with status 1; stderr='${stderr}\n'`;
-const EXECUTOR_UNREACHABLE = "Failed to send 'mesos.internal.ExecutorRegisteredMessage' to '127.0.0.2:41235', connect: Failed to connect to 127.0.0.2:41235: Connection refused";
+const EXECUTOR_UNREACHABLE = "Failed to send 'mesos.internal.RunTaskMessage' to '127.0.0.2:41235', connect: Failed to connect to 127.0.0.2:41235: Connection refused";
 
 export const CASES: Case[] = [
   // the task's own process

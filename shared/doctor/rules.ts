@@ -26,7 +26,9 @@ const AGENT_LOST_REASONS = ['REASON_AGENT_REMOVED', 'REASON_AGENT_DISCONNECTED']
 // ---- evidence patterns (agent and master log lines, as real Mesos and the emulator write them) ----
 
 /** docs/mesos/faults.md row 14: the agent cannot answer the executor at its advertised address. */
-const EXECUTOR_UNREACHABLE_LOG = /Failed to send 'mesos\.internal\.ExecutorRegisteredMessage' to '(?<address>[^']+)', connect: (?<error>.*)$/;
+// Mesos 1.12 logs the task it could not deliver (RunTaskMessage, observed on real Mesos);
+// the ExecutorRegisteredMessage form is kept for agents that log the registration reply instead.
+const EXECUTOR_UNREACHABLE_LOG = /Failed to send 'mesos\.internal\.(?:RunTaskMessage|ExecutorRegisteredMessage)' to '(?<address>[^']+)', connect: (?<error>.*)$/;
 /** docs/mesos/api.md §9 row 5: the agent's error when no containerizer takes the task. */
 const NO_CONTAINERIZER_LOG = /None of the enabled containerizers \((?<containerizers>[^)]*)\) could create a container/;
 const REGISTRATION_TIMEOUT_LOG = /Terminating executor '(?<executor>[^']+)' of framework \S+ because it did not register within (?<timeout>\S+)/;

@@ -22,6 +22,11 @@ export const ExpectationSchema = z.object({
   evidence: z.enum(['observed', 'source']),
   /** The update the task ends with; null when the fault sends none (rows 14 and 18). */
   final: ExpectedStatusSchema.nullable(),
+  /**
+   * The other update Mesos may end the task with, and when: a race the fault cannot decide (seen on real
+   * Mesos: a wiped agent that comes back after the pings ran out). Judged as expected too, and named.
+   */
+  otherwise: ExpectedStatusSchema.extend({ when: z.string() }).optional(),
   /** With `final` null: the state the task keeps. */
   stays: TaskStateSchema.optional(),
   /** The final update comes no sooner than this after the fault (ms)… */

@@ -74,4 +74,17 @@ describe('judging a fault by what its task went through', () => {
     expect(judge({ expectation: failover, injectedAt: T0, task: t, now: T0 + 9000, leaderChangedAt: T0 + 8000 }).detail).toBe('No update for 9 s: the task is still TASK_RUNNING. A new leader after 8.0 s.');
     expect(judge({ expectation: failover, injectedAt: T0, task: t, now: T0 + 40_000 }).verdict).toBe('late');
   });
+
+  it('takes the other outcome a fault names as expected too, and says which it was', () => {
+    const wipe: Expectation = {
+      ...pings,
+      final: { state: 'TASK_LOST', reason: 'REASON_AGENT_REMOVED', source: 'SOURCE_MASTER', message: 'Agent h removed: a new agent registered at the same address' },
+      otherwise: { state: 'TASK_LOST', reason: 'REASON_AGENT_REMOVED', source: 'SOURCE_MASTER', message: 'health check timed out', when: 'the pings ran out before the new agent registered' },
+      atLeastMs: 0,
+    };
+    const j = judge({ expectation: wipe, injectedAt: T0, task: task('TASK_LOST', [running, lost(T0 + 3500)]), now: T0 + 4000 });
+    expect([j.verdict, j.detail]).toEqual(['as-expected', 'LOST after 3.5 s: the pings ran out before the new agent registered.']);
+    const other = judge({ expectation: wipe, injectedAt: T0, task: task('TASK_LOST', [running, lost(T0 + 3500, 'something else')]), now: T0 + 4000 });
+    expect(other.verdict).toBe('different');
+  });
 });

@@ -65,6 +65,11 @@ export function judge({ expectation: exp, injectedAt, task, now, leaderChangedAt
 
   const want = exp.final;
   const hit = since.find((s) => matches(s, want));
+  const other = exp.otherwise ? since.find((s) => matches(s, exp.otherwise!)) : undefined;
+  if (!hit && other && exp.otherwise) {
+    const elapsedMs = (other.at ?? now) - injectedAt;
+    return { verdict: elapsedMs > exp.withinMs ? 'late' : 'as-expected', since, observed: other, elapsedMs, detail: `${other.state.replace(/^TASK_/, '')} after ${(elapsedMs / 1000).toFixed(1)} s: ${exp.otherwise.when}.` };
+  }
   if (hit) {
     const elapsedMs = (hit.at ?? now) - injectedAt;
     const secs = `${(elapsedMs / 1000).toFixed(1)} s`;

@@ -51,8 +51,16 @@ describe('transport and validation errors (docs/mesos/api.md §3.1)', () => {
     expect([withStream.status, withStream.text()]).toEqual([400, "Subscribe calls should not include the 'Mesos-Stream-Id' header"]);
     const differing = await scheduler({ framework_id: { value: 'a' }, type: 'SUBSCRIBE', subscribe: { framework_info: info({ id: { value: 'b' } }) } });
     expect([differing.status, differing.text()]).toEqual([400, "Failed to validate scheduler::Call: 'framework_id' differs from 'subscribe.framework_info.id'"]);
+    // An id in framework_info without the call's framework_id differs too (Mesos compares the two fields
+    // with absent = empty): a resubscription must name both (seen on Mesos 1.12, DIFFERENCES.md).
+    const idOnlyInInfo = await scheduler({ type: 'SUBSCRIBE', subscribe: { framework_info: info({ id: { value: 'b' } }) } });
+    expect([idOnlyInInfo.status, idOnlyInInfo.text()]).toEqual([400, "Failed to validate scheduler::Call: 'framework_id' differs from 'subscribe.framework_info.id'"]);
     const noSubscribe = await scheduler({ type: 'SUBSCRIBE' });
     expect(noSubscribe.text()).toBe("Failed to validate scheduler::Call: Expecting 'subscribe' to be present");
+  });
+
+  it('roles without the MULTI_ROLE capability: the stream opens with an ERROR event, then ends (as Mesos 1.12 answers)', async () => {
+    await expect(subscribeFramework(cluster.leader.url, info({ roles: ['*'] }))).rejects.toThrow("'FrameworkInfo.roles' must not be set when the framework is not MULTI_ROLE capable");
   });
 
   it('non-subscribe calls: framework_id, the stream id, and "Framework is not subscribed" once the stream is gone', async () => {

@@ -4,7 +4,9 @@
 # not changed is skipped, so a second run takes seconds. See README.md beside this file.
 #
 # Usage: testbed/images/build.sh [--only NAME]... [--no-registry] [--force]
-#   NAME: base | task-base | zookeeper | mesos-emulator | registry
+#   NAME: base | task-base | zookeeper | mesos-emulator | mesos | registry
+# mesos (real Apache Mesos, mesoscope/mesos:1.12.0) is built when MESOS_DIST names a folder holding the
+# distribution's tarball (mesos-*.tar.xz); without MESOS_DIST it is left out, with a line saying so.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -27,7 +29,7 @@ export DOCKER_BUILDKIT=0
 
 log() { printf 'images: %s\n' "$*"; }
 die() { printf 'images: error: %s\n' "$*" >&2; exit 1; }
-usage() { sed -n '6,7p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '6,9p' "$0" | sed 's/^# \{0,1\}//'; }
 usage_error() { usage >&2; printf 'images: error: %s\n' "$*" >&2; exit 2; }
 
 only=()
@@ -36,10 +38,10 @@ force=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --only)
-      [ $# -ge 2 ] || usage_error "--only needs a name (base, task-base, zookeeper, mesos-emulator, registry)"
+      [ $# -ge 2 ] || usage_error "--only needs a name (base, task-base, zookeeper, mesos-emulator, mesos, registry)"
       case "$2" in
-        base|task-base|zookeeper|mesos-emulator|registry) only+=("$2") ;;
-        *) usage_error "unknown image '$2' (known: base, task-base, zookeeper, mesos-emulator, registry)" ;;
+        base|task-base|zookeeper|mesos-emulator|mesos|registry) only+=("$2") ;;
+        *) usage_error "unknown image '$2' (known: base, task-base, zookeeper, mesos-emulator, mesos, registry)" ;;
       esac
       shift 2 ;;
     --no-registry) want_registry=0; shift ;;
@@ -260,15 +262,41 @@ build_emulator() {
   build_image mesos-emulator mesoscope/mesos-emulator:test "$ctx"
 }
 
+# Real Apache Mesos from a prebuilt install tree (test equipment, like the emulator). The context is
+# this folder's Dockerfile plus the tarball, so the input hash covers the tarball's bytes: a second run
+# with the same tarball is a no-op.
+MESOS_IMAGE=mesoscope/mesos:1.12.0
+build_mesos() {
+  if [ -z "${MESOS_DIST:-}" ]; then
+    if [ -n "$(image_id "$MESOS_IMAGE")" ]; then
+      log "$MESOS_IMAGE: kept as it is (MESOS_DIST is not set)"
+    else
+      log "$MESOS_IMAGE: not built: MESOS_DIST is not set (a folder holding mesos-*.tar.xz); the real-Mesos tests will not run"
+    fi
+    return
+  fi
+  [ -d "$MESOS_DIST" ] || die "MESOS_DIST=$MESOS_DIST is not a folder"
+  local tarballs=("$MESOS_DIST"/mesos-*.tar.xz)
+  [ -f "${tarballs[0]}" ] || die "MESOS_DIST=$MESOS_DIST holds no mesos-*.tar.xz"
+  [ ${#tarballs[@]} -eq 1 ] || die "MESOS_DIST=$MESOS_DIST holds ${#tarballs[@]} mesos-*.tar.xz; keep one"
+  local ctx
+  ctx="$(mktemp -d "${TMPDIR:-/tmp}/mesoscope-mesos-ctx.XXXXXX")"
+  tmp_dirs+=("$ctx")
+  cp -a "$HERE/mesos/." "$ctx/"
+  cp "${tarballs[0]}" "$ctx/mesos.tar.xz"
+  build_image mesos "$MESOS_IMAGE" "$ctx"
+}
+
 # ---------------------------------------------------------------------------------------------------
 
 t_start=$SECONDS
 needs_base=0
-for n in task-base zookeeper mesos-emulator; do selected "$n" && needs_base=1; done
+for n in task-base zookeeper mesos-emulator mesos; do selected "$n" && needs_base=1; done
 if selected base || { [ "$needs_base" = 1 ] && [ -z "$(image_id "$BASE_IMAGE")" ]; }; then build_base; fi
 if selected task-base; then build_image task-base mesoscope/task-base:test "$HERE/task-base"; fi
 if selected zookeeper; then build_image zookeeper mesoscope/zookeeper:test "$HERE/zookeeper"; fi
 if selected mesos-emulator; then build_emulator; fi
+if selected mesos; then build_mesos; fi
 # Untagged leftovers: build stages of multi-stage builds, and a replaced base image once nothing is
 # built on it any more. All carry the hash label (build stages inherit the base image's).
 docker image prune -f --filter "label=$HASH_LABEL" >/dev/null 2>&1 || true

@@ -21,6 +21,10 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
+function withMultiRole(capabilities: FrameworkInfo['capabilities'] = []): NonNullable<FrameworkInfo['capabilities']> {
+  return capabilities.some((c) => c.type === 'MULTI_ROLE') ? capabilities : [{ type: 'MULTI_ROLE' }, ...capabilities];
+}
+
 export class TestFramework {
   readonly client: SchedulerClient;
   readonly received: Received[] = [];
@@ -33,7 +37,9 @@ export class TestFramework {
   constructor(masters: string[], info: Partial<FrameworkInfo> & { name: string }) {
     this.client = new SchedulerClient({
       masters,
-      framework: { user: 'root', roles: ['*'], ...info },
+      // `roles` needs the MULTI_ROLE capability: real Mesos answers ERROR "'FrameworkInfo.roles' must
+      // not be set when the framework is not MULTI_ROLE capable" without it.
+      framework: { user: 'root', roles: ['*'], ...info, capabilities: withMultiRole(info.capabilities) },
       backoffMs: [200, 400, 800, 1000],
       startTimeoutMs: 30_000,
     });

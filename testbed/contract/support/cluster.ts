@@ -14,6 +14,8 @@ import {
   type AgentHandle,
   type MasterHandle,
 } from '../../mesos-emulator/src/index';
+import { ON_REAL_MESOS } from '../../real-mesos/images';
+import { startLiveCluster } from './live-cluster';
 
 /** Log lines go nowhere: --quiet would change the flags under comparison. */
 export const sink = () =>
@@ -69,7 +71,9 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
+/** The emulator in process; with MESOSCOPE_TEST_MESOS_IMAGE naming real Mesos, containers of it (live-cluster.ts). */
 export async function startCluster(opts: { masters?: number; agents?: number } = {}): Promise<Cluster> {
+  if (ON_REAL_MESOS) return startLiveCluster(opts);
   const dir = tempDir('cluster');
   const count = opts.masters ?? 1;
   const group = count > 1 ? new InMemoryGroup() : undefined;

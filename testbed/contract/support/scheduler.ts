@@ -116,7 +116,9 @@ export function subscribeFramework(
       res.on('error', () => undefined);
     });
     req.on('error', reject);
-    req.end(JSON.stringify({ type: 'SUBSCRIBE', subscribe: { framework_info: frameworkInfo } }));
+    // Resubscribing names the id in the call too: Mesos refuses (400) a framework_info.id without it.
+    const id = frameworkInfo.id as { value: string } | undefined;
+    req.end(JSON.stringify({ type: 'SUBSCRIBE', ...(id ? { framework_id: id } : {}), subscribe: { framework_info: frameworkInfo } }));
   });
 }
 

@@ -43,6 +43,15 @@ export class FrameworkManager {
       return;
     }
 
+    const refusal = invalidInfo(info);
+    if (refusal) {
+      // Master::subscribe validates the FrameworkInfo after the stream opened: an ERROR event, then the end.
+      const stream = new SchedulerStream(res, this.streams.heartbeatMs, () => undefined);
+      stream.send({ type: 'ERROR', error: { message: refusal } });
+      stream.end();
+      return;
+    }
+
     const now = nowNs();
     let f = requestedId ? state.frameworks.registered.get(requestedId) : undefined;
     if (f) {
@@ -211,4 +220,12 @@ export class FrameworkManager {
     this.failoverTimers.clear();
     this.streams.endAll();
   }
+}
+
+/** What Mesos' FrameworkInfo validation refuses (src/master/validation.cpp), as far as the emulator checks. */
+function invalidInfo(info: Info): string | undefined {
+  const capabilities = Array.isArray(info.capabilities) ? (info.capabilities as Array<{ type?: unknown }>) : [];
+  const multiRole = capabilities.some((c) => c.type === 'MULTI_ROLE');
+  if (Array.isArray(info.roles) && !multiRole) return "'FrameworkInfo.roles' must not be set when the framework is not MULTI_ROLE capable";
+  return undefined;
 }

@@ -52,7 +52,9 @@ export function schedulerApi(
     if (call.type === 'SUBSCRIBE') {
       const info = params.framework_info as Record<string, unknown>;
       const infoId = (info.id as { value?: unknown } | undefined)?.value;
-      if (frameworkId !== undefined && frameworkId !== infoId) return invalid("'framework_id' differs from 'subscribe.framework_info.id'");
+      // As Mesos' validation compares the two protobuf fields, an absent one reads as empty: an id in
+      // framework_info without the call's framework_id is refused too (a resubscription must name both).
+      if ((frameworkId ?? '') !== (infoId ?? '')) return invalid("'framework_id' differs from 'subscribe.framework_info.id'");
       if (req.headers[STREAM_HEADER] !== undefined) return textResponse(400, "Subscribe calls should not include the 'Mesos-Stream-Id' header");
       frameworks.subscribe(req.res, info);
       return STREAMED;

@@ -2,8 +2,8 @@
 // agent passes its own --ip, docs/mesos/api.md §7.1) and advertises LIBPROCESS_ADVERTISE_IP/PORT (else its
 // bind address), from the environment the agent builds with --executor_environment_variables; the
 // agent answers its registration there. The emulated executor really listens, so a wrong advertised
-// address is refused exactly as the real one is: the agent logs the failed ExecutorRegisteredMessage
-// and the task stays STAGING. Without LIBPROCESS_* variables there is nothing to get wrong.
+// address is refused exactly as the real one is: the agent logs the failed link and RunTaskMessage
+// (task-manager.ts, as Mesos 1.12 does) and the task stays STAGING. Without LIBPROCESS_* variables there is nothing to get wrong.
 import net from 'node:net';
 import { connectErrorText } from '../../internal/messages';
 

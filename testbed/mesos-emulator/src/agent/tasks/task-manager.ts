@@ -163,7 +163,12 @@ export class TaskManager {
       return;
     }
     const { executor } = found;
-    logger.info('slave.cpp:3132', `Asked to kill task ${msg.task_id} of framework ${msg.framework_id}`);
+    logger.info('slave.cpp:3990', `Asked to kill task ${msg.task_id} of framework ${msg.framework_id}`);
+    if (executor.unreachable) {
+      // Real Mesos sends the kill to the executor, which never gets it: no update (faults.md row 14).
+      logger.warning('process.cpp:1917', `Failed to send 'mesos.internal.KillTaskMessage' to '${executor.unreachable.address}', connect: ${executor.unreachable.error}`);
+      return;
+    }
     const runtime = this.runtimes.get(this.runKey(executor));
     if (!executor.registered || !runtime) {
       // The task never reached its executor (still launching, or row 14's unreachable executor).
@@ -239,7 +244,17 @@ export class TaskManager {
     const env = executorEnvironment(this.ctx.flags.str('executor_environment_variables'));
     const { address, error } = overridesAddress(env) ? await reachBack(env, this.ctx.flags.str('ip') ?? '0.0.0.0', this.agentIp) : { address: '' };
     if (error) {
-      this.ctx.logger.warning('process.cpp:1917', `Failed to send 'mesos.internal.ExecutorRegisteredMessage' to '${address}', connect: ${error}`);
+      // What Mesos 1.12 logs here (observed): the registration counts, the link back fails, the task is
+      // sent anyway and lost. Registered, so no registration timeout ever ends it: STAGING for good.
+      const { logger } = this.ctx;
+      const pid = `executor(1)@${address}`;
+      logger.info('slave.cpp:5499', `Got registration for executor '${executor.id}' of framework ${executor.frameworkId} from ${pid}`);
+      logger.warning('process.cpp:1480', `Failed to link to '${address}', connect: ${error}`);
+      logger.info('slave.cpp:6718', `Got exited event for ${pid}`);
+      logger.info('slave.cpp:3652', `Sending queued task '${executor.task.id}' to executor '${executor.id}' of framework ${executor.frameworkId} at ${pid}`);
+      logger.warning('process.cpp:1917', `Failed to send 'mesos.internal.RunTaskMessage' to '${address}', connect: ${error}`);
+      executor.registered = true;
+      executor.unreachable = { address, error };
       return false;
     }
     executor.registered = true;
