@@ -9,7 +9,7 @@ import { closeDrawer, drawerOf, TASK_IMAGE } from './support/fault-ui';
 import { startWebHostProcess, TEST_IMAGES, type WebHostProcess } from './support/web-host-process';
 
 /**
- * The user's journey in the real UI on real Apache Mesos (issue 13; playwright.real-mesos.config.ts
+ * The user's journey in the real UI on real Apache Mesos (playwright.real-mesos.config.ts
  * runs it with MESOSCOPE_TEST_MESOS_IMAGE=mesoscope/mesos:1.12.0): a 1 master + 3 agents preset comes
  * up ready; a Docker task and a command task run through the Run dialog; stdout is followed while it
  * grows; a sandbox file downloads byte for byte; a task is killed from its drawer, the other with Kill

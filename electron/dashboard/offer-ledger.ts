@@ -3,7 +3,7 @@ import { zero } from './resources';
 
 /**
  * The offers of one cluster: which are outstanding (from the snapshot and the `/master/state` polls,
- * API.md §0.13), what became of each (the history), and what our own scheduler decided about them,
+ * docs/mesos/api.md §0.13), what became of each (the history), and what our own scheduler decided about them,
  * which a poll cannot tell (declined, rescinded, accepted for which tasks). Pure, like the model it
  * serves: every call takes `now` and returns the changes it made.
  */

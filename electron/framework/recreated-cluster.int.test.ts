@@ -9,7 +9,7 @@ import { MESOS_KIND, TEST_IMAGES } from '../../testbed/real-mesos/images';
 import { createInProcessTransport } from '../api/in-process-transport';
 import { type Core, createCore } from '../core';
 
-// Issue 13 #6: a cluster destroyed and re-created under the same name by another process (the CLI)
+// A cluster destroyed and re-created under the same name by another process (the CLI)
 // while the app runs. The app's built-in framework lost its stream with the old masters; its next run
 // must reach the new cluster instead of failing with "cannot send REVIVE: not subscribed".
 

@@ -1,7 +1,7 @@
 /**
  * What both long-lived Mesos streams (the operator stream, master-client.ts; the scheduler stream,
  * scheduler-client.ts) need to stay up: the waits between reconnection attempts, and a watchdog that
- * calls a stream broken after a number of heartbeat intervals without a byte (API.md §2.3).
+ * calls a stream broken after a number of heartbeat intervals without a byte (docs/mesos/api.md §2.3).
  */
 
 /** Waits between attempts; the last one repeats. */

@@ -45,7 +45,7 @@ export interface AgentExecutor {
   task: AgentTask;
   /** When the executor registered with the agent (it then gets the task). */
   registered: boolean;
-  /** Registered, but its advertised address refuses the agent (faults.md row 14): every message to it is lost. */
+  /** Registered, but its advertised address refuses the agent (docs/mesos/faults.md row 14): every message to it is lost. */
   unreachable?: { address: string; error: string };
   /** Terminated: the executor is gone, its task is terminal. */
   completed: boolean;

@@ -165,7 +165,7 @@ export class TaskManager {
     const { executor } = found;
     logger.info('slave.cpp:3990', `Asked to kill task ${msg.task_id} of framework ${msg.framework_id}`);
     if (executor.unreachable) {
-      // Real Mesos sends the kill to the executor, which never gets it: no update (faults.md row 14).
+      // Real Mesos sends the kill to the executor, which never gets it: no update (docs/mesos/faults.md row 14).
       logger.warning('process.cpp:1917', `Failed to send 'mesos.internal.KillTaskMessage' to '${executor.unreachable.address}', connect: ${executor.unreachable.error}`);
       return;
     }
