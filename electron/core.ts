@@ -30,6 +30,8 @@ export interface CoreOptions {
   downloads?: DownloadHost;
   /** The desktop app's open dialog for recordings (electron/shell); the web host has none. */
   chooseRecording?: () => Promise<string | null>;
+  /** How long a launch waits for its nodes to be ready (the engine's default otherwise). */
+  readyTimeoutMs?: number;
 }
 
 export interface Core {
@@ -52,7 +54,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const settings = new SettingsStore(join(dataDir, 'settings.json'));
   const stored = await settings.get();
   const docker = new DockerService(resolveDockerEndpoint(stored.dockerEndpoint, env), options.dockerWatch);
-  const engine = new ClusterEngine({ docker: () => docker.docker, workRoot: defaultWorkRoot(env) });
+  const engine = new ClusterEngine({ docker: () => docker.docker, workRoot: defaultWorkRoot(env), readyTimeoutMs: options.readyTimeoutMs });
   const watching = new AbortController();
   void engine.watchDocker(watching.signal);
   docker.onEndpointChange(() => engine.reconnectEvents());
