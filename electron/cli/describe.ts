@@ -28,7 +28,8 @@ export interface TaskRow {
   message: string | null;
   agent: string;
   agentId: string;
-  seenAt: number;
+  /** Its first status' time (a process that just started watching saw every task just now). */
+  startedAt: number;
   updatedAt: number;
 }
 
@@ -45,7 +46,7 @@ export function taskRows(tasks: Task[], summary: Pick<ClusterSummary, 'layout'>,
       message: last?.message ?? null,
       agent: agentName(summary, view, t.agentId),
       agentId: t.agentId,
-      seenAt: t.seenAt,
+      startedAt: t.statuses[0]?.at ?? t.seenAt,
       updatedAt: t.updatedAt,
     };
   });
@@ -54,7 +55,7 @@ export function taskRows(tasks: Task[], summary: Pick<ClusterSummary, 'layout'>,
 export function taskTable(rows: TaskRow[]): string {
   return table(
     ['FRAMEWORK', 'ID', 'STATE', 'REASON', 'AGENT', 'AGE'],
-    rows.map((r) => [r.framework, r.id, short(r.state, /^TASK_/), short(r.reason ?? undefined, /^REASON_/), r.agent, ago(r.seenAt)]),
+    rows.map((r) => [r.framework, r.id, short(r.state, /^TASK_/), short(r.reason ?? undefined, /^REASON_/), r.agent, ago(r.startedAt)]),
   );
 }
 

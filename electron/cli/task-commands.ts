@@ -1,7 +1,7 @@
 import { ApiError } from '@shared/errors';
 import { TERMINAL_TASK_STATES } from '@shared/mesos/v1';
 import type { RunRequestInput } from '@shared/runs/schemas';
-import { ClusterSession, outcomeOf, type TaskOutcome } from '../scripting/cluster-session';
+import { ClusterSession, endStatus, outcomeOf, type TaskOutcome } from '../scripting/cluster-session';
 import { isTimeout } from '../scripting/live-view';
 import { streamLog } from '../scripting/log-stream';
 import { type Command, type CommandContext, durationOption, EXIT, intOption, need, numberOption, printJson, UsageError } from './command';
@@ -159,7 +159,7 @@ async function waitUntilOver(s: ClusterSession, key: string, timeoutMs: number, 
     (view) => {
       if (interrupted.aborted) throw new ApiError('failed', 'Interrupted: the tasks keep running.');
       const t = view?.tasks[key];
-      return t && TERMINAL_TASK_STATES.has(t.state) && t;
+      return t && endStatus(t) && t;
     },
     timeoutMs,
   );

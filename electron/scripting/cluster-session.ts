@@ -136,9 +136,10 @@ export class ClusterSession {
       (view) => {
         const t = view?.tasks[key];
         if (!t) return undefined;
-        if (state === undefined) return TERMINAL_TASK_STATES.has(t.state) && t;
-        if (t.state === state) return t;
-        if (TERMINAL_TASK_STATES.has(t.state)) throw new ApiError('failed', `Task ${t.id} ended ${t.state}${lastReason(t)} before reaching ${state}.`, { task: t });
+        const ended = endStatus(t);
+        if (state === undefined) return ended && t;
+        if (state === 'TASK_STAGING' ? t.state === state : t.statuses.some((s) => s.state === state)) return t;
+        if (ended) throw new ApiError('failed', `Task ${t.id} ended ${ended.state}${ended.reason ? ` / ${ended.reason}` : ''} before reaching ${state}.`, { task: t });
         return undefined;
       },
       timeoutMs,
@@ -285,8 +286,10 @@ export class ClusterSession {
       node = agent.node;
     }
     const undoneAt = Date.now();
-    const agentIds = new Set(Object.values(view.agents).filter((a) => a.port === agent?.port).map((a) => a.id));
-    const watched = Object.values(view.tasks).filter((t) => agentIds.has(t.agentId) && (!TERMINAL_TASK_STATES.has(t.state) || t.state === 'TASK_LOST'));
+    // The tasks the undo may bring news of: those on agents the master does not see active now (an
+    // unreachable agent may be missing from the view, so it cannot be matched by its port).
+    const active = new Set(Object.values(view.agents).filter((a) => a.state === 'active').map((a) => a.id));
+    const watched = agent ? Object.values(view.tasks).filter((t) => !active.has(t.agentId) && (!TERMINAL_TASK_STATES.has(t.state) || t.state === 'TASK_LOST')) : [];
     await this.api.call('faults.undo', { cluster: this.name, node, action });
     const observed = () =>
       watched.flatMap((t) => (this.live.current?.tasks[t.key]?.statuses ?? []).filter((s) => (s.at ?? 0) > undoneAt - 1000 && s.reason !== 'REASON_RECONCILIATION').map((status) => ({ taskKey: t.key, status })));
@@ -385,14 +388,18 @@ export function latestAgent(view: ClusterView | null, port: number): Agent | und
 }
 
 export function outcomeOf(task: Task): TaskOutcome {
-  const status = [...task.statuses].reverse().find((s) => s.state === task.state);
-  return { key: task.key, id: task.id, frameworkId: task.frameworkId, agentId: task.agentId, state: task.state, status, task };
+  const status = endStatus(task) ?? task.statuses.at(-1);
+  return { key: task.key, id: task.id, frameworkId: task.frameworkId, agentId: task.agentId, state: status?.state ?? task.state, status, task };
 }
 
-const lastReason = (t: Task) => {
-  const s = t.statuses.at(-1);
-  return s?.reason ? ` / ${s.reason}` : '';
-};
+/**
+ * The status that ended the task, once it has come. The operator stream's TASK_UPDATED carries the
+ * task's latest `state` beside the `status` in flight, which can be an earlier one: a task is over
+ * when its terminal status is in, not when its state says so.
+ */
+export function endStatus(t: Task): StatusEntry | undefined {
+  return t.statuses.find((s) => TERMINAL_TASK_STATES.has(s.state));
+}
 
 const portOf = (url: string | undefined) => (url ? new URL(url).port : undefined);
 
