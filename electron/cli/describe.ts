@@ -100,6 +100,6 @@ export function undoText(u: UndoResult): string {
   const lines = [`Undone ${u.fault}: ${u.action} ${u.node}`];
   if (u.expected) lines.push(`Expected: ${u.expected}`);
   lines.push(u.observed.length ? 'Observed:' : 'Observed: no task update since.');
-  for (const o of u.observed) lines.push(`  ${o.taskKey.split('/').at(-1)}: ${statusLine(o.status)}`);
+  for (const o of u.observed) lines.push(`  ${o.taskKey.split('/').at(-1)}: ${o.status?.state === o.state ? statusLine(o.status) : o.state}`);
   return lines.join('\n');
 }

@@ -11,7 +11,7 @@ import { ApiError } from '@shared/errors';
 import { clusterTimers, type FaultContext, type FaultId, faultById } from '@shared/faults/catalog';
 import { judge, type Judgement } from '@shared/faults/judge';
 import { TERMINAL_TASK_STATES, type TaskState } from '@shared/mesos/v1';
-import type { FrameworkVariant, Launched, RunRequestInput } from '@shared/runs/schemas';
+import type { FrameworkVariant, Launched, RunRequestInput, RunsView } from '@shared/runs/schemas';
 import { LiveView } from './live-view';
 import { streamLog } from './log-stream';
 
@@ -65,8 +65,8 @@ export interface UndoResult {
   action: 'unpause' | 'start' | 'reconnect';
   /** What faults.md says follows. */
   expected: string | undefined;
-  /** Updates of the tasks on the node's agent that arrived after the undo. */
-  observed: Array<{ taskKey: string; status: StatusEntry }>;
+  /** What the tasks on agents the master did not see active went through after the undo. */
+  observed: Array<{ taskKey: string; state: TaskState; status: StatusEntry | undefined; fromFramework?: boolean }>;
 }
 
 const DEFAULT_WAIT_MS = 120_000;
@@ -171,17 +171,22 @@ export class ClusterSession {
     return live.map((t) => t.key);
   }
 
+  /**
+   * Waits (bounded) until the built-in framework's subscriptions the master knows are resubscribed
+   * in this process, so that the updates they get from now on are seen here.
+   */
+  private async builtInSubscribed(timeoutMs = 15_000): Promise<void> {
+    const view = await this.live.live();
+    const known = Object.values(view.frameworks).filter((f) => f.name === 'mesoscope' && f.state !== 'removed').map((f) => f.id);
+    const settled = (runs: RunsView) => known.every((id) => runs.frameworks.some((f) => f.id === id && (f.state === 'subscribed' || f.state === 'failed')));
+    await this.live.until('the built-in framework to resubscribe', (_view, runs) => settled(runs), timeoutMs).catch(() => undefined);
+  }
+
   /** The built-in framework's ids on this cluster, once its subscriptions have settled. */
   private async ownFrameworkIds(): Promise<Set<string>> {
-    const runs = await this.live.until(
-      'the built-in framework to resubscribe',
-      (_view, r) => r.frameworks.every((f) => f.state !== 'subscribing' && f.state !== 'reconnecting') && r,
-      30_000,
-    );
-    const ids = new Set(runs.frameworks.flatMap((f) => (f.id ? [f.id] : [])));
-    // Its tasks may also be known by the framework's name alone (from an earlier app run not resumed here).
-    for (const f of Object.values(this.live.current?.frameworks ?? {})) if (f.name === 'mesoscope' && f.state !== 'removed') ids.add(f.id);
-    return ids;
+    const view = await this.live.live();
+    // The master knows it by name; runs.kill resubscribes it with its stored id (or says it is not ours).
+    return new Set(Object.values(view.frameworks).flatMap((f) => (f.name === 'mesoscope' && f.state !== 'removed' ? [f.id] : [])));
   }
 
   /** The task's stdout or stderr from its sandbox, whole (as far as it is written). */
@@ -285,20 +290,44 @@ export class ClusterSession {
       agent = candidates[0] as AgentInfo;
       node = agent.node;
     }
-    const undoneAt = Date.now();
     // The tasks the undo may bring news of: those on agents the master does not see active now (an
     // unreachable agent may be missing from the view, so it cannot be matched by its port).
     const active = new Set(Object.values(view.agents).filter((a) => a.state === 'active').map((a) => a.id));
     const watched = agent ? Object.values(view.tasks).filter((t) => !active.has(t.agentId) && (!TERMINAL_TASK_STATES.has(t.state) || t.state === 'TASK_LOST')) : [];
     await this.api.call('faults.undo', { cluster: this.name, node, action });
-    const observed = () =>
-      watched.flatMap((t) => (this.live.current?.tasks[t.key]?.statuses ?? []).filter((s) => (s.at ?? 0) > undoneAt - 1000 && s.reason !== 'REASON_RECONCILIATION').map((status) => ({ taskKey: t.key, status })));
+    await this.builtInSubscribed();
+    const updatesBefore = this.live.runsView.updates.at(-1);
+    // News of a task: the updates the built-in framework received since (the operator stream does not
+    // carry a re-registered task's reason), else the statuses it got since, else its state changing back.
+    const observed = (): UndoResult['observed'] =>
+      watched.flatMap((t): UndoResult['observed'] => {
+        const updates = this.live.runsView.updates;
+        const received = updates
+          .slice(updatesBefore ? updates.lastIndexOf(updatesBefore) + 1 : 0)
+          .filter((u) => u.frameworkId === t.frameworkId && u.taskId === t.id && u.reason !== 'REASON_RECONCILIATION');
+        if (received.length) return received.map((u) => ({ taskKey: t.key, state: u.state, fromFramework: true, status: { state: u.state, at: u.at, reason: u.reason, source: u.source, message: u.message } }));
+        const now = this.live.current?.tasks[t.key];
+        if (!now) return [];
+        const fresh = now.statuses.slice(t.statuses.length).filter((s) => s.reason !== 'REASON_RECONCILIATION');
+        if (fresh.length) return fresh.map((status) => ({ taskKey: t.key, state: status.state, status }));
+        if (now.state === t.state) return [];
+        return [{ taskKey: t.key, state: now.state, status: [...now.statuses].reverse().find((s) => s.state === now.state) }];
+      });
     if (agent) {
       const port = agent.port;
       await this.live.until(`agent ${agent.index} to be active again`, (v) => Object.values(v?.agents ?? {}).some((a) => a.port === port && a.state === 'active'), options.waitMs ?? 60_000);
       // Each watched task has its say (reregistered, or failed at recovery), or the wait is over.
       await this.live
-        .until('the tasks on the agent to be updated', () => watched.every((t) => observed().some((o) => o.taskKey === t.key)) || undefined, options.waitMs ?? 15_000)
+        .until(
+          'the tasks on the agent to be updated',
+          (_view, runs) => {
+            const ours = new Set(runs.frameworks.flatMap((f) => (f.id ? [f.id] : [])));
+            const news = observed();
+            // The built-in framework's tasks: its own update (with the reason); others: any news.
+            return watched.every((t) => news.some((o) => o.taskKey === t.key && (!ours.has(t.frameworkId) || o.fromFramework)));
+          },
+          options.waitMs ?? 15_000,
+        )
         .catch(() => undefined);
     }
     return { fault: kind, node, action, expected: def.expect(THEN_CONTEXT, clusterTimers(summary)).then, observed: observed() };
