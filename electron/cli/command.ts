@@ -29,6 +29,8 @@ export interface CommandContext {
   /** The API, in-process (made on first use). */
   api(): Promise<MesoscopeClient>;
   positionals: string[];
+  /** The words after `--`. */
+  afterDashes: string[];
   values: Record<string, string | boolean | string[] | undefined>;
   json: boolean;
   /** Called when the process is asked to stop (Ctrl-C): the command ends cleanly. */

@@ -79,7 +79,7 @@ async function main(commands: Command[], argv: string[], api: () => Promise<Meso
   const { command, rest } = found;
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { ...command.options, ...GLOBAL_OPTIONS } });
+    parsed = parseArgs({ args: rest, allowPositionals: true, strict: true, tokens: true, options: { ...command.options, ...GLOBAL_OPTIONS } });
   } catch (err) {
     throw new UsageError(`${command.name}: ${(err as Error).message}`, { cause: command });
   }
@@ -88,8 +88,11 @@ async function main(commands: Command[], argv: string[], api: () => Promise<Meso
     return EXIT.ok;
   }
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
+  // Words after `--` are kept apart (run's command), never taken for options or the command's own arguments.
+  const terminator = parsed.tokens.find((t) => t.kind === 'option-terminator');
+  const before = terminator ? parsed.tokens.filter((t) => t.kind === 'positional' && t.index < terminator.index).length : parsed.positionals.length;
   try {
-    return await command.run({ api, positionals: parsed.positionals, values, json: values.json === true, interrupted });
+    return await command.run({ api, positionals: parsed.positionals.slice(0, before), afterDashes: parsed.positionals.slice(before), values, json: values.json === true, interrupted });
   } catch (err) {
     if (err instanceof UsageError && !err.cause) err.cause = command;
     throw err;

@@ -76,9 +76,10 @@ Exits 0 only when every task FINISHED; otherwise 5, with the doctor's verdict fo
     timeout: 'DURATION (e.g. 90s)',
   },
   async run(ctx) {
-    const [cluster, ...words] = ctx.positionals;
+    const [cluster, ...extra] = ctx.positionals;
+    const words = ctx.afterDashes;
     need(cluster, '<cluster>');
-    if (words.length === 0) throw new UsageError('the command to run comes after --, e.g. mesoscope run demo -- echo hello');
+    if (words.length === 0 || extra.length > 0) throw new UsageError('the command to run comes after --, e.g. mesoscope run demo -- echo hello');
     const v = ctx.values;
     const env: Record<string, string> = {};
     for (const pair of (v.env as string[] | undefined) ?? []) {

@@ -136,10 +136,13 @@ export class ClusterSession {
       (view) => {
         const t = view?.tasks[key];
         if (!t) return undefined;
-        const ended = endStatus(t);
-        if (state === undefined) return ended && t;
+        if (state === undefined) return endStatus(t) && t;
         if (state === 'TASK_STAGING' ? t.state === state : t.statuses.some((s) => s.state === state)) return t;
-        if (ended) throw new ApiError('failed', `Task ${t.id} ended ${ended.state}${ended.reason ? ` / ${ended.reason}` : ''} before reaching ${state}.`, { task: t });
+        // LOST is terminal but not final: the agent may come back and say what became of the task.
+        const last = t.statuses.at(-1);
+        if (last && TERMINAL_TASK_STATES.has(last.state) && last.state !== 'TASK_LOST') {
+          throw new ApiError('failed', `Task ${t.id} ended ${last.state}${last.reason ? ` / ${last.reason}` : ''} before reaching ${state}.`, { task: t });
+        }
         return undefined;
       },
       timeoutMs,
