@@ -1,3 +1,4 @@
+import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { AgentSpecInput } from '@shared/cluster/spec';
 import { ApiError } from '@shared/errors';
@@ -170,8 +171,12 @@ export const replay: Command = {
   options: { at: { type: 'string' } },
   optionHelp: { at: 'T' },
   async run(ctx) {
+    const path = resolve(need(ctx.positionals[0], '<file>'));
+    await access(path).catch(() => {
+      throw new ApiError('not-found', `No file ${path}.`);
+    });
     const api = await ctx.api();
-    const opened = await api.call('recordings.open', { path: resolve(need(ctx.positionals[0], '<file>')) });
+    const opened = await api.call('recordings.open', { path });
     try {
       const at = momentOf(typeof ctx.values.at === 'string' ? ctx.values.at : 'end', opened.start, opened.end);
       const moment = await api.call('recordings.stateAt', { id: opened.id, t: at });
