@@ -45,10 +45,19 @@ it('drives agents: stop and start one, add one with its own resources, remove it
   await second!.start();
   await cluster.waitForTask(pinned.id, 'TASK_FAILED', 60_000);
 
+  await first!.pause();
+  expect((await cluster.agents())[0]?.container).toBe('paused');
+  await first!.unpause();
+  expect((await cluster.agents())[0]?.container).toBe('running');
+
   const added = await cluster.addAgent({ resources: { cpus: 3, mem: 512, disk: 1024 } });
   expect(added).toMatchObject({ index: 3, container: 'running', mesos: 'active' });
   const big = await cluster.run({ command: 'echo big', cpus: 2.5 });
   expect(big).toMatchObject({ state: 'TASK_FINISHED', agentId: added.agentId });
+  expect((await cluster.tasks()).map((t) => [t.id, t.state])).toEqual([
+    [pinned.id, 'TASK_FAILED'],
+    [big.id, 'TASK_FINISHED'],
+  ]);
   await added.remove();
   expect((await cluster.agents()).map((a) => a.index)).toEqual([1, 2]);
 }, 180_000);
