@@ -59,14 +59,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
   const down = await mesoscope('down', NAME);
-  expect(down.code).toBe(0);
+  expect(down.code, down.stderr).toBe(0);
   await rm(dir, { recursive: true, force: true });
 }, 120_000);
 
 describe('help and usage', () => {
   it('prints help with an example for every command, and exit code 2 for bad usage', async () => {
     const overview = await mesoscope('--help');
-    expect(overview.code).toBe(0);
+    expect(overview.code, overview.stderr).toBe(0);
     const names = [...overview.stdout.matchAll(/^ {2}(\S+(?: (?:add|remove))?) {2,}/gm)].map((m) => m[1] as string);
     expect(names).toEqual(expect.arrayContaining(['ps', 'run', 'kill', 'doctor', 'fault', 'undo', 'record', 'replay', 'env', 'state', 'stop', 'start', 'agent add', 'agent remove', 'completion']));
     // A process each, a few at a time (the machine is shared).
@@ -107,14 +107,14 @@ describe('help and usage', () => {
 describe('tasks', () => {
   it('runs detached, kills all, says how it ended, and gives up at --timeout with exit code 6', async () => {
     const detached = await mesoscope('run', NAME, '--detach', '--instances', '2', '--name', 'long', '--', 'sleep', '600');
-    expect(detached.code).toBe(0);
+    expect(detached.code, detached.stderr).toBe(0);
     const ids = detached.stdout.trim().split('\n');
     expect(ids).toHaveLength(2);
     expect(ids[0]).toMatch(/^long-[0-9a-f]+-1$/);
 
     // Another process sees them, kills them all, and a third sees them killed.
     const killed = await mesoscope('kill', NAME, '--all', '--json');
-    expect(killed.code).toBe(0);
+    expect(killed.code, killed.stderr).toBe(0);
     expect(json<{ killed: string[] }>(killed).killed.map((k) => k.split('/')[1]).sort()).toEqual([...ids].sort());
     const deadline = Date.now() + 30_000;
     let rows: Row[] = [];
@@ -126,12 +126,12 @@ describe('tasks', () => {
     expect(rows.map((r) => r.state)).toEqual(['TASK_KILLED', 'TASK_KILLED']);
 
     const slow = await mesoscope('run', NAME, '--timeout', '2s', '--', 'sleep 600');
-    expect(slow.code).toBe(6);
+    expect(slow.code, slow.stderr).toBe(6);
     expect(slow.stderr).toContain(`mesoscope kill ${NAME} --all`);
     expect((await mesoscope('kill', NAME, '--all')).code).toBe(0);
 
     const pinned = await mesoscope('run', NAME, '--json', '--agent', '2', '--env', 'GREETING=hi there', '--', 'echo "$GREETING"; exit 7');
-    expect(pinned.code).toBe(5);
+    expect(pinned.code, pinned.stderr).toBe(5);
     const out = json<{ tasks: Array<{ id: string; state: string; diagnosis: { kind: string; title?: string } }> }>(pinned);
     expect(out.tasks[0]).toMatchObject({ state: 'TASK_FAILED', diagnosis: { kind: 'diagnosed', title: 'The command failed (exit 7)' } });
     const row = json<Row[]>(await mesoscope('ps', NAME, '--json')).find((r) => r.id === out.tasks[0]?.id);
@@ -143,20 +143,20 @@ describe('tasks', () => {
 describe('agents and faults', () => {
   it('pauses an agent, undoes it and shows the task come back; adds and removes an agent', async () => {
     const fault = await mesoscope('fault', NAME, 'pause-agent', '--agent', '2', '--task-image', 'mesoscope/task-base:test', '--json');
-    expect(fault.code).toBe(0);
+    expect(fault.code, fault.stderr).toBe(0);
     const { injection, judgement } = json<{ injection: { taskId: string; node: string }; judgement: { verdict: string } }>(fault);
     expect(judgement.verdict).toBe('as-expected');
     expect(injection.node).toBe(`mesoscope-${NAME}-agent-2`);
 
     const undo = await mesoscope('undo', NAME, 'pause-agent');
-    expect(undo.code).toBe(0);
+    expect(undo.code, undo.stderr).toBe(0);
     expect(undo.stdout).toContain(`Undone pause-agent: unpause mesoscope-${NAME}-agent-2`);
     expect(undo.stdout).toMatch(new RegExp(`${injection.taskId}: TASK_RUNNING / REASON_AGENT_REREGISTERED / SOURCE_MASTER`));
     expect((await mesoscope('undo', NAME, 'pause-agent')).code).toBe(4);
     expect((await mesoscope('kill', NAME, injection.taskId)).code).toBe(0);
 
     const added = await mesoscope('agent', 'add', NAME, '--cpus', '2', '--attribute', 'rack=r9', '--json');
-    expect(added.code).toBe(0);
+    expect(added.code, added.stderr).toBe(0);
     expect(json<{ index: number; mesos: string }>(added)).toMatchObject({ index: 3, mesos: 'active' });
     const state = json<{ slaves: Array<{ attributes: Record<string, string>; resources: { cpus: number } }> }>(await mesoscope('state', NAME));
     expect(state.slaves.find((s) => s.attributes.rack === 'r9')?.resources.cpus).toBe(2);
@@ -172,21 +172,21 @@ describe('recordings', () => {
     const recording = mesoscope('record', NAME, '-o', file, '--for', '6s', '--json');
     // A task that runs while the recorder records.
     const run = await mesoscope('run', NAME, '--name', 'recorded', '--', 'sleep 1; exit 2');
-    expect(run.code).toBe(5);
+    expect(run.code, run.stderr).toBe(5);
     const saved = await recording;
-    expect(saved.code).toBe(0);
+    expect(saved.code, saved.stderr).toBe(0);
     expect(json<{ path: string; entries: number }>(saved).path).toBe(resolve(file));
     expect((await stat(file)).size).toBeGreaterThan(0);
 
     const replay = await mesoscope('replay', file, '--json');
-    expect(replay.code).toBe(0);
+    expect(replay.code, replay.stderr).toBe(0);
     const r = json<{ state: { view: { tasks: Record<string, { id: string; state: string }> }; verdicts: Record<string, { title: string }> } }>(replay);
     const task = Object.entries(r.state.view.tasks).find(([, t]) => t.id.startsWith('recorded-'));
     expect(task?.[1].state).toBe('TASK_FAILED');
     expect(r.state.verdicts[task![0]]?.title).toBe('The command failed (exit 2)');
 
     const start = await mesoscope('replay', file, '--at', '0');
-    expect(start.code).toBe(0);
+    expect(start.code, start.stderr).toBe(0);
     expect(start.stdout).toMatch(/^At \+0\.0 s/m);
     expect(start.stdout).not.toContain('recorded-');
     expect((await mesoscope('replay', file, '--at', 'yesterday')).code).toBe(2);
@@ -212,10 +212,10 @@ describe('recordings', () => {
 describe('the whole cluster', () => {
   it('stops and starts', async () => {
     const stopped = await mesoscope('stop', NAME, '--json');
-    expect(stopped.code).toBe(0);
+    expect(stopped.code, stopped.stderr).toBe(0);
     expect(json<{ nodes: Array<{ state: string }> }>(stopped).nodes.every((n) => n.state === 'exited')).toBe(true);
     const started = await mesoscope('start', NAME, '--json');
-    expect(started.code).toBe(0);
+    expect(started.code, started.stderr).toBe(0);
     expect(json<{ nodes: Array<{ state: string }> }>(started).nodes.every((n) => n.state === 'running')).toBe(true);
   }, 180_000);
 });

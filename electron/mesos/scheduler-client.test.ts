@@ -173,6 +173,7 @@ describe('SchedulerClient connection handling', () => {
     expect(drops).toEqual(['the master ended the stream/true']);
     expect(m.subscriptions[0]!.body).toEqual({ type: 'SUBSCRIBE', subscribe: { framework_info: { user: 'root', name: 'x', failover_timeout: 60 } } });
     expect(m.subscriptions[1]!.body).toEqual({
+      framework_id: { value: 'F-0007' },
       type: 'SUBSCRIBE',
       subscribe: { framework_info: { user: 'root', name: 'x', failover_timeout: 60, id: { value: 'F-0007' } } },
     });

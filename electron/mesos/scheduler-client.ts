@@ -224,7 +224,10 @@ export class SchedulerClient {
 
   private subscribeBody(): string {
     const framework = { ...this.options.framework, ...(this.frameworkIdValue ? { id: { value: this.frameworkIdValue } } : {}) };
-    return JSON.stringify({ type: 'SUBSCRIBE', subscribe: { framework_info: framework } });
+    // Resubscribing: the call's framework_id must equal framework_info.id, or the master answers 400
+    // "'framework_id' differs from 'subscribe.framework_info.id'".
+    const id = framework.id ? { framework_id: framework.id } : {};
+    return JSON.stringify({ ...id, type: 'SUBSCRIBE', subscribe: { framework_info: framework } });
   }
 
   private async connect(round: number): Promise<void> {
