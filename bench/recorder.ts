@@ -21,7 +21,7 @@ import { RecordingEntrySchema } from '@shared/recording/schema';
 import { RecordingTimeline } from '@shared/recording/timeline';
 import { createDispatcher } from '../electron/api/dispatcher';
 import { doctorHandlers } from '../electron/api/handlers/doctor';
-import { fakeHandlers } from '../electron/api/test-handlers';
+import { fakeHandlers } from '../electron/api/fake-handlers.test-support';
 import type { DoctorService } from '../electron/doctor/doctor-service';
 import { readRecording } from '../electron/recorder/reader';
 import { RecordingService } from '../electron/recorder/recording-service';

@@ -39,14 +39,14 @@ test('create a cluster from a preset, watch it come up, add an agent, stop a nod
   await dialog.getByLabel('Cluster name').fill(NAME);
   await dialog.getByText('1 master, 3 agents').click();
   await expect(dialog.getByLabel('Cluster spec')).toHaveValue(/count: 3/);
-  await page.screenshot({ path: 'docs/screenshots/new-cluster.png' });
+  await page.screenshot({ path: 'test-results/screenshots/new-cluster.png' });
 
   // The editor validates as you type, naming the field and the rule.
   const spec = dialog.getByLabel('Cluster spec');
   await spec.fill(`name: ${NAME}\nmasters:\n  count: 2\n`);
   await expect(dialog.getByTestId('spec-issues')).toHaveText('masters.count: must be 1 or 3');
   await expect(dialog.getByRole('button', { name: 'Launch' })).toBeDisabled();
-  await page.screenshot({ path: 'docs/screenshots/new-cluster-invalid.png' });
+  await page.screenshot({ path: 'test-results/screenshots/new-cluster-invalid.png' });
   await dialog.getByText('1 master, 3 agents').click();
   await expect(dialog.getByTestId('spec-issues')).toHaveCount(0);
 
@@ -57,7 +57,7 @@ test('create a cluster from a preset, watch it come up, add an agent, stop a nod
     await expect(dialog.getByTestId(`launch-row-${node}`)).toHaveAttribute('data-step', 'ready', { timeout: 90_000 });
   }
   await expect(dialog.getByTestId('launch-progress')).toContainText('Ready');
-  await page.screenshot({ path: 'docs/screenshots/launch-progress.png' });
+  await page.screenshot({ path: 'test-results/screenshots/launch-progress.png' });
 
   await dialog.getByRole('button', { name: `Open ${NAME}` }).click();
   await expect(page.getByRole('heading', { name: NAME })).toBeVisible();
@@ -65,9 +65,9 @@ test('create a cluster from a preset, watch it come up, add an agent, stop a nod
   await expect(page.getByTestId('mesos-badge')).toHaveText('Mesos 1.12.0 · emulator');
   await expect(page.getByTestId('connection-info')).toContainText('export MESOS_MASTER=zk://127.0.0.1:');
   await expect(page.getByTestId('cluster-state')).toHaveText('Running');
-  await page.screenshot({ path: 'docs/screenshots/cluster-page.png', fullPage: true });
+  await page.screenshot({ path: 'test-results/screenshots/cluster-page.png', fullPage: true });
   await page.emulateMedia({ colorScheme: 'dark' });
-  await page.screenshot({ path: 'docs/screenshots/cluster-page-dark.png' });
+  await page.screenshot({ path: 'test-results/screenshots/cluster-page-dark.png' });
   await page.emulateMedia({ colorScheme: 'light' });
 
   await page.getByRole('button', { name: 'Add agent' }).click();
@@ -79,7 +79,7 @@ test('create a cluster from a preset, watch it come up, add an agent, stop a nod
   await expect(stopped).toHaveAttribute('data-state', 'exited', { timeout: 30_000 });
   await expect(stopped.getByTestId('node-state')).toHaveText(/^exited/);
   await expect(page.getByTestId('cluster-state')).toHaveText('5 of 6 running');
-  await page.screenshot({ path: 'docs/screenshots/cluster-node-stopped.png', fullPage: true });
+  await page.screenshot({ path: 'test-results/screenshots/cluster-node-stopped.png', fullPage: true });
 
   // Export the spec, as a file a colleague can import.
   const download = page.waitForEvent('download');
@@ -124,5 +124,5 @@ test('Settings shows the default images and checks them against this Docker host
   await expect(page.getByLabel('Default Agent image')).toHaveValue(TEST_IMAGES.agent);
   const check = page.getByTestId(`image-check-${TEST_IMAGES.zookeeper}`);
   await expect(check).toContainText(/^Present · (amd64|arm64) \(this engine: (amd64|arm64)\)$/);
-  await page.screenshot({ path: 'docs/screenshots/settings.png', fullPage: true });
+  await page.screenshot({ path: 'test-results/screenshots/settings.png', fullPage: true });
 });

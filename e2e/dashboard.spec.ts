@@ -49,7 +49,7 @@ test('tasks appear live and move through their states; a failed one shows its me
   const failed = page.getByTestId('task-row-e2e-fails');
   await expect(failed).toHaveAttribute('data-state', 'TASK_FAILED', { timeout: 15_000 });
   await expect(failed).toContainText('Command exited with status 3');
-  await page.screenshot({ path: 'docs/screenshots/tasks.png' });
+  await page.screenshot({ path: 'test-results/screenshots/tasks.png' });
 
   await failed.click();
   const drawer = page.getByTestId('task-drawer');
@@ -58,7 +58,7 @@ test('tasks appear live and move through their states; a failed one shows its me
   await expect(drawer.getByTestId('task-timeline')).toContainText('FAILED');
   await expect(drawer.getByTestId('task-timeline')).toContainText('Command exited with status 3');
   await expect(drawer).toContainText('e2e-framework');
-  await page.screenshot({ path: 'docs/screenshots/task-drawer.png' });
+  await page.screenshot({ path: 'test-results/screenshots/task-drawer.png' });
   await page.keyboard.press('Escape');
 
   // A Docker task: the drawer shows what Docker says of its container.
@@ -69,7 +69,7 @@ test('tasks appear live and move through their states; a failed one shows its me
   await expect(drawer.getByTestId('task-docker-state')).toContainText('exited');
   await expect(drawer.getByTestId('task-docker-state')).toContainText('exit code 4');
   await drawer.getByTestId('task-docker-state').scrollIntoViewIfNeeded();
-  await page.screenshot({ path: 'docs/screenshots/task-drawer-docker.png' });
+  await page.screenshot({ path: 'test-results/screenshots/task-drawer-docker.png' });
   await page.keyboard.press('Escape');
 
   // Filters: by state.
@@ -86,11 +86,11 @@ test('tasks appear live and move through their states; a failed one shows its me
   await expect(overview.getByTestId('task-counts')).toContainText('2 failed');
   await expect(overview.getByTestId('task-counts')).toContainText('1 finished');
   await expect(overview.getByTestId('metric-master/tasks_running')).toHaveText(/^\d+$/);
-  await page.screenshot({ path: 'docs/screenshots/overview.png', fullPage: true });
+  await page.screenshot({ path: 'test-results/screenshots/overview.png', fullPage: true });
 
   await page.getByRole('tab', { name: /^Frameworks/ }).click();
   await expect(page.getByTestId('frameworks-table')).toContainText('e2e-framework');
-  await page.screenshot({ path: 'docs/screenshots/frameworks.png' });
+  await page.screenshot({ path: 'test-results/screenshots/frameworks.png' });
   expect(errors).toEqual([]);
 });
 
@@ -107,7 +107,7 @@ test('the offers view shows outstanding offers, and the one accepted for a task 
     const table = page.getByTestId('offers-table');
     await expect(table).toContainText('offer-holder', { timeout: 15_000 });
     await expect(table.getByRole('row')).toHaveCount(3); // a header and one offer per agent
-    await page.screenshot({ path: 'docs/screenshots/offers.png' });
+    await page.screenshot({ path: 'test-results/screenshots/offers.png' });
 
     const offer = held[0] as Offer;
     await holder.launch(offer, [task('e2e-offer', 'sleep 1')]);
@@ -140,14 +140,14 @@ test('in an HA cluster, the leader mark moves when the leading master is stopped
     await page.getByRole('tab', { name: 'Overview' }).click();
     await expect(page.getByTestId('mesos-connection')).not.toHaveText('Live');
     await expect(page.getByTestId('stale-notice')).toContainText('The masters are not answering');
-    await page.screenshot({ path: 'docs/screenshots/stale-view.png' });
+    await page.screenshot({ path: 'test-results/screenshots/stale-view.png' });
     // A new leader once the old one's ZooKeeper session expires (about 10 s), and the view follows it.
     await expect(page.getByTestId('stale-notice')).toHaveCount(0, { timeout: 60_000 });
     await page.getByRole('tab', { name: 'Nodes' }).click();
     await expect(leaderCard).toHaveCount(1, { timeout: 60_000 });
     await expect(leaderCard).not.toHaveAttribute('data-testid', `node-${first}`, { timeout: 60_000 });
     await expect(page.getByTestId('mesos-connection')).toHaveText('Live', { timeout: 30_000 });
-    await page.screenshot({ path: 'docs/screenshots/ha-leader-moved.png', fullPage: true });
+    await page.screenshot({ path: 'test-results/screenshots/ha-leader-moved.png', fullPage: true });
   } finally {
     await ha.destroy();
   }

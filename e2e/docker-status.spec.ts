@@ -40,7 +40,7 @@ test('the first screen shows the real engine, notices Docker going away and come
     await page.emulateMedia({ colorScheme: scheme });
     await expect(page.getByRole('heading', { name: 'Clusters', exact: true })).toBeVisible();
     await expect(page.getByText('No clusters yet')).toBeVisible();
-    await page.screenshot({ path: `docs/screenshots/first-screen-${scheme}.png` });
+    await page.screenshot({ path: `test-results/screenshots/first-screen-${scheme}.png` });
   }
 
   await proxy.cut();
@@ -52,7 +52,7 @@ test('the first screen shows the real engine, notices Docker going away and come
   await expect(page.getByTestId('docker-unreachable-message')).toContainText(`${proxy.path} does not exist`);
   await expect(page.getByTestId('docker-badge')).toContainText('Docker not reachable');
   await page.emulateMedia({ colorScheme: 'light' });
-  await page.screenshot({ path: 'docs/screenshots/docker-unreachable.png' });
+  await page.screenshot({ path: 'test-results/screenshots/docker-unreachable.png' });
 
   await proxy.restore();
   await expect(panel).toHaveAttribute('data-state', 'reachable', { timeout: 10_000 });
@@ -70,7 +70,7 @@ test('settings show the endpoint in use and refuse a malformed one, naming the f
   await page.getByLabel('Docker endpoint').fill('ftp://nowhere');
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByRole('alert')).toContainText('dockerEndpoint: must look like unix:///var/run/docker.sock');
-  await page.screenshot({ path: 'docs/screenshots/settings-invalid-endpoint.png' });
+  await page.screenshot({ path: 'test-results/screenshots/settings-invalid-endpoint.png' });
 
   // A socket that does not exist is a valid setting: the Docker panel then says why it cannot connect.
   await page.getByLabel('Docker endpoint').fill(`unix://${dir}/nothing.sock`);

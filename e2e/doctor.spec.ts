@@ -9,8 +9,8 @@ import { closeDrawer, drawerOf, injectFault } from './support/fault-ui';
 import { startWebHostProcess, TEST_IMAGES, type WebHostProcess } from './support/web-host-process';
 
 /**
- * Issue 9 through the UI. The fault suite of issue 8 is run from its fault buttons on one HA cluster
- * (faults.md's fast timers: 1 s pings × 3) while it is recorded; after each fault the task drawer's
+ * The task doctor through the UI. The fault suite is run from its fault buttons on one HA cluster
+ * (docs/mesos/faults.md's fast timers: 1 s pings × 3) while it is recorded; after each fault the task drawer's
  * doctor names the expected cause with its decisive evidence highlighted (screenshots of four). The
  * recording is then opened in a fresh web host (its own config dir) and, at the same moments on the
  * time slider, the doctor says the same. The network cut needs a bridge network: a cluster of its own.
@@ -91,139 +91,168 @@ async function expectDoctor(
   await expect(decisive).toContainText(expected.decisive);
   await expect(decisive).toContainText('decisive');
   seen.push({ fault, taskId, ruleId: expected.ruleId, title: expected.title, decisive: (await decisive.textContent()) ?? '', at: Date.now() });
-  if (expected.screenshot) await page.screenshot({ path: `docs/screenshots/${expected.screenshot}` });
+  if (expected.screenshot) await page.screenshot({ path: `test-results/screenshots/${expected.screenshot}` });
   return drawer;
 }
 
-test('the fault suite, recorded: after each fault the doctor names the cause with its decisive evidence', async ({ page }) => {
-  test.setTimeout(600_000);
-  const errors = collectConsoleErrors(page);
-  await openCluster(page);
-  await page.getByTestId('record-start').click();
-  await expect(page.getByTestId('record-stop')).toBeVisible();
+// The fault suite runs on one page (one recording across the tests below), a test per fault so that a hang
+// shows as the fault it belongs to; each test starts where the previous one left the page.
+let page: Page;
+let errors: string[] = [];
 
-  // Row 3: the OOM killer; Docker's OOMKilled on the task container is what tells it from any SIGKILL.
-  let task = await injectTask(page, 'oom-task');
-  let drawer = await expectDoctor(page, 'oom-task', task, {
-    ruleId: 'oom-killed',
-    title: 'Out of memory',
-    cause: /used more memory than its 32 MB, so the kernel killed it/,
-    decisive: /Task container died \(exit 137, OOM killed\)/,
-    screenshot: 'doctor-oom.png',
+test.describe('the fault suite, recorded: after each fault the doctor names the cause with its decisive evidence', () => {
+  test.beforeAll(async ({ browser }) => {
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    errors = collectConsoleErrors(page);
   });
-  await expect(drawer.getByTestId('doctor-links')).toContainText('Sandbox');
-  await closeDrawer(page);
-  // The task table marks the tasks the doctor has something to say about.
-  await expect(page.getByTestId(`task-row-${task}`).getByTestId('doctor-mark')).toHaveAttribute('data-rule', 'oom-killed', { timeout: 10_000 });
-
-  // Row 4: the registry has no such tag; the status carries the daemon's own words.
-  task = await injectTask(page, 'missing-image', { params: { image: MISSING_IMAGE } });
-  await expectDoctor(page, 'missing-image', task, {
-    ruleId: 'image-not-found',
-    title: 'Image not found',
-    cause: new RegExp(`could not pull ${MISSING_IMAGE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: the registry has no such image or tag`),
-    decisive: /manifest unknown/,
-    screenshot: 'doctor-missing-image.png',
+  test.afterAll(async () => {
+    await page?.close();
   });
-  await closeDrawer(page);
 
-  // Row 13: a pull longer than a 2 s registration timeout, on an agent added for it; the doctor offers the change.
-  task = await injectTask(page, 'slow-pull', { params: { image: slowImage!, timeout: '2secs' } });
-  drawer = await expectDoctor(page, 'slow-pull', task, {
-    ruleId: 'pull-exceeded-registration-timeout',
-    title: 'Image pull slower than the executor registration timeout',
-    cause: /includes the pull, and the pull took longer/,
-    decisive: /did not register within 2secs/,
+  test('recording starts', async () => {
+    await openCluster(page);
+    await page.getByTestId('record-start').click();
+    await expect(page.getByTestId('record-stop')).toBeVisible();
   });
-  const timeoutChange = drawer.getByTestId('doctor-spec-change');
-  await expect(timeoutChange).toContainText('Raise the executor registration timeout from 2secs to 5mins');
-  await expect(timeoutChange).toContainText(/agents\.list\[\d+\]\.flags\.executor_registration_timeout/);
-  await closeDrawer(page);
-  if (slowImage) await dropLocal(slowImage);
 
-  // Row 14: no update ever; past the threshold, the agent's failed sends to the executor decide it, and
-  // the fix is the executors' address: applied by replacing the agent (a running agent's flags cannot change).
-  task = await injectTask(page, 'unreachable-executor');
-  drawer = await expectDoctor(
-    page,
-    'unreachable-executor',
-    task,
-    {
-      ruleId: 'staging-unreachable-executor',
-      title: 'Stuck in STAGING: the agent cannot reach the executor',
-      cause: /the agent cannot answer it at 127\.0\.0\.2:\d+/,
-      decisive: /Failed to send 'mesos\.internal\.ExecutorRegisteredMessage' to '127\.0\.0\.2:\d+'/,
-    },
-    45_000,
-  );
-  const addressChange = drawer.getByTestId('doctor-spec-change');
-  await expect(addressChange).toContainText('Stop overriding LIBPROCESS_IP, LIBPROCESS_ADVERTISE_IP for executors');
-  await addressChange.getByTestId('doctor-apply').click();
-  await page.getByRole('alertdialog').getByRole('button', { name: /^Replace agent \d+$/ }).click();
-  await expect(drawer.getByTestId('doctor-fix-result')).toContainText(/Agent \d+ was replaced by agent \d+ with agents\.list\[\d+\]\.flags\.executor_environment_variables removed/, {
-    timeout: 60_000,
+  test('row 3: an OOM kill, told from any SIGKILL by Docker’s OOMKilled; the task table marks it', async () => {
+    const task = await injectTask(page, 'oom-task');
+    const drawer = await expectDoctor(page, 'oom-task', task, {
+      ruleId: 'oom-killed',
+      title: 'Out of memory',
+      cause: /used more memory than its 32 MB, so the kernel killed it/,
+      decisive: /Task container died \(exit 137, OOM killed\)/,
+      screenshot: 'doctor-oom.png',
+    });
+    await expect(drawer.getByTestId('doctor-links')).toContainText('Sandbox');
+    await closeDrawer(page);
+    await expect(page.getByTestId(`task-row-${task}`).getByTestId('doctor-mark')).toHaveAttribute('data-rule', 'oom-killed', { timeout: 10_000 });
   });
-  await closeDrawer(page);
 
-  // Rows 10 and 9: a paused agent misses its pings; its container's pause is the decisive evidence.
-  task = await injectTask(page, 'pause-agent', { partitionAware: true, agentPort: agents[1]!.port });
-  drawer = await expectDoctor(page, 'pause-agent', task, {
-    ruleId: 'agent-paused',
-    title: 'Agent paused: unreachable',
-    cause: /was paused, so it stopped answering the master’s pings\. After 3 missed pings the master marked it unreachable and the task became unreachable/,
-    decisive: /Agent container \(agent \d\) paused/,
-    screenshot: 'doctor-agent-paused.png',
+  test('row 4: the registry has no such tag; the status carries the daemon’s own words', async () => {
+    const task = await injectTask(page, 'missing-image', { params: { image: MISSING_IMAGE } });
+    await expectDoctor(page, 'missing-image', task, {
+      ruleId: 'image-not-found',
+      title: 'Image not found',
+      cause: new RegExp(`could not pull ${MISSING_IMAGE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: the registry has no such image or tag`),
+      decisive: /manifest unknown/,
+      screenshot: 'doctor-missing-image.png',
+    });
+    await closeDrawer(page);
   });
-  const more = drawer.getByTestId('doctor-evidence-more');
-  if ((await more.count()) > 0) await more.first().click();
-  await expect(drawer.getByTestId('doctor-evidence')).toContainText(/Marking agent \S+ \(.*\) unreachable: health check timed out/);
-  await closeDrawer(page);
-  await page.getByRole('tab', { name: 'Faults' }).click();
-  await page.getByTestId('undo-pause-agent').click();
-  await expect(page.getByTestId('undo-pause-agent')).toHaveText(/Done/, { timeout: 15_000 });
 
-  // Row 11: a stopped agent, a framework that does not checkpoint: LOST at once.
-  task = await injectTask(page, 'stop-agent', { checkpoint: false, agentPort: agents[2]!.port });
-  drawer = await expectDoctor(page, 'stop-agent', task, {
-    ruleId: 'agent-stopped-disconnected',
-    title: 'Agent stopped: task lost',
-    cause: /container \(.*agent \d.*\) stopped\. Its connection to the master closed/,
-    decisive: /Agent container \(agent \d\) (stopped|died|killed)/,
-    screenshot: 'doctor-agent-stopped.png',
+  test('row 13: a pull longer than a 2 s registration timeout, on an agent added for it; the doctor offers the change', async () => {
+    const task = await injectTask(page, 'slow-pull', { params: { image: slowImage!, timeout: '2secs' } });
+    const drawer = await expectDoctor(page, 'slow-pull', task, {
+      ruleId: 'pull-exceeded-registration-timeout',
+      title: 'Image pull slower than the executor registration timeout',
+      cause: /includes the pull, and the pull took longer/,
+      decisive: /did not register within 2secs/,
+    });
+    const timeoutChange = drawer.getByTestId('doctor-spec-change');
+    await expect(timeoutChange).toContainText('Raise the executor registration timeout from 2secs to 5mins');
+    await expect(timeoutChange).toContainText(/agents\.list\[\d+\]\.flags\.executor_registration_timeout/);
+    await closeDrawer(page);
+    if (slowImage) await dropLocal(slowImage);
   });
-  await expect(drawer.getByTestId('task-timeline')).toContainText('LOST');
-  await closeDrawer(page);
-  await page.getByRole('tab', { name: 'Faults' }).click();
-  await page.getByTestId('undo-stop-agent').click();
-  await expect(page.getByTestId('undo-stop-agent')).toHaveText(/Done/, { timeout: 30_000 });
 
-  // API.md §9 #17: a wiped work dir, a new agent at the same address; the status says it all.
-  task = await injectTask(page, 'wipe-agent', { agentPort: agents[3]!.port });
-  await expectDoctor(page, 'wipe-agent', task, {
-    ruleId: 'agent-replaced',
-    title: 'Agent replaced by a new one',
-    cause: /A new agent registered at the same address/,
-    decisive: /removed: a new agent registered at the same address/,
+  test('row 14: no update ever; the agent’s failed sends decide it; the fix replaces the agent', async () => {
+    test.setTimeout(150_000);
+    // Past the threshold the agent's failed sends to the executor decide it, and the fix is the executors'
+    // address: applied by replacing the agent (a running agent's flags cannot change).
+    const task = await injectTask(page, 'unreachable-executor');
+    const drawer = await expectDoctor(
+      page,
+      'unreachable-executor',
+      task,
+      {
+        ruleId: 'staging-unreachable-executor',
+        title: 'Stuck in STAGING: the agent cannot reach the executor',
+        cause: /the agent cannot answer it at 127\.0\.0\.2:\d+/,
+        decisive: /Failed to send 'mesos\.internal\.ExecutorRegisteredMessage' to '127\.0\.0\.2:\d+'/,
+      },
+      45_000,
+    );
+    const addressChange = drawer.getByTestId('doctor-spec-change');
+    await expect(addressChange).toContainText('Stop overriding LIBPROCESS_IP, LIBPROCESS_ADVERTISE_IP for executors');
+    await addressChange.getByTestId('doctor-apply').click();
+    await page.getByRole('alertdialog').getByRole('button', { name: /^Replace agent \d+$/ }).click();
+    await expect(drawer.getByTestId('doctor-fix-result')).toContainText(/Agent \d+ was replaced by agent \d+ with agents\.list\[\d+\]\.flags\.executor_environment_variables removed/, {
+      timeout: 60_000,
+    });
+    await closeDrawer(page);
   });
-  await closeDrawer(page);
 
-  // Row 18: the leader stopped; the task keeps running with no update: nothing for the doctor to explain.
-  task = await injectTask(page, 'stop-leader');
-  await expect(page.getByTestId('fault-result-stop-leader')).toHaveAttribute('data-verdict', 'as-expected', { timeout: 45_000 });
-  await expect(page.getByTestId('mesos-connection')).toHaveText('Live', { timeout: 30_000 });
-  drawer = await drawerOf(page, task);
-  await expect(drawer.getByTestId('task-timeline').locator('li').last()).toContainText('RUNNING');
-  await page.waitForTimeout(2500); // a diagnosis would have come by now
-  await expect(drawer.getByTestId('doctor')).toHaveCount(0);
-  seen.push({ fault: 'stop-leader', taskId: task, ruleId: null, at: Date.now() });
-  await closeDrawer(page);
+  test('rows 10 and 9: a paused agent misses its pings; its container’s pause is the decisive evidence', async () => {
+    const task = await injectTask(page, 'pause-agent', { partitionAware: true, agentPort: agents[1]!.port });
+    const drawer = await expectDoctor(page, 'pause-agent', task, {
+      ruleId: 'agent-paused',
+      title: 'Agent paused: unreachable',
+      cause: /was paused, so it stopped answering the master’s pings\. After 3 missed pings the master marked it unreachable and the task became unreachable/,
+      decisive: /Agent container \(agent \d\) paused/,
+      screenshot: 'doctor-agent-paused.png',
+    });
+    const more = drawer.getByTestId('doctor-evidence-more');
+    if ((await more.count()) > 0) await more.first().click();
+    await expect(drawer.getByTestId('doctor-evidence')).toContainText(/Marking agent \S+ \(.*\) unreachable: health check timed out/);
+    // The doctor's rule cites its rows; a citation opens the Reference page there, and Back returns.
+    await drawer.getByTestId('doctor-citations').getByTestId('citation').filter({ hasText: 'faults.md 10' }).click();
+    await expect(page.getByTestId('reference-doc').locator('#row-10')).toContainText('UNREACHABLE / REASON_AGENT_REMOVED / MASTER');
+    await expect(page.getByTestId('reference-doc').locator('#row-10')).toBeInViewport();
+    await page.getByTestId('reference-back').click();
+    await page.getByRole('tab', { name: 'Faults' }).click();
+    await page.getByTestId('undo-pause-agent').click();
+    await expect(page.getByTestId('undo-pause-agent')).toHaveText(/Done/, { timeout: 15_000 });
+  });
 
-  await page.getByTestId('record-stop').click();
-  const saved = page.getByTestId('record-saved');
-  await expect(saved).toBeVisible({ timeout: 15_000 });
-  recordingPath = (await saved.getAttribute('title')) ?? '';
-  expect(recordingPath).toMatch(new RegExp(`/recordings/${CLUSTER}-\\d{8}-\\d{6}\\.mesorec$`));
-  expect(errors).toEqual([]);
+  test('row 11: a stopped agent, a framework that does not checkpoint: LOST at once', async () => {
+    const task = await injectTask(page, 'stop-agent', { checkpoint: false, agentPort: agents[2]!.port });
+    const drawer = await expectDoctor(page, 'stop-agent', task, {
+      ruleId: 'agent-stopped-disconnected',
+      title: 'Agent stopped: task lost',
+      cause: /container \(.*agent \d.*\) stopped\. Its connection to the master closed/,
+      decisive: /Agent container \(agent \d\) (stopped|died|killed)/,
+      screenshot: 'doctor-agent-stopped.png',
+    });
+    await expect(drawer.getByTestId('task-timeline')).toContainText('LOST');
+    await closeDrawer(page);
+    await page.getByRole('tab', { name: 'Faults' }).click();
+    await page.getByTestId('undo-stop-agent').click();
+    await expect(page.getByTestId('undo-stop-agent')).toHaveText(/Done/, { timeout: 30_000 });
+  });
+
+  test('api.md §9 #17: a wiped work dir, a new agent at the same address; the status says it all', async () => {
+    const task = await injectTask(page, 'wipe-agent', { agentPort: agents[3]!.port });
+    await expectDoctor(page, 'wipe-agent', task, {
+      ruleId: 'agent-replaced',
+      title: 'Agent replaced by a new one',
+      cause: /A new agent registered at the same address/,
+      decisive: /removed: a new agent registered at the same address/,
+    });
+    await closeDrawer(page);
+  });
+
+  test('row 18: the leader stopped; the task keeps running, and the doctor looked and has nothing to explain', async () => {
+    const task = await injectTask(page, 'stop-leader');
+    await expect(page.getByTestId('fault-result-stop-leader')).toHaveAttribute('data-verdict', 'as-expected', { timeout: 45_000 });
+    await expect(page.getByTestId('mesos-connection')).toHaveText('Live', { timeout: 30_000 });
+    const drawer = await drawerOf(page, task);
+    await expect(drawer.getByTestId('task-timeline').locator('li').last()).toContainText('RUNNING');
+    // The doctor's own answer for this task, not the absence of one: it looked, and the task is active.
+    await expect(drawer.getByTestId('doctor-nothing')).toHaveAttribute('data-why', 'active', { timeout: 15_000 });
+    await expect(drawer.getByTestId('doctor')).toHaveCount(0);
+    seen.push({ fault: 'stop-leader', taskId: task, ruleId: null, at: Date.now() });
+    await closeDrawer(page);
+  });
+
+  test('recording stops: one file in the recordings folder; no page error all along', async () => {
+    await page.getByTestId('record-stop').click();
+    const saved = page.getByTestId('record-saved');
+    await expect(saved).toBeVisible({ timeout: 15_000 });
+    recordingPath = (await saved.getAttribute('title')) ?? '';
+    expect(recordingPath).toMatch(new RegExp(`/recordings/${CLUSTER}-\\d{8}-\\d{6}\\.mesorec$`));
+    expect(errors).toEqual([]);
+  });
 });
 
 test('the recording, opened in a fresh app: the same diagnoses at the same moments, read-only', async ({ page }) => {
@@ -265,7 +294,7 @@ test('the recording, opened in a fresh app: the same diagnoses at the same momen
       await expect(drawer.getByTestId('kill-task')).toHaveCount(0);
       if (s.ruleId === null) {
         await expect(drawer.getByTestId('task-timeline').locator('li').last()).toContainText('RUNNING');
-        await page.waitForTimeout(500);
+        await expect(drawer.getByTestId('doctor-nothing')).toHaveAttribute('data-why', 'active');
         await expect(drawer.getByTestId('doctor')).toHaveCount(0);
       } else {
         const doctor = drawer.getByTestId('doctor');
@@ -273,13 +302,13 @@ test('the recording, opened in a fresh app: the same diagnoses at the same momen
         await expect(doctor.getByTestId('doctor-title')).toHaveText(s.title!);
         await expect(doctor.locator('[data-decisive]')).toHaveText(s.decisive!);
         await expect(doctor.getByTestId('doctor-apply')).toHaveCount(0);
-        if (s.fault === 'pause-agent') await page.screenshot({ path: 'docs/screenshots/recording-replay-doctor.png' });
+        if (s.fault === 'pause-agent') await page.screenshot({ path: 'test-results/screenshots/recording-replay-doctor.png' });
       }
       await page.keyboard.press('Escape');
       if (s.fault === 'pause-agent') {
         await page.getByRole('textbox', { name: 'Search tasks' }).fill('');
         await replay.getByTestId('replay-badge').scrollIntoViewIfNeeded();
-        await page.screenshot({ path: 'docs/screenshots/recording-replay.png' });
+        await page.screenshot({ path: 'test-results/screenshots/recording-replay.png' });
       }
       if (s.ruleId !== null) await expect(row.getByTestId('doctor-mark')).toHaveAttribute('data-rule', s.ruleId);
     }
@@ -292,7 +321,7 @@ test('the recording, opened in a fresh app: the same diagnoses at the same momen
 
     await replay.getByTestId('replay-close').click();
     await expect(page.getByTestId('recordings-list')).toContainText(CLUSTER);
-    await page.screenshot({ path: 'docs/screenshots/recordings.png' });
+    await page.screenshot({ path: 'test-results/screenshots/recordings.png' });
     expect(errors).toEqual([]);
   } finally {
     await fresh.stop();

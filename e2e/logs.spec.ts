@@ -70,7 +70,7 @@ test('a task’s output, in order while it runs and after it ends; search; its s
   const whileRunning = await shownLines(page);
   expect(whileRunning.length).toBeLessThan(20);
   expect(whileRunning).toEqual(EXPECTED.slice(0, whileRunning.length));
-  await page.screenshot({ path: 'docs/screenshots/logs-task-following.png' });
+  await page.screenshot({ path: 'test-results/screenshots/logs-task-following.png' });
 
   // It ends: every line, in order, and the viewer says why it stopped.
   await expect(viewer.getByTestId('log-status')).toHaveText('ended: the task ended', { timeout: 20_000 });
@@ -85,7 +85,7 @@ test('a task’s output, in order while it runs and after it ends; search; its s
   await viewer.getByTestId('log-search').fill('E2E-LINE-17');
   await expect(viewer.getByTestId('log-search-count')).toHaveText('1 of 1');
   await expect(viewer.locator('mark.log-mark')).toHaveText(['e2e-line-17']);
-  await page.screenshot({ path: 'docs/screenshots/logs-search.png' });
+  await page.screenshot({ path: 'test-results/screenshots/logs-search.png' });
 
   // After it ended, opened again: the same lines (the sandbox outlives the task).
   await page.getByRole('radio', { name: 'stderr' }).click();
@@ -100,7 +100,7 @@ test('a task’s output, in order while it runs and after it ends; search; its s
   const browser = page.getByTestId('sandbox-browser');
   for (const name of ['stdout', 'stderr', 'blob.bin']) await expect(browser.getByTestId(`sandbox-entry-${name}`)).toBeVisible();
   await expect(browser.getByTestId('sandbox-entry-blob.bin').getByTestId('sandbox-size')).toHaveText('293 KiB');
-  await page.screenshot({ path: 'docs/screenshots/logs-sandbox.png' });
+  await page.screenshot({ path: 'test-results/screenshots/logs-sandbox.png' });
   const [download] = await Promise.all([page.waitForEvent('download'), browser.getByTestId('sandbox-download-blob.bin').click()]);
   expect(download.suggestedFilename()).toBe('blob.bin');
   const directory = await sandboxDirectory();
@@ -130,7 +130,7 @@ test('a node log, one click from its card: the agent’s registration line, foun
   // Docker's timestamp is shown as a time column; searching paused the follow.
   await expect(line.first().locator('.log-time')).toHaveText(/^\d\d:\d\d:\d\d\.\d{3}$/);
   await expect(viewer.getByTestId('log-status')).toHaveText(/^paused/);
-  await page.screenshot({ path: 'docs/screenshots/logs-node.png' });
+  await page.screenshot({ path: 'test-results/screenshots/logs-node.png' });
 
   // The same agent's Mesos log file (it runs with --log_dir), picked on the Logs page.
   await page.getByTestId('logs-node').click();
@@ -202,14 +202,14 @@ test('a big file is read in ranges as the view moves, never whole; ANSI colours 
   await expect(viewer.locator('mark.log-mark')).toHaveText(['123456']);
   await expect(viewer.getByTestId('log-search-count')).toHaveText(/^1 of 1 held$/);
   await expect(viewer).toHaveAttribute('data-mode', 'window');
-  await page.screenshot({ path: 'docs/screenshots/logs-search-file.png' });
+  await page.screenshot({ path: 'test-results/screenshots/logs-search-file.png' });
   await viewer.getByTestId('log-search').fill('no such text');
   await viewer.getByTestId('log-search').press('Enter');
   await expect(viewer.getByTestId('log-search-count')).toHaveText(/^no (further|earlier) match in the file$/);
   expect(errors).toEqual([]);
 });
 
-/** The task's sandbox on the host: agents' work dirs are bound at the same path (API.md §7.4). */
+/** The task's sandbox on the host: agents' work dirs are bound at the same path (docs/mesos/api.md §7.4). */
 async function sandboxDirectory(): Promise<string> {
   // Node's fetch refuses some ports an agent may get (5060, 5061: "bad port"); the app's client does not.
   const state = await new AgentClient(`http://127.0.0.1:${cluster.summary.layout.agents[0]?.port}`).state();

@@ -10,10 +10,10 @@ import { closeDrawer, drawerOf, injectFault, TASK_IMAGE } from './support/fault-
 import { startWebHostProcess, TEST_IMAGES, type WebHostProcess } from './support/web-host-process';
 
 /**
- * Issue 8 through the UI: the Run dialog and what became of each offer, kill and kill all, every fault
- * button (the task ends with exactly faults.md's state / reason / source / message, within its delay,
+ * The built-in framework and the faults through the UI: the Run dialog and what became of each offer, kill and kill all, every fault
+ * button (the task ends with exactly docs/mesos/faults.md's state / reason / source / message, within its delay,
  * shown in the fault's result and in the task drawer), and the built-in framework keeping its tasks
- * across an app restart and a master failover. One HA cluster with faults.md's fast timers (1 s pings
+ * across an app restart and a master failover. One HA cluster with docs/mesos/faults.md's fast timers (1 s pings
  * × 3) serves every fault but the network cut, which needs a bridge network of its own.
  */
 
@@ -95,7 +95,7 @@ test('the Run dialog launches instances on the first offers and shows what becam
   await dialog.getByRole('textbox', { name: 'Environment' }).fill('GREETING=mesos');
   await dialog.getByRole('combobox', { name: 'Agent' }).click();
   await page.getByRole('option', { name: agentLabel(0), exact: true }).click();
-  await page.screenshot({ path: 'docs/screenshots/run-dialog.png' });
+  await page.screenshot({ path: 'test-results/screenshots/run-dialog.png' });
 
   await dialog.getByTestId('run-submit').click();
   const result = dialog.getByTestId('run-result');
@@ -106,12 +106,12 @@ test('the Run dialog launches instances on the first offers and shows what becam
   await expect(accepted).toContainText(/for web-[0-9a-f]{6}-1, web-[0-9a-f]{6}-2/);
   // The other agents' offers were not needed: declined, with a short filter while runs wait, or a long one once nothing does.
   await expect(result.getByTestId('offer-decision-declined').first()).toContainText(/refused for \d+ s/, { timeout: 10_000 });
-  await page.screenshot({ path: 'docs/screenshots/run-offers.png' });
+  await page.screenshot({ path: 'test-results/screenshots/run-offers.png' });
   const ids = ((await accepted.textContent()) ?? '').match(/web-[0-9a-f]{6}-\d/g) ?? [];
   expect(ids).toHaveLength(2);
   await dialog.getByRole('button', { name: 'Close' }).click();
 
-  // kill_after 4 s: RUNNING, then KILLING and KILLED (faults.md row 7).
+  // kill_after 4 s: RUNNING, then KILLING and KILLED (docs/mesos/faults.md row 7).
   await page.getByRole('tab', { name: /^Tasks/ }).click();
   for (const id of ids) await expect(page.getByTestId(`task-row-${id}`)).toHaveAttribute('data-state', 'TASK_KILLED', { timeout: 30_000 });
   await expectInDrawer(page, ids[0]!, { state: 'TASK_KILLED', reason: null, source: 'SOURCE_EXECUTOR', message: 'Container exited with status 137' });
@@ -120,7 +120,7 @@ test('the Run dialog launches instances on the first offers and shows what becam
   await page.getByRole('tab', { name: 'Offers' }).click();
   await expect(page.getByTestId('offer-history')).toContainText(`launched ${ids[0]}, ${ids[1]}`);
   await expect(page.getByTestId('offer-history')).toContainText(/declined.*refuse \d+ s/);
-  await page.screenshot({ path: 'docs/screenshots/offers-outcomes.png' });
+  await page.screenshot({ path: 'test-results/screenshots/offers-outcomes.png' });
   expect(errors).toEqual([]);
 });
 
@@ -164,7 +164,7 @@ test('a file served to the agents by the artifact server is fetched as an execut
   await card.getByRole('textbox', { name: 'File to serve' }).fill(script);
   await card.getByRole('button', { name: 'Serve' }).click();
   await expect(card.getByTestId('artifact-list')).toContainText(/http:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{8}\/hello\.sh/);
-  await card.screenshot({ path: 'docs/screenshots/artifacts.png' });
+  await card.screenshot({ path: 'test-results/screenshots/artifacts.png' });
 
   await page.getByTestId('run-task').click();
   const dialog = page.getByTestId('run-dialog');
@@ -186,7 +186,7 @@ test('fault: a task over its memory → FAILED / – / EXECUTOR "Container exite
   await expect(card.getByTestId('fault-expected')).toHaveText(statusText(final));
   await expectVerdict(card, 'oom-task', 30_000);
   await expect(card.getByTestId('fault-observed')).toContainText(statusText(final));
-  await card.screenshot({ path: 'docs/screenshots/fault-oom-task.png' });
+  await card.screenshot({ path: 'test-results/screenshots/fault-oom-task.png' });
   await expectInDrawer(page, taskId, final);
 });
 
@@ -196,7 +196,7 @@ test("fault: an image the registry lacks → FAILED / CONTAINER_LAUNCH_FAILED / 
   await expectVerdict(card, 'missing-image', 20_000);
   const message = `Failed to launch container: Failed to run '/usr/local/bin/docker -H unix:///var/run/docker.sock pull ${MISSING_IMAGE}': exited with status 1; stderr='Error response from daemon: manifest for ${MISSING_IMAGE} not found: manifest unknown: manifest unknown\n'`;
   await expect(card.getByTestId('fault-observed')).toContainText('TASK_FAILED / REASON_CONTAINER_LAUNCH_FAILED / SOURCE_AGENT');
-  await card.screenshot({ path: 'docs/screenshots/fault-missing-image.png' });
+  await card.screenshot({ path: 'test-results/screenshots/fault-missing-image.png' });
   await expectInDrawer(page, taskId, { state: 'TASK_FAILED', reason: 'REASON_CONTAINER_LAUNCH_FAILED', source: 'SOURCE_AGENT', message });
 });
 
@@ -206,7 +206,7 @@ test('fault: a pull slower than a 2 s executor registration timeout, on an agent
   await expect(card.getByTestId('fault-line')).toContainText('Adds an agent with executor_registration_timeout=2secs');
   await expectVerdict(card, 'slow-pull', 7000);
   await expect(card).toContainText('added agent 5 (--executor_registration_timeout=2secs)');
-  await card.screenshot({ path: 'docs/screenshots/fault-slow-pull.png' });
+  await card.screenshot({ path: 'test-results/screenshots/fault-slow-pull.png' });
   await expectInDrawer(page, taskId, {
     state: 'TASK_FAILED',
     reason: 'REASON_CONTAINER_LAUNCH_FAILED',
@@ -221,7 +221,7 @@ test('fault: an executor advertised where nothing listens → no update, STAGING
   const { card, taskId } = await injectFault(page, 'unreachable-executor');
   await expectVerdict(card, 'unreachable-executor', 20_000);
   await expect(card.getByTestId('fault-reconciled')).toContainText('TASK_STAGING / REASON_RECONCILIATION / SOURCE_MASTER / Reconciliation: Latest task state');
-  await card.screenshot({ path: 'docs/screenshots/fault-unreachable-executor.png' });
+  await card.screenshot({ path: 'test-results/screenshots/fault-unreachable-executor.png' });
   const drawer = await drawerOf(page, taskId);
   await expect(drawer.getByText('STAGING', { exact: true }).first()).toBeVisible();
   await expect(drawer.getByTestId('task-timeline').locator('li')).toHaveCount(1); // only "accepted by the master (no status yet)"
@@ -235,7 +235,7 @@ test('fault: a paused agent, partition-aware → UNREACHABLE / AGENT_REMOVED "he
   const { card, taskId } = await injectFault(page, 'pause-agent', { partitionAware: true, agentPort: agents[1]!.port });
   await expect(card.getByTestId('fault-expected')).toHaveText('TASK_UNREACHABLE / REASON_AGENT_REMOVED / SOURCE_MASTER / health check timed out');
   await expectVerdict(card, 'pause-agent', 8000);
-  await card.screenshot({ path: 'docs/screenshots/fault-pause-agent.png' });
+  await card.screenshot({ path: 'test-results/screenshots/fault-pause-agent.png' });
   await expectInDrawer(page, taskId, { state: 'TASK_UNREACHABLE', reason: 'REASON_AGENT_REMOVED', source: 'SOURCE_MASTER', message: 'health check timed out' });
   await page.getByRole('tab', { name: 'Faults' }).click();
   await card.getByTestId('undo-pause-agent').click();
@@ -248,18 +248,18 @@ test('fault: a stopped agent, checkpoint off → LOST / AGENT_DISCONNECTED at on
   const { card, taskId } = await injectFault(page, 'stop-agent', { checkpoint: false, agentPort: agents[2]!.port });
   await expect(card.getByTestId('fault-line')).toContainText('LOST / AGENT_DISCONNECTED at once');
   await expectVerdict(card, 'stop-agent', 5000);
-  await card.screenshot({ path: 'docs/screenshots/fault-stop-agent.png' });
+  await card.screenshot({ path: 'test-results/screenshots/fault-stop-agent.png' });
   await expectInDrawer(page, taskId, { state: 'TASK_LOST', reason: 'REASON_AGENT_DISCONNECTED', source: 'SOURCE_MASTER', message: 'Agent 127.0.0.1 disconnected' });
   await page.getByRole('tab', { name: 'Faults' }).click();
   await card.getByTestId('undo-stop-agent').click();
   await expect(card.getByTestId('undo-stop-agent')).toHaveText(/Done/);
 });
 
-test('fault: an agent restarted with a wiped work_dir, checkpoint on → LOST / AGENT_REMOVED, a new agent at the same address (API.md §9 #17)', async ({ page }) => {
+test('fault: an agent restarted with a wiped work_dir, checkpoint on → LOST / AGENT_REMOVED, a new agent at the same address (docs/mesos/api.md §9 #17)', async ({ page }) => {
   await openCluster(page);
   const { card, taskId } = await injectFault(page, 'wipe-agent', { agentPort: agents[3]!.port });
   await expectVerdict(card, 'wipe-agent', 8000);
-  await card.screenshot({ path: 'docs/screenshots/fault-wipe-agent.png' });
+  await card.screenshot({ path: 'test-results/screenshots/fault-wipe-agent.png' });
   await expectInDrawer(page, taskId, { state: 'TASK_LOST', reason: 'REASON_AGENT_REMOVED', source: 'SOURCE_MASTER', message: 'Agent 127.0.0.1 removed: a new agent registered at the same address' });
 });
 
@@ -299,7 +299,7 @@ test('fault: the leading master stopped → no task update, a new leader; the fr
   const { card, taskId } = await injectFault(page, 'stop-leader');
   await expectVerdict(card, 'stop-leader', 30_000);
   await expect(card.getByTestId('fault-detail')).toContainText(/A new leader after \d+\.\d s/);
-  await card.screenshot({ path: 'docs/screenshots/fault-stop-leader.png' });
+  await card.screenshot({ path: 'test-results/screenshots/fault-stop-leader.png' });
   const drawer = await drawerOf(page, taskId);
   const timeline = drawer.getByTestId('task-timeline');
   await expect(timeline.locator('li').last()).toContainText('RUNNING');
@@ -325,7 +325,7 @@ test('fault: cutting an agent off the network is offered only on a bridge networ
     await expect(page.getByTestId('mesos-connection')).toHaveText('Live', { timeout: 30_000 });
     const { card, taskId } = await injectFault(page, 'cut-agent-network');
     await expectVerdict(card, 'cut-agent-network', 8000);
-    await card.screenshot({ path: 'docs/screenshots/fault-cut-agent-network.png' });
+    await card.screenshot({ path: 'test-results/screenshots/fault-cut-agent-network.png' });
     await expectInDrawer(page, taskId, { state: 'TASK_LOST', reason: 'REASON_AGENT_REMOVED', source: 'SOURCE_MASTER', message: 'health check timed out' });
     await page.getByRole('tab', { name: 'Faults' }).click();
     await card.getByTestId('undo-cut-agent-network').click();
@@ -334,7 +334,7 @@ test('fault: cutting an agent off the network is offered only on a bridge networ
     await page.getByRole('tab', { name: 'Faults' }).click();
     await expect(page.getByTestId('fault-cut-agent-network')).toContainText('Reconnect the agent');
     await page.setViewportSize({ width: 1280, height: 2300 });
-    await page.getByTestId('faults').screenshot({ path: 'docs/screenshots/faults.png' });
+    await page.getByTestId('faults').screenshot({ path: 'test-results/screenshots/faults.png' });
   } finally {
     await bridge.destroy();
   }

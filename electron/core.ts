@@ -12,7 +12,6 @@ import { FrameworkRegistry } from './framework/framework-registry';
 import { FrameworkStore } from './framework/framework-store';
 import { RecordingService } from './recorder/recording-service';
 import { ClusterEngine } from './engine/cluster-engine';
-import { defaultWorkRoot } from './engine/work-root';
 import { DockerService } from './docker/docker-service';
 import { resolveDockerEndpoint } from './docker/endpoint';
 import type { DownloadHost } from './logs/downloads';
@@ -32,6 +31,9 @@ export interface CoreOptions {
   chooseRecording?: () => Promise<string | null>;
   /** How long a launch waits for its nodes to be ready (the engine's default otherwise). */
   readyTimeoutMs?: number;
+  /** Where agents' work dirs go (the engine's default otherwise), and labels on all it creates (startCluster's reaper session). */
+  workRoot?: string;
+  labels?: Record<string, string>;
 }
 
 export interface Core {
@@ -54,7 +56,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const settings = new SettingsStore(join(dataDir, 'settings.json'));
   const stored = await settings.get();
   const docker = new DockerService(resolveDockerEndpoint(stored.dockerEndpoint, env), options.dockerWatch);
-  const engine = new ClusterEngine({ docker: () => docker.docker, workRoot: defaultWorkRoot(env), readyTimeoutMs: options.readyTimeoutMs });
+  const engine = new ClusterEngine({ docker: () => docker.docker, env, readyTimeoutMs: options.readyTimeoutMs, workRoot: options.workRoot, labels: options.labels });
   const watching = new AbortController();
   void engine.watchDocker(watching.signal);
   docker.onEndpointChange(() => engine.reconnectEvents());

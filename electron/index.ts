@@ -1,3 +1,4 @@
+import Dockerode from 'dockerode';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,6 +18,8 @@ import type { AgentSpecInput } from '@shared/cluster/spec';
 import { createInProcessTransport } from './api/in-process-transport';
 import { type Core, createCore } from './core';
 import type { DestroyReport } from './engine/destroy';
+import { dockerOptionsFor, resolveDockerEndpoint } from './docker/endpoint';
+import { sessionFor } from './engine/session-reaper';
 import { type AgentInfo, ClusterSession, type FaultOptions, type TaskOutcome, type TaskSpec, type UndoResult } from './scripting/cluster-session';
 
 export type { ClusterSpecInput } from '@shared/cluster/spec';
@@ -92,11 +95,16 @@ export interface RunningCluster {
 }
 
 export interface StartOptions {
-  /** Docker endpoint; defaults to DOCKER_HOST, else the default socket. */
+  /** Docker endpoint; by default found as the docker CLI finds it (DOCKER_HOST, the current context, …). */
   dockerHost?: string;
-  /** Where agents' work dirs go (same path on host and in the container). */
+  /** Where agents' work dirs go: a posix path on the Docker host (same path there and in the agent). */
   workRoot?: string;
   readyTimeoutMs?: number;
+  /**
+   * The reaper removes this process's clusters after it ends, even by kill -9 (engine/reaper.ts):
+   * false turns it off; `image` (an image with perl; default the agent image), `graceMs` (default 10 s).
+   */
+  reaper?: false | { image?: string; graceMs?: number };
 }
 
 /**
@@ -112,13 +120,15 @@ export interface StartOptions {
  * user's settings, and leaves nothing in them.
  */
 export async function startCluster(spec: ClusterSpecInput, options: StartOptions = {}): Promise<RunningCluster> {
-  const configDir = await mkdtemp(join(tmpdir(), 'mesoscope-test-api-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, MESOSCOPE_CONFIG_DIR: configDir };
+  const env: NodeJS.ProcessEnv = { ...process.env };
   if (options.dockerHost) env.DOCKER_HOST = options.dockerHost;
-  if (options.workRoot) env.MESOSCOPE_WORK_ROOT = options.workRoot;
+  const endpoint = resolveDockerEndpoint(null, env);
+  // Before anything is created: the reaper holds this process's session.
+  const { workRoot, labels } = await sessionFor(new Dockerode(dockerOptionsFor(endpoint)), spec, { endpointUrl: endpoint.url, workRoot: options.workRoot, reaper: options.reaper });
+  const configDir = await mkdtemp(join(tmpdir(), 'mesoscope-test-api-'));
   let core: Core;
   try {
-    core = await createCore({ configDir, env, readyTimeoutMs: options.readyTimeoutMs });
+    core = await createCore({ configDir, env: { ...env, MESOSCOPE_CONFIG_DIR: configDir }, readyTimeoutMs: options.readyTimeoutMs, workRoot, labels });
   } catch (err) {
     await rm(configDir, { recursive: true, force: true });
     throw err;

@@ -25,4 +25,5 @@ it('startCluster resolves when the cluster is ready and destroy() leaves nothing
     expect(report.leftovers).toEqual([]);
     await rm(workRoot, { recursive: true, force: true });
   }
-});
+  // The first cluster of a process also starts its reaper and asks the daemon for its socket (helper containers).
+}, 90_000);

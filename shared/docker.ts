@@ -1,12 +1,21 @@
 import { z } from 'zod';
 
-/** Where the Docker endpoint in use came from. */
-export const DockerEndpointSourceSchema = z.enum(['settings', 'DOCKER_HOST', 'default']);
+/**
+ * Where the Docker endpoint in use came from, in the order they are tried: Settings, DOCKER_HOST, the
+ * docker CLI's current context, the rootless socket, the default socket, then known places of other
+ * engines (Podman, Colima, Docker Desktop's per-user socket, …).
+ */
+export const DockerEndpointSourceSchema = z.enum(['settings', 'DOCKER_HOST', 'context', 'rootless', 'default', 'known']);
+export type DockerEndpointSource = z.infer<typeof DockerEndpointSourceSchema>;
 
 export const DockerEndpointSchema = z.object({
   /** unix:///var/run/docker.sock, npipe:////./pipe/docker_engine, tcp://host:port */
   url: z.string(),
   source: DockerEndpointSourceSchema,
+  /** The context's name, the known place's engine, or the file it was read from. */
+  detail: z.string().optional(),
+  /** A context's TLS material (ca.pem, cert.pem, key.pem) lives here. */
+  tlsDir: z.string().optional(),
 });
 export type DockerEndpoint = z.infer<typeof DockerEndpointSchema>;
 

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { DockerEndpointSchema, DockerEndpointUrlSchema } from './docker';
+import { ImageReferenceSchema } from './image-reference';
 
 /** What is stored in the settings file. Every field has a default, so an old file still loads. */
-const ImageRef = z.string().trim().min(1, 'must name an image').regex(/^\S+$/, 'must not contain spaces');
+const ImageRef = ImageReferenceSchema;
 
 /** Images a new cluster uses when its spec names none; unset roles use the built-in defaults. */
 export const DefaultImagesSchema = z

@@ -15,11 +15,11 @@ export const TaskContainerSchema = z.object({
 });
 export type TaskContainer = z.infer<typeof TaskContainerSchema>;
 
-/** The Docker containerizer's name for a container id (Mesos >= 1.4, API.md §1 item 14). */
+/** The Docker containerizer's name for a container id (Mesos >= 1.4, docs/mesos/api.md §1 item 14). */
 export const taskContainerName = (containerId: string) => `mesos-${containerId}`;
 
 const UUID = /[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/.source;
-/** `mesos-<ContainerID>` since Mesos 1.4, `mesos-<AgentID>.<ContainerID>` in 0.23–1.3, `.executor` for --docker_mesos_image (API.md §7.4). */
+/** `mesos-<ContainerID>` since Mesos 1.4, `mesos-<AgentID>.<ContainerID>` in 0.23–1.3, `.executor` for --docker_mesos_image (docs/mesos/api.md §7.4). */
 const TASK_CONTAINER = new RegExp(`^/?mesos-(?:[^.]+-S\\d+\\.)?(${UUID})(?:\\.executor)?$`);
 
 /** The Mesos ContainerID of a task container's name, or undefined for any other container. */

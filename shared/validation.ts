@@ -17,7 +17,12 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
 }
 
 export function fieldIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+  return error.issues.flatMap((issue) =>
+    // A key the schema does not know is named itself, not its parent (`masters.flgas`, not `masters`).
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: 'is not a field here' }))
+      : [{ path: formatPath(issue.path), message: issue.message }],
+  );
 }
 
 /** One line per issue, each naming the field: `dockerEndpoint: must be unix:///path…`. */

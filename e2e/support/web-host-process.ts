@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -8,6 +8,8 @@ export interface WebHostProcess {
   url: string;
   configDir: string;
   workRoot: string;
+  /** What the host printed (stdout and stderr) so far. */
+  output(): string;
   stop(options?: { keepDirs?: boolean }): Promise<void>;
 }
 
@@ -31,7 +33,9 @@ export async function startWebHostProcess(
   const configDir = dirs?.configDir ?? (await mkdtemp(join(tmpdir(), 'mesoscope-e2e-')));
   const workRoot = dirs?.workRoot ?? (await mkdtemp(join(tmpdir(), 'mesoscope-e2e-work-')));
   if (settings) await writeFile(join(configDir, 'settings.json'), JSON.stringify(settings));
-  const child: ChildProcess = spawn(process.execPath, ['dist/electron/web-host.cjs', '--port', '0'], {
+  // Not a terminal: the host writes the link with its token to a file of ours (mode 0600), not to stdout.
+  const urlFile = join(configDir, 'url');
+  const child: ChildProcess = spawn(process.execPath, ['dist/electron/web-host.cjs', '--port', '0', '--print-url-to', urlFile], {
     env: { ...process.env, MESOSCOPE_CONFIG_DIR: configDir, MESOSCOPE_WORK_ROOT: workRoot, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -40,10 +44,9 @@ export async function startWebHostProcess(
     const timer = setTimeout(() => reject(new Error(`web host did not start within 15 s:\n${output}`)), 15_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /running at (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) {
+      if (/running at http:\/\/\S+/.test(output)) {
         clearTimeout(timer);
-        resolve(match[1]);
+        resolve(readFile(urlFile, 'utf8').then((text) => text.trim()));
       }
     };
     child.stdout?.on('data', onData);
@@ -57,6 +60,7 @@ export async function startWebHostProcess(
     url,
     configDir,
     workRoot,
+    output: () => output,
     stop: async ({ keepDirs = false } = {}) => {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));

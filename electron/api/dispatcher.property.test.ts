@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CALL_NAMES, EVENT_NAMES } from '@shared/contract';
 import { EnvelopeSchema } from '@shared/errors';
 import { createDispatcher } from './dispatcher';
-import { fakeHandlers } from './test-handlers';
+import { fakeHandlers } from './fake-handlers.test-support';
 
 const dispatcher = createDispatcher(fakeHandlers());
 const anyName = fc.oneof(fc.constantFrom(...CALL_NAMES, ...EVENT_NAMES, '__proto__', 'constructor', 'toString'), fc.anything());

@@ -7,7 +7,7 @@ import { startWebHost, type WebHost } from '../web-host/server';
 import { nodeSocket } from '../web-host/node-socket';
 import { createDispatcher } from './dispatcher';
 import { createInProcessTransport } from './in-process-transport';
-import { fakeHandlers } from './test-handlers';
+import { fakeHandlers } from './fake-handlers.test-support';
 
 const dispatcher = createDispatcher(fakeHandlers());
 let host: WebHost;

@@ -53,7 +53,7 @@ beforeAll(async () => {
       'pullPolicy: never',
     ].join('\n'),
   );
-  const up = await mesoscope('up', '-f', join(dir, 'spec.yaml'));
+  const up = await mesoscope('up', '-f', join(dir, 'spec.yaml'), '--yes');
   if (up.code !== 0) throw new Error(`up exited ${up.code}: ${up.stderr}`);
 }, 180_000);
 

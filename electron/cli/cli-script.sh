@@ -28,7 +28,7 @@ pullPolicy: never
 EOF
 
 step up
-mesoscope up -f "$SPEC" >/dev/null 2>&1 || fail "up exited $?"
+mesoscope up -f "$SPEC" --yes >/dev/null 2>&1 || fail "up exited $?"
 
 step "run a task that exits 3"
 set +e

@@ -36,7 +36,8 @@ afterAll(async () => {
 
 describe('the mesoscope CLI', () => {
   it('brings a cluster up, lists it, shows its status, and takes it down, with exit codes for scripts', async () => {
-    const up = await mesoscope('up', '-f', join(dir, 'spec.yaml'));
+    // Its images are not the defaults: shown for review, launched with --yes.
+    const up = await mesoscope('up', '-f', join(dir, 'spec.yaml'), '--yes');
     expect(up.code).toBe(0);
     expect(up.stderr).toMatch(/mesoscope-cli-it-agent-2 +ready/);
     expect(up.stdout).toMatch(/^NODE +ROLE +STATE +ADDRESS/);
@@ -49,7 +50,7 @@ describe('the mesoscope CLI', () => {
     const status = await mesoscope('status', 'cli-it');
     expect(status.stdout).toMatch(/mesoscope-cli-it-master-1 +master +running +127\.0\.0\.1:\d+/);
 
-    const again = await mesoscope('up', '-f', join(dir, 'spec.yaml'));
+    const again = await mesoscope('up', '-f', join(dir, 'spec.yaml'), '--yes');
     expect(again.code).toBe(3);
     expect(again.stderr).toContain('name: a cluster named "cli-it" already exists');
 

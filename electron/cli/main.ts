@@ -12,6 +12,7 @@ import { completion } from './completion';
 import { fault, undo } from './fault-commands';
 import { table, uptime } from './format';
 import { logs, LOGS_OPTIONS, type LogsValues } from './logs';
+import { reviewBeforeUp } from './review';
 import { runCli } from './run-cli';
 import { doctor, kill, ps, run } from './task-commands';
 
@@ -27,17 +28,27 @@ const COMMON_OPTIONS = {
   masters: { type: 'string' },
   agents: { type: 'string' },
   json: { type: 'boolean', default: false },
+  yes: { type: 'boolean', default: false },
 } as const;
 
 const upCommand: Command = {
   name: 'up',
-  args: '[-f spec.yaml|json] [--name NAME] [--masters 1|3] [--agents N]',
+  args: '[-f spec.yaml|json] [--name NAME] [--masters 1|3] [--agents N] [--yes]',
   summary: 'Launch a cluster; waits until every node is ready, then prints its nodes and connection.',
-  help: "Images default to Settings' defaults, then to real Mesos images. Environment: DOCKER_HOST, MESOSCOPE_CONFIG_DIR (settings), MESOSCOPE_WORK_ROOT (agents' work dirs).",
-  example: 'mesoscope up --name demo --agents 3\nmesoscope up -f spec.yaml --json',
+  help: `up prints what a spec asks for beyond the defaults (its own images, privileged agents, flags) and
+launches it only with --yes. Flags that decide where nodes listen or what they load or mount are
+refused unless the spec lists them in allowUnsafeFlags.
+Images default to Settings' defaults, then to real Mesos images. Environment: DOCKER_HOST,
+MESOSCOPE_CONFIG_DIR (settings), MESOSCOPE_WORK_ROOT (agents' work dirs).`,
+  example: 'mesoscope up --name demo --agents 3\nmesoscope up -f spec.yaml --yes --json',
   options: COMMON_OPTIONS,
   optionHelp: { file: 'FILE', name: 'NAME', masters: '1|3', agents: 'N' },
-  run: async (ctx) => up(await ctx.api(), await specFrom(ctx.values as { file?: string; name?: string; masters?: string; agents?: string }), ctx.json),
+  run: async (ctx) => {
+    const api = await ctx.api();
+    const spec = await specFrom(ctx.values as { file?: string; name?: string; masters?: string; agents?: string });
+    const review = await reviewBeforeUp(api, spec, ctx.values.yes === true);
+    return review.go ? up(api, spec, ctx.json) : review.code;
+  },
 };
 
 const downCommand: Command = {

@@ -5,7 +5,7 @@ import type { ClusterView } from '@shared/dashboard/view';
 import { httpBody, recordedOperatorEvents } from '../mesos/testing/transcripts';
 import { ClusterModel, coalesce } from './cluster-model';
 
-/** The model fed the operator streams a real Mesos 1.12 sent (../shared/mesos/transcripts). */
+/** The model fed the operator streams a real Mesos 1.12 sent (testbed/transcripts). */
 
 const FW = (n: number) => `f8278ec8-4646-4d46-a619-bfdea32934e8-000${n}`;
 const S0 = 'f8278ec8-4646-4d46-a619-bfdea32934e8-S0';
@@ -79,7 +79,7 @@ describe('ClusterModel on basic/operator.events.jsonl', () => {
     expect(mid).toMatchObject({ state: 'TASK_FAILED', pendingState: 'TASK_RUNNING' });
   });
 
-  it('a task in STAGING has no status yet (API.md §0.9) and a seen time', () => {
+  it('a task in STAGING has no status yet (docs/mesos/api.md §0.9) and a seen time', () => {
     const staging = fold('basic/operator.events.jsonl', 984).view().tasks[`${FW(0)}/ok-echo`]!;
     expect(staging).toMatchObject({ state: 'TASK_STAGING', statuses: [], seenAt: T0 + 984, updatedAt: T0 + 984 });
   });
@@ -248,7 +248,7 @@ describe('ClusterModel offers from /master/state polls', () => {
     expect(model.view().agents[S0]!.offered.cpus).toBe(0);
     // The same poll again: nothing new.
     expect(model.applyMasterState(poll([]), T0 + 1100)).toEqual([]);
-    // An agent the leader no longer lists is unreachable (no event says so, API.md §0.13).
+    // An agent the leader no longer lists is unreachable (no event says so, docs/mesos/api.md §0.13).
     const d3 = model.applyMasterState(poll([], [S1]), T0 + 1200);
     expect(d3).toEqual([expect.objectContaining({ kind: 'agent', agent: expect.objectContaining({ id: S0, state: 'unreachable' }) })]);
   });

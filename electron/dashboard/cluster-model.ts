@@ -32,7 +32,7 @@ import { mergeStatuses, statusEntry } from './task-history';
 
 /**
  * The normalized view of one cluster, folded from a GET_STATE snapshot and the operator events after it
- * (API.md §2.3), the `/master/state` offer polls (§0.13) and metric samples. Pure: no I/O, no clock
+ * (docs/mesos/api.md §2.3), the `/master/state` offer polls (§0.13) and metric samples. Pure: no I/O, no clock
  * (every call takes `now`). Each call returns the deltas it caused; an entity that did not change
  * yields none, so applying the same event twice changes nothing the second time.
  */
@@ -114,7 +114,7 @@ export class ClusterModel {
     const unreachableOn = new Set(t.unreachable_tasks.map((x) => x.agent_id.value));
     for (const [id, agent] of this.agents) {
       if (agentsListed.has(id)) continue;
-      // Unreachable agents are listed nowhere (API.md §0.13): keep the ones we know to be away.
+      // Unreachable agents are listed nowhere (docs/mesos/api.md §0.13): keep the ones we know to be away.
       if (unreachableOn.has(id) || agent.state === 'unreachable' || agent.state === 'disconnected') this.agents.set(id, { ...agent, state: 'unreachable' });
       else this.agents.delete(id);
     }
@@ -304,7 +304,7 @@ export class ClusterModel {
     this.inferAgentState(status);
   }
 
-  /** Agents going away emit no event (API.md §0.13); the master's own task updates tell. */
+  /** Agents going away emit no event (docs/mesos/api.md §0.13); the master's own task updates tell. */
   private inferAgentState(status: TaskStatus): void {
     const id = status.agent_id?.value;
     const agent = id ? this.agents.get(id) : undefined;

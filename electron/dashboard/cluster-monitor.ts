@@ -7,7 +7,7 @@ import { ClusterModel, coalesce, type ClusterModelOptions, type OfferDecisionRep
 /**
  * The live view of one cluster (ARCHITECTURE.md §2): follows the operator stream through MasterClient,
  * folds it into a ClusterModel, polls `/master/state` for offers only while someone watches them (they
- * are never in the stream, API.md §0.13), samples metrics, and hands listeners the deltas in batches.
+ * are never in the stream, docs/mesos/api.md §0.13), samples metrics, and hands listeners the deltas in batches.
  * A broken stream marks the view `reconnecting` (then `stale`); the SUBSCRIBED of the reconnected stream
  * replaces the view (a `snapshot` delta).
  */

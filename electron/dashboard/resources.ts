@@ -30,7 +30,7 @@ export function fromV1(resources: readonly Resource[]): Resources {
   return out;
 }
 
-/** v0 resources of the read-only endpoints: `{"cpus":0.1,"mem":32,"ports":"[31000-31000]"}` (API.md §1.6). */
+/** v0 resources of the read-only endpoints: `{"cpus":0.1,"mem":32,"ports":"[31000-31000]"}` (docs/mesos/api.md §1.6). */
 export function fromV0(resources: Record<string, number | string>): Resources {
   const out: Resources = zero();
   for (const [name, value] of Object.entries(resources)) {

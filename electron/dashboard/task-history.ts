@@ -5,9 +5,9 @@ import type { TaskStatus } from '@shared/mesos/v1';
  * A task's status history: every distinct status seen, in arrival order. The same status reaches us
  * several times (TASK_UPDATED, then inside a re-added task's `statuses`, then in every snapshot after a
  * resync), so entries are keyed by what identifies a status and merged, never appended twice. We do
- * not collapse repeated states the way the master does (API.md §0.10): a FAILED with
+ * not collapse repeated states the way the master does (docs/mesos/api.md §0.10): a FAILED with
  * REASON_AGENT_REREGISTERED followed by a FAILED with REASON_EXECUTOR_TERMINATED is the story of
- * faults.md row 12, and both are worth showing.
+ * docs/mesos/faults.md row 12, and both are worth showing.
  */
 
 export function statusEntry(s: TaskStatus): StatusEntry {

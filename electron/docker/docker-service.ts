@@ -1,6 +1,6 @@
 import Dockerode from 'dockerode';
 import type { DockerEndpoint, DockerStatus } from '@shared/docker';
-import { dockerOptions } from './endpoint';
+import { dockerOptionsFor } from './endpoint';
 import { probeDockerStatus } from './status-probe';
 import { DockerStatusWatcher } from './status-watcher';
 
@@ -14,7 +14,7 @@ export class DockerService {
     private endpointInUse: DockerEndpoint,
     watcherOptions: { intervalMs?: number; backoffMs?: readonly number[] } = {},
   ) {
-    this.client = new Dockerode(dockerOptions(endpointInUse.url));
+    this.client = new Dockerode(dockerOptionsFor(endpointInUse));
     this.watcher = new DockerStatusWatcher({
       ...watcherOptions,
       probe: () => probeDockerStatus(this.client, this.endpointInUse),
@@ -35,9 +35,9 @@ export class DockerService {
 
   /** Switch engines: new client, and watchers told at once. */
   async setEndpoint(endpoint: DockerEndpoint): Promise<void> {
-    if (endpoint.url === this.endpointInUse.url && endpoint.source === this.endpointInUse.source) return;
+    if (JSON.stringify(endpoint) === JSON.stringify(this.endpointInUse)) return;
     // Built first: if the endpoint cannot make a client (TLS files missing), nothing changes.
-    const client = new Dockerode(dockerOptions(endpoint.url));
+    const client = new Dockerode(dockerOptionsFor(endpoint));
     this.endpointInUse = endpoint;
     this.client = client;
     for (const listener of this.endpointListeners) listener();

@@ -1,26 +1,33 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import type { DockerEndpoint } from '@shared/docker';
+// Every Dockerode client is built from dockerOptions(): none of them may follow a redirect.
+import './no-redirects';
 
-const DEFAULT_UNIX_SOCKET = 'unix:///var/run/docker.sock';
-const DEFAULT_WINDOWS_PIPE = 'npipe:////./pipe/docker_engine';
+export { resolveDockerEndpoint } from './endpoint-discovery';
 
-/** The endpoint in effect: the one set in Settings, else DOCKER_HOST, else the platform default. */
-export function resolveDockerEndpoint(
-  fromSettings: string | null,
-  env: NodeJS.ProcessEnv = process.env,
-  platform: NodeJS.Platform = process.platform,
-): DockerEndpoint {
-  if (fromSettings) return { url: fromSettings, source: 'settings' };
-  if (env.DOCKER_HOST) return { url: env.DOCKER_HOST, source: 'DOCKER_HOST' };
-  return { url: platform === 'win32' ? DEFAULT_WINDOWS_PIPE : DEFAULT_UNIX_SOCKET, source: 'default' };
+/** dockerode options for an endpoint: its URL, and a context's TLS material when it has some. */
+export function dockerOptionsFor(endpoint: DockerEndpoint, env: NodeJS.ProcessEnv = process.env): Dockerode.DockerOptions {
+  const options = dockerOptions(endpoint.url, endpoint.tlsDir ? { ...env, DOCKER_TLS_VERIFY: '', DOCKER_CERT_PATH: '' } : env);
+  if (endpoint.tlsDir && !('socketPath' in options && options.socketPath)) {
+    // A context keeps whichever of ca.pem, cert.pem and key.pem it was given.
+    const tlsDir = endpoint.tlsDir;
+    const read = (file: string) => (existsSync(join(tlsDir, file)) ? readFileSync(join(tlsDir, file)) : undefined);
+    Object.assign(options, { protocol: 'https', ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem') });
+  }
+  return options;
 }
 
 /** dockerode options for an endpoint URL; TLS follows DOCKER_TLS_VERIFY / DOCKER_CERT_PATH as the docker CLI does. */
 export function dockerOptions(url: string, env: NodeJS.ProcessEnv = process.env): Dockerode.DockerOptions {
   if (url.startsWith('unix://')) return { socketPath: url.slice('unix://'.length) };
   if (url.startsWith('npipe://')) return { socketPath: url.slice('npipe://'.length) };
+  if (url.startsWith('ssh://')) {
+    // docker context create --docker host=ssh://user@host: dockerode speaks to `docker system dial-stdio` over ssh.
+    const parsed = new URL(url);
+    return { protocol: 'ssh', host: parsed.hostname, port: parsed.port || 22, username: decodeURIComponent(parsed.username) || undefined };
+  }
   const parsed = new URL(url.replace(/^tcp:/, 'http:'));
   const tls = parsed.protocol === 'https:' || (env.DOCKER_TLS_VERIFY ?? '') !== '';
   const options: Dockerode.DockerOptions = {

@@ -3,9 +3,9 @@ import type { ClusterLayout } from '@shared/cluster/layout';
 import { type AgentSpecInput, ClusterSpecSchema } from '@shared/cluster/spec';
 import type { ClusterSummary } from '@shared/cluster/status';
 import type { Agent, ClusterView, Task } from '@shared/dashboard/view';
-import { AGENT_ID, CONTAINER_ID, dockerEvent, FRAMEWORK_ID, masterLog, started, T0, taskWith } from '@shared/doctor/testing';
+import { AGENT_ID, CONTAINER_ID, dockerEvent, FRAMEWORK_ID, masterLog, started, T0, taskWith } from '@shared/doctor/doctor-builders.test-support';
 import { createDispatcher } from '../api/dispatcher';
-import { fakeHandlers } from '../api/test-handlers';
+import { fakeHandlers } from '../api/fake-handlers.test-support';
 import { doctorHandlers } from '../api/handlers/doctor';
 import type { ClusterMonitor } from '../dashboard/cluster-monitor';
 import { RecordingService } from '../recorder/recording-service';
@@ -194,5 +194,29 @@ describe('doctor.applyFix', () => {
     const bad = await dispatcher.call('doctor.applyFix', { cluster: NAME, change: { path: 'timers.agentPingTimeout', suggested: 'soon' }, action: 'recreate-cluster' });
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining('timers.agentPingTimeout') } });
     expect(calls).toHaveLength(3);
+  });
+
+  it('refuses a change outside the timers and flags by its path, and never touches Object.prototype (issue 15 #5)', async () => {
+    const { dispatcher, calls } = setUp(viewWith([]));
+    for (const path of ['__proto__.polluted', 'constructor.prototype.polluted', 'agents.__proto__.polluted', 'name', 'images.agent', 'privilegedAgents']) {
+      for (const action of ['replace-agent', 'recreate-cluster'] as const) {
+        const answer = await dispatcher.call('doctor.applyFix', { cluster: NAME, change: { path, suggested: 'yes' }, action, agent: 2 });
+        expect(answer, path).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining('change.path') } });
+      }
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // Strict schemas still work afterwards.
+    expect(await dispatcher.call('doctor.applyFix', { cluster: NAME, change, action: 'replace-agent', agent: 2 })).toMatchObject({ ok: true });
+    expect(calls.map((c) => c.call)).toEqual(['addAgent', 'removeAgent']);
+  });
+
+  it('refuses a change that sets a flag the cluster does not allow (ip=0.0.0.0), either way', async () => {
+    const { dispatcher, calls } = setUp(viewWith([]));
+    const ip = { path: 'agents.list[1].flags.ip', suggested: '0.0.0.0' };
+    const replaced = await dispatcher.call('doctor.applyFix', { cluster: NAME, change: ip, action: 'replace-agent', agent: 2 });
+    expect(replaced).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringMatching(/agents\.list\[1\]\.flags\.ip: --ip decides where the node listens.*allowUnsafeFlags/) } });
+    const recreated = await dispatcher.call('doctor.applyFix', { cluster: NAME, change: ip, action: 'recreate-cluster' });
+    expect(recreated).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining('agents.list[1].flags.ip') } });
+    expect(calls).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { agentsOf, validateSpec } from '@shared/cluster/spec';
+import { unsafeAgentFlagIssues } from '@shared/cluster/unsafe-flags';
 import type { ClusterSummary } from '@shared/cluster/status';
 import type { ApplyFixResult, FixAction } from '@shared/contract/doctor';
 import type { ClusterView } from '@shared/dashboard/view';
@@ -52,6 +53,9 @@ export class DoctorService {
       if (position < 0) throw new ApiError('not-found', `Cluster "${cluster}" has no agent ${agentIndex} (any more).`);
       const fixed = agentSpecWithChange(agentsOf(summary.spec)[position]!, change);
       if (!fixed) throw new ApiError('refused', `${change.path} is not an agent's setting: re-create the cluster with the change instead.`);
+      // The change comes from the caller: it may not set what the cluster's spec may not.
+      const unsafe = unsafeAgentFlagIssues(fixed.flags, summary.spec.allowUnsafeFlags, 'change');
+      if (unsafe.length > 0) throw new ApiError('invalid-input', `The change is refused: ${describeIssues(unsafe.map((i) => ({ ...i, path: change.path })))}`);
       // Both agents run for a moment: the new one takes a task port range of its own, not the old one's.
       const { ports: _taken, ...resources } = fixed.resources;
       fixed.resources = resources;
@@ -65,7 +69,13 @@ export class DoctorService {
         cluster: after,
       };
     }
-    const validation = validateSpec(applySpecChange(summary.spec, change));
+    let changed: unknown;
+    try {
+      changed = applySpecChange(summary.spec, change);
+    } catch (err) {
+      throw new ApiError('invalid-input', `change.path: ${(err as Error).message}`);
+    }
+    const validation = validateSpec(changed);
     if (!validation.ok) throw new ApiError('invalid-input', `The changed spec is not valid: ${describeIssues(validation.issues)}`);
     await this.deps.engine.destroy(cluster);
     await this.deps.monitors.forget(cluster);

@@ -5,7 +5,7 @@ import { ClusterModel } from '../dashboard/cluster-model';
 import { recordedOperatorEvents, TRANSCRIPT_LAYOUT, transcriptBytes } from '../mesos/testing/transcripts';
 
 /**
- * The doctor on what a real Mesos 1.12 did (../shared/mesos/transcripts): the recorded operator
+ * The doctor on what a real Mesos 1.12 did (testbed/transcripts): the recorded operator
  * streams folded by the dashboard's ClusterModel, with the master's real log lines as evidence.
  */
 
@@ -120,7 +120,7 @@ describe('fault-stop-legacy/: the agent stopped, then started again', () => {
     expect(d.kind === 'diagnosed' && d.timeline.find((i) => i.decisive)?.title).toBe(`Agent ${S0} at slave(1)@127.0.0.1:5052 (127.0.0.1) disconnected`);
   });
 
-  it('the partition-aware task: unreachable, then FAILED when the agent came back without its executor (faults.md row 12)', () => {
+  it('the partition-aware task: unreachable, then FAILED when the agent came back without its executor (docs/mesos/faults.md row 12)', () => {
     expect(diagnoseTask(viewAt(r, 11451), `${FW(2)}/pa-long-a`, { summary, logs, now: r.t0 + 11451 })).toMatchObject({ kind: 'diagnosed', ruleId: 'agent-unreachable' });
     const end = diagnoseTask(viewAt(r), `${FW(2)}/pa-long-a`, { summary, logs, now: r.t0 + 30_000 })!;
     expect(end).toMatchObject({ kind: 'diagnosed', ruleId: 'agent-restart-killed-executor' });

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ClusterSpecInput } from '@shared/cluster/spec';
 import type { LaunchProgress } from '@shared/cluster/status';
 import { ClusterEngine } from './cluster-engine';
@@ -13,6 +13,9 @@ import { LABEL } from './naming';
 
 // Integration: the real Docker daemon and the testbed images (ZooKeeper for real, the Mesos emulator
 // for masters and agents), host networking on loopback.
+// A launch of several nodes and its destroy (work dirs through a helper container) take longer than
+// the default 20 s while other test runs share the 2 cores.
+vi.setConfig({ testTimeout: 90_000 });
 const docker = new Dockerode();
 const images = { zookeeper: 'mesoscope/zookeeper:test', master: 'mesoscope/mesos-emulator:test', agent: 'mesoscope/mesos-emulator:test' };
 const base = { images, pullPolicy: 'never' as const, network: 'host' as const, timers: { agentPingTimeout: '1secs', maxAgentPingTimeouts: 3 } };
@@ -205,7 +208,7 @@ describe('nodes that do not come up', () => {
   it('names a node that never becomes ready, with its last log lines', async () => {
     const e = new ClusterEngine({ docker: () => docker, workRoot, readyTimeoutMs: 4000 });
     // The agent looks for its master in a ZooKeeper that is not there.
-    const launch = e.create({ ...base, name: 'int-f2', agents: { count: 1, flags: { master: 'zk://127.0.0.1:1/mesos' } } });
+    const launch = e.create({ ...base, name: 'int-f2', agents: { count: 1, flags: { master: 'zk://127.0.0.1:1/mesos' } }, allowUnsafeFlags: ['master'] });
     const error = (await launch.catch((err: unknown) => err)) as Error & { node: string; logLines: string[] };
     expect(error.message).toMatch(/^mesoscope-int-f2-agent-1: registered with the leading master not within 4 s/);
     expect(error.node).toBe('mesoscope-int-f2-agent-1');

@@ -10,12 +10,22 @@ import { bringUp, writeRecord } from './launcher';
 import { clusterFilter, containerName, LABEL } from './naming';
 import { allocateAgent, allocateLayout, type Reserved, reservedBy } from './port-allocation';
 import { PreflightError, preflight } from './preflight';
-import { get } from '../mesos/http';
+import { DockerEventsWatch } from './docker-events';
+import { fetchMesosVersion } from './mesos-version';
+import { autoNetworkFor } from './network-mode';
+import { checkWorkRoot, workRootFor } from './work-root';
+import { daemonHost } from '../docker/daemon-host';
+import { HELPER_LABEL } from '../docker/helper-container';
 
 export interface EngineOptions {
   /** The Docker client in use (it changes when the user picks another endpoint). */
   docker: () => Dockerode;
-  workRoot: string;
+  /** Where agents' work dirs go, a posix path on the Docker host; by default workRootFor() the daemon. */
+  workRoot?: string;
+  /** For MESOSCOPE_WORK_ROOT; process.env by default. */
+  env?: NodeJS.ProcessEnv;
+  /** Extra labels on everything the engine creates: startCluster's reaper finds its clusters by them. */
+  labels?: Record<string, string>;
   /** Where the app reaches nodes; loopback. */
   hostAddress?: string;
   /** 'host' on Linux; Docker Desktop needs 'bridge'. Used when a spec says 'auto'. */
@@ -46,12 +56,13 @@ export class ClusterEngine {
   private readonly launching = new Map<string, Reserved>();
   /** Allocation is read-then-claim: one at a time, or two launches pick the same ports. */
   private allocation: Promise<unknown> = Promise.resolve();
-  private currentWatch: AbortController | undefined;
+  private readonly dockerEvents: DockerEventsWatch;
   /** Launches under way, so that destroy can stop one before removing what it made. */
   private readonly inFlight = new Map<string, { controller: AbortController; done: Promise<unknown> }>();
 
   constructor(private readonly options: EngineOptions) {
     this.events.setMaxListeners(100);
+    this.dockerEvents = new DockerEventsWatch(() => this.docker, () => this.changed());
   }
 
   private get docker(): Dockerode {
@@ -81,12 +92,12 @@ export class ClusterEngine {
     await this.tracked(spec.name, options.signal, async (signal) => {
       await preflight(this.docker, spec);
       signal.throwIfAborted();
-      const network = spec.network === 'auto' ? await this.autoNetwork() : spec.network;
+      const network = spec.network === 'auto' ? await this.autoNetwork(spec) : spec.network;
       const layout = await this.exclusively(async () => {
         const allocated = await allocateLayout(spec, {
           hostAddress: this.options.hostAddress ?? '127.0.0.1',
           network,
-          workRoot: this.options.workRoot,
+          workRoot: await this.workRoot(),
           reserved: await this.reservedByOthers(spec.name),
         });
         this.launching.set(spec.name, reservedBy(allocated));
@@ -147,6 +158,10 @@ export class ClusterEngine {
     for (const n of await docker.listNetworks({ filters: clusterFilter() })) await docker.getNetwork(n.Id).remove().catch(() => undefined);
     const { Volumes } = await docker.listVolumes({ filters: clusterFilter() });
     for (const v of Volumes ?? []) await docker.getVolume(v.Name).remove().catch(() => undefined);
+    // Helper containers a crash left behind (they normally live for one command).
+    for (const c of await docker.listContainers({ all: true, filters: { label: [HELPER_LABEL] } })) {
+      await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+    }
     return reports;
   }
 
@@ -177,7 +192,7 @@ export class ClusterEngine {
     const grown = await this.exclusively(async () => {
       const slot = await allocateAgent(spec, layout, parsed.data, {
         reserved: await this.reservedByOthers(cluster),
-        workRoot: this.options.workRoot,
+        workRoot: await this.workRoot(),
       });
       const withSlot = { ...layout, agents: [...layout.agents, slot] };
       this.launching.set(cluster, reservedBy(withSlot));
@@ -197,7 +212,7 @@ export class ClusterEngine {
     const slot = layout.agents[position] as ClusterLayout['agents'][number];
     await removeAgentNode(this.docker, layout.hostAddress, slot, containerName(cluster, 'agent', index), spec.images.agent);
     // Recorded last: had the removal stopped half-way, the agent shows as missing, never as invisible.
-    await writeRecord(this.docker, next, { ...layout, agents: layout.agents.filter((a) => a.index !== index) });
+    await writeRecord(this.docker, next, { ...layout, agents: layout.agents.filter((a) => a.index !== index) }, this.options.labels);
     this.changed();
     return this.get(cluster);
   }
@@ -214,46 +229,17 @@ export class ClusterEngine {
   }
 
   /**
-   * Forward Docker's events about Mesoscope containers until the signal aborts; reconnects with
-   * backoff. Each (re)connection is followed by a change, as events may have been missed meanwhile.
+   * Forward Docker's events about Mesoscope containers as changes until the signal aborts (see
+   * DockerEventsWatch: reconnects with backoff, a change after each reconnection).
    */
-  async watchDocker(signal: AbortSignal): Promise<void> {
-    let delay = 250;
-    while (!signal.aborted) {
-      const round = new AbortController();
-      const stopRound = () => round.abort();
-      signal.addEventListener('abort', stopRound, { once: true });
-      this.currentWatch = round;
-      try {
-        const stream = (await this.docker.getEvents({
-          filters: { label: [LABEL.cluster], type: ['container'] },
-          abortSignal: round.signal,
-        } as never)) as unknown as NodeJS.ReadableStream;
-        delay = 250;
-        this.changed();
-        await new Promise<void>((resolve) => {
-          stream.on('data', () => this.changed());
-          stream.on('end', resolve);
-          stream.on('error', () => resolve());
-          round.signal.addEventListener('abort', () => resolve(), { once: true });
-        });
-      } catch {
-        // Docker away: try again.
-      } finally {
-        signal.removeEventListener('abort', stopRound);
-      }
-      if (signal.aborted) return;
-      if (!round.signal.aborted) {
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        delay = Math.min(delay * 2, 5000);
-      }
-    }
+  watchDocker(signal: AbortSignal): Promise<void> {
+    return this.dockerEvents.run(signal);
   }
 
   /** The Docker endpoint changed: drop the old event stream (the watch reconnects to the new one). */
   reconnectEvents(): void {
     this.mesosVersions.clear();
-    this.currentWatch?.abort();
+    this.dockerEvents.reconnect();
   }
 
   private changed(): void {
@@ -290,6 +276,8 @@ export class ClusterEngine {
         pullTimeoutMs: this.options.pullTimeoutMs,
         pollMs: this.options.pollMs,
         signal,
+        endpointUrl: endpointUrlOf(this.docker),
+        labels: this.options.labels,
       });
       this.mesosVersions.set(spec.name, await fetchMesosVersion(leader));
     } finally {
@@ -321,11 +309,18 @@ export class ClusterEngine {
     return reserved;
   }
 
-  private async autoNetwork(): Promise<'host' | 'bridge'> {
+  private async workRoot(): Promise<string> {
+    if (this.options.workRoot) {
+      checkWorkRoot(this.options.workRoot);
+      return this.options.workRoot;
+    }
+    return workRootFor(await daemonHost(this.docker), this.options.env);
+  }
+
+  /** What `network: auto` means on this daemon: decided by what it can do (see network-mode.ts). */
+  private autoNetwork(spec: ClusterSpec): Promise<'host' | 'bridge'> {
     if (this.options.autoNetwork) return this.options.autoNetwork();
-    const info = (await this.docker.info()) as { OperatingSystem?: string };
-    // Docker Desktop runs containers in a VM: host networking there is the VM's, not this machine's.
-    return /Docker Desktop/i.test(info.OperatingSystem ?? '') ? 'bridge' : 'host';
+    return autoNetworkFor(this.docker, [spec.images.agent, spec.images.master, spec.images.zookeeper], this.options.hostAddress);
   }
 
   private async mesosOf(cluster: DiscoveredCluster): Promise<ClusterSummary['mesos']> {
@@ -338,13 +333,8 @@ export class ClusterEngine {
   }
 }
 
-/** The version a master reports; the emulator says so in build_user (testbed/mesos-emulator/README.md). */
-async function fetchMesosVersion(address: string): Promise<ClusterSummary['mesos']> {
-  try {
-    const res = await get(`http://${address}/version`, { timeoutMs: 1000 });
-    const body = JSON.parse(res.body) as { version?: string; build_user?: string; git_tag?: string };
-    return { version: body.version ?? 'unknown', emulator: body.build_user === 'mesoscope-emulator' };
-  } catch {
-    return null;
-  }
+/** The endpoint a client was made for, as a URL: its socket path is one candidate for the daemon's own. */
+function endpointUrlOf(docker: Dockerode): string | undefined {
+  const socketPath = (docker.modem as { socketPath?: unknown }).socketPath;
+  return typeof socketPath === 'string' ? `unix://${socketPath}` : undefined;
 }

@@ -1,11 +1,11 @@
-import { readdir, rm, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { posix } from 'node:path';
 import type Dockerode from 'dockerode';
 import type { ClusterLayout } from '@shared/cluster/layout';
 import type { ClusterSpec } from '@shared/cluster/spec';
 import { clusterFilter, LABEL } from './naming';
 import { get } from '../mesos/http';
 import { mesosContainerIdOf } from '@shared/tasks';
+import { removeHostDir } from './host-dirs';
 
 export interface DestroyReport {
   cluster: string;
@@ -57,7 +57,20 @@ export async function destroyCluster(
     }),
   );
 
-  for (const agent of agents) for (const id of await containerIdsFromSandboxes(agent.workDir)) ids.add(id);
+  // Agents' work dirs are <workRoot>/<cluster>/agent-<n> on the Docker host: the cluster's folder goes
+  // as a whole, through a helper container, after its sandboxes named the task containers. The paths
+  // come from labels: only those with the shape the engine gives work dirs are touched.
+  const clusterDirs = new Set(agents.map((a) => a.workDir).filter((dir) => isAgentWorkDir(dir, name)).map((dir) => posix.dirname(dir)));
+  for (const clusterDir of described ? clusterDirs : []) {
+    try {
+      const removed = await removeHostDir(docker, described?.spec.images.agent ?? '', clusterDir);
+      removed.runs.forEach((id) => ids.add(id));
+      if (removed.existed) report.workDirs.push(clusterDir);
+      if (removed.left) report.leftovers.push(`work dir ${clusterDir}`);
+    } catch (err) {
+      report.leftovers.push(`work dir ${clusterDir} (${((err as Error).message ?? String(err)).split('\n')[0]})`);
+    }
+  }
   report.taskContainers = await removeTaskContainers(docker, ids);
 
   for (const network of await docker.listNetworks({ filters: clusterFilter(name) })) {
@@ -66,18 +79,6 @@ export async function destroyCluster(
   const { Volumes } = await docker.listVolumes({ filters: clusterFilter(name) });
   for (const volume of Volumes ?? []) {
     if (await attempt(`volume ${volume.Name}`, () => docker.getVolume(volume.Name).remove())) report.volumes += 1;
-  }
-
-  // Agents' work dirs are <workRoot>/<cluster>/agent-<n>: the cluster's folder goes as a whole.
-  const firstWorkDir = described?.layout.agents[0]?.workDir;
-  // The path comes from labels: remove it only if it has the shape the engine gives work dirs.
-  if (described && firstWorkDir && isAgentWorkDir(firstWorkDir, name)) {
-    const clusterDir = dirname(firstWorkDir);
-    if (await exists(clusterDir)) {
-      await attempt(`work dir ${clusterDir}`, () => removeRootOwnedDir(docker, clusterDir, described.spec.images.agent));
-      report.workDirs.push(clusterDir);
-      if (await exists(clusterDir)) report.leftovers.push(`work dir ${clusterDir}`);
-    }
   }
 
   if (report.leftovers.length === 0) {
@@ -101,9 +102,8 @@ export async function removeAgentNode(
 ): Promise<void> {
   const ids = new Set(await containerIdsFromAgent(hostAddress, slot.port));
   await docker.getContainer(containerName).remove({ force: true, v: true }).catch(() => undefined);
-  for (const id of await containerIdsFromSandboxes(slot.workDir)) ids.add(id);
+  if (isAgentWorkDir(slot.workDir)) (await removeHostDir(docker, image, slot.workDir)).runs.forEach((id) => ids.add(id));
   await removeTaskContainers(docker, ids);
-  if (isAgentWorkDir(slot.workDir) && (await exists(slot.workDir))) await removeRootOwnedDir(docker, slot.workDir, image);
 }
 
 /** `<absolute root>/<cluster>/agent-<n>`, as allocateLayout makes them. */
@@ -137,50 +137,11 @@ async function containerIdsFromAgent(host: string, port: number): Promise<string
   }
 }
 
-/** ContainerIDs named by the sandbox runs in a work dir: slaves/*\/frameworks/*\/executors/*\/runs/<id> (API.md §5.3). */
-export async function containerIdsFromSandboxes(workDir: string): Promise<string[]> {
-  const ids: string[] = [];
-  const list = async (dir: string) => (await readdir(dir).catch(() => [] as string[])).filter((n) => n !== 'latest');
-  for (const agent of await list(join(workDir, 'slaves'))) {
-    for (const fw of await list(join(workDir, 'slaves', agent, 'frameworks'))) {
-      for (const executor of await list(join(workDir, 'slaves', agent, 'frameworks', fw, 'executors'))) {
-        ids.push(...(await list(join(workDir, 'slaves', agent, 'frameworks', fw, 'executors', executor, 'runs'))));
-      }
-    }
-  }
-  return ids;
-}
-
 /**
- * Agents run as root and write root-owned sandboxes, which the app's user may not delete: remove the
- * folder from a short-lived container of an image the cluster already has.
+ * Agents run as root and write root-owned folders, which may be on another machine (Docker Desktop's
+ * VM): remove one through a helper container of an image the cluster already has.
  */
 export async function removeRootOwnedDir(docker: Dockerode, dir: string, image: string): Promise<void> {
-  try {
-    await rm(dir, { recursive: true, force: true });
-    return;
-  } catch {
-    // Not ours to delete: fall through to the container.
-  }
-  const parent = dirname(dir);
-  const container = await docker.createContainer({
-    Image: image,
-    Entrypoint: ['rm'],
-    Cmd: ['-rf', `/parent/${dir.slice(parent.length + 1)}`],
-    Labels: { [LABEL.cluster]: 'cleanup' },
-    HostConfig: { Binds: [`${parent}:/parent`], NetworkMode: 'none' },
-  });
-  try {
-    await container.start();
-    await container.wait();
-  } finally {
-    await container.remove({ force: true }).catch(() => undefined);
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
+  const removed = await removeHostDir(docker, image, dir);
+  if (removed.left) throw new Error(`${dir} could not be removed on the Docker host`);
 }

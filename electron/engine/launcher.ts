@@ -7,6 +7,7 @@ import { ensureImage, type PullProgress } from './images';
 import { LABEL, networkName, recordName } from './naming';
 import { type NodeContainer, nodeContainers } from './node-containers';
 import { agentRegisteredAt, leaderSeenBy, waitFor, zookeeperOk } from './readiness';
+import { daemonSocket } from '../docker/daemon-socket';
 
 export interface BringUpOptions {
   docker: Dockerode;
@@ -18,6 +19,10 @@ export interface BringUpOptions {
   readyTimeoutMs?: number;
   pollMs?: number;
   signal?: AbortSignal;
+  /** The endpoint's URL: a unix socket's path is one candidate for the daemon's own socket. */
+  endpointUrl?: string;
+  /** Extra labels on everything the launch creates (the reaper's session). */
+  labels?: Record<string, string>;
 }
 
 /** What readiness verified, per role. */
@@ -53,11 +58,13 @@ export async function bringUp(options: BringUpOptions): Promise<{ leader: string
   const wait = { timeoutMs: readyTimeoutMs, intervalMs: options.pollMs ?? 50, signal: options.signal };
   const host = layout.hostAddress;
 
-  const nodes = nodeContainers(spec, layout);
-  await ensureImages(docker, spec, nodes, emit, options.pullTimeoutMs);
+  await ensureImages(docker, spec, nodeContainers(spec, layout), emit, options.pullTimeoutMs);
   options.signal?.throwIfAborted();
-  await ensureNetworkAndVolumes(docker, spec, layout, nodes);
-  await writeRecord(docker, spec, layout);
+  // Asked of the daemon through helper containers of the agent image, which is present now.
+  const socket = await daemonSocket(docker, options.endpointUrl, spec.images.agent);
+  const nodes = nodeContainers(spec, layout, { dockerSocket: socket.path, labels: options.labels });
+  await ensureNetworkAndVolumes(docker, spec, layout, nodes, options.labels);
+  await writeRecord(docker, spec, layout, options.labels);
 
   const bring = async (node: NodeContainer, what: string, probe: () => Promise<unknown>) => {
     options.signal?.throwIfAborted();
@@ -157,8 +164,8 @@ async function ensureImages(docker: Dockerode, spec: ClusterSpec, nodes: NodeCon
   );
 }
 
-async function ensureNetworkAndVolumes(docker: Dockerode, spec: ClusterSpec, layout: ClusterLayout, nodes: NodeContainer[]) {
-  const labels = { [LABEL.cluster]: spec.name };
+async function ensureNetworkAndVolumes(docker: Dockerode, spec: ClusterSpec, layout: ClusterLayout, nodes: NodeContainer[], extra: Record<string, string> = {}) {
+  const labels = { ...extra, [LABEL.cluster]: spec.name };
   if (layout.network === 'bridge') {
     const name = networkName(spec.name);
     const existing = await docker.listNetworks({ filters: { name: [`^${name}$`] } });
@@ -171,7 +178,7 @@ async function ensureNetworkAndVolumes(docker: Dockerode, spec: ClusterSpec, lay
 }
 
 /** The cluster's current description, as a never-started container's labels (see LABEL.record). */
-export async function writeRecord(docker: Dockerode, spec: ClusterSpec, layout: ClusterLayout): Promise<void> {
+export async function writeRecord(docker: Dockerode, spec: ClusterSpec, layout: ClusterLayout, extraLabels: Record<string, string> = {}): Promise<void> {
   const generation = Date.now();
   await docker.createContainer({
     name: recordName(spec.name, generation),
@@ -179,6 +186,7 @@ export async function writeRecord(docker: Dockerode, spec: ClusterSpec, layout: 
     Entrypoint: ['true'],
     Cmd: [],
     Labels: {
+      ...extraLabels,
       [LABEL.cluster]: spec.name,
       [LABEL.record]: String(generation),
       [LABEL.spec]: JSON.stringify(spec),

@@ -22,7 +22,7 @@ export const LABEL = {
 
 /**
  * `mesoscope-<cluster>-<role>-<n>`. Never `mesos-…`: the Docker containerizer treats `mesos-<uuid>`
- * containers it does not know as orphans and stops them (API.md §0.14).
+ * containers it does not know as orphans and stops them (docs/mesos/api.md §0.14).
  */
 export function containerName(cluster: string, role: NodeRole, index: number): string {
   return `mesoscope-${cluster}-${role}-${index}`;

@@ -94,6 +94,14 @@ describe('node containers', async () => {
     expect(zk?.create.Cmd).toBeUndefined();
   });
 
+  it("binds the daemon's own socket (a path on the Docker host) at the usual path inside, and adds the session's labels", () => {
+    const rootless = nodeContainers(spec, layout, { dockerSocket: '/run/user/1000/docker.sock', labels: { 'io.mesoscope.session': 's1' } });
+    const agent = rootless.find((n) => n.role === 'agent');
+    expect(agent?.create.HostConfig?.Binds?.[0]).toBe('/run/user/1000/docker.sock:/var/run/docker.sock');
+    expect(env(agent?.create.Env).MESOS_DOCKER_SOCKET).toBe('/var/run/docker.sock');
+    for (const node of rootless) expect(node.create.Labels).toMatchObject({ 'io.mesoscope.session': 's1', 'io.mesoscope.cluster': 'demo' });
+  });
+
   it('makes agents privileged only when asked', async () => {
     const privileged = specOf({ name: 'p', privilegedAgents: true });
     const l = await allocateLayout(privileged, { hostAddress: '127.0.0.1', network: 'host', workRoot: '/w', reserved: { ports: new Set(), ranges: [] }, isFree: allFree });
@@ -110,6 +118,12 @@ describe('node containers', async () => {
       PortBindings: { '5053/tcp': [{ HostIp: '127.0.0.1', HostPort: '5053' }] },
     });
     expect(env(agent?.create.Env)).toMatchObject({ MESOS_MASTER: 'zk://mesoscope-demo-zookeeper-1:2181/mesos', MESOS_IP: '0.0.0.0' });
+  });
+
+  it('never picks a port browsers refuse (5060, 5061: SIP), so every master UI opens', async () => {
+    const busy = new Set(Array.from({ length: 10 }, (_, i) => 5050 + i));
+    const l = await allocateLayout(specOf({ name: 'b', agents: { count: 1 } }), { hostAddress: '127.0.0.1', network: 'host', workRoot: '/w', reserved: { ports: busy, ranges: [] }, isFree: allFree });
+    expect([l.masters[0]?.port, l.agents[0]?.port]).toEqual([5062, 5063]);
   });
 
   it('refuses user-given task ports that overlap another agent’s', async () => {

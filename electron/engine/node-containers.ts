@@ -7,7 +7,7 @@ import { containerName, LABEL, networkName, type NodeRole, volumeName } from './
 /**
  * The Docker parameters of every node, in one place, with the reason for each. They are the same
  * for real Mesos images and for the emulator, so the tests exercise exactly what users run.
- * Sources: ../shared/mesos/images.md and API.md §7.
+ * Sources: docs/mesos/images.md and docs/mesos/api.md §7.
  */
 
 export interface NodeContainer {
@@ -19,11 +19,20 @@ export interface NodeContainer {
   create: ContainerCreateOptions;
 }
 
-/** Where the host's Docker socket is mounted inside agents; the agent's --docker_socket. */
+/** Where the daemon's socket is mounted inside agents; the agent's --docker_socket. */
 const DOCKER_SOCKET = AGENT_DOCKER_SOCKET;
 const MASTER_WORK_DIR = '/var/lib/mesos/master';
 
-export function nodeContainers(spec: ClusterSpec, layout: ClusterLayout): NodeContainer[] {
+export interface DockerHostFacts {
+  /** The daemon's own socket, a path on the Docker host (daemon-socket.ts asks the daemon). */
+  dockerSocket?: string;
+  /** Extra labels on every container (the reaper's session). */
+  labels?: Record<string, string>;
+}
+
+export function nodeContainers(spec: ClusterSpec, layout: ClusterLayout, host: DockerHostFacts = {}): NodeContainer[] {
+  const withLabels = (node: NodeContainer): NodeContainer =>
+    host.labels ? { ...node, create: { ...node.create, Labels: { ...host.labels, ...node.create.Labels } } } : node;
   return [
     zookeeperContainer(spec, layout),
     ...layout.masters.map((m) => masterContainer(spec, layout, m.index)),
@@ -32,9 +41,9 @@ export function nodeContainers(spec: ClusterSpec, layout: ClusterLayout): NodeCo
     ...agentsOf(spec).map((agent, i) => {
       const slot = layout.agents[i];
       if (!slot) throw new Error(`layout has no slot for agent ${i + 1}`);
-      return agentContainer(spec, layout, agent, slot);
+      return agentContainer(spec, layout, agent, slot, host.dockerSocket ?? DOCKER_SOCKET);
     }),
-  ];
+  ].map(withLabels);
 }
 
 /** In host mode every node binds the host address; on a bridge, all interfaces of its own namespace. */
@@ -130,7 +139,7 @@ function masterContainer(spec: ClusterSpec, layout: ClusterLayout, index: number
           quorum: quorumOf(spec),
           ip: bindAddress(layout),
           port,
-          // Redirects and leader info carry this hostname (API.md §0.6): the host address in host mode,
+          // Redirects and leader info carry this hostname (docs/mesos/api.md §0.6): the host address in host mode,
           // the container name on a bridge (the app maps it to the published port).
           hostname: advertise,
           work_dir: MASTER_WORK_DIR,
@@ -159,7 +168,13 @@ function masterContainer(spec: ClusterSpec, layout: ClusterLayout, index: number
   };
 }
 
-function agentContainer(spec: ClusterSpec, layout: ClusterLayout, agent: AgentSpec, slot: ClusterLayout['agents'][number]): NodeContainer {
+function agentContainer(
+  spec: ClusterSpec,
+  layout: ClusterLayout,
+  agent: AgentSpec,
+  slot: ClusterLayout['agents'][number],
+  daemonSocket: string,
+): NodeContainer {
   const index = slot.index;
   const name = containerName(spec.name, 'agent', index);
   const net = networking(spec, layout, name, [slot.port]);
@@ -191,16 +206,16 @@ function agentContainer(spec: ClusterSpec, layout: ClusterLayout, agent: AgentSp
           docker: AGENT_DOCKER_CLI,
           docker_socket: DOCKER_SOCKET,
           // Several agents share one daemon: with the default (true) one agent's start kills the
-          // others' tasks (API.md §0.14).
+          // others' tasks (docs/mesos/api.md §0.14).
           docker_kill_orphans: false,
-          // The image's /sbin/init is systemd, which is not running in the container (API.md §0.20).
+          // The image's /sbin/init is systemd, which is not running in the container (docs/mesos/api.md §0.20).
           systemd_enable_support: false,
           // Tasks run as the framework's user, which need not exist in the agent image.
           switch_user: false,
           // The linux launcher and cgroups isolation need privileges and /sys/fs/cgroup; posix needs neither.
           launcher: 'posix',
           isolation: 'posix/cpu,posix/mem',
-          // The timer includes the image pull (API.md §0.16).
+          // The timer includes the image pull (docs/mesos/api.md §0.16).
           executor_registration_timeout: spec.timers.executorRegistrationTimeout,
           ...agent.flags,
         }),
@@ -211,14 +226,15 @@ function agentContainer(spec: ClusterSpec, layout: ClusterLayout, agent: AgentSp
       Hostname: net.hostname,
       HostConfig: {
         ...net.hostConfig,
-        // The agent finds executors and tasks by the host PIDs docker inspect reports (API.md §7.4).
+        // The agent finds executors and tasks by the host PIDs docker inspect reports (docs/mesos/api.md §7.4).
         PidMode: 'host',
         // Enough for the posix launcher with docker tasks; Privileged cannot even start on some hosts
         // ("unable to apply caps") and is opt-in for the linux launcher / cgroups isolation.
         ...(spec.privilegedAgents ? { Privileged: true } : { CapAdd: ['SYS_ADMIN', 'SYS_PTRACE'] }),
         Binds: [
-          // Every containerizer action is a docker CLI call against this socket.
-          `${DOCKER_SOCKET}:${DOCKER_SOCKET}`,
+          // Every containerizer action is a docker CLI call against this socket: the daemon's own, a
+          // path on its host (not necessarily the one this app connects through), at the usual path inside.
+          `${daemonSocket}:${DOCKER_SOCKET}`,
           // The host daemon resolves the sandbox bind of each task on the host: same path both sides.
           `${slot.workDir}:${slot.workDir}`,
         ],

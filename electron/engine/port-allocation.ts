@@ -23,6 +23,12 @@ export interface AllocationOptions {
 
 type AgentSlot = ClusterLayout['agents'][number];
 
+/**
+ * Ports browsers and fetch() refuse to connect to (the Fetch standard's "bad ports", those above 1023):
+ * a master's UI there cannot be opened, so the engine never picks one (a spec may still fix one).
+ */
+const BROWSER_BLOCKED = new Set([1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080]);
+
 const TASK_PORTS_BASE = 31000;
 const TASK_PORTS_SIZE = 100;
 // Mesos' own default is [31000-32000]; ranges go on up to 32768, where Linux's ephemeral ports begin
@@ -56,7 +62,7 @@ class PortAllocator {
       return fixed;
     }
     for (let port = customary; port < 65535; port += 1) {
-      if (this.taken.has(port) || !(await this.isFree(port, this.host))) continue;
+      if (this.taken.has(port) || BROWSER_BLOCKED.has(port) || !(await this.isFree(port, this.host))) continue;
       this.taken.add(port);
       return port;
     }

@@ -60,7 +60,7 @@ export function zookeeperOk(host: string, port: number, timeoutMs = 1000): Promi
 export async function leaderSeenBy(host: string, port: number, timeoutMs = 1000): Promise<string | undefined> {
   const res = await get(`http://${host}:${port}/master/redirect`, { timeoutMs, follow: false });
   if (res.status !== 307) return undefined;
-  // Protocol-relative: //<leader hostname>:<port> (API.md §0.6)
+  // Protocol-relative: //<leader hostname>:<port> (docs/mesos/api.md §0.6)
   const location = res.location ?? '';
   return location.replace(/^(https?:)?\/\//, '').replace(/\/.*$/, '') || undefined;
 }

@@ -14,7 +14,7 @@ export interface MesosAgent {
 
 export const masterUrls = (c: Pick<ClusterSummary, 'layout'>): string[] => c.layout.masters.map((m) => `http://${c.layout.hostAddress}:${m.port}`);
 
-/** `/master/slaves` of the leader (a standby redirects there; API.md §1.7). */
+/** `/master/slaves` of the leader (a standby redirects there; docs/mesos/api.md §1.7). */
 export async function mesosAgents(cluster: Pick<ClusterSummary, 'layout'>): Promise<MesosAgent[]> {
   let last: unknown;
   for (const base of masterUrls(cluster)) {

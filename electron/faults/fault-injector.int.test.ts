@@ -12,16 +12,17 @@ import type { RunsView } from '@shared/runs/schemas';
 import { dropLocal, prepareSlowPullImage, registryUp } from '../../testbed/scenario/registry-images';
 import { createInProcessTransport } from '../api/in-process-transport';
 import { type Core, createCore } from '../core';
+import { skipSuite } from '../../testbed/support/suite-skip';
 
 // Every fault button through the API, judged the way the UI judges it (shared/faults/judge.ts) on the
 // dashboard's view of the task: the task ends with exactly the state / reason / source / message of
-// faults.md for the framework variant, within its delay. One HA emulator cluster with the fast timers
-// of faults.md (1 s pings × 3), agents hit one fault each, the leader stopped last.
+// docs/mesos/faults.md for the framework variant, within its delay. One HA emulator cluster with the fast timers
+// of docs/mesos/faults.md (1 s pings × 3), agents hit one fault each, the leader stopped last.
 
 const TEST_IMAGES = { zookeeper: 'mesoscope/zookeeper:test', master: 'mesoscope/mesos-emulator:test', agent: 'mesoscope/mesos-emulator:test' };
 const TASK_IMAGE = 'mesoscope/task-base:test';
 const NAME = `rn-faults-${process.pid % 100_000}`;
-const registry = await registryUp();
+const skip = skipSuite('fault buttons through the API', (await registryUp()) ? null : 'no registry at 127.0.0.1:5000; run testbed/images/build.sh');
 
 let dir: string;
 let core: Core;
@@ -100,7 +101,7 @@ async function injectAndJudge(req: Omit<FaultRequestInput, 'cluster'>): Promise<
 
 const final = (j: Judgement) => [j.observed?.state, j.observed?.reason ?? '–', j.observed?.source, j.observed?.message];
 
-describe.skipIf(!registry)('fault buttons, through the API', () => {
+describe.skipIf(skip)('fault buttons, through the API', () => {
   it('a task over its memory: FAILED / – / EXECUTOR "Container exited with status 137" (row 3)', async () => {
     const { judgement } = await injectAndJudge({ fault: 'oom-task' });
     expect(judgement.detail).toMatch(/^FAILED after/);
@@ -173,7 +174,7 @@ describe.skipIf(!registry)('fault buttons, through the API', () => {
     await api.call('faults.undo', { cluster: NAME, node: injection.node!, action: 'start' });
   }, 120_000);
 
-  it('an agent restarted with a wiped work_dir, checkpointing framework: a new agent id, the old one removed: LOST / AGENT_REMOVED (API.md §9 #17)', async () => {
+  it('an agent restarted with a wiped work_dir, checkpointing framework: a new agent id, the old one removed: LOST / AGENT_REMOVED (docs/mesos/api.md §9 #17)', async () => {
     const port = state.view!.agents[agents[3]!]!.port;
     const { injection, judgement } = await injectAndJudge({ fault: 'wipe-agent', params: { agent: agents[3]! } });
     expect([judgement.verdict, ...final(judgement)]).toEqual([

@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { posix } from 'node:path';
 import type Dockerode from 'dockerode';
 import { FaultRequestSchema, type FaultRequestInput, type Injection } from '@shared/contract/runs';
 import type { ClusterSummary } from '@shared/cluster/status';
@@ -17,7 +18,7 @@ import type { FrameworkRegistry } from '../framework/framework-registry';
 import { leaderUrl, type MesosAgent, mesosAgents } from './cluster-probe';
 
 /**
- * Breaks things on purpose, one fault of shared/faults/catalog.ts at a time (faults.md): starts the task
+ * Breaks things on purpose, one fault of shared/faults/catalog.ts at a time (docs/mesos/faults.md): starts the task
  * the fault hits where it needs one (and waits until it runs), applies the fault at the container level
  * the way electron/mesos/faults.scenario.test.ts provokes each row, and answers with the moment it did
  * and what Mesos will do (the catalog's expectation for the framework variant). Agents a fault needs
@@ -124,7 +125,7 @@ export class FaultInjector {
       // destroying the cluster still finds the task containers they name.
       await removeMeta(this.docker, slot.workDir, ctx.cluster.spec.images.agent);
       await container.start();
-      ctx.steps.push(`docker stop ${node}`, `rm -rf ${join(slot.workDir, 'meta')}`, `docker start ${node}`);
+      ctx.steps.push(`docker stop ${node}`, `rm -rf ${posix.join(slot.workDir, 'meta')}`, `docker start ${node}`);
     }
     return this.injection(ctx, id, injectedAt, task, agent, node);
   }
@@ -256,10 +257,18 @@ export class FaultInjector {
 }
 
 async function removeMeta(docker: Dockerode, workDir: string, image: string): Promise<void> {
-  try {
-    await rm(join(workDir, 'meta'), { recursive: true, force: true });
-  } catch {
-    // Root-owned (the agent runs as root): from a short-lived container, as destroy does.
-    await removeRootOwnedDir(docker, join(workDir, 'meta'), image);
+  const meta = posix.join(workDir, 'meta');
+  // The agent is stopped while this runs and must be back before its pings run out, and a helper
+  // container takes seconds to start on a busy machine: when the Docker host is this machine (the
+  // work dir is visible here) remove it directly.
+  if (existsSync(workDir)) {
+    try {
+      await rm(meta, { recursive: true, force: true });
+      return;
+    } catch {
+      // Root-owned (the agent runs as root): from a short-lived container, as destroy does.
+    }
   }
+  // The work dir is on another host (Docker Desktop's VM): only a container there can reach it.
+  await removeRootOwnedDir(docker, meta, image);
 }

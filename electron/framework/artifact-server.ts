@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, BlockList } from 'node:net';
 import { basename, isAbsolute } from 'node:path';
 import type Dockerode from 'dockerode';
 import type { ArtifactServerView } from '@shared/contract/runs';
@@ -30,6 +30,8 @@ interface Entry {
   address: string;
   urlHost: string;
   note: string;
+  /** Who may connect: the cluster's bridge subnet; null: whoever reaches the address (loopback, or Docker Desktop's forwarding). */
+  allowed: BlockList | null;
   server: http.Server | null;
   port: number | null;
   files: Map<string, Served>;
@@ -59,7 +61,8 @@ export class ArtifactServers {
     const existing = [...entry.files.values()].find((f) => f.path === path);
     if (existing) existing.size = info.size;
     else {
-      const id = randomBytes(4).toString('hex');
+      // 128 bits: a URL is the only key to its file, and other containers on this host can reach the server.
+      const id = randomBytes(16).toString('hex');
       entry.files.set(id, { id, name: basename(path), path, size: info.size });
     }
     return this.render(cluster, entry);
@@ -96,7 +99,7 @@ export class ArtifactServers {
   /** Where to listen so that the cluster's agents reach the server. */
   private async place(cluster: string): Promise<Entry> {
     const summary = await this.options.cluster(cluster);
-    const base = { server: null, port: null, files: new Map<string, Served>() };
+    const base = { server: null, port: null, files: new Map<string, Served>(), allowed: null };
     if (summary.layout.network === 'host') {
       return {
         ...base,
@@ -115,11 +118,14 @@ export class ArtifactServers {
         note: "Docker Desktop: containers reach this machine's loopback only as host.docker.internal; the server binds 127.0.0.1 and the URLs name host.docker.internal.",
       };
     }
-    const network = (await docker.getNetwork(networkName(cluster)).inspect()) as { IPAM?: { Config?: Array<{ Gateway?: string }> } };
-    const gateway = network.IPAM?.Config?.find((c) => c.Gateway)?.Gateway;
+    const network = (await docker.getNetwork(networkName(cluster)).inspect()) as { IPAM?: { Config?: Array<{ Gateway?: string; Subnet?: string }> } };
+    const config = network.IPAM?.Config?.find((c) => c.Gateway);
+    const gateway = config?.Gateway;
     if (!gateway) throw new ApiError('failed', `The network ${networkName(cluster)} has no gateway address to serve the agents on.`);
     return {
       ...base,
+      // The gateway address is reachable from every container on this host: only the cluster's own network may ask.
+      allowed: subnetList(config?.Subnet),
       address: gateway,
       urlHost: gateway,
       note: `The agents sit on the bridge network ${networkName(cluster)}, where this machine is its gateway ${gateway}: a scheduler or file server bound to 127.0.0.1 is out of their reach, so bind ${gateway} (--address=${gateway}, LIBPROCESS_ADVERTISE_IP=${gateway}).`,
@@ -128,6 +134,8 @@ export class ArtifactServers {
 
   private async listen(entry: Entry): Promise<void> {
     const server = http.createServer((req, res) => this.serve(entry, req, res));
+    // A client that sends garbage or resets its connection must not end the app.
+    server.on('clientError', (_err, socket) => socket.destroy());
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, entry.address, () => resolve());
@@ -139,9 +147,13 @@ export class ArtifactServers {
   }
 
   private serve(entry: Entry, req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (entry.allowed && !entry.allowed.check(req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '', 'ipv4')) {
+      res.writeHead(403, { 'Content-Type': 'text/plain' }).end("Only the cluster's own containers may fetch these files.\n");
+      return;
+    }
     const [, id, name] = (req.url ?? '').split('?')[0]?.split('/') ?? [];
     const file = id ? entry.files.get(id) : undefined;
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || !file || decodeURIComponent(name ?? '') !== file.name) {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || !file || decodedOrNull(name ?? '') !== file.name) {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not one of the files this server was asked to serve.\n');
       return;
     }
@@ -175,4 +187,22 @@ export class ArtifactServers {
       files: [...entry.files.values()].map((f) => ({ ...f, url: url(f) })),
     };
   }
+}
+
+/** `%`, `%zz` or a lone surrogate make decodeURIComponent throw: such a name is no file's. */
+function decodedOrNull(text: string): string | null {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
+  }
+}
+
+/** A Docker network's IPv4 subnet as an allow list; null when Docker gives none (then only the bind address limits it). */
+function subnetList(subnet: string | undefined): BlockList | null {
+  const m = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/.exec(subnet ?? '');
+  if (!m) return null;
+  const list = new BlockList();
+  list.addSubnet(m[1]!, Number(m[2]), 'ipv4');
+  return list;
 }

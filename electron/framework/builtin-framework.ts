@@ -18,7 +18,7 @@ import { taskId as makeTaskId, taskInfo } from './task-infos';
  */
 
 export const FRAMEWORK_NAME = 'mesoscope';
-/** One week, as API.md §3.2's example: long enough to survive the app being closed for a while. */
+/** One week, as docs/mesos/api.md §3.2's example: long enough to survive the app being closed for a while. */
 export const FAILOVER_TIMEOUT_SECS = 604_800;
 
 export interface BuiltInFrameworkOptions {
@@ -215,7 +215,7 @@ export class BuiltInFramework {
       }
       this.emit((l) => l.pending?.());
       this.start().then(
-        // New work: clear our refuse filters and unsuppress (API.md §3.3 REVIVE).
+        // New work: clear our refuse filters and unsuppress (docs/mesos/api.md §3.3 REVIVE).
         () => {
           this.suppressed = false;
           return this.client?.revive();

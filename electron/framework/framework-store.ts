@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 /**
  * The built-in framework's ids, per cluster and variant, in the app's data dir (next to settings.json),
- * so that after an app restart it resubscribes with the same id and keeps its tasks (API.md §3.1).
+ * so that after an app restart it resubscribes with the same id and keeps its tasks (docs/mesos/api.md §3.1).
  * Written atomically (temp file + rename); writes are queued so none is lost to a race; a file that
  * does not parse is set aside, as the settings store does.
  */

@@ -2,7 +2,7 @@ import type { TaskInfo } from '@shared/mesos/scheduler';
 import type { RunRequest } from '@shared/runs/schemas';
 
 /**
- * A run as TaskInfos (API.md §3.4): resources, the command (shell or the image's entrypoint, §0.15),
+ * A run as TaskInfos (docs/mesos/api.md §3.4): resources, the command (shell or the image's entrypoint, §0.15),
  * environment, fetcher URIs, and a DOCKER container when there is an image (else the Mesos
  * containerizer runs the command). Pure.
  */

@@ -4,7 +4,7 @@ import { utf8Boundary, utf8Start } from './line-assembler';
 
 /**
  * Reading a file through /files in 64 KiB steps: ranges of whole lines (for paging through a file
- * that is never loaded whole), and following (the tail algorithm of API.md §5.2, with several reads
+ * that is never loaded whole), and following (the tail algorithm of docs/mesos/api.md §5.2, with several reads
  * in flight while far behind).
  */
 

@@ -74,7 +74,7 @@ export class LogService {
         let logFile: string | null = null;
         if (n.role !== 'zookeeper' && n.state === 'running') {
           const virtual = n.role === 'master' ? '/master/log' : '/slave/log';
-          // Attached only when the node runs with --log_dir (API.md §5.1).
+          // Attached only when the node runs with --log_dir (docs/mesos/api.md §5.1).
           const debug = await this.files(`http://${n.address}`, 2000)
             .debug()
             .catch(() => ({}) as Record<string, string>);
@@ -156,7 +156,7 @@ export class LogService {
   /** A sandbox file to download: found now (so that a missing file fails the call), opened when fetched. */
   async download(clusterName: string, agentId: string, path: string): Promise<DownloadableFile> {
     const agent = await this.agentClient(await this.deps.cluster(clusterName), agentId);
-    // A directory answers 400 "Cannot read a directory" (API.md §5.2): refused with that message.
+    // A directory answers 400 "Cannot read a directory" (docs/mesos/api.md §5.2): refused with that message.
     const size = await agent.size(path).catch(filesToApi);
     return {
       name: path.split('/').pop() || 'download',

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeReadBody } from './agent-client';
 
-/** The body Mesos writes for /files/read: raw bytes in a JSON string, control characters escaped (API.md §5.2). */
+/** The body Mesos writes for /files/read: raw bytes in a JSON string, control characters escaped (docs/mesos/api.md §5.2). */
 function mesosBody(offset: number, data: Buffer): Buffer {
   const parts: Buffer[] = [Buffer.from('{"data":"')];
   for (const b of data) {

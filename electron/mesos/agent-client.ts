@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { MesosHttpError } from './http';
 
 /**
- * Plain clients of a Mesos node's `/files` process (the same on master and agent, API.md §5.2) and of
+ * Plain clients of a Mesos node's `/files` process (the same on master and agent, docs/mesos/api.md §5.2) and of
  * an agent's `/state` (§5.1). The traps they take care of:
  * - `/files/read` counts bytes, and its `data` is the raw file bytes dropped into a JSON string (bytes
  *   ≥ 0x80 unescaped, not validated as UTF-8): the body is decoded as latin1 before JSON.parse, so
@@ -15,7 +15,7 @@ import { MesosHttpError } from './http';
  * Connections are kept alive: following a fast log is hundreds of reads a second.
  */
 
-/** The cap on one /files/read (16 pages of 4 KiB, API.md §0.18). */
+/** The cap on one /files/read (16 pages of 4 KiB, docs/mesos/api.md §0.18). */
 export const READ_CHUNK = 64 * 1024;
 
 export class FilesError extends Error {
@@ -196,7 +196,7 @@ export function decodeReadBody(body: Buffer): { offset: number; data: Buffer } |
   }
 }
 
-// ---- agent /state (API.md §5.1) ----
+// ---- agent /state (docs/mesos/api.md §5.1) ----
 
 const AgentTaskSchema = z.looseObject({ id: z.string(), state: z.string().optional() });
 const ExecutorSchema = z.looseObject({
@@ -256,7 +256,7 @@ export function executorRuns(state: AgentState): ExecutorRun[] {
 
 /**
  * The runs that hold task `taskId`: an executor listing it among its tasks, or a command executor
- * (whose id is the task id, API.md §0.11) that lists no tasks any more.
+ * (whose id is the task id, docs/mesos/api.md §0.11) that lists no tasks any more.
  */
 export function runsOfTask(state: AgentState, taskId: string, frameworkId?: string): ExecutorRun[] {
   return executorRuns(state).filter(({ frameworkId: fw, executor }) => {

@@ -7,9 +7,10 @@ import { dropLocal, prepareSlowPullImage, registryUp } from '../../testbed/scena
 import { post } from './http';
 import { findTask, getTasks, row, TestFramework, type Received } from './testing/framework';
 import { recordedEvents } from './testing/transcripts';
+import { skipSuite } from '../../testbed/support/suite-skip';
 
 /**
- * faults.md, row by row, end to end: emulated masters and agents in containers, tasks as real
+ * docs/mesos/faults.md, row by row, end to end: emulated masters and agents in containers, tasks as real
  * containers on the host daemon, observed through the app's SchedulerClient and through GET_TASKS.
  * One cluster serves every row: independent rows run side by side, the agent faults (rows 9–12)
  * hit one "victim" agent, the leader stops last but one (row 18), and an agent with
@@ -19,9 +20,10 @@ import { recordedEvents } from './testing/transcripts';
 const TASK_IMAGE = 'mesoscope/task-base:test';
 const missing = await missingImages([ZK_IMAGE, EMULATOR_IMAGE, TASK_IMAGE]).catch(() => ['docker unavailable']);
 const registry = missing.length === 0 && (await registryUp());
-const skip = missing.length > 0 || !registry;
-if (skip) console.warn(`[faults] skipped: ${missing.length ? `images missing (${missing.join(', ')})` : 'no registry at 127.0.0.1:5000'}; run testbed/images/build.sh`);
-if (process.env.CI && skip) throw new Error('fault scenarios cannot run in CI: images or registry missing');
+const skip = skipSuite(
+  'faults.md end to end',
+  missing.length > 0 || !registry ? `${missing.length ? `images missing (${missing.join(', ')})` : 'no registry at 127.0.0.1:5000'}; run testbed/images/build.sh` : null,
+);
 
 const exec = promisify(execFile);
 const run = `faults-${process.pid}-${Date.now().toString(36)}`;
@@ -54,7 +56,7 @@ const recorded = (folder: string, state: string, reason: string) =>
 const recordedFailure = (folder: string) => recordedEvents(folder).find((e) => e.type === 'FAILURE')!;
 const commandTask = (id: string, command: string): TaskInfo => ({ name: id, task_id: { value: id }, resources: resources(), command: { shell: true, value: command } });
 
-describe.skipIf(skip)('faults.md end to end (SchedulerClient + GET_TASKS)', () => {
+describe.skipIf(skip)('docs/mesos/faults.md end to end (SchedulerClient + GET_TASKS)', () => {
   let c: ScenarioCluster;
   let masters: string[];
   let agentIds: Record<'main' | 'victim' | 'misconfigured', string>;
@@ -375,7 +377,7 @@ describe.skipIf(skip)('faults.md end to end (SchedulerClient + GET_TASKS)', () =
       expect(row(disconnected.status)).toEqual(['TASK_LOST', 'REASON_AGENT_DISCONNECTED', 'SOURCE_MASTER', 'Agent 127.0.0.1 disconnected']);
       expect(shape(disconnected.status)).toEqual(shape(recorded('fault-stop-legacy', 'TASK_LOST', 'REASON_AGENT_DISCONNECTED')));
       expect(secs(stopped, disconnected.at)).toBeLessThan(1.5);
-      // The source gives the same for partition-aware frameworks (faults.md row 11): no PA variant.
+      // The source gives the same for partition-aware frameworks (docs/mesos/faults.md row 11): no PA variant.
       const paLost = await pa.update('r10-paused', 'TASK_LOST', 10_000);
       expect(row(paLost.status)).toEqual(['TASK_LOST', 'REASON_AGENT_DISCONNECTED', 'SOURCE_MASTER', 'Agent 127.0.0.1 disconnected']);
       const failure = await legacy.until('FAILURE after the stop', () => legacy.failures.find((x) => x.at > stopped));
@@ -445,7 +447,7 @@ describe.skipIf(skip)('faults.md end to end (SchedulerClient + GET_TASKS)', () =
 
   describe('docker_kill_orphans', () => {
     it('a new agent with docker_kill_orphans=true removes, at start, a stray mesos- container it does not know', async () => {
-      // Row 11's task container outlived its executor and nobody knows it any more (faults.md, side effects).
+      // Row 11's task container outlived its executor and nobody knows it any more (docs/mesos/faults.md, side effects).
       const stray = legacy.updates('r9-paused')[1]!.status.container_status!.container_id!.value;
       expect((await exec('docker', ['inspect', '--format', '{{.State.Status}}', `mesos-${stray}`])).stdout.trim()).toBe('running');
       const killer = await c.startAgent(3, { env: { MESOS_DOCKER_KILL_ORPHANS: 'true' } });

@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 
 /**
- * The HTTP the v1 APIs need (API.md §2.1, §3.1): JSON POSTs with the exact media types Mesos compares
+ * The HTTP the v1 APIs need (docs/mesos/api.md §2.1, §3.1): JSON POSTs with the exact media types Mesos compares
  * against (`application/json`, no parameters), each on its own connection (the scheduler API wants
  * calls on a connection other than the stream's), and the leader redirect: a standby answers 307 with
  * a protocol-relative `Location: //<leader>:<port>/master/api/v1/scheduler`, resolved against the URL

@@ -15,7 +15,7 @@ import { JSON_TYPE, MesosHttpError, openStream, post } from './http';
 import { RecordIODecoder } from './recordio';
 
 /**
- * A read-only client of a Mesos cluster's masters (API.md §1, §2, §6): finds the leader (ZooKeeper's
+ * A read-only client of a Mesos cluster's masters (docs/mesos/api.md §1, §2, §6): finds the leader (ZooKeeper's
  * lowest `json.info_` member, else `/master/redirect` on each known master), asks it GET_STATE,
  * `/master/state` (the only place with offers, §0.13) and `/metrics/snapshot`, and follows the operator
  * SUBSCRIBE stream. The stream is watched: nothing for `missedHeartbeats` intervals means it is broken

@@ -1,5 +1,5 @@
 /**
- * RecordIO (API.md §2.4): each record is its length in bytes as ASCII digits, `\n`, then exactly that
+ * RecordIO (docs/mesos/api.md §2.4): each record is its length in bytes as ASCII digits, `\n`, then exactly that
  * many bytes. HTTP chunks have no relation to records, so this works on bytes: a record may arrive in
  * many chunks, a chunk may hold many records, and a multi-byte UTF-8 character may straddle two chunks
  * (records are decoded only once complete). Every Mesos stream the app reads goes through it.

@@ -183,7 +183,7 @@ describe('SchedulerClient connection handling', () => {
     expect(m.calls[0]!.headers['mesos-stream-id']).toBe('stream-2');
   });
 
-  it('moves to another master when the leader goes away (faults.md row 18)', async () => {
+  it('moves to another master when the leader goes away (docs/mesos/faults.md row 18)', async () => {
     const first = await master();
     const second = await master();
     first.onSubscribe = (s) => {

@@ -12,11 +12,11 @@ import { MesosHttpError, openStream, post } from './http';
 import { RecordIODecoder } from './recordio';
 
 /**
- * A v1 HTTP scheduler (API.md §3): SUBSCRIBE on a long-lived RecordIO stream, every other call on its
+ * A v1 HTTP scheduler (docs/mesos/api.md §3): SUBSCRIBE on a long-lived RecordIO stream, every other call on its
  * own connection with the stream's `Mesos-Stream-Id`. It follows leader redirects, acknowledges every
  * update that carries a uuid (an unacknowledged update is resent and holds back later ones, §0.8), and
  * after a broken stream resubscribes with its framework id, trying the last leader first and then every
- * master it knows (faults.md row 18). An ERROR event (for instance "Framework has been removed" or
+ * master it knows (docs/mesos/faults.md row 18). An ERROR event (for instance "Framework has been removed" or
  * "Framework failed over") ends it for good: resubscribing would fight whoever took over.
  */
 
@@ -29,7 +29,7 @@ export interface SchedulerClientOptions {
   reconnect?: boolean;
   /** Waits between rounds of attempts; the last one repeats. */
   backoffMs?: readonly number[];
-  /** Heartbeat intervals without a byte before the stream counts as broken (default 5, API.md §2.3). */
+  /** Heartbeat intervals without a byte before the stream counts as broken (default 5, docs/mesos/api.md §2.3). */
   missedHeartbeats?: number;
   /** Acknowledge every update that carries a uuid (default true). */
   autoAcknowledge?: boolean;
@@ -149,7 +149,7 @@ export class SchedulerClient {
     this.current = null;
   }
 
-  // ---- calls (API.md §3.3) ----
+  // ---- calls (docs/mesos/api.md §3.3) ----
 
   accept(offerIds: string[], operations: unknown[], filters?: Filters): Promise<void> {
     return this.call('ACCEPT', { offer_ids: offerIds.map((value) => ({ value })), operations, ...(filters ? { filters } : {}) });

@@ -9,7 +9,7 @@ import { LABEL } from '../engine/naming';
  * labels Docker copies into every event) and the task containers its agents start. Task containers
  * carry no label of ours (the docker containerizer makes them: `mesos-<ContainerID>`), so one is
  * claimed by where its sandbox lives: a bind mount inside one of the cluster's agent work dirs (the
- * same path on host and agent, API.md §7.4). Never by the `mesos-` prefix alone: other clusters'
+ * same path on host and agent, docs/mesos/api.md §7.4). Never by the `mesos-` prefix alone: other clusters'
  * tasks share it. The stream reconnects with backoff and resumes where it stopped (`since`).
  */
 

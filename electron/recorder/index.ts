@@ -1,4 +1,4 @@
-// The flight recorder (issue 9): records a cluster session into one file and reads it back.
+// The flight recorder: records a cluster session into one file and reads it back.
 export { Recorder, type RecorderOptions, type RecordingSummary, type LogChoice } from './recorder';
 export { recordCluster, type ClusterRecording, type RecordClusterOptions } from './record-cluster';
 export { readRecording, readRecordingHeader, type Recording, type ReadOptions } from './reader';

@@ -11,6 +11,7 @@ import { type Core, createCore } from '../core';
 import { TestFramework } from '../mesos/testing/framework';
 import { readRecording } from './reader';
 import { recordCluster } from './record-cluster';
+import { skipSuite } from '../../testbed/support/suite-skip';
 
 /**
  * The flight recorder on a real cluster (emulated Mesos in containers, tasks as real containers on
@@ -21,9 +22,7 @@ import { recordCluster } from './record-cluster';
 
 const TASK_IMAGE = 'mesoscope/task-base:test';
 const missing = await missingImages(['mesoscope/zookeeper:test', 'mesoscope/mesos-emulator:test', TASK_IMAGE]).catch(() => ['docker unavailable']);
-const skip = missing.length > 0;
-if (skip) console.warn(`[recorder] skipped: ${missing.join(', ')}; run testbed/images/build.sh`);
-if (process.env.CI && skip) throw new Error('recorder integration test cannot run in CI: images missing');
+const skip = skipSuite('recording a real cluster', missing.length > 0 ? `images missing (${missing.join(', ')}); run testbed/images/build.sh` : null);
 
 const NAME = `dr-rec-${process.pid % 100_000}`;
 let dir: string;
@@ -51,7 +50,7 @@ describe.skipIf(skip)('recording a real cluster', () => {
       agents: { count: 2 },
       pullPolicy: 'never',
       masters: { flags: { allocation_interval: '250ms' } },
-      // Three missed 1 s pings: a paused agent is unreachable in ≈3.5 s (faults.md, timers for test clusters).
+      // Three missed 1 s pings: a paused agent is unreachable in ≈3.5 s (docs/mesos/faults.md, timers for test clusters).
       timers: { agentPingTimeout: '1secs', maxAgentPingTimeouts: 3 },
       images: { zookeeper: 'mesoscope/zookeeper:test', master: 'mesoscope/mesos-emulator:test', agent: 'mesoscope/mesos-emulator:test' },
     });
@@ -101,7 +100,7 @@ describe.skipIf(skip)('recording a real cluster', () => {
       lostAt = lost.at;
       await new Promise((r) => setTimeout(r, 2000));
       await core.engine.nodeAction(NAME, `mesoscope-${NAME}-agent-2`, 'unpause');
-      // Re-registered: RUNNING / REASON_AGENT_REREGISTERED (faults.md row 9), after the LOST.
+      // Re-registered: RUNNING / REASON_AGENT_REREGISTERED (docs/mesos/faults.md row 9), after the LOST.
       backAt = (await framework.update('dr-long', 'TASK_RUNNING', 30_000, framework.updates('dr-long').indexOf(lost) + 1)).at;
       await new Promise((r) => setTimeout(r, 1500));
     } finally {

@@ -15,7 +15,7 @@ import { Recorder } from './recorder';
 
 /**
  * The recorder round trip: a real ClusterMonitor follows a fake master replaying what a real Mesos
- * 1.12 sent during the fault recordings (../shared/mesos/transcripts), with the Docker events of the
+ * 1.12 sent during the fault recordings (testbed/transcripts), with the Docker events of the
  * fault and the master's real log lines as evidence. At every batch the live view and the live
  * doctor's verdicts are noted; the file, opened afresh, must give the same view and the same
  * diagnoses at each of those moments.
@@ -184,8 +184,14 @@ it('a second attach in the middle of a batch gets a view the next batch builds o
     view = batch.deltas.reduce<ClusterView | null>((v, d) => (d.kind === 'metrics' && v ? { ...v, metrics: [...v.metrics, d.sample] } : v), view);
   });
   view = first;
-  await new Promise((r) => setTimeout(r, 450));
+  const attachedWith = first?.metrics.length ?? 0;
+  expect(attachedWith).toBeGreaterThanOrEqual(2);
+  // Batches after the attach add samples on top of the attached view's.
+  await eventually('samples after the attach', () => ((view?.metrics.length ?? 0) >= attachedWith + 2 ? true : undefined));
   detach();
   const uptimes = view!.metrics.map((m) => m.values['master/uptime_secs']);
+  // Every sample once, in order: a sample counted twice would repeat an uptime.
+  expect(uptimes.length).toBeGreaterThanOrEqual(attachedWith + 2);
+  expect(uptimes).toEqual([...uptimes].sort((a, b) => a! - b!));
   expect(new Set(uptimes).size).toBe(uptimes.length);
 });

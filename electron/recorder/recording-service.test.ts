@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -9,7 +9,7 @@ import type { ClusterSummary } from '@shared/cluster/status';
 import type { DeltaBatch } from '@shared/dashboard/deltas';
 import type { ClusterView } from '@shared/dashboard/view';
 import type { DockerEvent } from '@shared/doctor/evidence';
-import { CONTAINER_ID, dockerEvent, started, taskWith } from '@shared/doctor/testing';
+import { CONTAINER_ID, dockerEvent, started, taskWith } from '@shared/doctor/doctor-builders.test-support';
 import type { ClusterMonitor } from '../dashboard/cluster-monitor';
 import { RecordingService } from './recording-service';
 
@@ -201,5 +201,44 @@ describe('what may be handed out as a download', () => {
     expect(service.isKnownFile(outside)).toBe(false);
     await service.open(outside);
     expect(service.isKnownFile(outside)).toBe(true);
+  });
+});
+
+describe('hostile paths and uploads (issue 15 #7)', () => {
+  it('writes a recording only into its folder: any other absolute path is refused by name', async () => {
+    const { service } = setUp();
+    for (const path of [join(dir, 'elsewhere.mesorec'), '/etc/cron.d/x.mesorec', join(dir, 'recordings', '..', 'up.mesorec'), join(dir, 'recordings', 'sub', 'x.mesorec'), join(dir, 'recordings', '.hidden.mesorec')]) {
+      await expect(service.start(NAME, path), path).rejects.toMatchObject({ code: 'refused', message: expect.stringContaining('recordings are written only into') });
+    }
+    expect(service.activeRecordings()).toEqual([]);
+  });
+
+  it('abandoned .upload-* files of an earlier run are removed at start; one another app is writing stays', async () => {
+    const folder = join(dir, 'recordings');
+    await mkdir(folder, { recursive: true });
+    const old = join(folder, '.upload-abandoned1');
+    const fresh = join(folder, '.upload-underway1');
+    await writeFile(old, 'half a file');
+    await writeFile(fresh, 'being written');
+    const longAgo = (Date.now() - 3_600_000) / 1000;
+    await utimes(old, longAgo, longAgo);
+    const { service } = setUp();
+    await service.list();
+    const left = await readdir(folder);
+    expect(left).not.toContain('.upload-abandoned1');
+    expect(left).toContain('.upload-underway1');
+    await rm(fresh);
+  });
+
+  it('at most 4 uploads at once; the 5th is refused, and goes once one is done', async () => {
+    const { service } = setUp();
+    for (const n of [1, 2, 3, 4]) await service.upload({ uploadId: `many-000${n}`, name: 'x', offset: 0, data: 'AAAA', last: false });
+    await expect(service.upload({ uploadId: 'many-0005', name: 'x', offset: 0, data: 'AAAA', last: false })).rejects.toMatchObject({
+      code: 'refused',
+      message: expect.stringContaining('4 uploads are under way already'),
+    });
+    const done = await service.upload({ uploadId: 'many-0001', name: 'many', offset: 3, data: 'AAAA', last: true });
+    expect(done.path).toMatch(/many\.mesorec$/);
+    await expect(service.upload({ uploadId: 'many-0005', name: 'x', offset: 0, data: 'AAAA', last: false })).resolves.toMatchObject({ received: 3 });
   });
 });

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, isAbsolute, join, resolve, sep } from 'node:path';
+import { appendFile, lstat, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import type { ActiveRecording, OpenedRecording, RecordingFile, RecordingState } from '@shared/contract/doctor';
 import type { Diagnosis } from '@shared/doctor/diagnosis';
 import { verdictsOf } from '@shared/doctor/verdict';
 import { ApiError } from '@shared/errors';
 import { RECORDING_EXTENSION } from '@shared/recording/schema';
 import { RecordingTimeline } from '@shared/recording/timeline';
-import { readRecording, readRecordingHeader } from './reader';
+import { READ_LIMITS, readRecording, readRecordingHeader } from './reader';
 import { type ClusterRecording, type RecordClusterDeps, recordCluster } from './record-cluster';
 import type { RecordingSummary } from './recorder';
 
@@ -30,9 +30,14 @@ export interface RecordingServiceOptions extends RecordClusterDeps {
   syncMs?: number;
 }
 
-/** Largest file brought in from the browser. */
-const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
+/** Largest file brought in from the browser (the reader's cap: a bigger one could not be opened). */
+const MAX_UPLOAD_BYTES = READ_LIMITS.fileBytes;
 const UPLOAD_IDLE_MS = 10 * 60_000;
+/** Uploads under way at once: each holds a temporary file of up to MAX_UPLOAD_BYTES. */
+const MAX_UPLOADS = 4;
+const UPLOAD_PREFIX = '.upload-';
+/** An upload's file untouched this long when the app starts was left by a run that ended mid-upload. */
+const ABANDONED_UPLOAD_MS = 60_000;
 
 interface Opened {
   timeline: RecordingTimeline;
@@ -47,7 +52,12 @@ export class RecordingService {
   private readonly opened = new Map<string, Opened>();
   private readonly uploads = new Map<string, { tmp: string; received: number; touchedAt: number }>();
 
-  constructor(private readonly options: RecordingServiceOptions) {}
+  /** Temporary files of uploads a previous run left behind (it crashed or was killed mid-upload), removed at start. */
+  private readonly swept: Promise<void>;
+
+  constructor(private readonly options: RecordingServiceOptions) {
+    this.swept = this.sweepAbandonedUploads();
+  }
 
   get dir(): string {
     return this.options.dir;
@@ -60,6 +70,11 @@ export class RecordingService {
       const target = path ?? (await this.defaultPath(cluster));
       if (!isAbsolute(target)) throw new ApiError('invalid-input', `path: ${target} is not an absolute path.`);
       if (!target.endsWith(RECORDING_EXTENSION)) throw new ApiError('invalid-input', `path: a recording's name ends with ${RECORDING_EXTENSION}.`);
+      // The app writes only into its recordings folder: a caller must not choose where on this machine it writes.
+      if (dirname(resolve(target)) !== resolve(this.dir) || basename(target).startsWith('.')) {
+        throw new ApiError('refused', `path: recordings are written only into ${this.dir} (a plain name there, not starting with a dot).`);
+      }
+      await mkdir(this.dir, { recursive: true });
       if (existsSync(target)) throw new ApiError('refused', `${target} exists already: pick another name.`);
       const recording = await recordCluster(this.options, cluster, { path: target, syncMs: this.options.syncMs });
       this.active.set(cluster, { recording, path: target });
@@ -89,6 +104,7 @@ export class RecordingService {
 
   /** The recordings folder's files, newest first, each with what its header says (or why it cannot be read). */
   async list(): Promise<RecordingFile[]> {
+    await this.swept;
     const names = await readdir(this.dir).catch(() => [] as string[]);
     const activePaths = new Set([...this.active.values()].map((a) => a.path));
     const files = await Promise.all(
@@ -152,6 +168,7 @@ export class RecordingService {
 
   /** One piece of a file sent from the browser; the last one gives the file its place in the folder. */
   async upload(input: { uploadId: string; name: string; offset: number; data: string; last: boolean }): Promise<{ path: string | null; received: number }> {
+    await this.swept;
     const now = Date.now();
     for (const [id, u] of this.uploads) {
       if (now - u.touchedAt < UPLOAD_IDLE_MS) continue;
@@ -161,7 +178,10 @@ export class RecordingService {
     await mkdir(this.dir, { recursive: true });
     let upload = this.uploads.get(input.uploadId);
     if (input.offset === 0 && !upload) {
-      upload = { tmp: join(this.dir, `.upload-${input.uploadId}`), received: 0, touchedAt: now };
+      if (this.uploads.size >= MAX_UPLOADS) {
+        throw new ApiError('refused', `${MAX_UPLOADS} uploads are under way already: wait for one to finish (an abandoned one is dropped after ${UPLOAD_IDLE_MS / 60_000} minutes).`);
+      }
+      upload = { tmp: join(this.dir, `${UPLOAD_PREFIX}${input.uploadId}`), received: 0, touchedAt: now };
       await writeFile(upload.tmp, '');
       this.uploads.set(input.uploadId, upload);
     }
@@ -210,6 +230,21 @@ export class RecordingService {
   /** Stops every recording under way (the app is quitting): their files end properly. */
   async dispose(): Promise<void> {
     await Promise.allSettled([...this.active.keys()].map((cluster) => this.stop(cluster, 'app closed')));
+  }
+
+  /** Another Mesoscope on the same folder writes its upload's file with every piece: only files idle a while are abandoned. */
+  private async sweepAbandonedUploads(): Promise<void> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    const idleSince = Date.now() - ABANDONED_UPLOAD_MS;
+    await Promise.all(
+      names
+        .filter((n) => n.startsWith(UPLOAD_PREFIX))
+        .map(async (n) => {
+          const path = join(this.dir, n);
+          const info = await lstat(path).catch(() => null);
+          if (info?.isFile() && info.mtimeMs < idleSince) await rm(path, { force: true }).catch(() => undefined);
+        }),
+    );
   }
 
   private timeline(id: string): RecordingTimeline {

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { createDispatcher } from '../api/dispatcher';
-import { fakeHandlers } from '../api/test-handlers';
+import { fakeHandlers } from '../api/fake-handlers.test-support';
 import { isAppUrl } from './app-protocol';
 import { IPC } from './ipc-channels';
 import { bindIpc } from './ipc-binding';

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDispatcher } from '../api/dispatcher';
-import { fakeHandlers } from '../api/test-handlers';
+import { fakeHandlers } from '../api/fake-handlers.test-support';
 import { DownloadTickets } from './downloads';
 import { startWebHost, type WebHost } from './server';
 

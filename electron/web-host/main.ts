@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { writeUrlFile } from './url-file';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCore } from '../core';
@@ -7,13 +8,14 @@ import { startWebHost } from './server';
 
 /**
  * `npm run start:web`: the Mesoscope UI in a browser. Serves dist/renderer and the API on loopback and
- * prints the URL to open (it carries the access token).
+ * prints the URL to open (it carries the access token) to a terminal, or writes it to --print-url-to FILE.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: process.env.MESOSCOPE_PORT ?? '0' },
       host: { type: 'string', default: '127.0.0.1' },
+      'print-url-to': { type: 'string' },
     },
   });
   const port = Number(values.port);
@@ -28,7 +30,14 @@ async function main(): Promise<void> {
   const downloads = new DownloadTickets();
   const core = await createCore({ downloads });
   const host = await startWebHost({ dispatcher: core.dispatcher, rendererDir, host: values.host, port, downloads });
-  console.log(`Mesoscope is running at ${host.url}`);
+  // The link carries the access token: a terminal shows it to the person who started the host, but
+  // stdout piped into a log file would keep it for anyone who reads the log.
+  if (values['print-url-to']) await writeUrlFile(values['print-url-to'], host.url);
+  const where = new URL(host.url);
+  where.search = '';
+  if (process.stdout.isTTY) console.log(`Mesoscope is running at ${host.url}`);
+  else if (values['print-url-to']) console.log(`Mesoscope is running at ${where.href} (the link with its token is in ${values['print-url-to']})`);
+  else console.log(`Mesoscope is running at ${where.href} (the link with its token is printed only to a terminal: run it in one, or with --print-url-to FILE)`);
   console.log(`Docker endpoint: ${core.docker.endpoint.url} (${core.docker.endpoint.source})`);
 
   const stop = async () => {

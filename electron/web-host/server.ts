@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sirv from 'sirv';
 import type { Dispatcher } from '../api/dispatcher';
@@ -49,6 +49,15 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   };
 
   const server: Server = createServer((req, res) => {
+    try {
+      serve(req, res);
+    } catch {
+      // A request target no URL parser takes (`http://[`): refused, never a crash of the host.
+      if (!res.headersSent) res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('Bad request');
+    }
+  });
+  const serve = (req: IncomingMessage, res: ServerResponse) => {
     for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
     if (req.url === SESSION_PATH) {
       // Lets a page tell a token that no longer works (the host restarted) from a host that is away.
@@ -57,12 +66,15 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return;
     }
     if (options.downloads?.handle(req, res)) return;
+    // The page itself (the built UI: the same for everyone, no data in it) loads without the token, so
+    // that it can tell someone who lacks the token, or holds a stale one, what to do. Everything with
+    // data in it (the API socket, downloads) needs the token.
     serveStatic(req, res, () => {
       res.statusCode = 404;
       res.setHeader('Content-Type', 'text/plain; charset=utf-8');
       res.end('Not found');
     });
-  });
+  };
   const wss = attachWsApi(server, options.dispatcher, token);
 
   await new Promise<void>((resolve, reject) => {

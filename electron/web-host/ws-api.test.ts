@@ -1,8 +1,11 @@
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createDispatcher } from '../api/dispatcher';
-import { fakeHandlers } from '../api/test-handlers';
+import { fakeHandlers } from '../api/fake-handlers.test-support';
+import { DownloadTickets } from './downloads';
 import { startWebHost, type WebHost } from './server';
+import { MAX_CONNECTIONS, MAX_SUBSCRIPTIONS } from './ws-api';
 
 let host: WebHost | undefined;
 afterEach(async () => {
@@ -87,5 +90,61 @@ describe('the web host WebSocket', () => {
     expect(signals[1]?.aborted).toBe(false);
     ws.close();
     await expect.poll(() => signals[1]?.aborted).toBe(true);
+  });
+
+  it("refuses another page's Origin (and a sandboxed frame's null) even with the token; programs send none", async () => {
+    host = await startWebHost({ dispatcher: createDispatcher(fakeHandlers()), rendererDir: __dirname });
+    const url = `ws://127.0.0.1:${host.port}/api?token=${host.token}`;
+    for (const origin of ['http://evil.example', 'null', `http://127.0.0.1:${host.port + 1}`, `https://127.0.0.1:${host.port}`, `http://127.0.0.1.evil.example:${host.port}`]) {
+      expect(await tryConnect(url, { Origin: origin }), origin).toBe('403');
+    }
+    for (const origin of [`http://127.0.0.1:${host.port}`, `http://localhost:${host.port}`]) expect(await tryConnect(url, { Origin: origin }), origin).toBe('open');
+    expect(await tryConnect(url)).toBe('open');
+  });
+
+  it(`holds at most ${MAX_CONNECTIONS} sockets and ${MAX_SUBSCRIPTIONS} subscriptions per socket`, async () => {
+    const signals: AbortSignal[] = [];
+    host = await startWebHost({ dispatcher: createDispatcher(fakeHandlers({ onSubscribe: (signal) => signals.push(signal) })), rendererDir: __dirname });
+    const url = `ws://127.0.0.1:${host.port}/api?token=${host.token}`;
+    const sockets: WebSocket[] = [];
+    for (let i = 0; i < MAX_CONNECTIONS; i++) {
+      const ws = new WebSocket(url);
+      await new Promise((resolve) => ws.once('open', resolve));
+      sockets.push(ws);
+    }
+    expect(await tryConnect(url)).toBe('503');
+    sockets.pop()?.close();
+    await expect.poll(() => tryConnect(url)).toBe('open');
+
+    const ws = sockets[0]!;
+    const refusals: unknown[] = [];
+    ws.on('message', (data) => {
+      const message = JSON.parse(data.toString()) as { type: string };
+      if (message.type === 'subscription-error') refusals.push(message);
+    });
+    for (let id = 1; id <= MAX_SUBSCRIPTIONS + 5; id++) ws.send(JSON.stringify({ type: 'subscribe', id, name: 'docker.statusChanged', params: {} }));
+    await expect.poll(() => refusals.length).toBe(5);
+    expect(signals).toHaveLength(MAX_SUBSCRIPTIONS);
+    expect(refusals[0]).toEqual({ type: 'subscription-error', id: MAX_SUBSCRIPTIONS + 1, error: { code: 'refused', message: `This connection holds ${MAX_SUBSCRIPTIONS} subscriptions already: end one first.` } });
+    // Subscribing again under a live id replaces that subscription, it does not add one.
+    ws.send(JSON.stringify({ type: 'subscribe', id: 1, name: 'docker.statusChanged', params: {} }));
+    await expect.poll(() => signals.length).toBe(MAX_SUBSCRIPTIONS + 1);
+    expect(refusals).toHaveLength(5);
+    for (const socket of sockets) socket.close();
+  });
+
+  it('a request target no URL parser takes is a 400, and the host keeps serving', async () => {
+    host = await startWebHost({ dispatcher: createDispatcher(fakeHandlers()), rendererDir: __dirname, downloads: new DownloadTickets() });
+    const raw = (request: string) =>
+      new Promise<string>((resolve) => {
+        const socket = connect(host!.port, '127.0.0.1', () => socket.write(request));
+        let text = '';
+        socket.on('data', (d) => (text += d.toString()));
+        socket.on('close', () => resolve(text.split('\r\n')[0] ?? ''));
+        socket.on('error', () => resolve('error'));
+      });
+    expect(await raw('GET http://[ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')).toBe('HTTP/1.1 400 Bad Request');
+    expect(await raw(`GET http://[ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${'a'.repeat(22)}==\r\n\r\n`)).toBe('HTTP/1.1 400 Bad Request');
+    expect(await tryConnect(`ws://127.0.0.1:${host.port}/api?token=${host.token}`)).toBe('open');
   });
 });

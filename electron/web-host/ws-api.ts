@@ -7,6 +7,10 @@ import type { Dispatcher } from '../api/dispatcher';
 
 /** Largest message the page may send; every call's input is small. */
 const MAX_MESSAGE_BYTES = 1024 * 1024;
+/** Sockets at once: a page holds one; a few tabs and the CLI stay far below. */
+export const MAX_CONNECTIONS = 32;
+/** Live subscriptions per socket: a page holds about ten. */
+export const MAX_SUBSCRIPTIONS = 128;
 
 /**
  * Serves the dispatcher over WebSocket on `WS_API_PATH`. A connection must carry the host's token and
@@ -17,23 +21,39 @@ export function attachWsApi(server: Server, dispatcher: Dispatcher, token: strin
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const refusal = refuse(req, token);
+    // A socket that errors before the handshake is done would otherwise be an unhandled 'error'.
+    socket.on('error', () => socket.destroy());
+    const refusal = refuse(req, token) ?? (wss.clients.size >= MAX_CONNECTIONS ? '503 Service Unavailable' : null);
     if (refusal) {
       socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
+    // ws adds the socket to wss.clients within handleUpgrade, so the count above is never behind.
     wss.handleUpgrade(req, socket, head, (ws) => serveConnection(ws, dispatcher));
   });
   return wss;
 }
 
 function refuse(req: IncomingMessage, token: string): string | null {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    return '400 Bad Request';
+  }
   if (url.pathname !== WS_API_PATH) return '404 Not Found';
   const hostname = (req.headers.host ?? '').replace(/:\d+$/, '');
   if (!['127.0.0.1', 'localhost', '[::1]'].includes(hostname)) return '403 Forbidden';
+  // A browser always names the page that opens a socket: only this host's own page may, even with the
+  // token (a page elsewhere that learnt it, or a sandboxed frame's "null"). Programs send no Origin.
+  const origin = req.headers.origin;
+  if (origin !== undefined && !isOwnOrigin(origin, req.socket.localPort)) return '403 Forbidden';
   if (!tokenMatches(url.searchParams.get('token') ?? '', token)) return '401 Unauthorized';
   return null;
+}
+
+function isOwnOrigin(origin: string, port: number | undefined): boolean {
+  return port !== undefined && [`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`].includes(origin);
 }
 
 export function tokenMatches(given: string, expected: string): boolean {
@@ -70,6 +90,11 @@ function serveConnection(ws: WebSocket, dispatcher: Dispatcher): void {
         break;
       case 'subscribe': {
         subscriptions.get(message.id)?.();
+        subscriptions.delete(message.id);
+        if (subscriptions.size >= MAX_SUBSCRIPTIONS) {
+          send({ type: 'subscription-error', id: message.id, error: { code: 'refused', message: `This connection holds ${MAX_SUBSCRIPTIONS} subscriptions already: end one first.` } });
+          break;
+        }
         const result = dispatcher.subscribe(message.name, message.params, {
           next: (payload) => send({ type: 'event', id: message.id, payload }),
           error: (error) => {

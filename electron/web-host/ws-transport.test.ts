@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWsTransport } from '@shared/api/ws-transport';
 import { createDispatcher, type Handlers } from '../api/dispatcher';
-import { fakeHandlers } from '../api/test-handlers';
+import { fakeHandlers } from '../api/fake-handlers.test-support';
 import { nodeSocket } from './node-socket';
 import { startWebHost, type WebHost } from './server';
 

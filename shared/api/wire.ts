@@ -8,8 +8,9 @@ import { ApiErrorDataSchema, EnvelopeSchema } from '../errors';
 const Id = z.number().int().nonnegative();
 
 export const ClientMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('call'), id: Id, name: z.string(), input: z.unknown() }),
-  z.object({ type: z.literal('subscribe'), id: Id, name: z.string(), params: z.unknown() }),
+  // A missing input is the call's business (refused there with the call named), not an unreadable message.
+  z.object({ type: z.literal('call'), id: Id, name: z.string(), input: z.unknown().optional() }),
+  z.object({ type: z.literal('subscribe'), id: Id, name: z.string(), params: z.unknown().optional() }),
   z.object({ type: z.literal('unsubscribe'), id: Id }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;

@@ -21,7 +21,7 @@ export const ClusterLayoutSchema = z.object({
       index: z.number().int().min(1),
       port: Port,
       taskPorts: PortRangeSchema,
-      /** Same absolute path on the host and in the agent container (API.md §7.4). */
+      /** Same absolute path on the host and in the agent container (docs/mesos/api.md §7.4). */
       workDir: z.string(),
     }),
   ),

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { ImageReferenceSchema } from '../image-reference';
 import { type FieldIssue, fieldIssues } from '../validation';
+import { unsafeFlagIssues } from './unsafe-flags';
 
 /**
  * A cluster as the user declares it. Everything but the name has a default, so
@@ -10,7 +12,7 @@ import { type FieldIssue, fieldIssues } from '../validation';
 export const MAX_AGENTS = 20;
 
 /**
- * Real images by default (see ../shared/mesos/images.md): avhost/mesos-mini is the only current,
+ * Real images by default (see docs/mesos/images.md): avhost/mesos-mini is the only current,
  * multi-arch image with mesos-master, mesos-agent and a docker client new enough for today's daemons;
  * ZooKeeper is the official image, pinned to the 3.8 line because Mesos' own 3.4-era ZooKeeper client
  * is not documented against newer servers.
@@ -25,13 +27,7 @@ const MESOS_DURATION = /^\d+(\.\d+)?(ns|us|ms|secs|mins|hrs|days|weeks)$/;
 const duration = (fallback: string) =>
   z.string().regex(MESOS_DURATION, 'must be a Mesos duration such as 10secs, 5mins or 1hrs').default(fallback);
 
-const image = (fallback: string) =>
-  z
-    .string()
-    .trim()
-    .min(1, 'must name an image')
-    .regex(/^[^\s]+$/, 'must not contain spaces')
-    .default(fallback);
+const image = (fallback: string) => ImageReferenceSchema.default(fallback);
 
 /** Extra Mesos flags, as `name: value` without the leading `--` (they become MESOS_<NAME> variables). */
 const Flags = z
@@ -136,7 +132,7 @@ export const ClusterSpecSchema = z
     pullPolicy: z.enum(['always', 'if-missing', 'never']).default('if-missing'),
     timers: z
       .object({
-        /** Includes the image pull (API.md §0.16): generous by default. */
+        /** Includes the image pull (docs/mesos/api.md §0.16): generous by default. */
         executorRegistrationTimeout: duration('5mins'),
         agentPingTimeout: duration('15secs'),
         maxAgentPingTimeouts: z.number().int().min(1, 'must be >= 1').max(100, 'must be <= 100').default(5),
@@ -145,6 +141,14 @@ export const ClusterSpecSchema = z
       .prefault({}),
     /** Run agents privileged: only for the linux launcher or cgroups isolation; many hosts refuse it. */
     privilegedAgents: z.boolean().default(false),
+    /**
+     * Flags that decide where nodes listen, whom they talk to, what they load or mount (unsafe-flags.ts)
+     * are refused unless named here. Shown in red before such a spec runs.
+     */
+    allowUnsafeFlags: z
+      .array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'flag names are lower_snake_case, without the leading --'))
+      .max(64, 'must list at most 64 flags')
+      .default([]),
   })
   .strict();
 
@@ -155,9 +159,15 @@ export type AgentSpecInput = z.input<typeof AgentSpecSchema>;
 
 export type SpecValidation = { ok: true; spec: ClusterSpec } | { ok: false; issues: FieldIssue[] };
 
+/**
+ * The spec as the engine will run it, or every problem with its field. Beyond the schema, flags that
+ * would hand the host to whoever wrote the spec are refused unless the spec opts in (unsafe-flags.ts).
+ */
 export function validateSpec(input: unknown): SpecValidation {
   const result = ClusterSpecSchema.safeParse(input);
-  return result.success ? { ok: true, spec: result.data } : { ok: false, issues: fieldIssues(result.error) };
+  if (!result.success) return { ok: false, issues: fieldIssues(result.error) };
+  const unsafe = unsafeFlagIssues(result.data);
+  return unsafe.length > 0 ? { ok: false, issues: unsafe } : { ok: true, spec: result.data };
 }
 
 /** The quorum of the replicated log: a majority of the masters. */

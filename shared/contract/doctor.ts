@@ -2,13 +2,13 @@ import { z } from 'zod';
 import { ClusterSummarySchema } from '../cluster/status';
 import { ClusterViewSchema } from '../dashboard/view';
 import { DiagnosisSchema } from '../doctor/diagnosis';
-import { SpecChangeSchema } from '../doctor/spec-change';
+import { ChangeablePathSchema } from '../doctor/spec-change';
 import { VerdictsSchema } from '../doctor/verdict';
 import { MarkEntrySchema, RecordingHeaderSchema } from '../recording/schema';
 import { DownloadOutcomeSchema } from '../logs/schema';
 import { defineCall } from './define';
 
-/** The task doctor and the flight recorder (issue 9). */
+/** The task doctor and the flight recorder. */
 
 const ClusterName = z.string().min(1).max(64);
 const TaskKey = z.string().min(3).max(1100);
@@ -27,7 +27,7 @@ export type FixAction = z.infer<typeof FixActionSchema>;
 export const ApplyFixInputSchema = z
   .object({
     cluster: ClusterName,
-    change: SpecChangeSchema.pick({ path: true, suggested: true }),
+    change: z.object({ path: ChangeablePathSchema, suggested: z.string().max(10_000).nullable() }).strict(),
     action: FixActionSchema,
     /** replace-agent: the agent's node index (the task's agent). */
     agent: z.number().int().min(1).optional(),

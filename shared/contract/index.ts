@@ -3,6 +3,7 @@ import { AgentSpecSchema } from '../cluster/spec';
 import { ClusterSummarySchema, LaunchProgressSchema } from '../cluster/status';
 import { DeltaBatchSchema } from '../dashboard/deltas';
 import { DockerStatusSchema } from '../docker';
+import { ImageReferenceSchema } from '../image-reference';
 import { ImageCheckSchema } from '../images';
 import { SettingsPatchSchema, SettingsViewSchema } from '../settings';
 import { defineCall, defineEvent } from './define';
@@ -49,7 +50,7 @@ export const contract = {
     'images.check': defineCall({
       description:
         'For each image: present locally, and the architectures it is built for, with a warning when the Docker host is another. The registry is asked only with askRegistry.',
-      input: z.object({ images: z.array(z.string().min(1)).max(10), askRegistry: z.boolean().default(false) }).strict(),
+      input: z.object({ images: z.array(ImageReferenceSchema).max(10), askRegistry: z.boolean().default(false) }).strict(),
       output: z.array(ImageCheckSchema),
     }),
     'clusters.list': defineCall({

@@ -17,7 +17,7 @@ import { defineCall, defineEvent } from './define';
 const ClusterName = z.string().min(1).max(64);
 const Id = z.string().min(1).max(512);
 
-/** Logs and sandboxes (issue 7): node logs through Docker and /files, task output, sandbox files. */
+/** Logs and sandboxes: node logs through Docker and /files, task output, sandbox files. */
 export const logCalls = {
   'logs.nodes': defineCall({
     description: "The cluster's nodes whose logs can be shown: every container, and the Mesos log file of masters and agents started with --log_dir.",

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { ExpectationSchema } from '../faults/expectation';
 import { FAULT_IDS } from '../faults/catalog';
+import { ImageReferenceSchema, parseImageReference } from '../image-reference';
 import { ClusterNameSchema, FrameworkVariantSchema, LaunchedSchema, RunRequestSchema, RunsViewSchema } from '../runs/schemas';
 import { defineCall, defineEvent } from './define';
 
-/** Running tasks with the built-in framework, breaking things on purpose, and serving files to agents (issue 8). */
+/** Running tasks with the built-in framework, breaking things on purpose, and serving files to agents. */
 
 export const FaultRequestSchema = z
   .object({
@@ -14,9 +15,16 @@ export const FaultRequestSchema = z
     /** The fault's parameters (catalog: agent, image, timeout); left out, their defaults. */
     params: z.record(z.string(), z.string().max(500)).default({}),
     /** The image of the task the fault hits, where it starts one (agent and master faults, the OOM task). */
-    taskImage: z.string().trim().regex(/^\S+$/, 'must not contain spaces').default('busybox:1.36'),
+    taskImage: ImageReferenceSchema.default('busybox:1.36'),
   })
-  .strict();
+  .strict()
+  .superRefine((r, ctx) => {
+    // The catalog's `image` parameter names the image a fault pulls or runs.
+    const image = r.params.image;
+    if (image === undefined) return;
+    const parsed = parseImageReference(image.trim());
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', path: ['params', 'image'], message: parsed.message });
+  });
 export type FaultRequestInput = z.input<typeof FaultRequestSchema>;
 
 export const InjectionSchema = z.object({
@@ -79,7 +87,7 @@ export const runCalls = {
   }),
   'faults.inject': defineCall({
     description:
-      'Break something on purpose (faults.md): start the task the fault hits where it needs one, apply the fault, and resolve with what Mesos will do to the task (the expectation for this framework variant).',
+      'Break something on purpose (docs/mesos/faults.md): start the task the fault hits where it needs one, apply the fault, and resolve with what Mesos will do to the task (the expectation for this framework variant).',
     input: FaultRequestSchema,
     output: InjectionSchema,
   }),

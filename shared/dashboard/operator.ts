@@ -3,14 +3,14 @@ import { FrameworkInfoSchema } from '../mesos/scheduler';
 import { IdSchema, OfferSchema, ResourceSchema, TaskSchema, TaskStatusSchema } from '../mesos/v1';
 
 /**
- * The v1 operator API shapes the dashboard reads (API.md §2.2, §2.3) and the v0 `/master/state` subset
+ * The v1 operator API shapes the dashboard reads (docs/mesos/api.md §2.2, §2.3) and the v0 `/master/state` subset
  * polled for offers (§1.2–1.4). Every object is loose (fields Mesos adds later pass through), and every
  * repeated field defaults to empty: protobuf JSON omits empty lists (a STAGING task has no `statuses`).
  */
 
 /**
  * int64 as Mesos sends it: a bare JSON number (≈1.8e18 ns, above 2^53, so JSON.parse rounds it; fine
- * for display, API.md §0.19), or a string as the proto3 JSON mapping allows. Read as a JS number.
+ * for display, docs/mesos/api.md §0.19), or a string as the proto3 JSON mapping allows. Read as a JS number.
  */
 export const Int64Schema = z.union([z.number(), z.string().regex(/^-?\d+$/)]).transform((v) => Number(v));
 
@@ -86,7 +86,7 @@ export type GetState = z.infer<typeof GetStateSchema>;
 /** The answer to `{"type":"GET_STATE"}`. */
 export const GetStateResponseSchema = z.looseObject({ type: z.literal('GET_STATE'), get_state: GetStateSchema });
 
-/** The events of the operator SUBSCRIBE stream (API.md §2.3), one schema per type. */
+/** The events of the operator SUBSCRIBE stream (docs/mesos/api.md §2.3), one schema per type. */
 export const OPERATOR_EVENT_SCHEMAS = {
   SUBSCRIBED: z.looseObject({
     type: z.literal('SUBSCRIBED'),
@@ -97,7 +97,7 @@ export const OPERATOR_EVENT_SCHEMAS = {
   TASK_UPDATED: z.looseObject({
     type: z.literal('TASK_UPDATED'),
     // `status` is the update in flight to the scheduler, `state` the agent's latest: they differ while
-    // the scheduler is slow to acknowledge (API.md §2.3).
+    // the scheduler is slow to acknowledge (docs/mesos/api.md §2.3).
     task_updated: z.looseObject({ framework_id: IdSchema, status: TaskStatusSchema, state: TaskStatusSchema.shape.state.optional() }),
   }),
   AGENT_ADDED: z.looseObject({ type: z.literal('AGENT_ADDED'), agent_added: z.looseObject({ agent: OperatorAgentSchema }) }),
@@ -129,7 +129,7 @@ export function parseOperatorEvent(json: unknown): ParsedEvent {
   return { ok: true, event: parsed.data as OperatorEvent };
 }
 
-/** v0 resources (`{"cpus":0.1,"mem":32,"ports":"[31000-31000]"}`, API.md §1.6). */
+/** v0 resources (`{"cpus":0.1,"mem":32,"ports":"[31000-31000]"}`, docs/mesos/api.md §1.6). */
 const V0ResourcesSchema = z.record(z.string(), z.union([z.number(), z.string()]));
 
 /** The subset of `/master/state` the dashboard polls: offers (never in the stream, §0.13), agents, leader. */

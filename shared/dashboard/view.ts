@@ -17,7 +17,7 @@ export type Resources = z.infer<typeof ResourcesSchema>;
 
 /**
  * `disconnected`: its tasks were lost with REASON_AGENT_DISCONNECTED (or /master/state says inactive);
- * `unreachable`: marked so after missed pings (no event says so, API.md §0.13: inferred from the
+ * `unreachable`: marked so after missed pings (no event says so, docs/mesos/api.md §0.13: inferred from the
  * master's TASK_LOST/UNREACHABLE "health check timed out", or from its absence in /master/state);
  * AGENT_ADDED brings it back to `active`. `deactivated`: drained or deactivated by an operator.
  */
@@ -94,14 +94,14 @@ export const TaskSchema = z.object({
   agentId: z.string(),
   executorId: z.string().optional(),
   name: z.string(),
-  /** The latest state the master knows (the agent's, API.md §2.3). */
+  /** The latest state the master knows (the agent's, docs/mesos/api.md §2.3). */
   state: TaskStateSchema,
   /** The state of the update awaiting the scheduler's acknowledgement, when it differs. */
   pendingState: TaskStateSchema.optional(),
   resources: ResourcesSchema,
   /** e.g. `DOCKER local/debian:bookworm`, or absent for a command task. */
   container: z.object({ type: z.string(), image: z.string().optional() }).optional(),
-  /** Every status seen, in arrival order (STAGING has none, API.md §0.9), never twice. */
+  /** Every status seen, in arrival order (STAGING has none, docs/mesos/api.md §0.9), never twice. */
   statuses: z.array(StatusEntrySchema),
   /** When the model first saw the task (its STAGING has no timestamp). */
   seenAt: z.number(),
@@ -162,7 +162,7 @@ export const ConnectionSchema = z.object({
 });
 export type Connection = z.infer<typeof ConnectionSchema>;
 
-/** The few metrics the dashboard charts (API.md §1.8). */
+/** The few metrics the dashboard charts (docs/mesos/api.md §1.8). */
 export const KEY_METRICS = [
   'master/elected',
   'master/uptime_secs',

@@ -104,7 +104,7 @@ export function statusMatches(
   return found ? { ...found.groups } : null;
 }
 
-/** v0 spellings (metrics, logs, v0 JSON) to v1; the deprecated enum default means "no reason" (API.md §4.3). */
+/** v0 spellings (metrics, logs, v0 JSON) to v1; the deprecated enum default means "no reason" (docs/mesos/api.md §4.3). */
 export function normalizeReason(reason: string | undefined): string | undefined {
   if (!reason || reason === 'REASON_COMMAND_EXECUTOR_FAILED') return undefined;
   return reason.replace(/^REASON_SLAVE_/, 'REASON_AGENT_');

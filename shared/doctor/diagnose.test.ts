@@ -3,7 +3,7 @@ import { ClusterSpecSchema } from '../cluster/spec';
 import { diagnose } from './diagnose';
 import { DiagnosisSchema } from './diagnosis';
 import type { AgentEvidence } from './evidence';
-import { AGENT_ID, agentLog, CONTAINER_ID, dockerEvent, FRAMEWORK_ID, masterLog, started, T0, taskWith } from './testing';
+import { AGENT_ID, agentLog, CONTAINER_ID, dockerEvent, FRAMEWORK_ID, masterLog, started, T0, taskWith } from './doctor-builders.test-support';
 import { inRange, parseVersion } from './version';
 
 const at = (n: number) => T0 + n * 1000;
@@ -32,7 +32,7 @@ describe('unknown combinations: unrecognised, with the raw status', () => {
     expect(() => DiagnosisSchema.parse(d)).not.toThrow();
   });
 
-  it('REASON_COMMAND_EXECUTOR_FAILED, the unused enum default, reads as no reason (API.md §4.3)', () => {
+  it('REASON_COMMAND_EXECUTOR_FAILED, the unused enum default, reads as no reason (docs/mesos/api.md §4.3)', () => {
     const d = diagnose({ task: taskWith([...started(), { state: 'TASK_FAILED', source: 'SOURCE_EXECUTOR', reason: 'REASON_COMMAND_EXECUTOR_FAILED', message: 'Container exited with status 1' }]) });
     expect(d.kind === 'diagnosed' && d.ruleId).toBe('nonzero-exit');
   });
@@ -45,7 +45,7 @@ describe('what needs no diagnosis', () => {
     expect(diagnose({ task })).toEqual({ kind: 'none', taskKey: task.key, why: 'awaiting-status' });
   });
 
-  it('a task that came back RUNNING after its agent re-registered (faults.md row 9) is fine again', () => {
+  it('a task that came back RUNNING after its agent re-registered (docs/mesos/faults.md row 9) is fine again', () => {
     const task = taskWith([
       ...started(),
       { state: 'TASK_LOST', source: 'SOURCE_MASTER', reason: 'REASON_AGENT_REMOVED', message: 'health check timed out' },

@@ -8,7 +8,7 @@ import { SpecChangeSchema } from './spec-change';
 
 /** The doctor's input and output shapes (diagnose.ts). */
 
-/** How long a task may stay STAGING before the doctor calls it stuck (faults.md row 14). */
+/** How long a task may stay STAGING before the doctor calls it stuck (docs/mesos/faults.md row 14). */
 export const DEFAULT_STAGING_THRESHOLD_MS = 15_000;
 
 export const DiagnoseInputSchema = z.object({
@@ -55,7 +55,7 @@ export const EvidenceItemSchema = z.object({
 export type EvidenceItem = z.infer<typeof EvidenceItemSchema>;
 
 export const DiagnosisLinksSchema = z.object({
-  /** The task's sandbox on its agent (API.md §5.2: the preferred virtual path). */
+  /** The task's sandbox on its agent (docs/mesos/api.md §5.2: the preferred virtual path). */
   sandbox: z.object({ agentId: z.string(), frameworkId: z.string(), executorId: z.string(), containerId: z.string().optional(), path: z.string() }).optional(),
   /** Nodes whose logs tell more: the task's agent, and the nodes of the log lines shown. */
   nodeLogs: z.array(NodeRefSchema),

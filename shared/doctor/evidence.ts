@@ -59,7 +59,7 @@ export type LogLine = z.infer<typeof LogLineSchema>;
 
 /**
  * The agent as the master sees it: `registered` (active or re-registered), `disconnected` (its socket
- * closed), `unreachable` (missed pings; no event says so, API.md §0.13), `removed` (gone from the master).
+ * closed), `unreachable` (missed pings; no event says so, docs/mesos/api.md §0.13), `removed` (gone from the master).
  */
 export const DoctorAgentStateSchema = z.enum(['registered', 'disconnected', 'unreachable', 'removed']);
 export type DoctorAgentState = z.infer<typeof DoctorAgentStateSchema>;

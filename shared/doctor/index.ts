@@ -1,4 +1,4 @@
-// The task doctor (issue 9): why a task died, in plain words, with the evidence beside it.
+// The task doctor: why a task died, in plain words, with the evidence beside it.
 // rules.ts is the rule table (data); diagnose() applies it; input.ts builds its input from a view.
 export * from './evidence';
 export * from './diagnosis';

@@ -58,7 +58,7 @@ export const EvidenceSourceSchema = z.enum(EVIDENCE_SOURCES);
 export const RuleSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9-]+$/),
-    /** Rows of API.md §9 and faults.md this rule answers (faults rows as strings: '6b'). */
+    /** Rows of docs/mesos/api.md §9 and docs/mesos/faults.md this rule answers (faults rows as strings: '6b'). */
     refs: z.object({ api: z.array(z.number().int()).default([]), faults: z.array(z.string()).default([]) }).strict(),
     when: StatusMatchSchema.extend({
       /** Mesos versions where the rule holds: `min` inclusive, `below` exclusive. */

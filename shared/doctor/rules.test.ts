@@ -5,11 +5,11 @@ import { diagnose } from './diagnose';
 import type { DiagnoseInput } from './diagnosis';
 import type { AgentEvidence } from './evidence';
 import { RULES } from './rules';
-import { AGENT_ID, agentLog, CONTAINER_ID, dockerEvent, FRAMEWORK_ID, masterLog, started, T0, taskWith } from './testing';
+import { AGENT_ID, agentLog, CONTAINER_ID, dockerEvent, FRAMEWORK_ID, masterLog, started, T0, taskWith } from './doctor-builders.test-support';
 
 /**
  * Every rule of the table, each with real message strings: verbatim from the transcripts of a real
- * Mesos 1.12 (../shared/mesos/transcripts), faults.md and API.md §9 (where the catalogue gives a
+ * Mesos 1.12 (testbed/transcripts), docs/mesos/faults.md and docs/mesos/api.md §9 (where the catalogue gives a
  * pattern, the example fills its placeholders the way Mesos' source does).
  */
 
@@ -42,16 +42,16 @@ export const CASES: Case[] = [
   // the task's own process
   {
     rule: 'oom-killed',
-    name: 'exit 137 with Docker OOMKilled (faults.md row 3)',
+    name: 'exit 137 with Docker OOMKilled (docs/mesos/faults.md row 3)',
     statuses: [...started(), FAILED_EXEC('Container exited with status 137')],
     input: { dockerEvents: [dockerEvent('task', 'oom', at(2.9)), dockerEvent('task', 'die', at(3), { exitCode: 137, oomKilled: true })] },
     says: /more memory than its 32 MB/,
   },
-  { rule: 'sigkill-137', name: 'exit 137 without Docker evidence (faults.md row 3)', statuses: [...started(), FAILED_EXEC('Container exited with status 137')], says: /SIGKILL.*memory limit \(32 MB\)/ },
+  { rule: 'sigkill-137', name: 'exit 137 without Docker evidence (docs/mesos/faults.md row 3)', statuses: [...started(), FAILED_EXEC('Container exited with status 137')], says: /SIGKILL.*memory limit \(32 MB\)/ },
   { rule: 'command-not-found', name: 'exit 127', statuses: [...started(), FAILED_EXEC('Container exited with status 127')], says: /could not find the command/ },
   { rule: 'not-executable', name: 'exit 126', statuses: [...started(), FAILED_EXEC('Command exited with status 126')], says: /could not be executed/ },
   { rule: 'sigterm-143', name: 'exit 143 without a kill', statuses: [...started(), FAILED_EXEC('Container exited with status 143')], says: /SIGTERM/ },
-  { rule: 'nonzero-exit', name: 'exit 1 (faults.md row 2)', statuses: [...started(), FAILED_EXEC('Container exited with status 1')], says: /exited with status 1\b/ },
+  { rule: 'nonzero-exit', name: 'exit 1 (docs/mesos/faults.md row 2)', statuses: [...started(), FAILED_EXEC('Container exited with status 1')], says: /exited with status 1\b/ },
   { rule: 'nonzero-exit', name: 'a command task exiting 2', statuses: [...started(), FAILED_EXEC('Command exited with status 2')], says: /exited with status 2\b/ },
   { rule: 'terminated-by-signal', name: 'ended by a signal', statuses: [...started(), FAILED_EXEC('Command terminated with signal Aborted')], says: /signal Aborted/ },
   // docker executor errors
@@ -85,7 +85,7 @@ export const CASES: Case[] = [
     says: /max_completion_time expired/,
   },
   // launching
-  { rule: 'image-not-found', name: 'missing tag (faults.md row 4, transcript)', statuses: [agentUpdate('TASK_FAILED', 'REASON_CONTAINER_LAUNCH_FAILED', BAD_IMAGE)], says: /could not pull 127\.0\.0\.1:5000\/mesoscope\/does-not-exist:1: the registry has no such image or tag/ },
+  { rule: 'image-not-found', name: 'missing tag (docs/mesos/faults.md row 4, transcript)', statuses: [agentUpdate('TASK_FAILED', 'REASON_CONTAINER_LAUNCH_FAILED', BAD_IMAGE)], says: /could not pull 127\.0\.0\.1:5000\/mesoscope\/does-not-exist:1: the registry has no such image or tag/ },
   {
     rule: 'image-not-found',
     name: 'missing tag while the source adds the pull suffix',
@@ -118,7 +118,7 @@ export const CASES: Case[] = [
   },
   {
     rule: 'pull-exceeded-registration-timeout',
-    name: 'slow pull (faults.md row 13)',
+    name: 'slow pull (docs/mesos/faults.md row 13)',
     statuses: [agentUpdate('TASK_FAILED', 'REASON_CONTAINER_LAUNCH_FAILED', 'Failed to launch container: discarded; Abnormal executor termination: unknown container')],
     input: { spec: spec({ timers: { executorRegistrationTimeout: '2secs' } }), agent: agentOnNode },
     says: /executor registration timeout \(2secs\) includes the pull/,
@@ -154,25 +154,25 @@ export const CASES: Case[] = [
   },
   {
     rule: 'registration-timeout-pulling',
-    name: 'timeout during the pull (API.md §9 row 1)',
+    name: 'timeout during the pull (docs/mesos/api.md §9 row 1)',
     statuses: [agentUpdate('TASK_FAILED', 'REASON_EXECUTOR_REGISTRATION_TIMEOUT', 'Executor did not register within 1mins; Container destroyed while pulling image')],
     says: /registration timeout \(1mins\) ran out/,
   },
   {
     rule: 'executor-never-registered',
-    name: 'custom executor never registers (faults.md row 15)',
+    name: 'custom executor never registers (docs/mesos/faults.md row 15)',
     statuses: [agentUpdate('TASK_FAILED', 'REASON_EXECUTOR_REGISTRATION_TIMEOUT', 'Executor did not register within 2secs')],
     says: /did not register with the agent within 2secs/,
   },
   {
     rule: 'executor-never-registered',
-    name: 'started but killed (API.md §9 row 1)',
+    name: 'started but killed (docs/mesos/api.md §9 row 1)',
     statuses: [agentUpdate('TASK_FAILED', 'REASON_EXECUTOR_REGISTRATION_TIMEOUT', 'Executor did not register within 1mins; Container killed')],
     says: /within 1mins/,
   },
   {
     rule: 'no-docker-containerizer',
-    name: 'DOCKER task without the docker containerizer (faults.md row 17)',
+    name: 'DOCKER task without the docker containerizer (docs/mesos/faults.md row 17)',
     statuses: [agentUpdate('TASK_FAILED', 'REASON_EXECUTOR_TERMINATED', 'Abnormal executor termination: unknown container')],
     input: { agent: agentOnNode, logs: [agentLog(at(0.9), 'None of the enabled containerizers (mesos) could create a container for the provided TaskInfo/ExecutorInfo message', 'E')] },
     says: /DOCKER task \(mesoscope\/task-base:test\) on an agent whose --containerizers lacks docker/,
@@ -180,7 +180,7 @@ export const CASES: Case[] = [
   // the executor died
   {
     rule: 'agent-restart-killed-executor',
-    name: 'agent stopped and started again, checkpointing framework (faults.md row 12)',
+    name: 'agent stopped and started again, checkpointing framework (docs/mesos/faults.md row 12)',
     statuses: [
       ...started(),
       masterUpdate('TASK_LOST', 'REASON_AGENT_REMOVED', 'health check timed out'),
@@ -198,20 +198,20 @@ export const CASES: Case[] = [
     statuses: [...started(), agentUpdate('TASK_FAILED', 'REASON_EXECUTOR_TERMINATED', 'Abnormal executor termination: Failed to reap the executor')],
     says: /Failed to reap the executor/,
   },
-  { rule: 'agent-back-task-gone', name: 'FAILED on re-registration (faults.md row 12)', statuses: [...started(), masterUpdate('TASK_FAILED', 'REASON_AGENT_REREGISTERED', 'Unreachable agent re-reregistered')], says: /no longer running/ },
+  { rule: 'agent-back-task-gone', name: 'FAILED on re-registration (docs/mesos/faults.md row 12)', statuses: [...started(), masterUpdate('TASK_FAILED', 'REASON_AGENT_REREGISTERED', 'Unreachable agent re-reregistered')], says: /no longer running/ },
   { rule: 'io-switchboard-exited', name: 'switchboard', statuses: [...started(), agentUpdate('TASK_FAILED', 'REASON_IO_SWITCHBOARD_EXITED', 'Unexpected termination of the subprocess: exited with status 1')], says: /I\/O switchboard/ },
   // killed
-  { rule: 'killed-on-request', name: 'docker task killed (faults.md row 7, transcript)', statuses: [...started(), { state: 'TASK_KILLING', source: 'SOURCE_EXECUTOR' }, { state: 'TASK_KILLED', source: 'SOURCE_EXECUTOR', message: 'Container exited with status 137' }], says: /asked for it to be killed/ },
+  { rule: 'killed-on-request', name: 'docker task killed (docs/mesos/faults.md row 7, transcript)', statuses: [...started(), { state: 'TASK_KILLING', source: 'SOURCE_EXECUTOR' }, { state: 'TASK_KILLED', source: 'SOURCE_EXECUTOR', message: 'Container exited with status 137' }], says: /asked for it to be killed/ },
   { rule: 'killed-on-request', name: 'command task killed', statuses: [...started(), { state: 'TASK_KILLED', source: 'SOURCE_EXECUTOR', message: 'Command terminated with signal Terminated' }], says: /asked for it to be killed/ },
   {
     rule: 'framework-removed',
-    name: 'failover_timeout 0 (faults.md row 16, transcript)',
+    name: 'failover_timeout 0 (docs/mesos/faults.md row 16, transcript)',
     statuses: [...started(), masterUpdate('TASK_KILLED', 'REASON_FRAMEWORK_REMOVED', 'Framework f8278ec8-4646-4d46-a619-bfdea32934e8-0001 removed')],
     says: /removed the framework f8278ec8-4646-4d46-a619-bfdea32934e8-0001/,
   },
   {
     rule: 'killed-during-launch-unreachable-executor',
-    name: 'killed while STAGING with an unreachable executor (faults.md row 14)',
+    name: 'killed while STAGING with an unreachable executor (docs/mesos/faults.md row 14)',
     statuses: [agentUpdate('TASK_KILLED', 'REASON_TASK_KILLED_DURING_LAUNCH', 'Killed before delivery to the executor')],
     input: { agent: agentOnNode, logs: [agentLog(at(0.4), EXECUTOR_UNREACHABLE, 'W')] },
     says: /could not answer its executor at 127\.0\.0\.2:41235/,
@@ -228,7 +228,7 @@ export const CASES: Case[] = [
   // the agent went away
   {
     rule: 'agent-stopped-disconnected',
-    name: 'agent container stopped, no checkpoint (faults.md row 11, transcript)',
+    name: 'agent container stopped, no checkpoint (docs/mesos/faults.md row 11, transcript)',
     statuses: [...started(), masterUpdate('TASK_LOST', 'REASON_AGENT_DISCONNECTED', 'Agent 127.0.0.1 disconnected')],
     input: { agent: { ...agentOnNode, state: 'unreachable' }, dockerEvents: [dockerEvent('agent', 'kill', at(2.8), { signal: '15' }), dockerEvent('agent', 'die', at(2.95), { exitCode: 143 }), dockerEvent('agent', 'stop', at(3.05))] },
     says: /agent’s container \(agent 1\) stopped/,
@@ -236,21 +236,21 @@ export const CASES: Case[] = [
   { rule: 'agent-disconnected', name: 'disconnected, no Docker evidence (transcript)', statuses: [...started(), masterUpdate('TASK_LOST', 'REASON_AGENT_DISCONNECTED', 'Agent 127.0.0.1 disconnected')], says: /dropped its connection/ },
   {
     rule: 'agent-paused',
-    name: 'agent container paused (faults.md row 9, transcript)',
+    name: 'agent container paused (docs/mesos/faults.md row 9, transcript)',
     statuses: [...started(), masterUpdate('TASK_LOST', 'REASON_AGENT_REMOVED', 'health check timed out')],
     input: { agent: { ...agentOnNode, state: 'unreachable' }, dockerEvents: [dockerEvent('agent', 'pause', at(-0.5))], spec: spec({ timers: { maxAgentPingTimeouts: 3 } }) },
     says: /was paused.*After 3 missed pings.*was declared lost/,
   },
   {
     rule: 'agent-paused',
-    name: 'paused, partition-aware (faults.md row 10)',
+    name: 'paused, partition-aware (docs/mesos/faults.md row 10)',
     statuses: [...started(), masterUpdate('TASK_UNREACHABLE', 'REASON_AGENT_REMOVED', 'health check timed out')],
     input: { agent: agentOnNode, dockerEvents: [dockerEvent('agent', 'pause', at(-0.5))] },
     says: /became unreachable/,
   },
   {
     rule: 'agent-stopped-unreachable',
-    name: 'stopped, checkpointing framework (faults.md row 12)',
+    name: 'stopped, checkpointing framework (docs/mesos/faults.md row 12)',
     statuses: [...started(), masterUpdate('TASK_LOST', 'REASON_AGENT_REMOVED', 'health check timed out')],
     input: { agent: agentOnNode, dockerEvents: [dockerEvent('agent', 'kill', at(-0.6)), dockerEvent('agent', 'die', at(-0.5)), dockerEvent('agent', 'stop', at(-0.5))] },
     says: /stopped\. The framework checkpoints/,
@@ -287,13 +287,13 @@ export const CASES: Case[] = [
   // before the launch
   {
     rule: 'invalid-offer',
-    name: 'stale offer, legacy (faults.md row 6, transcript)',
+    name: 'stale offer, legacy (docs/mesos/faults.md row 6, transcript)',
     statuses: [masterUpdate('TASK_LOST', 'REASON_INVALID_OFFERS', 'Task launched with invalid offers: Offer 00000000-0000-0000-0000-000000000000-O999 is no longer valid')],
     says: /offer \(00000000-0000-0000-0000-000000000000-O999\)/,
   },
   {
     rule: 'invalid-offer',
-    name: 'stale offer, partition-aware (faults.md row 6b)',
+    name: 'stale offer, partition-aware (docs/mesos/faults.md row 6b)',
     statuses: [masterUpdate('TASK_DROPPED', 'REASON_INVALID_OFFERS', 'Task launched with invalid offers: Offer 00000000-0000-0000-0000-000000000000-O999 is no longer valid')],
     says: /no longer knows/,
   },
@@ -329,7 +329,7 @@ export const CASES: Case[] = [
   },
   { rule: 'reconciliation-unknown', name: 'unknown', statuses: [masterUpdate('TASK_UNKNOWN', 'REASON_RECONCILIATION', 'Reconciliation: Task is unknown')], says: /task is unknown:/ },
   // invalid tasks
-  { rule: 'task-no-resources', name: 'no resources (faults.md row 5, transcript)', statuses: [masterUpdate('TASK_ERROR', 'REASON_TASK_INVALID', 'Task uses no resources')], says: /has no resources/ },
+  { rule: 'task-no-resources', name: 'no resources (docs/mesos/faults.md row 5, transcript)', statuses: [masterUpdate('TASK_ERROR', 'REASON_TASK_INVALID', 'Task uses no resources')], says: /has no resources/ },
   {
     rule: 'task-resources-exceed-offer',
     name: 'too big',
@@ -363,7 +363,7 @@ export const CASES: Case[] = [
   // never an update
   {
     rule: 'staging-unreachable-executor',
-    name: 'STAGING with the agent’s failed send (faults.md row 14)',
+    name: 'STAGING with the agent’s failed send (docs/mesos/faults.md row 14)',
     statuses: [],
     input: { now: at(20), agent: agentOnNode, logs: [agentLog(at(1), "Launching task 't1' for framework " + FRAMEWORK_ID), agentLog(at(1.5), EXECUTOR_UNREACHABLE, 'W')] },
     says: /cannot answer it at 127\.0\.0\.2:41235 \(Failed to connect to 127\.0\.0\.2:41235: Connection refused\)/,
@@ -400,12 +400,12 @@ describe('every rule, with real message strings', () => {
     expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
   });
 
-  it('answers every row of API.md §9 (1–27)', () => {
+  it('answers every row of docs/mesos/api.md §9 (1–27)', () => {
     const answered = new Set(RULES.flatMap((r) => r.refs.api));
     expect(Array.from({ length: 27 }, (_, i) => i + 1).filter((row) => !answered.has(row))).toEqual([]);
   });
 
-  it('answers every task failure of faults.md; rows 1, 8 (success) and 18 (no task update) need no diagnosis', () => {
+  it('answers every task failure of docs/mesos/faults.md; rows 1, 8 (success) and 18 (no task update) need no diagnosis', () => {
     const answered = new Set(RULES.flatMap((r) => r.refs.faults));
     const failures = ['2', '3', '4', '5', '6', '6b', '7', '9', '10', '11', '12', '13', '14', '15', '16', '17'];
     expect(failures.filter((row) => !answered.has(row))).toEqual([]);
@@ -440,7 +440,7 @@ describe('every rule, with real message strings', () => {
       return d.kind === 'diagnosed' ? d.timeline.find((i) => i.decisive) : undefined;
     };
     expect(decisive('oom-killed')).toMatchObject({ kind: 'docker', source: 'task-container', title: 'Task container died (exit 137, OOM killed)' });
-    expect(decisive('agent-paused', 'paused, partition-aware (faults.md row 10)')).toMatchObject({ kind: 'docker', source: 'agent-container', title: 'Agent container (agent 1) paused' });
+    expect(decisive('agent-paused', 'paused, partition-aware (docs/mesos/faults.md row 10)')).toMatchObject({ kind: 'docker', source: 'agent-container', title: 'Agent container (agent 1) paused' });
     expect(decisive('agent-stopped-disconnected')).toMatchObject({ kind: 'docker', title: 'Agent container (agent 1) stopped' });
     expect(decisive('staging-unreachable-executor')).toMatchObject({ kind: 'log', source: 'agent-log', title: EXECUTOR_UNREACHABLE });
     expect(decisive('image-not-found')).toMatchObject({ kind: 'status', source: 'task-status', title: 'TASK_FAILED · REASON_CONTAINER_LAUNCH_FAILED' });

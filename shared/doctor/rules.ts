@@ -4,7 +4,7 @@ import { type EvidenceMatch, type Rule, type RuleInput, RuleSchema } from './rul
 /**
  * The task doctor's rule table: (state, reason, source, message pattern, Mesos version, evidence) →
  * cause in plain words, fix, set-up change, and which evidence is decisive. One row per case of
- * ../shared/mesos/API.md §9 and ../shared/mesos/faults.md (their row numbers are in `refs`); message
+ * docs/mesos/api.md §9 and docs/mesos/faults.md (their row numbers are in `refs`); message
  * patterns are built from the real strings those documents quote and the transcripts hold.
  *
  * Order matters: the first rule that matches explains the task, so a rule that needs more (a message,
@@ -12,7 +12,7 @@ import { type EvidenceMatch, type Rule, type RuleInput, RuleSchema } from './rul
  * use the v1 spelling (REASON_AGENT_*): diagnose() maps v0 names (REASON_SLAVE_*) first.
  */
 
-// ---- message patterns (real strings: API.md §9, faults.md, transcripts/basic) ----
+// ---- message patterns (real strings: docs/mesos/api.md §9, docs/mesos/faults.md, transcripts/basic) ----
 
 /** `Failed to launch container: Failed to run 'docker -H unix:///var/run/docker.sock pull <image>': exited with status 1; stderr='…'` */
 const pullFailure = (stderr: string) =>
@@ -25,9 +25,9 @@ const AGENT_LOST_REASONS = ['REASON_AGENT_REMOVED', 'REASON_AGENT_DISCONNECTED']
 
 // ---- evidence patterns (agent and master log lines, as real Mesos and the emulator write them) ----
 
-/** faults.md row 14: the agent cannot answer the executor at its advertised address. */
+/** docs/mesos/faults.md row 14: the agent cannot answer the executor at its advertised address. */
 const EXECUTOR_UNREACHABLE_LOG = /Failed to send 'mesos\.internal\.ExecutorRegisteredMessage' to '(?<address>[^']+)', connect: (?<error>.*)$/;
-/** API.md §9 row 5: the agent's error when no containerizer takes the task. */
+/** docs/mesos/api.md §9 row 5: the agent's error when no containerizer takes the task. */
 const NO_CONTAINERIZER_LOG = /None of the enabled containerizers \((?<containerizers>[^)]*)\) could create a container/;
 const REGISTRATION_TIMEOUT_LOG = /Terminating executor '(?<executor>[^']+)' of framework \S+ because it did not register within (?<timeout>\S+)/;
 const MARKED_UNREACHABLE_LOG = /Marking agent \S+ \([^)]*\) unreachable: (?<why>.*)$/;
@@ -44,7 +44,7 @@ const taskOom: EvidenceMatch = { kind: 'docker', role: 'task', actions: ['oom', 
 const taskDied = (exitCode?: number): EvidenceMatch => ({ kind: 'docker', role: 'task', actions: ['die'], ...(exitCode === undefined ? {} : { exitCode }) });
 
 const TABLE: RuleInput[] = [
-  // ---------- the task's own process (API.md §9 row 7, faults.md rows 2, 3) ----------
+  // ---------- the task's own process (docs/mesos/api.md §9 row 7, docs/mesos/faults.md rows 2, 3) ----------
   {
     id: 'oom-killed',
     refs: { api: [7], faults: ['3'] },
@@ -110,7 +110,7 @@ const TABLE: RuleInput[] = [
     fix: 'Find what sent the signal (the task container’s Docker events, the agent log).',
     evidence: { decisive: [{ kind: 'docker', role: 'task', actions: ['kill', 'die'] }] },
   },
-  // ---------- docker executor errors (API.md §9 row 8) ----------
+  // ---------- docker executor errors (docs/mesos/api.md §9 row 8) ----------
   {
     id: 'bad-docker-info',
     refs: { api: [8] },
@@ -135,7 +135,7 @@ const TABLE: RuleInput[] = [
     cause: 'The docker executor could not learn how the container ended (it vanished, or Docker did not answer).',
     fix: 'Check the task container’s Docker events: was it removed from outside?',
   },
-  // ---------- resource limits (API.md §9 rows 9, 10) ----------
+  // ---------- resource limits (docs/mesos/api.md §9 rows 9, 10) ----------
   {
     id: 'memory-limit',
     refs: { api: [9] },
@@ -168,7 +168,7 @@ const TABLE: RuleInput[] = [
     cause: 'The task was still running when its max_completion_time expired, so its executor ended it.',
     fix: 'Raise max_completion_time in the TaskInfo, or make the task finish sooner.',
   },
-  // ---------- launching the container (API.md §9 rows 1–5, faults.md rows 4, 13, 15, 17) ----------
+  // ---------- launching the container (docs/mesos/api.md §9 rows 1–5, docs/mesos/faults.md rows 4, 13, 15, 17) ----------
   {
     id: 'image-not-found',
     refs: { api: [2], faults: ['4'] },
@@ -319,7 +319,7 @@ const TABLE: RuleInput[] = [
     specChange: { setting: 'agent-flag', flag: 'containerizers', causeIf: /^(?![\s\S]*\bdocker\b)/, suggested: 'docker,mesos' },
     evidence: { decisive: [{ kind: 'log', node: 'agent', pattern: NO_CONTAINERIZER_LOG }], logPatterns: [NO_CONTAINERIZER_LOG] },
   },
-  // ---------- the executor died (API.md §9 row 6, faults.md row 12) ----------
+  // ---------- the executor died (docs/mesos/api.md §9 row 6, docs/mesos/faults.md row 12) ----------
   {
     id: 'agent-restart-killed-executor',
     refs: { api: [6], faults: ['12'] },
@@ -365,7 +365,7 @@ const TABLE: RuleInput[] = [
     cause: 'The Mesos containerizer’s I/O switchboard (for a TTY or attach) exited, taking the task with it.',
     fix: 'Read the agent log; retry without a TTY.',
   },
-  // ---------- killed (API.md §9 rows 11–13, faults.md rows 7, 16) ----------
+  // ---------- killed (docs/mesos/api.md §9 rows 11–13, docs/mesos/faults.md rows 7, 16) ----------
   {
     id: 'killed-on-request',
     refs: { api: [11], faults: ['7'] },
@@ -416,7 +416,7 @@ const TABLE: RuleInput[] = [
   {
     id: 'killed-during-launch-legacy',
     refs: { api: [13] },
-    // Before 1.5 the same case carried REASON_EXECUTOR_UNREGISTERED (API.md §4.3), unused since.
+    // Before 1.5 the same case carried REASON_EXECUTOR_UNREGISTERED (docs/mesos/api.md §4.3), unused since.
     when: { states: ['TASK_KILLED'], reasons: ['REASON_EXECUTOR_UNREGISTERED'], mesos: { below: '1.5.0' } },
     title: 'Killed before it started',
     cause: 'A kill arrived before the task reached its executor, so it never ran (Mesos before 1.5 reports this as REASON_EXECUTOR_UNREGISTERED).',
@@ -430,7 +430,7 @@ const TABLE: RuleInput[] = [
     cause: 'The agent is being drained, and draining kills its tasks.',
     fix: 'Run the task elsewhere, or reactivate the agent when the maintenance is done.',
   },
-  // ---------- the agent went away (API.md §9 rows 14–18, faults.md rows 9–12) ----------
+  // ---------- the agent went away (docs/mesos/api.md §9 rows 14–18, docs/mesos/faults.md rows 9–12) ----------
   {
     id: 'agent-stopped-disconnected',
     refs: { api: [14], faults: ['11'] },
@@ -502,7 +502,7 @@ const TABLE: RuleInput[] = [
   {
     id: 'agent-unreachable-legacy',
     refs: { api: [15] },
-    // Before 1.5 a partitioned agent's tasks of non-partition-aware frameworks were killed when it came back (MESOS-7215, API.md §4.4).
+    // Before 1.5 a partitioned agent's tasks of non-partition-aware frameworks were killed when it came back (MESOS-7215, docs/mesos/api.md §4.4).
     when: { states: ['TASK_LOST', 'TASK_UNREACHABLE'], reasons: ['REASON_AGENT_REMOVED'], sources: ['SOURCE_MASTER'], message: HEALTH_CHECK, mesos: { below: '1.5.0' } },
     title: 'Agent unreachable',
     cause:
@@ -559,7 +559,7 @@ const TABLE: RuleInput[] = [
     cause: 'An operator marked the agent gone (MARK_AGENT_GONE); Mesos does not confirm the task stopped.',
     fix: 'Relaunch the task elsewhere; the agent cannot rejoin with the same id.',
   },
-  // ---------- before the launch (API.md §9 rows 19–25, faults.md row 6) ----------
+  // ---------- before the launch (docs/mesos/api.md §9 rows 19–25, docs/mesos/faults.md row 6) ----------
   {
     id: 'invalid-offer',
     refs: { api: [19], faults: ['6', '6b'] },
@@ -692,7 +692,7 @@ const TABLE: RuleInput[] = [
     cause: 'Asked to reconcile, the master answered that the task is {what}: it is not running as far as Mesos knows.',
     fix: 'Relaunch it if it should be running.',
   },
-  // ---------- invalid tasks (API.md §9 rows 26, 27, faults.md row 5) ----------
+  // ---------- invalid tasks (docs/mesos/api.md §9 rows 26, 27, docs/mesos/faults.md row 5) ----------
   {
     id: 'task-no-resources',
     refs: { api: [26], faults: ['5'] },
@@ -784,7 +784,7 @@ const TABLE: RuleInput[] = [
     cause: 'The task group failed {reasonWord}: {message|no detail given}.',
     fix: 'Task groups need the default executor and the Mesos containerizer; fix the group and launch again.',
   },
-  // ---------- never an update (faults.md row 14) ----------
+  // ---------- never an update (docs/mesos/faults.md row 14) ----------
   {
     id: 'staging-unreachable-executor',
     refs: { faults: ['14'] },
@@ -809,7 +809,7 @@ const TABLE: RuleInput[] = [
   {
     id: 'staging-stuck-legacy',
     refs: { faults: ['14'] },
-    // Before 1.5 the built-in executors sent no TASK_STARTING: STAGING lasted through the pull (API.md §0.9).
+    // Before 1.5 the built-in executors sent no TASK_STARTING: STAGING lasted through the pull (docs/mesos/api.md §0.9).
     when: { states: ['TASK_STAGING'], stuck: true, mesos: { below: '1.5.0' } },
     title: 'Still in STAGING',
     cause: 'No status update in {stagingFor}. In this Mesos version a task stays STAGING until RUNNING, so the image may still be pulling, or the executor cannot register.',

@@ -52,14 +52,14 @@ describe('set-up changes against the real spec shape', () => {
   it('applySpecChange sets or removes the field, leaves the input alone, and the result is a valid spec', () => {
     const input: { name: string; agents: { list: Array<{ flags?: Record<string, string> }> } } = {
       name: 'dr-spec',
-      agents: { list: [{}, { flags: { containerizers: 'mesos', docker: '/usr/bin/docker' } }] },
+      agents: { list: [{}, { flags: { containerizers: 'mesos', docker_remove_delay: '1mins' } }] },
     };
     const set = applySpecChange(input, { path: 'agents.list[1].flags.containerizers', suggested: 'docker,mesos' });
-    expect(set.agents.list[1]!.flags).toEqual({ containerizers: 'docker,mesos', docker: '/usr/bin/docker' });
+    expect(set.agents.list[1]!.flags).toEqual({ containerizers: 'docker,mesos', docker_remove_delay: '1mins' });
     expect(input.agents.list[1]!.flags?.containerizers).toBe('mesos');
     expect(validateSpec(set).ok).toBe(true);
     const removed = applySpecChange(input, { path: 'agents.list[1].flags.containerizers', suggested: null });
-    expect(removed.agents.list[1]!.flags).toEqual({ docker: '/usr/bin/docker' });
+    expect(removed.agents.list[1]!.flags).toEqual({ docker_remove_delay: '1mins' });
     const timer = applySpecChange({ name: 'dr-spec' }, { path: 'timers.executorRegistrationTimeout', suggested: '5mins' });
     expect(validateSpec(timer)).toMatchObject({ ok: true, spec: { timers: { executorRegistrationTimeout: '5mins' } } });
     expect(applySpecChange({ name: 'dr-spec' }, { path: 'agents.flags.ip', suggested: null })).toEqual({ name: 'dr-spec' });

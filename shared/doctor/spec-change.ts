@@ -6,7 +6,7 @@ import type { SpecSetting } from './rule-schema';
 
 /**
  * Where a cause lies in the cluster's set-up, the doctor names the spec field to change and offers
- * the change (issue 9). A rule says which setting is at fault (rule-schema.ts SpecSetting); this file
+ * the change. A rule says which setting is at fault (rule-schema.ts SpecSetting); this file
  * finds where the spec sets it for the task's agent (shared/cluster/spec.ts: `timers.*`, or
  * `agents.flags.<flag>` when agents are given by count, `agents.list[i].flags.<flag>` when listed),
  * and offers a change only when the current value is indeed the cause.
@@ -23,6 +23,16 @@ export const SpecChangeSchema = z.object({
   summary: z.string(),
 });
 export type SpecChange = z.infer<typeof SpecChangeSchema>;
+
+/**
+ * The fields a change from the doctor may touch: the cluster's timers and the masters' or agents'
+ * flags. Anything else (`__proto__.polluted`, `name`, `images.agent`) is refused by name.
+ */
+const CHANGEABLE_PATH = /^(?:timers\.(?:executorRegistrationTimeout|agentPingTimeout|maxAgentPingTimeouts)|(?:masters|agents)\.flags\.[a-z][a-z0-9_]*|agents\.list\[\d{1,2}\]\.flags\.[a-z][a-z0-9_]*)$/;
+export const ChangeablePathSchema = z
+  .string()
+  .max(200, 'must be at most 200 characters')
+  .regex(CHANGEABLE_PATH, 'must be timers.<timer>, masters.flags.<flag>, agents.flags.<flag> or agents.list[i].flags.<flag>');
 
 const UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, ms: 1, secs: 1e3, mins: 60e3, hrs: 3600e3, days: 86400e3, weeks: 604800e3 };
 
@@ -150,6 +160,8 @@ function parsePath(path: string): Array<string | number> {
   for (const part of path.split('.')) {
     const m = /^([A-Za-z0-9_]+)((?:\[\d+\])*)$/.exec(part);
     if (!m) throw new Error(`Not a spec path: ${path}`);
+    // A spec holds no such field; written through, it would change every object's prototype.
+    if (m[1] === '__proto__' || m[1] === 'constructor' || m[1] === 'prototype') throw new Error(`Not a spec path: ${path}`);
     keys.push(m[1]!);
     for (const index of m[2]!.matchAll(/\[(\d+)\]/g)) keys.push(Number(index[1]));
   }

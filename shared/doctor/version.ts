@@ -1,7 +1,7 @@
 /**
  * Mesos versions as the rule table uses them: `1.12.0`, `1.11.0-rc1`, `1.5` → comparable triples.
  * When a cluster's version is unknown the doctor assumes the reference version, the one the
- * catalogue and the recordings come from (API.md: 1.12.0, development line), and says so.
+ * catalogue and the recordings come from (docs/mesos/api.md: 1.12.0, development line), and says so.
  */
 
 export const REFERENCE_MESOS_VERSION = '1.12.0';

@@ -13,7 +13,7 @@ const noCkpt = { checkpoint: false, partitionAware: false };
 const expectOf = (id: Parameters<typeof faultById>[0], variant: typeof legacy, params: Record<string, string> = {}) =>
   faultById(id).expect(faultContext(variant, faultParams(faultById(id), params), '127.0.0.1'), fast);
 
-describe("the fault table: faults.md's rows per framework variant", () => {
+describe("the fault table: docs/mesos/faults.md's rows per framework variant", () => {
   it('a stopped agent: LOST / AGENT_DISCONNECTED at once without checkpointing (row 11); with it LOST after the pings (row 12), UNREACHABLE when partition-aware', () => {
     expect(statusText(expectOf('stop-agent', noCkpt).final!)).toBe('TASK_LOST / REASON_AGENT_DISCONNECTED / SOURCE_MASTER / Agent 127.0.0.1 disconnected');
     expect(statusText(expectOf('stop-agent', { ...noCkpt, partitionAware: true }).final!)).toBe('TASK_LOST / REASON_AGENT_DISCONNECTED / SOURCE_MASTER / Agent 127.0.0.1 disconnected');

@@ -6,7 +6,7 @@ import type { Expectation, ExpectedStatus } from './expectation';
 
 /**
  * The fault buttons: what each does, whether this cluster allows it, and what Mesos will do to the
- * task it hits, for each framework variant (faults.md). Pure data and arithmetic, shared by the host
+ * task it hits, for each framework variant (docs/mesos/faults.md). Pure data and arithmetic, shared by the host
  * (which injects and reports the expectation) and the UI (which shows it before and judges after).
  */
 
@@ -189,7 +189,7 @@ export const FAULTS: readonly FaultDefinition[] = [
     expect: (ctx, t) => {
       if (!ctx.variant.checkpoint) return disconnected(ctx, 'The stop closes the socket: LOST / AGENT_DISCONNECTED at once; the new agent changes nothing more.');
       return {
-        rows: 'API.md §9 #17',
+        rows: 'api.md §9 #17',
         evidence: 'source',
         final: master(ctx.variant.partitionAware ? 'TASK_GONE' : 'TASK_LOST', 'REASON_AGENT_REMOVED', `Agent ${ctx.agentHostname} removed: a new agent registered at the same address`),
         atLeastMs: 0,

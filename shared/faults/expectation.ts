@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { TaskSourceSchema, TaskStateSchema } from '../mesos/v1';
 
-/** One status update as faults.md writes it: state / reason / source / message. */
+/** One status update as docs/mesos/faults.md writes it: state / reason / source / message. */
 export const ExpectedStatusSchema = z.object({
   state: TaskStateSchema,
-  /** null: the update carries no reason (faults.md writes "–"). */
+  /** null: the update carries no reason (docs/mesos/faults.md writes "–"). */
   reason: z.string().nullable(),
   source: TaskSourceSchema,
   message: z.string(),
@@ -12,13 +12,13 @@ export const ExpectedStatusSchema = z.object({
 export type ExpectedStatus = z.infer<typeof ExpectedStatusSchema>;
 
 /**
- * What a fault does to its task, for one framework variant (faults.md): the update the task ends with
+ * What a fault does to its task, for one framework variant (docs/mesos/faults.md): the update the task ends with
  * and when, or, for faults that send no update at all, the state the task keeps.
  */
 export const ExpectationSchema = z.object({
-  /** The faults.md rows this comes from (or the API.md §9 row, for what faults.md does not record). */
+  /** The docs/mesos/faults.md rows this comes from (or the docs/mesos/api.md §9 row, for what docs/mesos/faults.md does not record). */
   rows: z.string(),
-  /** observed: recorded on a real Mesos; source: read from the Mesos source (faults.md's two kinds). */
+  /** observed: recorded on a real Mesos; source: read from the Mesos source (docs/mesos/faults.md's two kinds). */
   evidence: z.enum(['observed', 'source']),
   /** The update the task ends with; null when the fault sends none (rows 14 and 18). */
   final: ExpectedStatusSchema.nullable(),

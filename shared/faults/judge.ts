@@ -3,7 +3,7 @@ import { TERMINAL_TASK_STATES } from '../mesos/v1';
 import type { Expectation, ExpectedStatus } from './expectation';
 
 /**
- * Compares what a fault's task went through with what faults.md says it will: the update it ends with
+ * Compares what a fault's task went through with what docs/mesos/faults.md says it will: the update it ends with
  * (exactly: state, reason, source, message) and when, or, for faults that send none, that nothing came.
  */
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { IdSchema, MasterInfoSchema, OfferSchema, TaskStatusSchema } from './v1';
 
 /**
- * Events of the v1 scheduler stream (`POST /api/v1/scheduler` SUBSCRIBE, API.md §3.5) and the
+ * Events of the v1 scheduler stream (`POST /api/v1/scheduler` SUBSCRIBE, docs/mesos/api.md §3.5) and the
  * FrameworkInfo the app subscribes with (§3.2). Event types the app does not handle
  * (INVERSE_OFFERS, UPDATE_OPERATION_STATUS…) parse as `OtherEvent`.
  */
@@ -23,9 +23,9 @@ export const FrameworkInfoSchema = z.looseObject({
   user: z.string(),
   name: z.string(),
   id: IdSchema.optional(),
-  /** Seconds; Mesos' default 0 tears the framework down when its stream breaks (API.md §0.7). */
+  /** Seconds; Mesos' default 0 tears the framework down when its stream breaks (docs/mesos/api.md §0.7). */
   failover_timeout: z.number().optional(),
-  /** Default false: tasks are lost when their agent disconnects (API.md §0.7). */
+  /** Default false: tasks are lost when their agent disconnects (docs/mesos/api.md §0.7). */
   checkpoint: z.boolean().optional(),
   roles: z.array(z.string()).optional(),
   hostname: z.string().optional(),
@@ -69,7 +69,7 @@ export const FailureEventSchema = z.looseObject({
   failure: z.looseObject({ agent_id: IdSchema.optional(), executor_id: IdSchema.optional(), status: z.number().optional() }),
 });
 
-/** The proto nests the message (`error.message`); the docs' flattened example is wrong (API.md §3.5). */
+/** The proto nests the message (`error.message`); the docs' flattened example is wrong (docs/mesos/api.md §3.5). */
 export const ErrorEventSchema = z.looseObject({
   type: z.literal('ERROR'),
   error: z.looseObject({ message: z.string() }),
@@ -102,12 +102,12 @@ export type OffersEvent = z.infer<typeof OffersEventSchema>;
 export type UpdateEvent = z.infer<typeof UpdateEventSchema>;
 export type FailureEvent = z.infer<typeof FailureEventSchema>;
 
-/** Filters of ACCEPT and DECLINE: `refuse_seconds` defaults to 5 on the master (API.md §3.3). */
+/** Filters of ACCEPT and DECLINE: `refuse_seconds` defaults to 5 on the master (docs/mesos/api.md §3.3). */
 export interface Filters {
   refuse_seconds?: number;
 }
 
-/** A TaskInfo as the app sends it (API.md §3.4); passed through as given. */
+/** A TaskInfo as the app sends it (docs/mesos/api.md §3.4); passed through as given. */
 export type TaskInfo = {
   name: string;
   task_id: { value: string };

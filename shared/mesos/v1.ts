@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * The v1 (protobuf-JSON) shapes of Mesos the app reads: IDs, resources, task states and statuses,
- * offers, tasks (API.md §2.2, §3.5, §4, §10). Objects are loose: Mesos adds fields across versions,
+ * offers, tasks (docs/mesos/api.md §2.2, §3.5, §4). Objects are loose: Mesos adds fields across versions,
  * and what the app does not read passes through untouched.
  */
 
@@ -28,7 +28,7 @@ export const TASK_STATES = [
 export const TaskStateSchema = z.enum(TASK_STATES);
 export type TaskState = z.infer<typeof TaskStateSchema>;
 
-/** `protobuf::isTerminalState` (API.md §4.1). */
+/** `protobuf::isTerminalState` (docs/mesos/api.md §4.1). */
 export const TERMINAL_TASK_STATES: ReadonlySet<TaskState> = new Set([
   'TASK_FINISHED',
   'TASK_FAILED',
@@ -43,7 +43,7 @@ export const TERMINAL_TASK_STATES: ReadonlySet<TaskState> = new Set([
 export const TaskSourceSchema = z.enum(['SOURCE_MASTER', 'SOURCE_AGENT', 'SOURCE_EXECUTOR']);
 export type TaskSource = z.infer<typeof TaskSourceSchema>;
 
-/** Reasons are strings: the enum grows between versions (API.md §4.3), and an unknown one must still parse. */
+/** Reasons are strings: the enum grows between versions (docs/mesos/api.md §4.3), and an unknown one must still parse. */
 export const TaskReasonSchema = z.string().regex(/^REASON_[A-Z_]+$/);
 
 export const TimeInfoSchema = z.object({ nanoseconds: z.number() });
@@ -83,7 +83,7 @@ export const TaskStatusSchema = z.looseObject({
   agent_id: IdSchema.optional(),
   executor_id: IdSchema.optional(),
   timestamp: z.number().optional(),
-  /** base64; present when the update must be acknowledged (API.md §0.8). */
+  /** base64; present when the update must be acknowledged (docs/mesos/api.md §0.8). */
   uuid: z.string().optional(),
   healthy: z.boolean().optional(),
   container_status: ContainerStatusSchema.optional(),
@@ -119,7 +119,7 @@ export const OfferSchema = z.looseObject({
 });
 export type Offer = z.infer<typeof OfferSchema>;
 
-/** v1 `Task`, as GET_TASKS / GET_STATE / operator events carry it (full statuses, API.md §2.2). */
+/** v1 `Task`, as GET_TASKS / GET_STATE / operator events carry it (full statuses, docs/mesos/api.md §2.2). */
 export const TaskSchema = z.looseObject({
   name: z.string(),
   task_id: IdSchema,

@@ -63,7 +63,7 @@ export const DockerEntrySchema = z.object({ kind: z.literal('docker'), ...at, ev
 /** Master and agent log lines (the excerpts chosen by `header.logs`). */
 export const LogsEntrySchema = z.object({ kind: z.literal('logs'), ...at, lines: z.array(LogLineSchema).min(1) });
 /**
- * A raw event of the master's operator stream (API.md §2.3), for inspection: TASK_* with the whole
+ * A raw event of the master's operator stream (docs/mesos/api.md §2.3), for inspection: TASK_* with the whole
  * TaskStatus (its base64 `data` dropped), AGENT_*, FRAMEWORK_*. SUBSCRIBED and HEARTBEAT are not kept
  * (the snapshot stands for SUBSCRIBED). The view is rebuilt from snapshots and deltas, never from these.
  */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ImageReferenceSchema } from '../image-reference';
 import { TaskSourceSchema, TaskStateSchema } from '../mesos/v1';
 
 /**
@@ -9,14 +10,14 @@ import { TaskSourceSchema, TaskStateSchema } from '../mesos/v1';
 export const ClusterNameSchema = z.string().min(1).max(64);
 
 /**
- * A framework's FrameworkInfo options. `checkpoint` cannot change after SUBSCRIBE (API.md §3.3), so
+ * A framework's FrameworkInfo options. `checkpoint` cannot change after SUBSCRIBE (docs/mesos/api.md §3.3), so
  * each combination is its own framework (all named "mesoscope"), subscribed on first use.
  */
 export const FrameworkVariantSchema = z
   .object({
-    /** On (the default): tasks survive an agent restart; off: they are LOST the moment their agent disconnects (API.md §0.7). */
+    /** On (the default): tasks survive an agent restart; off: they are LOST the moment their agent disconnects (docs/mesos/api.md §0.7). */
     checkpoint: z.boolean().default(true),
-    /** Off (the default): the classic TASK_LOST; on: UNREACHABLE / DROPPED / GONE (API.md §4.4). */
+    /** Off (the default): the classic TASK_LOST; on: UNREACHABLE / DROPPED / GONE (docs/mesos/api.md §4.4). */
     partitionAware: z.boolean().default(false),
   })
   .strict();
@@ -55,10 +56,10 @@ export const RunRequestSchema = z
     image: z
       .string()
       .trim()
-      .regex(/^\S+$/, 'must not contain spaces')
       .optional()
-      .transform((v) => v || undefined),
-    /** shell: `/bin/sh -c <command>` replaces the entrypoint (API.md §0.15); image: the image's entrypoint with the arguments. */
+      .transform((v) => v || undefined)
+      .pipe(ImageReferenceSchema.optional()),
+    /** shell: `/bin/sh -c <command>` replaces the entrypoint (docs/mesos/api.md §0.15); image: the image's entrypoint with the arguments. */
     entrypoint: z.enum(['shell', 'image']).default('shell'),
     /** shell: the command line; image: the arguments, one per line. */
     command: z.string().max(10_000).default(''),

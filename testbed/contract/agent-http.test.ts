@@ -110,7 +110,7 @@ describe.each([
   });
 });
 
-describe('agent v1 calls without a transcript (API.md §2.5 shapes)', () => {
+describe('agent v1 calls without a transcript (docs/mesos/api.md §2.5 shapes)', () => {
   it.each([
     ['GET_TASKS', 'agent_GET_TASKS'],
     ['GET_EXECUTORS', 'agent_GET_EXECUTORS'],

@@ -1,5 +1,5 @@
 // Every recorded transcript folder must be compared by at least one contract test: a new
-// folder appearing in ../shared/mesos/transcripts fails the run until a test uses it.
+// folder appearing in testbed/transcripts fails the run until a test uses it.
 // A test "uses" a file by naming it as 'folder/file' in a transcript helper call.
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,5 +1,5 @@
 // Agent faults on real emulator processes, against transcripts/fault-pause-legacy/ and
-// transcripts/fault-stop-legacy/ (operator events, timings of faults.md rows 9 and 11-12),
+// transcripts/fault-stop-legacy/ (operator events, timings of docs/mesos/faults.md rows 9 and 11-12),
 // then the master's view afterwards and both glog files against transcripts/after/.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -64,7 +64,7 @@ afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describe('a paused agent (fault-pause-legacy, faults.md row 9)', () => {
+describe('a paused agent (fault-pause-legacy, docs/mesos/faults.md row 9)', () => {
   it('is marked unreachable after 3 missed 1 s pings, with no AGENT_REMOVED', async () => {
     const id = await agentId(1);
     const before = stream.events.length;
@@ -72,7 +72,7 @@ describe('a paused agent (fault-pause-legacy, faults.md row 9)', () => {
     agents[1]!.kill('SIGSTOP');
     await until('unreachable', async () => ((await state()).unreachable_slaves === 1 ? true : undefined), 15_000, 50);
     const took = (Date.now() - paused) / 1000;
-    // Recorded: ≈ 3.5 s (faults.md row 9).
+    // Recorded: ≈ 3.5 s (docs/mesos/faults.md row 9).
     expect(took).toBeGreaterThan(2.5);
     expect(took).toBeLessThan(8);
     const s = await state();
@@ -101,7 +101,7 @@ describe('a paused agent (fault-pause-legacy, faults.md row 9)', () => {
   }, 30_000);
 });
 
-describe('a killed and restarted agent (fault-stop-legacy, faults.md rows 11-12)', () => {
+describe('a killed and restarted agent (fault-stop-legacy, docs/mesos/faults.md rows 11-12)', () => {
   it('is disconnected at once, then unreachable after the ping timeouts', async () => {
     const id = await agentId(0);
     agents[0]!.kill('SIGKILL');

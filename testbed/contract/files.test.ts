@@ -1,6 +1,6 @@
 // /files on an agent against transcripts/files/: browse, read at every recorded offset,
 // download, debug, and v1 LIST_FILES / READ_FILE — on a sandbox laid out and attached the
-// way the agent attaches executor sandboxes (API.md §5.2), with the recorded file contents.
+// way the agent attaches executor sandboxes (docs/mesos/api.md §5.2), with the recorded file contents.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,7 +68,7 @@ describe('GET /files/read', () => {
     expect(r.body.length).toBe(recorded.body.length);
   });
 
-  it('keeps raw bytes ≥ 0x80 and escapes control characters (API.md §5.2)', async () => {
+  it('keeps raw bytes ≥ 0x80 and escapes control characters (docs/mesos/api.md §5.2)', async () => {
     fs.writeFileSync(path.join(sandbox, 'bytes'), Buffer.from([0x68, 0xc3, 0xa9, 0x01, 0x22, 0x0a]));
     const r = await get('read', `path=${LATEST}/bytes&offset=0`);
     expect(r.body).toEqual(Buffer.concat([Buffer.from('{"data":"h'), Buffer.from([0xc3, 0xa9]), Buffer.from('\\u0001\\"\\n","offset":0}')]));
@@ -80,7 +80,7 @@ describe('GET /files/read', () => {
     expect(r.data.length).toBe(65536);
   });
 
-  it('refuses directories and bad offsets (API.md §5.2)', async () => {
+  it('refuses directories and bad offsets (docs/mesos/api.md §5.2)', async () => {
     const fixture = fromApiMd<{ status: number; body_prefix: string }>('files_read_directory');
     const dir = await get('read', `path=${LATEST}&offset=0`);
     expect(dir.status).toBe(fixture.status);
@@ -112,7 +112,7 @@ describe('GET /files/browse', () => {
     expect(r.text()).toBe(recorded.body.toString());
   });
 
-  it('400 without path, 404 for an unknown one (API.md §5.2)', async () => {
+  it('400 without path, 404 for an unknown one (docs/mesos/api.md §5.2)', async () => {
     expect((await get('browse', '')).status).toBe(fromApiMd<{ status: number }>('files_browse_without_path').status);
     expect((await get('browse', 'path=/nope')).status).toBe(fromApiMd<{ status: number }>('files_browse_unknown_path').status);
   });
@@ -200,7 +200,7 @@ describe('agent /state with sandboxes (files/agent-505*-state.json)', () => {
 });
 
 describe('/files on the master', () => {
-  it('serves its glog file at /master/log (API.md §1.1)', async () => {
+  it('serves its glog file at /master/log (docs/mesos/api.md §1.1)', async () => {
     const { path: virtual } = fromApiMd<{ path: string }>('master_log_virtual_path');
     const debug = (await request(`${cluster.leader.url}/files/debug`)).json() as Record<string, string>;
     expect(debug[virtual]).toMatch(/\/mesos-master\.[^/]+\.log\.INFO\.\d{8}-\d{6}\.\d+$/);

@@ -61,7 +61,7 @@ describe('the standby master', () => {
     expect(r.body.length).toBe(0);
   });
 
-  it('still answers /master/health with 200 (API.md §1.7)', async () => {
+  it('still answers /master/health with 200 (docs/mesos/api.md §1.7)', async () => {
     expect((await request(`${standby().url}/master/health`)).status).toBe(200);
   });
 
@@ -80,7 +80,7 @@ describe('group membership (ha/zk-json.info_*.json, ha/zk-ls.txt)', () => {
       expect(compareShape(recorded, ours)).toEqual([]);
       expect(Object.keys(ours)).toEqual(Object.keys(recorded));
     }
-    expect(ours.ip).toBe(16777343); // 127.0.0.1 packed (API.md §6)
+    expect(ours.ip).toBe(16777343); // 127.0.0.1 packed (docs/mesos/api.md §6)
     expect(ours.pid).toBe(`master@127.0.0.1:${cluster.leader.port}`);
   });
 
@@ -131,7 +131,7 @@ describe('failover', () => {
     const stream = await subscribe(old.url);
     await stream.waitFor('HEARTBEAT');
     await old.stop();
-    // The old leader's streams simply end (faults.md row 18).
+    // The old leader's streams simply end (docs/mesos/faults.md row 18).
     await stream.ended;
     stream.close();
 
@@ -152,7 +152,7 @@ describe('failover', () => {
   }, 30_000);
 });
 
-describe('no leader detected (API.md §1.7)', () => {
+describe('no leader detected (docs/mesos/api.md §1.7)', () => {
   it('answers leader-only endpoints with 503 "No leader elected"', async () => {
     const fixture = fromApiMd<{ status: number; body: string }>('redirect_without_leader');
     const group = new InMemoryGroup();

@@ -32,7 +32,7 @@ describe.each([
     expect(r.status).toBe(recorded.status);
     expect(r.headers['content-type']).toBe(recorded.header('Content-Type'));
     const diffs = compareShape(recorded.json(), r.json(), {
-      // VersionInfo.git_tag names the emulator (optional in the proto, API.md §2.2).
+      // VersionInfo.git_tag names the emulator (optional in the proto, docs/mesos/api.md §2.2).
       allowExtra: ['get_version.version_info.git_tag'],
       // GET_FLAGS lists zk in the recording; in-process masters run without ZooKeeper,
       // so the list is one shorter — compared pairwise, every entry is {name, value}.

@@ -31,7 +31,7 @@ describe('GET /master/state (http/master-state.http)', () => {
     expectSameHeaders(recorded, r, ['Content-Type']);
     expect(r.headers['content-length']).toBe(String(r.body.length));
     const diffs = compareShape(recorded.json(), r.json(), {
-      // The emulator names itself in git_tag (an optional VersionInfo field, API.md §1.2).
+      // The emulator names itself in git_tag (an optional VersionInfo field, docs/mesos/api.md §1.2).
       allowExtra: ['git_tag'],
       // In-process masters run without ZooKeeper.
       allowMissing: ['flags.zk'],
@@ -129,7 +129,7 @@ describe('GET /metrics/snapshot (http/metrics-snapshot.http)', () => {
     for (const v of Object.values(ours)) expect(typeof v).toBe('number');
   });
 
-  it('counts what API.md §1.8 names for two registered agents', async () => {
+  it('counts what docs/mesos/api.md §1.8 names for two registered agents', async () => {
     const m = (await request(`${url}/metrics/snapshot`)).json() as Record<string, number>;
     expect(m['master/elected']).toBe(1);
     expect(m['master/slaves_active']).toBe(2);
@@ -143,7 +143,7 @@ describe('GET /metrics/snapshot (http/metrics-snapshot.http)', () => {
 });
 
 describe('routing', () => {
-  it('answers removed and unknown endpoints with 404 (API.md §0.2: /state.json is gone since 1.8)', async () => {
+  it('answers removed and unknown endpoints with 404 (docs/mesos/api.md §0.2: /state.json is gone since 1.8)', async () => {
     expect((await request(`${url}/state.json`)).status).toBe(404);
     expect((await request(`${url}/master/nope`)).status).toBe(404);
   });

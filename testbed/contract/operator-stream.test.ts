@@ -1,5 +1,5 @@
 // The operator event stream (v1 SUBSCRIBE) against transcripts/basic/ (headers, first
-// events, RecordIO framing) and the agent events of transcripts/fault-*/ and API.md §2.3.
+// events, RecordIO framing) and the agent events of transcripts/fault-*/ and docs/mesos/api.md §2.3.
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecordIODecoder, startAgent, startMaster, type AgentHandle, type MasterHandle } from '../mesos-emulator/src/index';
@@ -104,7 +104,7 @@ describe('agent events', () => {
     }
   });
 
-  it('AGENT_REMOVED when an agent unregisters (API.md §2.3 shape)', async () => {
+  it('AGENT_REMOVED when an agent unregisters (docs/mesos/api.md §2.3 shape)', async () => {
     const fixture = fromApiMd<{ event: unknown }>('AGENT_REMOVED');
     const agent = await startAgent({ flags: agentFlags(dir, `127.0.0.1:${master.port}`, 2), stderr: sink() });
     const id = await agent.waitRegistered();
@@ -123,7 +123,7 @@ describe('agent events', () => {
     }
   });
 
-  it('MARK_AGENT_GONE: 200, no AGENT_REMOVED, the agent is shut down (API.md §2.2, §0.13)', async () => {
+  it('MARK_AGENT_GONE: 200, no AGENT_REMOVED, the agent is shut down (docs/mesos/api.md §2.2, §0.13)', async () => {
     const fixture = fromApiMd<{ status: number }>('MARK_AGENT_GONE');
     let exited = false;
     const agent = await startAgent({

@@ -11,11 +11,11 @@ import { launch, nextOffer, RECORDER_INFO, subscribeFramework, type Event, type 
 import { compareShape } from './support/shape';
 import { containerIdsIn, dockerAvailable, imagePresent, removeTaskContainers } from './support/task-containers';
 import { readEvents, readHttp, readJson, transcript } from './support/transcripts';
+import { skipSuite } from '../support/suite-skip';
 
 const IMAGE = 'mesoscope/task-base:test';
 const ready = (await dockerAvailable()) && (await imagePresent(IMAGE));
-if (!ready) console.warn(`[contract] scheduler-basic skipped: no Docker daemon or no ${IMAGE} (testbed/images/build.sh)`);
-if (process.env.CI && !ready) throw new Error(`${IMAGE} or Docker missing in CI`);
+const skip = skipSuite('contract: scheduler API (transcripts/basic)', ready ? null : `no Docker daemon or no ${IMAGE} (testbed/images/build.sh)`);
 
 type RecordedCall = { request: { type: string } & Record<string, unknown>; status: number; headers: Record<string, string> };
 const recordedCalls = () =>
@@ -32,7 +32,7 @@ const recordedUpdates = (taskId: string) =>
     .filter((s) => s.task_id.value === taskId);
 const summary = (s: Status) => [s.state, s.reason ?? '', s.source ?? '', s.message ?? ''];
 
-describe.skipIf(!ready)('scheduler API (transcripts/basic/)', () => {
+describe.skipIf(skip)('scheduler API (transcripts/basic/)', () => {
   let cluster: Cluster;
   let fw: Framework;
   let operator: EventStream;
@@ -91,12 +91,12 @@ describe.skipIf(!ready)('scheduler API (transcripts/basic/)', () => {
   });
 
   it.each([
-    ['ok-echo', 'faults.md row 1'],
-    ['fail-exit1', 'faults.md row 2'],
-    ['oom-hog', 'faults.md row 3'],
-    ['bad-image', 'faults.md row 4'],
-    ['no-resources', 'faults.md row 5'],
-    ['cmd-task', 'faults.md row 8'],
+    ['ok-echo', 'docs/mesos/faults.md row 1'],
+    ['fail-exit1', 'docs/mesos/faults.md row 2'],
+    ['oom-hog', 'docs/mesos/faults.md row 3'],
+    ['bad-image', 'docs/mesos/faults.md row 4'],
+    ['no-resources', 'docs/mesos/faults.md row 5'],
+    ['cmd-task', 'docs/mesos/faults.md row 8'],
   ])('%s (%s): the recorded updates, in order, with the recorded shapes', async (id) => {
     const offer = await nextOffer(fw);
     expect((await launch(fw, offer, [task(id)])).status).toBe(202);
@@ -108,7 +108,7 @@ describe.skipIf(!ready)('scheduler API (transcripts/basic/)', () => {
     ours.forEach((s, i) => expect(compareShape(recorded[i], s), `${id} ${s.state}`).toEqual([]));
   }, 60_000);
 
-  it('stale-offer (faults.md row 6): TASK_LOST / REASON_INVALID_OFFERS naming the offer', async () => {
+  it('stale-offer (docs/mesos/faults.md row 6): TASK_LOST / REASON_INVALID_OFFERS naming the offer', async () => {
     const t = tasks.find((x) => (x.task_id as { value: string }).value === 'stale-offer')!;
     const offer = await nextOffer(fw);
     const fake = { ...offer, id: { value: String(t._fakeOffer) } };
@@ -119,7 +119,7 @@ describe.skipIf(!ready)('scheduler API (transcripts/basic/)', () => {
     await fw.call('DECLINE', { offer_ids: [offer.id], filters: { refuse_seconds: 0 } });
   });
 
-  it('kill-me (faults.md row 7): KILLING, then KILLED "Container exited with status 137" after the 5 s grace', async () => {
+  it('kill-me (docs/mesos/faults.md row 7): KILLING, then KILLED "Container exited with status 137" after the 5 s grace', async () => {
     const offer = await nextOffer(fw);
     await launch(fw, offer, [task('kill-me')]);
     const running = await fw.waitForUpdate('kill-me', 'TASK_RUNNING');
@@ -195,7 +195,7 @@ describe.skipIf(!ready)('scheduler API (transcripts/basic/)', () => {
     for (const t of f.completed_tasks) for (const st of t.statuses) expect(Object.keys(st).filter((k) => ['reason', 'message', 'source'].includes(k))).toEqual([]);
   });
 
-  it('with failover_timeout 0, a dropped stream removes the framework at once (FRAMEWORK_REMOVED, faults.md row 16)', async () => {
+  it('with failover_timeout 0, a dropped stream removes the framework at once (FRAMEWORK_REMOVED, docs/mesos/faults.md row 16)', async () => {
     const recorded = readEvents('basic/operator.events.jsonl').find((e) => e.event.type === 'FRAMEWORK_REMOVED')!.event;
     const before = operator.events.length;
     fw.close();

@@ -1,4 +1,4 @@
-// The scheduler API's transport rules and call semantics (API.md §3.1–3.5) on in-process masters
+// The scheduler API's transport rules and call semantics (docs/mesos/api.md §3.1–3.5) on in-process masters
 // with --synthetic_tasks agents (no containers, so no Docker needed): the 4xx texts of §3.1,
 // DECLINE filters, SUPPRESS/REVIVE, reconciliation answers, KILL, resubscription and failover,
 // TEARDOWN, and what GET_FRAMEWORKS / /master/state show meanwhile.
@@ -37,7 +37,7 @@ const task = (id: string, command = 'sleep 60', cpus = 0.1) => ({
 });
 const info = (extra: Record<string, unknown> = {}) => ({ user: 'root', name: 'calls', failover_timeout: 60, capabilities: [{ type: 'TASK_KILLING_STATE' }], ...extra });
 
-describe('transport and validation errors (API.md §3.1)', () => {
+describe('transport and validation errors (docs/mesos/api.md §3.1)', () => {
   it('a call for an unknown framework: 400 "Framework cannot be found" (http/sched-no-stream.http)', async () => {
     const recorded = readHttp('http/sched-no-stream.http');
     const r = await scheduler({ framework_id: { value: 'nope-0000' }, type: 'REVIVE' });
@@ -162,7 +162,7 @@ describe('tasks, reconciliation, failover and teardown', () => {
     expect(gone.message).toBe('Reconciliation: Task is unknown to the agent');
   });
 
-  it('an unacknowledged update holds back the later ones (API.md §0.8)', async () => {
+  it('an unacknowledged update holds back the later ones (docs/mesos/api.md §0.8)', async () => {
     const quiet = await subscribeFramework(cluster.leader.url, info({ name: 'no-acks' }), { autoAck: false });
     try {
       const o = await nextOffer(quiet, agentIds[1]);
@@ -195,7 +195,7 @@ describe('tasks, reconciliation, failover and teardown', () => {
     await operator.waitFor('HEARTBEAT');
     const again = await subscribeFramework(cluster.leader.url, info({ name: 'tasks', id: { value: fw.frameworkId } }));
     try {
-      // FRAMEWORK_UPDATED carries the same Framework as the recorded FRAMEWORK_ADDED (API.md §2.3).
+      // FRAMEWORK_UPDATED carries the same Framework as the recorded FRAMEWORK_ADDED (docs/mesos/api.md §2.3).
       const updated = await operator.waitFor('FRAMEWORK_UPDATED');
       const added = readEvents('basic/operator.events.jsonl').find((e) => e.event.type === 'FRAMEWORK_ADDED')!.event;
       // framework_info echoes what each scheduler sent, so only the rest is compared.
@@ -216,7 +216,7 @@ describe('tasks, reconciliation, failover and teardown', () => {
       };
       const t = state.get_tasks.completed_tasks.find((x) => x.task_id.value === 'after-failover')!;
       expect([t.state, t.statuses[t.statuses.length - 1]!.reason]).toEqual(['TASK_KILLED', 'REASON_FRAMEWORK_REMOVED']);
-      // API.md §9: resubscribing with the id of a removed framework.
+      // docs/mesos/api.md §9: resubscribing with the id of a removed framework.
       await expect(subscribeFramework(cluster.leader.url, info({ name: 'tasks', id: { value: fw.frameworkId } }))).rejects.toThrow('Framework has been removed');
     } finally {
       again.close();
@@ -224,7 +224,7 @@ describe('tasks, reconciliation, failover and teardown', () => {
   });
 });
 
-describe('operator TEARDOWN (API.md §2.2)', () => {
+describe('operator TEARDOWN (docs/mesos/api.md §2.2)', () => {
   it('removes the framework: 200, its tasks KILLED / REASON_FRAMEWORK_REMOVED, its stream ends; an unknown id is a 400', async () => {
     const fw = await subscribeFramework(cluster.leader.url, info({ name: 'operator-teardown' }));
     const o = await nextOffer(fw);

@@ -2,17 +2,16 @@
 // (host networking, loopback ports). One leader is elected and the other redirects;
 // both agents register; a paused agent is marked unreachable after the ping timeouts
 // and comes back; stopping the leader moves leadership and the agents follow.
-// Skips only when the images are missing (testbed/images/build.sh builds them) — and never in CI,
-// where `npm test` builds them first: there a missing image is a failure, not a skip.
+// Skips only when the images are missing (testbed/images/build.sh builds them), saying so — and never in
+// CI, where `npm test` builds them first: there a missing image is a failure, not a skip.
 import http from 'node:http';
 import zookeeper from 'node-zookeeper-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, launch, missingImages, removeAll, waitFor, type ScenarioCluster } from './launcher';
+import { skipSuite } from '../support/suite-skip';
 
 const missing = await missingImages().catch(() => ['docker unavailable']);
-if (missing.length > 0) {
-  console.warn(`[scenario] skipped: images missing (${missing.join(', ')}); build them with testbed/images/build.sh`);
-}
+const skip = skipSuite('scenario: HA cluster of emulated Mesos', missing.length > 0 ? `images missing (${missing.join(', ')}); build them with testbed/images/build.sh` : null);
 
 function get(url: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
@@ -69,9 +68,7 @@ function zkChildren(servers: string, path: string): Promise<Array<{ name: string
   });
 }
 
-if (process.env.CI && missing.length > 0) throw new Error(`scenario images missing in CI: ${missing.join(', ')}`);
-
-describe.skipIf(missing.length > 0)('scenario: HA cluster of emulated Mesos in containers', () => {
+describe.skipIf(skip)('scenario: HA cluster of emulated Mesos in containers', () => {
   let c: ScenarioCluster;
   let agentIds: string[] = [];
   const run = `${process.pid}-${Date.now().toString(36)}`;

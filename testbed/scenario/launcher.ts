@@ -3,7 +3,7 @@
 // networking with loopback ports. Containers are named `mesoscope-scenario-<run>-<role>`,
 // labelled `io.mesoscope.scenario=<run>`, and removed by `stop()` (or removeAll()).
 // Agents run tasks as containers on the host daemon (the socket is mounted) with their
-// work_dir bound at the same path on both sides (API.md §7.4); `stop()` also removes those
+// work_dir bound at the same path on both sides (docs/mesos/api.md §7.4); `stop()` also removes those
 // task containers (found through the sandboxes, never by the `mesos-` prefix) and the work dirs.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -103,7 +103,7 @@ async function runContainer(
   return name;
 }
 
-/** ContainerIDs of the runs under a work dir (slaves/*\/frameworks/*\/executors/*\/runs/<id>, API.md §5.3). */
+/** ContainerIDs of the runs under a work dir (slaves/*\/frameworks/*\/executors/*\/runs/<id>, docs/mesos/api.md §5.3). */
 export function sandboxContainerIds(workDir: string): string[] {
   const list = (dir: string) => {
     try {
@@ -238,7 +238,7 @@ export async function launch(opts: LaunchOptions = {}): Promise<ScenarioCluster>
         `agent-${i + 1}`,
         EMULATOR_IMAGE,
         // Configured through MESOS_* like a real agent image, to exercise the env path. Several agents
-        // share one daemon: orphan killing would remove the others' tasks (API.md §0.14).
+        // share one daemon: orphan killing would remove the others' tasks (docs/mesos/api.md §0.14).
         { MESOS_SYSTEMD_ENABLE_SUPPORT: 'false', MESOS_SWITCH_USER: 'false', MESOS_DOCKER_KILL_ORPHANS: 'false', ...agentOpts.env },
         ['mesos-agent', ...defaults.filter((f) => !override.has(f.replace(/^--/, '').split('=')[0]!)), ...(agentOpts.flags ?? [])],
         ['/var/run/docker.sock:/var/run/docker.sock', `${workDir}:${workDir}`],

@@ -1,6 +1,6 @@
 // Images of the loopback registry (127.0.0.1:5000, testbed/images/registry.sh) that fault
 // scenarios need beyond the seeded task-base: a large image whose pull outlasts a 2 s
-// executor_registration_timeout (faults.md row 13). Its one layer is random bytes, so no layer
+// executor_registration_timeout (docs/mesos/faults.md row 13). Its one layer is random bytes, so no layer
 // of any local image can satisfy the pull; it is built and pushed once, and its local copy
 // removed before each use so the pull is real.
 import crypto from 'node:crypto';

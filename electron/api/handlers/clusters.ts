@@ -1,3 +1,6 @@
+import { unsafeAgentFlagIssues } from '@shared/cluster/unsafe-flags';
+import { ApiError } from '@shared/errors';
+import { describeIssues } from '@shared/validation';
 import type { ClusterEngine } from '../../engine/cluster-engine';
 import type { SettingsStore } from '../../settings/settings-store';
 import type { CallHandlers, EventHandlers } from '../dispatcher';
@@ -41,7 +44,14 @@ export function clusterHandlers(
         await engine.nodeAction(cluster, node, action);
         return {};
       }),
-      'clusters.addAgent': mapErrors(({ cluster, agent }) => engine.addAgent(cluster, agent)),
+      'clusters.addAgent': mapErrors(async ({ cluster, agent }) => {
+        // The agent's own flags may not do what the cluster's spec may not (unsafe-flags.ts).
+        if (agent?.flags && Object.keys(agent.flags).length > 0) {
+          const issues = unsafeAgentFlagIssues(agent.flags, (await engine.get(cluster)).spec.allowUnsafeFlags);
+          if (issues.length > 0) throw new ApiError('invalid-input', describeIssues(issues));
+        }
+        return engine.addAgent(cluster, agent);
+      }),
       'clusters.removeAgent': mapErrors(({ cluster, index }) => engine.removeAgent(cluster, index)),
     },
     events: {

@@ -65,7 +65,7 @@ export async function startFakeOperatorMaster(): Promise<FakeOperatorMaster> {
         return;
       }
       if (fake.leader && (path.startsWith('/api/v1') || path.startsWith('/master/'))) {
-        // A standby's Location is protocol-relative (API.md §0.6).
+        // A standby's Location is protocol-relative (docs/mesos/api.md §0.6).
         res.writeHead(307, { Location: `//${new URL(fake.leader).host}/master${path.replace(/^\/master/, '')}`, 'Content-Length': '0' }).end();
         return;
       }

@@ -153,5 +153,5 @@ export function findTask(all: { tasks: Task[]; unreachable: Task[]; completed: T
   return undefined;
 }
 
-/** state / reason / source / message, the columns of faults.md. */
+/** state / reason / source / message, the columns of docs/mesos/faults.md. */
 export const row = (s: Pick<TaskStatus, 'state' | 'reason' | 'source' | 'message'>) => [s.state, s.reason ?? '–', s.source ?? '', s.message ?? ''];

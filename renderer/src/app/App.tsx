@@ -4,12 +4,13 @@ import { ClustersPage } from '../features/clusters/ClustersPage';
 import { useLaunchProgressFeed } from '../features/clusters/launch-store';
 import { LogsPage } from '../features/logs/LogsPage';
 import { RecordingsPage } from '../features/recordings/RecordingsPage';
+import { ReferencePage } from '../features/reference/ReferencePage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { useUiStore } from '../store/ui-store';
 import { AppFrame } from './AppFrame';
 import { useAppearance } from './use-appearance';
 
-const PAGES = { clusters: ClustersPage, logs: LogsPage, recordings: RecordingsPage, settings: SettingsPage };
+const PAGES = { clusters: ClustersPage, logs: LogsPage, recordings: RecordingsPage, settings: SettingsPage, reference: ReferencePage };
 
 export function App() {
   const appearance = useAppearance();

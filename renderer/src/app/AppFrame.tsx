@@ -1,5 +1,5 @@
 import { Flex, Text } from '@radix-ui/themes';
-import { Boxes, Film, ScrollText, Settings } from 'lucide-react';
+import { BookOpen, Boxes, Film, ScrollText, Settings } from 'lucide-react';
 import type { ReactNode } from 'react';
 import { ConnectionBanner } from '../components/ConnectionBanner';
 import { Logo } from '../components/Logo';
@@ -10,6 +10,7 @@ const NAV: { page: Page; label: string; icon: ReactNode }[] = [
   { page: 'clusters', label: 'Clusters', icon: <Boxes size={18} /> },
   { page: 'logs', label: 'Logs', icon: <ScrollText size={18} /> },
   { page: 'recordings', label: 'Recordings', icon: <Film size={18} /> },
+  { page: 'reference', label: 'Reference', icon: <BookOpen size={18} /> },
   { page: 'settings', label: 'Settings', icon: <Settings size={18} /> },
 ];
 

@@ -1,4 +1,4 @@
-// Fixtures taken from API.md's quoted shapes (fixtures/from-api-md.json).
+// Fixtures taken from docs/mesos/api.md's quoted shapes (fixtures/from-api-md.json).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -104,7 +104,7 @@ export function subscribeFramework(
             frameworkId = (event.subscribed as { framework_id: { value: string } }).framework_id.value;
             resolve(fw);
           }
-          // Before SUBSCRIBED, an ERROR is the answer (API.md §3.2); resolve() already happened otherwise.
+          // Before SUBSCRIBED, an ERROR is the answer (docs/mesos/api.md §3.2); resolve() already happened otherwise.
           if (event.type === 'ERROR' && !frameworkId) reject(new Error((event.error as { message: string }).message));
           const status = event.type === 'UPDATE' ? statusOf(event) : undefined;
           if (status?.uuid && opts.autoAck !== false) {
@@ -144,7 +144,7 @@ export function launch(fw: Framework, offer: Offer, tasks: Array<Record<string, 
   });
 }
 
-/** Gives back every outstanding offer, so other frameworks get the agents (nobody starves, API.md §3.5). */
+/** Gives back every outstanding offer, so other frameworks get the agents (nobody starves, docs/mesos/api.md §3.5). */
 export async function declineAll(fw: Framework, refuseSeconds = 1): Promise<void> {
   const ids = [...fw.outstanding.values()].map((o) => o.id);
   fw.outstanding.clear();

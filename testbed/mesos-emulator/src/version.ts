@@ -1,5 +1,5 @@
 // What /version reports. The Mesos-shaped fields stay as a 1.12.0 build reports them;
-// `build_user` and `git_tag` (both optional fields of Mesos' VersionInfo, API.md §1.7)
+// `build_user` and `git_tag` (both optional fields of Mesos' VersionInfo, docs/mesos/api.md §1.7)
 // name the emulator, so a client can tell it from a real Mesos:
 //   build_user == "mesoscope-emulator"  and  git_tag == "mesoscope-emulator-<EMULATOR_VERSION>".
 import { dbl, sortedObject, type JsonObject } from './common/json';
@@ -41,7 +41,7 @@ export function versionInfo(synthetic = false): JsonObject {
   };
 }
 
-/** The version block at the top of /master/state and agent /state (git_tag after version, API.md §1.2). */
+/** The version block at the top of /master/state and agent /state (git_tag after version, docs/mesos/api.md §1.2). */
 export function versionFieldsV0(synthetic = false): JsonObject {
   const v = versionInfo(synthetic);
   return { version: v.version, git_tag: v.git_tag, build_date: v.build_date, build_time: v.build_time, build_user: v.build_user };

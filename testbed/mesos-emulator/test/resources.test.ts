@@ -43,7 +43,7 @@ describe('resources (--resources)', () => {
 });
 
 describe('attributes (--attributes)', () => {
-  it('parses rack:r1;zone:a;level:3 into v0 and v1 forms (API.md §7.3)', () => {
+  it('parses rack:r1;zone:a;level:3 into v0 and v1 forms (docs/mesos/api.md §7.3)', () => {
     const a = parseAttributes('rack:r1;zone:a;level:3') as Attribute[];
     expect(toJson(attributesV0(a))).toBe('{"rack":"r1","zone":"a","level":3.0}');
     expect(toJson(attributesV1(a)[2]!)).toBe('{"name":"level","type":"SCALAR","scalar":{"value":3.0}}');

@@ -121,7 +121,7 @@ describe('durations in messages', () => {
   });
 });
 
-describe('reaching an executor back (faults.md row 14)', () => {
+describe('reaching an executor back (docs/mesos/faults.md row 14)', () => {
   it('answers when the advertised address is the bound one, and is refused when it is not', async () => {
     expect(overridesAddress(executorEnvironment('{"PATH":"/bin"}'))).toBe(false);
     expect(executorEnvironment('not json')).toEqual({});

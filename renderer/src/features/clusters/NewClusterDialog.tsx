@@ -1,8 +1,9 @@
 import { Button, Callout, Dialog, Flex, RadioCards, Text, TextArea, TextField } from '@radix-ui/themes';
 import { PRESETS } from '@shared/cluster/presets';
+import { reviewSpec } from '@shared/cluster/spec-review';
 import { parseSpecText } from '@shared/cluster/spec-text';
 import { type ApiError } from '@shared/errors';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { CircleAlert, Upload } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import { parse, stringify } from 'yaml';
@@ -11,6 +12,7 @@ import { useUiStore } from '../../store/ui-store';
 import { useLaunchStore } from './launch-store';
 import { LaunchProgressView } from './LaunchProgressView';
 import { pickSpecFile } from './spec-file';
+import { SpecReview } from './SpecReview';
 
 const specText = (name: string, presetId: string) => {
   const preset = PRESETS.find((p) => p.id === presetId) ?? PRESETS[0];
@@ -27,6 +29,14 @@ export function NewClusterDialog({ open, onOpenChange }: { open: boolean; onOpen
   const [edited, setEdited] = useState<string | null>(null);
   const text = edited ?? specText(name, presetId);
   const validation = useMemo(() => parseSpecText(text), [text]);
+  // Settings' images count as defaults: a preset that names none is not held for review.
+  const { data: settings } = useQuery({ queryKey: ['settings'], queryFn: () => client.call('settings.get', {}) });
+  const review = useMemo(
+    () => (validation.ok ? reviewSpec(validation.spec, { defaultImages: settings?.settings.defaultImages }) : []),
+    [validation, settings],
+  );
+  /** The review is on screen: the spec (imported, pasted or edited) asks for more than the defaults. */
+  const [reviewing, setReviewing] = useState(false);
 
   const launchingName = validation.ok ? validation.spec.name : name;
   const launch = useMutation({
@@ -37,6 +47,7 @@ export function NewClusterDialog({ open, onOpenChange }: { open: boolean; onOpen
 
   const reset = () => {
     launch.reset();
+    setReviewing(false);
     setEdited(null);
     clearProgress(launchingName);
   };
@@ -50,8 +61,24 @@ export function NewClusterDialog({ open, onOpenChange }: { open: boolean; onOpen
   return (
     <Dialog.Root open={open} onOpenChange={close}>
       <Dialog.Content maxWidth="760px" aria-describedby={undefined}>
-        <Dialog.Title>{started ? `Launching ${launchingName}` : 'New cluster'}</Dialog.Title>
-        {!started ? (
+        <Dialog.Title>{started ? `Launching ${launchingName}` : reviewing ? `Review ${launchingName} before it runs` : 'New cluster'}</Dialog.Title>
+        {!started && reviewing ? (
+          <Flex direction="column" gap="4">
+            <SpecReview items={review} />
+            <Flex gap="3" justify="end">
+              <Button variant="soft" color="gray" onClick={() => setReviewing(false)}>
+                Back to the spec
+              </Button>
+              <Button
+                color={review.some((i) => i.level === 'danger') ? 'red' : undefined}
+                disabled={!validation.ok}
+                onClick={() => validation.ok && launch.mutate(parse(text) as unknown)}
+              >
+                Launch as reviewed
+              </Button>
+            </Flex>
+          </Flex>
+        ) : !started ? (
           <Flex direction="column" gap="4">
             <label>
               <Text as="div" size="2" weight="medium" mb="1">
@@ -126,9 +153,17 @@ export function NewClusterDialog({ open, onOpenChange }: { open: boolean; onOpen
                   Cancel
                 </Button>
               </Dialog.Close>
-              <Button disabled={!validation.ok} // Send the spec as written: the host applies defaults, with Settings' default images.
-                onClick={() => validation.ok && launch.mutate(parse(text) as unknown)}>
-                Launch
+              <Button
+                disabled={!validation.ok}
+                // Send the spec as written: the host applies defaults, with Settings' default images. A spec
+                // that asks for more than the defaults (imported, pasted, edited) is shown for review first.
+                onClick={() => {
+                  if (!validation.ok) return;
+                  if (review.length > 0) setReviewing(true);
+                  else launch.mutate(parse(text) as unknown);
+                }}
+              >
+                {review.length > 0 ? 'Review and launch…' : 'Launch'}
               </Button>
             </Flex>
           </Flex>

@@ -2,7 +2,7 @@ import { Badge, Button, Callout, Card, Code, DataList, Flex, Heading, Skeleton, 
 import type { DockerStatus } from '@shared/docker';
 import { CircleAlert, Container, RefreshCw } from 'lucide-react';
 import { useUiStore } from '../../store/ui-store';
-import { ENDPOINT_SOURCE_LABEL, REASON_HINT, REASON_LABEL, formatBytes, formatTime } from './describe';
+import { describeEndpointSource, REASON_HINT, REASON_LABEL, formatBytes, formatTime } from './describe';
 import { useCheckDockerNow, useDockerStatus } from './use-docker-status';
 
 /**
@@ -24,7 +24,7 @@ export function DockerStatusPanel({ compact = false }: { compact?: boolean }) {
           </Text>
           <Text size="2" color="gray">
             {engine.cpus} CPUs · {formatBytes(engine.memoryBytes)} · {engine.containersRunning} containers running ·{' '}
-            {status.endpoint.url}
+            {status.endpoint.url} ({describeEndpointSource(status.endpoint)})
           </Text>
           <StateBadge status={status} />
         </Flex>
@@ -109,7 +109,7 @@ function EngineDetails({ status }: { status: Extract<DockerStatus, { reachable: 
           <Flex gap="2" align="center" wrap="wrap">
             <Code variant="ghost">{endpoint.url}</Code>
             <Text size="1" color="gray">
-              ({ENDPOINT_SOURCE_LABEL[endpoint.source]}) · checked {formatTime(status.checkedAt)}
+              ({describeEndpointSource(endpoint)}) · checked {formatTime(status.checkedAt)}
             </Text>
           </Flex>
         </DataList.Value>

@@ -1,4 +1,4 @@
-import type { DockerUnreachableReason } from '@shared/docker';
+import type { DockerEndpoint, DockerEndpointSource, DockerUnreachableReason } from '@shared/docker';
 
 export const REASON_LABEL: Record<DockerUnreachableReason, string> = {
   'socket-missing': 'Socket missing',
@@ -31,8 +31,18 @@ export function formatTime(iso: string): string {
   return new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
 
-export const ENDPOINT_SOURCE_LABEL = {
+export const ENDPOINT_SOURCE_LABEL: Record<DockerEndpointSource, string> = {
   settings: 'set in Settings',
   DOCKER_HOST: 'from DOCKER_HOST',
-  default: 'default',
-} as const;
+  context: 'docker context',
+  rootless: 'rootless socket',
+  default: 'default socket',
+  known: 'found at a known place',
+};
+
+/** Where the endpoint came from, in words: "docker context “colima”", "found at a known place: Podman". */
+export function describeEndpointSource(endpoint: DockerEndpoint): string {
+  const label = ENDPOINT_SOURCE_LABEL[endpoint.source];
+  if (!endpoint.detail) return label;
+  return endpoint.source === 'context' ? `${label} “${endpoint.detail}”` : `${label}: ${endpoint.detail}`;
+}

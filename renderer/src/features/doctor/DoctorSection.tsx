@@ -1,15 +1,27 @@
 import { Badge, Card, Code, Flex, Heading, Text } from '@radix-ui/themes';
 import type { ClusterView, Task } from '@shared/dashboard/view';
+import type { Diagnosis } from '@shared/doctor/diagnosis';
 import { agentNodeOf } from '@shared/doctor/input';
+import { RULES } from '@shared/doctor/rules';
 import { HelpCircle, Stethoscope } from 'lucide-react';
 import { useCluster } from '../clusters/use-clusters';
 import { clockTime } from '../dashboard/describe';
 import { useDashboardSource } from '../dashboard/source';
+import { citationsOfRuleRefs } from '../reference/citation';
+import { CitationLink } from '../reference/CitationLink';
 import { DoctorLinks } from './DoctorLinks';
 import { EvidenceTimeline, SOURCE } from './EvidenceTimeline';
 import { FixActions } from './FixActions';
 import { useDiagnosis } from './use-doctor';
 import './doctor.css';
+
+/** Why the doctor had nothing to say, as the drawer puts it. */
+const NOTHING: Record<Extract<Diagnosis, { kind: 'none' }>['why'], string> = {
+  finished: 'the task finished.',
+  active: 'the task is active.',
+  staging: 'the task has not been staging long enough to call it stuck.',
+  'awaiting-status': 'its last status is still on its way to the framework.',
+};
 
 /**
  * The task drawer's "Doctor": why the task failed, was lost, killed or dropped, is unreachable or is
@@ -28,7 +40,14 @@ export function DoctorSection({ task, view }: { task: Task; view: ClusterView })
       </Text>
     );
   }
-  if (!data || data.kind === 'none') return null;
+  if (!data) return null;
+  if (data.kind === 'none') {
+    return (
+      <Text size="1" color="gray" data-testid="doctor-nothing" data-why={data.why}>
+        <Stethoscope size={12} /> The doctor has nothing to explain: {NOTHING[data.why]}
+      </Text>
+    );
+  }
 
   const spec = source.kind === 'live' ? live?.spec : source.spec;
   const layout = source.kind === 'live' ? live?.layout : source.layout;
@@ -97,8 +116,27 @@ export function DoctorSection({ task, view }: { task: Task; view: ClusterView })
         <Text size="1" color="gray">
           Rule <Badge variant="soft" color="gray">{data.ruleId}</Badge> · Mesos {data.mesos.version}
           {data.mesos.assumed ? ' (assumed: the master did not say)' : ''}
+          <RuleCitations ruleId={data.ruleId} />
         </Text>
       </Flex>
     </Card>
+  );
+}
+
+/** Where the rule comes from: rows of docs/mesos/api.md §9 and faults.md, each a link to the Reference page. */
+function RuleCitations({ ruleId }: { ruleId: string }) {
+  const refs = RULES.find((r) => r.id === ruleId)?.refs;
+  const citations = refs ? citationsOfRuleRefs(refs) : [];
+  if (citations.length === 0) return null;
+  return (
+    <span data-testid="doctor-citations">
+      {' · '}
+      {citations.map((c, i) => (
+        <span key={c.label}>
+          {i > 0 ? ', ' : ''}
+          <CitationLink citation={c} />
+        </span>
+      ))}
+    </span>
   );
 }

@@ -40,8 +40,10 @@ export function useDiagnosis(task: Task | undefined) {
       source.kind === 'live'
         ? client.call('doctor.diagnose', { cluster: source.cluster, taskKey: task!.key })
         : client.call('recordings.diagnose', { id: source.recordingId, t: source.at, taskKey: task!.key }),
-    enabled: wanted && (source.kind === 'replay' || source.cluster !== ''),
-    refetchInterval: source.kind === 'live' ? LIVE_REFRESH_MS : false,
+    // Asked for every task, so that the drawer can say the doctor looked and found nothing to explain;
+    // asked again only while there may be something (evidence arriving, a STAGING task ageing).
+    enabled: task !== undefined && (source.kind === 'replay' || source.cluster !== ''),
+    refetchInterval: source.kind === 'live' && wanted ? LIVE_REFRESH_MS : false,
     placeholderData: keepPreviousData,
     retry: false,
   });

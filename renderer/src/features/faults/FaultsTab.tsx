@@ -9,6 +9,8 @@ import { useMutation } from '@tanstack/react-query';
 import { CircleAlert, Zap } from 'lucide-react';
 import { useState } from 'react';
 import { useClient } from '../../api/client-context';
+import { parseCitation, splitFaultRows } from '../reference/citation';
+import { CitationLink } from '../reference/CitationLink';
 import { FaultResult } from './FaultResult';
 import { resultKey, useFaultStore } from './fault-store';
 
@@ -43,7 +45,7 @@ export function FaultsTab({ cluster, view }: { cluster: ClusterSummary; view: Cl
         </Flex>
         <Text as="p" size="1" color="gray" mt="2">
           Faults hit a task of the built-in framework mesoscope ({variantLabel(variant)}); where one is needed, it is started first ({taskImage}, sleep 3600). The
-          outcome is faults.md&apos;s, observed on a real Mesos 1.12 unless marked &quot;source&quot;. This cluster: agents are given up after{' '}
+          outcome is <CitationLink citation={parseCitation('faults.md')!}>faults.md</CitationLink>&apos;s, observed on a real Mesos 1.12 unless marked &quot;source&quot;. This cluster: agents are given up after{' '}
           {humanMs(clusterTimers(cluster).pingsMs)} of missed pings.
         </Text>
       </Card>
@@ -83,9 +85,9 @@ function FaultCard({ fault, cluster, view }: { fault: FaultDefinition; cluster: 
       <Flex direction="column" gap="2">
         <Flex justify="between" align="center" gap="2">
           <Heading size="3">{fault.label}</Heading>
-          <Badge color="gray" variant="soft">
-            {expectation.rows.startsWith('API.md') ? '' : 'faults.md '}
-            {expectation.rows}
+          <Badge color="gray" variant="soft" data-testid="fault-rows">
+            {expectation.rows.startsWith('api.md') ? '' : 'faults.md '}
+            {splitFaultRows(expectation.rows).map((part, i) => (typeof part === 'string' ? part : <CitationLink key={i} citation={part} />))}
             {expectation.evidence === 'source' ? ' · source' : ''}
           </Badge>
         </Flex>

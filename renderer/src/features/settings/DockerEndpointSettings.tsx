@@ -4,7 +4,7 @@ import type { SettingsView } from '@shared/settings';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useClient } from '../../api/client-context';
-import { ENDPOINT_SOURCE_LABEL } from '../docker/describe';
+import { describeEndpointSource } from '../docker/describe';
 
 const KEY = ['settings'] as const;
 
@@ -29,7 +29,9 @@ export function DockerEndpointSettings() {
     <Card size="3">
       <Heading size="4">Docker endpoint</Heading>
       <Text as="p" size="2" color="gray" mt="1" mb="4">
-        The Docker engine that runs your clusters. Leave it empty to use <Code>DOCKER_HOST</Code> or the default socket.
+        The Docker engine that runs your clusters. Leave it empty to find it as the docker CLI does: <Code>DOCKER_HOST</Code>,
+        the current docker context, the rootless socket, the default socket; then Docker Desktop's, Colima's and Podman's
+        sockets.
       </Text>
       {!view ? (
         <Skeleton height="32px" />
@@ -37,7 +39,7 @@ export function DockerEndpointSettings() {
         <Flex direction="column" gap="3">
           <Text size="2" data-testid="endpoint-in-use">
             In use: <Code>{view.dockerEndpoint.url}</Code>{' '}
-            <Text color="gray">({ENDPOINT_SOURCE_LABEL[view.dockerEndpoint.source]})</Text>
+            <Text color="gray">({describeEndpointSource(view.dockerEndpoint)})</Text>
           </Text>
           <form
             onSubmit={(event) => {

@@ -51,7 +51,7 @@ export interface AgentHandle {
   stop(): Promise<void>;
 }
 
-/** `/sbin/init` is systemd but the runtime directory is missing (API.md §0.20). */
+/** `/sbin/init` is systemd but the runtime directory is missing (docs/mesos/api.md §0.20). */
 function systemdProblem(runtimeDir: string): string | undefined {
   if (process.platform !== 'linux') return undefined;
   try {

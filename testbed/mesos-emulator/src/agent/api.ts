@@ -1,4 +1,4 @@
-// `POST /api/v1` on an agent (API.md §2.5). Agents never redirect.
+// `POST /api/v1` on an agent (docs/mesos/api.md §2.5). Agents never redirect.
 import { isResponse, listFiles, readFile } from '../files/v1';
 import { apiResponse, textResponse, type HttpResponse } from '../http/responses';
 import type { HttpRequest } from '../http/router';

@@ -1,5 +1,5 @@
 // How an agent finds the leading master (--master): a fixed `host:port` (or
-// `master@ip:port`), or the ZooKeeper group at `zk://…/path` (API.md §6, §7.3).
+// `master@ip:port`), or the ZooKeeper group at `zk://…/path` (docs/mesos/api.md §6, §7.3).
 import dns from 'node:dns/promises';
 import net from 'node:net';
 import { watchLeadingMaster } from '../common/master-info';

@@ -1,5 +1,5 @@
 // The agent's frameworks, executors and tasks as its endpoints show them: /state (v0,
-// transcripts/files/agent-5051-state.json), /containers (API.md §5.1) and the v1 GET_* answers.
+// transcripts/files/agent-5051-state.json), /containers (docs/mesos/api.md §5.1) and the v1 GET_* answers.
 import { dbl, type JsonObject, type JsonValue } from '../common/json';
 import { resourcesFromV1 } from '../common/resource-math';
 import { resourcesV0, resourcesV1, type Resource } from '../common/resources';

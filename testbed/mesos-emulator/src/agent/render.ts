@@ -1,4 +1,4 @@
-// JSON of the agent's endpoints: /state (v0) and the v1 GET_* answers (API.md §2.5, §5.1).
+// JSON of the agent's endpoints: /state (v0) and the v1 GET_* answers (docs/mesos/api.md §2.5, §5.1).
 import { attributesV0, attributesV1 } from '../common/attributes';
 import { dbl, type JsonObject } from '../common/json';
 import { lookupHostname, parsePid } from '../common/net';

@@ -13,7 +13,7 @@ export interface DetectedMaster {
   capabilities: string[];
 }
 
-/** Parses MasterInfo JSON; prefers `address` over the packed `ip` (API.md §6). */
+/** Parses MasterInfo JSON; prefers `address` over the packed `ip` (docs/mesos/api.md §6). */
 export function parseMasterInfo(text: string): DetectedMaster | undefined {
   let raw: Record<string, unknown>;
   try {

@@ -20,7 +20,7 @@ export function formatPid(p: Pid): string {
 
 /**
  * MasterInfo.ip: the IPv4 address in network byte order read as a little-endian
- * uint32 (API.md §6): 127.0.0.1 → 16777343.
+ * uint32 (docs/mesos/api.md §6): 127.0.0.1 → 16777343.
  */
 export function packIp(ip: string): number {
   const parts = ip.split('.').map(Number);

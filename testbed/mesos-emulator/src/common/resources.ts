@@ -1,5 +1,5 @@
 // Agent resources: the `--resources` flag, and the two JSON renderings Mesos uses
-// (v1 `Resource` protobufs, and the flat object of the v0 HTTP endpoints, API.md §1.6).
+// (v1 `Resource` protobufs, and the flat object of the v0 HTTP endpoints, docs/mesos/api.md §1.6).
 import os from 'node:os';
 import fs from 'node:fs';
 import { dbl, sortedObject, type JsonObject, type JsonValue } from './json';
@@ -124,7 +124,7 @@ function addResource(list: Resource[], r: Resource): void {
 
 /**
  * Fills in what the agent would auto-detect when `--resources` leaves it out
- * (API.md §7.3): cpus = host CPUs, mem = RAM − 1 GB (half below 2 GB),
+ * (docs/mesos/api.md §7.3): cpus = host CPUs, mem = RAM − 1 GB (half below 2 GB),
  * disk = disk − 5 GB (half below 10 GB), ports [31000-32000].
  */
 export function withDefaultResources(resources: Resource[], workDir: string | undefined): Resource[] {

@@ -16,7 +16,7 @@ export type TaskState =
   | 'TASK_GONE_BY_OPERATOR'
   | 'TASK_UNKNOWN';
 
-/** `protobuf::isTerminalState` (API.md §4.1). */
+/** `protobuf::isTerminalState` (docs/mesos/api.md §4.1). */
 export const TERMINAL_STATES: ReadonlySet<string> = new Set<TaskState>([
   'TASK_FINISHED',
   'TASK_FAILED',

@@ -1,10 +1,10 @@
 // The `/files` process (src/files/files.cpp), the same on master and agent: only attached
-// virtual paths, and what lies below them, can be reached (API.md §5.2).
+// virtual paths, and what lies below them, can be reached (docs/mesos/api.md §5.2).
 import fs from 'node:fs';
 import path from 'node:path';
 import { dbl, sortedObject, type JsonObject } from '../common/json';
 
-/** 16 pages: the cap on one read (API.md §0.18). */
+/** 16 pages: the cap on one read (docs/mesos/api.md §0.18). */
 export const PAGE_SIZE = 4096;
 export const MAX_READ = 16 * PAGE_SIZE;
 
@@ -85,7 +85,7 @@ export class Files {
 
   /**
    * Reads up to `length` bytes (capped at 16 pages) from `offset`. offset -1 reads nothing
-   * and reports the size as the offset (API.md §5.2).
+   * and reports the size as the offset (docs/mesos/api.md §5.2).
    */
   read(requested: string, offset: number, length: number | undefined): { offset: number; data: Buffer; size: number } | FilesError {
     const real = this.resolve(requested);
@@ -202,7 +202,7 @@ export function fileInfoV1(e: FileEntry): JsonObject {
 
 /**
  * The /files/read body, byte-exact: `data` holds the raw file bytes in a JSON string;
- * control characters are escaped, bytes ≥ 0x80 pass through unchanged (API.md §5.2).
+ * control characters are escaped, bytes ≥ 0x80 pass through unchanged (docs/mesos/api.md §5.2).
  */
 export function readBodyV0(offset: number, data: Buffer): Buffer {
   const parts: Buffer[] = [Buffer.from('{"data":"', 'ascii')];

@@ -1,4 +1,4 @@
-// HTTP endpoints of the `/files` process: browse, read, download, debug (API.md §5.2).
+// HTTP endpoints of the `/files` process: browse, read, download, debug (docs/mesos/api.md §5.2).
 import path from 'node:path';
 import type { Router } from '../http/router';
 import { emptyResponse, jsonResponse, rawJsonResponse, textResponse, TEXT_PLAIN, type HttpResponse } from '../http/responses';
@@ -56,7 +56,7 @@ export function addFilesRoutes(router: Router, files: Files): void {
   router.add('files', 'read', (req) => {
     const p = req.query.get('path');
     if (p === null) return textResponse(400, "Expecting 'path=value' in query.\n");
-    // No offset means -1: report the size and no data (API.md §0.18).
+    // No offset means -1: report the size and no data (docs/mesos/api.md §0.18).
     const offset = intParam(req.query, 'offset', -1);
     if (typeof offset === 'object') return offset;
     const length = intParam(req.query, 'length', undefined);

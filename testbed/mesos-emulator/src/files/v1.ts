@@ -1,4 +1,4 @@
-// LIST_FILES and READ_FILE of the v1 operator API (master and agent), API.md §2.2.
+// LIST_FILES and READ_FILE of the v1 operator API (master and agent), docs/mesos/api.md §2.2.
 import type { JsonObject } from '../common/json';
 import { emptyResponse, textResponse, TEXT_PLAIN, type HttpResponse } from '../http/responses';
 import { fileInfoV1, type Files, type FilesError } from './files';

@@ -1,4 +1,4 @@
-// RecordIO framing (API.md §2.4): "<byte length>\n<bytes>".
+// RecordIO framing (docs/mesos/api.md §2.4): "<byte length>\n<bytes>".
 import { toJson, type JsonValue } from '../common/json';
 
 export function recordioFrame(value: JsonValue): Buffer {

@@ -1,6 +1,6 @@
 // libprocess-style HTTP routing. A URL's first segment names a process ("master",
 // "slave(1)", "version", "metrics", "files"); any other path goes to the delegate
-// process, so `/state` is `/master/state` on a master (API.md §1.1). Within a process,
+// process, so `/state` is `/master/state` on a master (docs/mesos/api.md §1.1). Within a process,
 // the longest registered endpoint prefix wins, as in ProcessBase::visit(HttpEvent):
 // `/master/redirect/x` reaches the `redirect` handler.
 import type http from 'node:http';

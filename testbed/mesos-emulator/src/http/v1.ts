@@ -1,4 +1,4 @@
-// Transport rules of the v1 operator API (`POST /api/v1`, master and agent), API.md §2.1,
+// Transport rules of the v1 operator API (`POST /api/v1`, master and agent), docs/mesos/api.md §2.1,
 // in the order Master::Http::api applies them: method (405), Content-Type (400/415),
 // body parse (400), call validation (400 "Failed to validate master::Call: …"),
 // then Accept negotiation (406). The leader redirect comes before all of these and is
@@ -51,7 +51,7 @@ export function parseV1Call(req: HttpRequest, opts: V1Options): V1Call | HttpRes
     // The emulator speaks JSON only (see README); protobuf bodies cannot be decoded here.
     return textResponse(400, 'Failed to parse body into Call protobuf');
   } else {
-    // Exact comparison, as Mesos does: "application/json; charset=utf-8" lands here (API.md §0.5).
+    // Exact comparison, as Mesos does: "application/json; charset=utf-8" lands here (docs/mesos/api.md §0.5).
     return textResponse(415, `Expecting 'Content-Type' of ${APPLICATION_JSON} or ${APPLICATION_PROTOBUF}`);
   }
 

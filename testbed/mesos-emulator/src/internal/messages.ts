@@ -99,7 +99,7 @@ export interface ShutdownFrameworkMessage {
 export interface StatusUpdateMessage {
   framework_id: string;
   status: StatusJson;
-  /** The latest state the agent knows for the task (it can be ahead of `status`, API.md §2.3). */
+  /** The latest state the agent knows for the task (it can be ahead of `status`, docs/mesos/api.md §2.3). */
   latest_state: string;
 }
 

@@ -1,7 +1,7 @@
 // The allocator (src/master/allocator/mesos/hierarchical.cpp, much simplified): every
 // allocation_interval, each active agent's unused resources go, as one offer, to the subscribed
 // framework with the lowest dominant share that neither suppressed offers nor filtered that
-// agent (DECLINE/ACCEPT refuse_seconds, default 5 s; API.md §3.3). Offers of one framework in one
+// agent (DECLINE/ACCEPT refuse_seconds, default 5 s; docs/mesos/api.md §3.3). Offers of one framework in one
 // run travel in one OFFERS event. `--offer_timeout` rescinds offers held too long.
 import { add, isEmpty, offerOrder, subtract } from '../common/resource-math';
 import { parsePid } from '../common/net';

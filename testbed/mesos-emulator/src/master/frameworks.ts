@@ -1,6 +1,6 @@
 // Frameworks on the master: SUBSCRIBE (new, or again with an id after a broken stream or a
 // leader change), the stream's end and failover_timeout (0 tears the framework down at once,
-// API.md §0.7, faults.md row 16), TEARDOWN, and the FRAMEWORK_* operator events.
+// docs/mesos/api.md §0.7, docs/mesos/faults.md row 16), TEARDOWN, and the FRAMEWORK_* operator events.
 import type { JsonObject } from '../common/json';
 import { dbl } from '../common/json';
 import { Duration } from '../common/durations';
@@ -29,14 +29,14 @@ export class FrameworkManager {
     private readonly allocator: Allocator,
   ) {}
 
-  /** Answers SUBSCRIBE on `res` (already validated): SUBSCRIBED, then HEARTBEATs (API.md §3.2). */
+  /** Answers SUBSCRIBE on `res` (already validated): SUBSCRIBED, then HEARTBEATs (docs/mesos/api.md §3.2). */
   subscribe(res: http.ServerResponse, info: Info): void {
     const { state, logger } = this.ctx;
     const requestedId = (info.id as { value?: string } | undefined)?.value;
     state.inc(requestedId ? 'messages_reregister_framework' : 'messages_register_framework');
 
     if (requestedId && state.frameworks.completed.some((f) => f.id === requestedId)) {
-      // API.md §9: resubscribing with the id of a removed framework.
+      // docs/mesos/api.md §9: resubscribing with the id of a removed framework.
       const stream = new SchedulerStream(res, this.streams.heartbeatMs, () => undefined);
       stream.send({ type: 'ERROR', error: { message: 'Framework has been removed' } });
       stream.end();
@@ -48,7 +48,7 @@ export class FrameworkManager {
     if (f) {
       const previous = this.streams.get(f.id);
       if (previous?.open) {
-        // Only one subscription per framework: the old stream learns it was replaced (API.md §3.1).
+        // Only one subscription per framework: the old stream learns it was replaced (docs/mesos/api.md §3.1).
         previous.send({ type: 'ERROR', error: { message: 'Framework failed over' } });
         previous.end();
       }

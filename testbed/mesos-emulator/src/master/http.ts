@@ -69,7 +69,7 @@ export function addMasterRoutes(
   router.add('master', 'slaves', logged(logger, leaderOnly((req) => jsonResponse(slavesV0(ctx, req.query.get('slave_id')), req.query)), { response: true }));
   router.add('master', 'tasks', logged(logger, leaderOnly((req) => jsonResponse(tasksV0(ctx, req.query), req.query)), { response: true }));
   router.add('master', 'flags', logged(logger, (req) => jsonResponse({ flags: ctx.flags.display() }, req.query), { response: false }));
-  // /health: 200 with an empty body, also on a non-leader (API.md §1.7).
+  // /health: 200 with an empty body, also on a non-leader (docs/mesos/api.md §1.7).
   router.add('master', 'health', () => emptyResponse(200));
   router.add('master', 'redirect', (req) => redirectToLeader(ctx, req));
   router.add('master', 'api/v1', logged(logger, leaderOnly(operatorApi(ctx, agents, subscribers, scheduling.frameworks)), { response: false }));

@@ -1,5 +1,5 @@
 // /metrics/snapshot of a master: the key set of the recorded Mesos 1.12 master
-// (transcripts/http/metrics-snapshot.http, API.md §1.8), values from the emulator's state.
+// (transcripts/http/metrics-snapshot.http, docs/mesos/api.md §1.8), values from the emulator's state.
 import { scalarSum } from '../common/resources';
 import { sortedRecord, systemMetrics, timerMetrics } from '../common/system-metrics';
 import { nowNs, nsToSecs } from '../common/time';

@@ -74,7 +74,7 @@ export interface TaskRecord {
   id: string;
   name: string;
   frameworkId: string;
-  /** "" for command tasks (API.md §0.11). */
+  /** "" for command tasks (docs/mesos/api.md §0.11). */
   executorId: string;
   agentId: string;
   state: TaskState;

@@ -1,4 +1,4 @@
-// `POST /api/v1` on the master: the v1 operator API (API.md §2.1–2.3).
+// `POST /api/v1` on the master: the v1 operator API (docs/mesos/api.md §2.1–2.3).
 import { isResponse, listFiles, readFile } from '../files/v1';
 import { emptyResponse, textResponse, type HttpResponse } from '../http/responses';
 import { STREAMED, type HttpRequest } from '../http/router';
@@ -109,7 +109,7 @@ export function operatorApi(
         subscribers.subscribe(req.res);
         return STREAMED;
       case 'TEARDOWN': {
-        // Master::Http::teardown (API.md §2.2): the framework's tasks are KILLED / REASON_FRAMEWORK_REMOVED.
+        // Master::Http::teardown (docs/mesos/api.md §2.2): the framework's tasks are KILLED / REASON_FRAMEWORK_REMOVED.
         const id = String(((params.framework_id ?? {}) as { value?: unknown }).value ?? '');
         const f = ctx.state.frameworks.registered.get(id);
         if (!f) return textResponse(400, 'No framework found with specified ID');

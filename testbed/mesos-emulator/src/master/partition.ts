@@ -1,6 +1,6 @@
 // What happens to tasks when their agent disconnects, becomes unreachable, leaves, is marked gone
 // or comes back (Master::exited, markUnreachable, _removeSlave, markGone, _reregisterSlave).
-// faults.md rows 9–12 and 18; API.md §4.4.
+// docs/mesos/faults.md rows 9–12 and 18; docs/mesos/api.md §4.4.
 import { resourcesFromV1 } from '../common/resource-math';
 import { MSG, type RegisterMessage, type TaskJson } from '../internal/messages';
 import type { AgentMessenger } from './agent-messenger';
@@ -30,7 +30,7 @@ export class PartitionHandling implements AgentHooks {
     return out;
   }
 
-  /** The agent's socket closed: tasks of non-checkpointing frameworks are lost at once (faults.md row 11; no PA variant, API.md §4.4). */
+  /** The agent's socket closed: tasks of non-checkpointing frameworks are lost at once (docs/mesos/faults.md row 11; no PA variant, docs/mesos/api.md §4.4). */
   disconnected(agent: AgentRecord): void {
     this.allocator.rescindOn(agent.info.id);
     for (const [f, task] of this.tasksOn(agent.info.id)) {
@@ -40,7 +40,7 @@ export class PartitionHandling implements AgentHooks {
     }
   }
 
-  /** Missed pings: UNREACHABLE (PA) or LOST, REASON_AGENT_REMOVED, then FAILURE (faults.md rows 9, 10, 12). */
+  /** Missed pings: UNREACHABLE (PA) or LOST, REASON_AGENT_REMOVED, then FAILURE (docs/mesos/faults.md rows 9, 10, 12). */
   unreachable(agent: UnreachableAgent): void {
     this.allocator.rescindOn(agent.info.id);
     for (const [f, task] of this.tasksOn(agent.info.id)) {
@@ -56,12 +56,12 @@ export class PartitionHandling implements AgentHooks {
     this.streams.broadcast({ type: 'FAILURE', failure: { agent_id: { value: agent.info.id } } });
   }
 
-  /** Unregistered or replaced (API.md §9 row 17). */
+  /** Unregistered or replaced (docs/mesos/api.md §9 row 17). */
   removed(agent: AgentRecord, reason: string): void {
     this.endAll(agent.info.id, 'TASK_GONE', 'REASON_AGENT_REMOVED', `Agent ${agent.info.hostname} removed: ${reason}`);
   }
 
-  /** MARK_AGENT_GONE (API.md §9 row 18). */
+  /** MARK_AGENT_GONE (docs/mesos/api.md §9 row 18). */
   gone(agentId: string): void {
     for (const f of this.ctx.state.frameworks.registered.values()) {
       for (const t of [...f.unreachableTasks.values()]) if (t.agentId === agentId) f.tasks.set(t.id, t);
@@ -87,7 +87,7 @@ export class PartitionHandling implements AgentHooks {
 
   /**
    * A reregistering agent reports its tasks. Tasks that were unreachable come back with their real
-   * state and an update REASON_AGENT_REREGISTERED "Unreachable agent re-reregistered" (sic; faults.md
+   * state and an update REASON_AGENT_REREGISTERED "Unreachable agent re-reregistered" (sic; docs/mesos/faults.md
    * rows 9, 10, 12); tasks a new leader never saw are adopted (row 18).
    */
   reregistered(agent: AgentRecord, msg: RegisterMessage): void {

@@ -1,5 +1,5 @@
 // v0 JSON of the master's read-only endpoints (/master/state, /state-summary, /slaves,
-// /frameworks, /tasks), API.md §1.2–1.7. Key order copies the recorded responses.
+// /frameworks, /tasks), docs/mesos/api.md §1.2–1.7. Key order copies the recorded responses.
 import { attributesV0 } from '../common/attributes';
 import { dbl, type JsonObject, type JsonValue } from '../common/json';
 import { reserved, reservedV0, resourcesV0, resourcesV1, unreserved, type Resource } from '../common/resources';
@@ -11,7 +11,7 @@ import { isTerminal, type AgentRecord, type FrameworkRecord, type TaskRecord, ty
 const usedOn = (ctx: MasterContext, agentId: string): Resource[] => ctx.state.usedOn(agentId);
 const offeredOn = (ctx: MasterContext, agentId: string): Resource[] => ctx.state.offeredOn(agentId);
 
-/** SlaveWriter (API.md §1.3). `full` adds the *_full variants of /master/slaves. */
+/** SlaveWriter (docs/mesos/api.md §1.3). `full` adds the *_full variants of /master/slaves. */
 export function slaveV0(ctx: MasterContext, a: AgentRecord, full = false): JsonObject {
   const used = usedOn(ctx, a.info.id);
   const offered = offeredOn(ctx, a.info.id);
@@ -59,7 +59,7 @@ export function taskV0(t: TaskRecord): JsonObject {
     state: t.state,
     resources: resourcesV0(t.resources),
     role: t.role,
-    // No reason/message/source in v0 statuses (API.md §0.1).
+    // No reason/message/source in v0 statuses (docs/mesos/api.md §0.1).
     statuses: t.statuses.map((s) => ({
       state: s.state,
       timestamp: dbl(s.timestamp),
@@ -115,7 +115,7 @@ function leaderFields(ctx: MasterContext): JsonObject {
   if (!leader) return {};
   return {
     leader: leader.pid,
-    // v0 MasterInfo: no ip/address here (API.md §1.2).
+    // v0 MasterInfo: no ip/address here (docs/mesos/api.md §1.2).
     leader_info: { id: leader.id, pid: leader.pid, port: leader.port, hostname: leader.hostname, domain: leader.domain },
   };
 }

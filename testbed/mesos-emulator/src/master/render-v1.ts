@@ -161,7 +161,7 @@ export function getFrameworks(ctx: MasterContext): JsonObject {
 }
 
 export function getExecutors(_ctx: MasterContext): JsonObject {
-  // Only custom/default executors would be listed (API.md §0.12); none exist without the scheduler API.
+  // Only custom/default executors would be listed (docs/mesos/api.md §0.12); none exist without the scheduler API.
   return { executors: [] };
 }
 

@@ -1,4 +1,4 @@
-// `POST /api/v1/scheduler` (Master::Http::scheduler, API.md §3.1): transport rules, call
+// `POST /api/v1/scheduler` (Master::Http::scheduler, docs/mesos/api.md §3.1): transport rules, call
 // validation, SUBSCRIBE on a stream, every other call answered 202 once the framework and its
 // `Mesos-Stream-Id` check out. Error texts are Mesos'.
 import { emptyResponse, textResponse, type HttpResponse } from '../http/responses';

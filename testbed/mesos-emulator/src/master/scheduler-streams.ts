@@ -1,4 +1,4 @@
-// The open SUBSCRIBE streams of the scheduler API (API.md §3.1): one per framework, RecordIO of
+// The open SUBSCRIBE streams of the scheduler API (docs/mesos/api.md §3.1): one per framework, RecordIO of
 // JSON events with a `Mesos-Stream-Id`, a HEARTBEAT at once and every 15 s.
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';

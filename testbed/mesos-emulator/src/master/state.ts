@@ -19,7 +19,7 @@ export type OperatorEvent =
   | { type: 'AGENT_ADDED'; agent: AgentRecord; omitCheckpoint: boolean }
   | { type: 'AGENT_REMOVED'; agentId: string }
   | { type: 'TASK_ADDED'; task: TaskRecord }
-  /** `status` is the update in flight to the scheduler, `state` the latest the agent knows (API.md §2.3). */
+  /** `status` is the update in flight to the scheduler, `state` the latest the agent knows (docs/mesos/api.md §2.3). */
   | { type: 'TASK_UPDATED'; task: TaskRecord; status: TaskStatusRecord; state: TaskState }
   | { type: 'FRAMEWORK_ADDED'; framework: FrameworkRecord }
   | { type: 'FRAMEWORK_UPDATED'; framework: FrameworkRecord }
@@ -75,7 +75,7 @@ export class MasterState {
   };
   readonly offers = new Map<string, OfferRecord>();
   readonly counters = new Map<Counter, number>();
-  /** `master/task_lost/source_master/reason_slave_removed` and the like (faults.md, side effects). */
+  /** `master/task_lost/source_master/reason_slave_removed` and the like (docs/mesos/faults.md, side effects). */
   readonly reasonCounters = new Map<string, number>();
 
   private nextAgent = 0;
@@ -110,7 +110,7 @@ export class MasterState {
     return () => this.listeners.delete(listener);
   }
 
-  /** Resources of non-terminal tasks on an agent (unreachable tasks hold none, API.md §4.1). */
+  /** Resources of non-terminal tasks on an agent (unreachable tasks hold none, docs/mesos/api.md §4.1). */
   usedOn(agentId: string): Resource[] {
     let used: Resource[] = [];
     for (const f of this.frameworks.registered.values()) {
@@ -143,7 +143,7 @@ export class MasterState {
     this.emit({ type: 'AGENT_REMOVED', agentId: id });
   }
 
-  /** `__removeSlave` via markUnreachable: no operator event (API.md §0.13). */
+  /** `__removeSlave` via markUnreachable: no operator event (docs/mesos/api.md §0.13). */
   markUnreachable(id: string, time: bigint): void {
     const agent = this.agents.registered.get(id);
     if (!agent) return;

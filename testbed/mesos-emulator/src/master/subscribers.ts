@@ -1,4 +1,4 @@
-// Operator event streams (v1 SUBSCRIBE, API.md §2.3): RecordIO of JSON events;
+// Operator event streams (v1 SUBSCRIBE, docs/mesos/api.md §2.3): RecordIO of JSON events;
 // SUBSCRIBED (with GET_STATE), an immediate HEARTBEAT, then one every 15 s.
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
@@ -33,7 +33,7 @@ export class OperatorSubscribers {
 
   subscribe(res: http.ServerResponse): void {
     const id = randomUUID();
-    // The Content-Type is the negotiated Accept type, not application/recordio (API.md §2.3).
+    // The Content-Type is the negotiated Accept type, not application/recordio (docs/mesos/api.md §2.3).
     res.writeHead(200, { 'Content-Type': 'application/json' });
     const timer = setInterval(() => this.write(res, { type: 'HEARTBEAT' }), this.heartbeatMs);
     timer.unref();
@@ -56,7 +56,7 @@ export class OperatorSubscribers {
     for (const { res } of this.subs.values()) this.write(res, event);
   }
 
-  /** Ends every stream (the old leader's streams "simply end", faults.md row 18). */
+  /** Ends every stream (the old leader's streams "simply end", docs/mesos/faults.md row 18). */
   closeAll(): void {
     for (const { res, timer } of this.subs.values()) {
       clearInterval(timer);

@@ -1,6 +1,6 @@
 // The master's bookkeeping of task statuses (Master::updateTask, removeTask, forward):
 // a task's `state` is the latest the agent knows, its `statuses` the transitions (a repeated
-// state replaces the last entry, API.md §0.10), and every update goes to the framework's stream.
+// state replaces the last entry, docs/mesos/api.md §0.10), and every update goes to the framework's stream.
 import { randomUUID } from 'node:crypto';
 import type { JsonObject } from '../common/json';
 import { nowNs, nsToSecs } from '../common/time';
@@ -10,7 +10,7 @@ import { hasCapability, isTerminal, type FrameworkRecord, type TaskRecord, type 
 import { statusV1 } from './render-v1';
 import type { SchedulerStreams } from './scheduler-streams';
 
-/** A fresh status update uuid: 16 random bytes, base64 (API.md §0.19). */
+/** A fresh status update uuid: 16 random bytes, base64 (docs/mesos/api.md §0.19). */
 export function newUuid(): string {
   return Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64');
 }
@@ -37,12 +37,12 @@ export function statusFromJson(s: StatusJson): TaskStatusRecord {
   };
 }
 
-/** Partition-aware frameworks get the PA states; the others TASK_LOST (API.md §4.4). */
+/** Partition-aware frameworks get the PA states; the others TASK_LOST (docs/mesos/api.md §4.4). */
 export function forFramework(f: FrameworkRecord, paState: TaskState): TaskState {
   return hasCapability(f, 'PARTITION_AWARE') ? paState : 'TASK_LOST';
 }
 
-/** v0 spelling, as metrics use it (API.md §4.2): SOURCE_AGENT → source_slave, REASON_AGENT_* → reason_slave_*. */
+/** v0 spelling, as metrics use it (docs/mesos/api.md §4.2): SOURCE_AGENT → source_slave, REASON_AGENT_* → reason_slave_*. */
 export function reasonMetric(state: string, source: string, reason: string): string {
   const v0 = (s: string) => s.toLowerCase().replace(/^source_agent$/, 'source_slave').replace(/^reason_agent_/, 'reason_slave_');
   return `master/${state.toLowerCase()}/${v0(source)}/${v0(reason)}`;

@@ -1,5 +1,5 @@
 // TaskInfo validation at ACCEPT (src/master/validation.cpp), in Mesos' order; the first error
-// becomes a TASK_ERROR / REASON_TASK_INVALID with this message (API.md §9 row 26).
+// becomes a TASK_ERROR / REASON_TASK_INVALID with this message (docs/mesos/api.md §9 row 26).
 import { add, allocatedToString, contains, resourcesFromV1 } from '../common/resource-math';
 import type { Resource } from '../common/resources';
 import type { FrameworkRecord } from './model';

@@ -1,6 +1,6 @@
 // Tasks on the master: ACCEPT with LAUNCH (Master::accept/_accept), KILL, ACKNOWLEDGE, RECONCILE,
 // the agents' status updates (Master::statusUpdate) and framework removal. Messages and states
-// follow faults.md rows 5, 6, 6b, 14 and 16, and API.md §3.3–3.5.
+// follow docs/mesos/faults.md rows 5, 6, 6b, 14 and 16, and docs/mesos/api.md §3.3–3.5.
 import type { JsonObject } from '../common/json';
 import { subtract } from '../common/resource-math';
 import { resourcesV1, type Resource } from '../common/resources';
@@ -80,7 +80,7 @@ export class TaskManager {
       `Processing ACCEPT call for offers: [ ${offerIds.join(', ')} ] on agent ${agent ? `${agent.info.id} at ${agent.pid} (${agent.info.hostname})` : agentId ?? '(none)'} for framework ${f.id} (${f.name})`,
     );
 
-    // faults.md rows 6 / 6b: LOST (DROPPED when partition-aware) / REASON_INVALID_OFFERS.
+    // docs/mesos/faults.md rows 6 / 6b: LOST (DROPPED when partition-aware) / REASON_INVALID_OFFERS.
     if (error) {
       for (const t of tasks) {
         const task = { id: idOf(t.task_id), agentId: idOf(t.agent_id) };
@@ -112,7 +112,7 @@ export class TaskManager {
         logger.warning('master.cpp:4620', `Ignoring ${String(op.type)} operation: not supported by the Mesoscope emulator`);
       }
     }
-    // What the ACCEPT left unused is declined with its filters (API.md §3.3).
+    // What the ACCEPT left unused is declined with its filters (docs/mesos/api.md §3.3).
     this.allocator.filter(f, agent.info.id, (params.filters as Params | undefined)?.refuse_seconds);
   }
 
@@ -120,7 +120,7 @@ export class TaskManager {
     const id = idOf(info.task_id);
     const valid = validateTask(f, info, agentId, available);
     if (typeof valid === 'string') {
-      // faults.md row 5: TASK_ERROR / REASON_TASK_INVALID / MASTER; the task is never added.
+      // docs/mesos/faults.md row 5: TASK_ERROR / REASON_TASK_INVALID / MASTER; the task is never added.
       this.updates.forward(f, { id, agentId }, this.updates.masterStatus('TASK_ERROR', 'REASON_TASK_INVALID', valid));
       return available;
     }
@@ -196,7 +196,7 @@ export class TaskManager {
     if (task.statusUpdateUuid === uuid && task.statusUpdateState && isTerminal(task.statusUpdateState)) this.updates.remove(f, task);
   }
 
-  /** Master::reconcile: explicit for the listed tasks, implicit (every task) for none (API.md §3.5). */
+  /** Master::reconcile: explicit for the listed tasks, implicit (every task) for none (docs/mesos/api.md §3.5). */
   reconcile(f: FrameworkRecord, params: Params): void {
     const { state } = this.ctx;
     state.inc('messages_reconcile_tasks');
@@ -259,7 +259,7 @@ export class TaskManager {
     state.inc('valid_status_updates');
     const status = statusFromJson(msg.status);
     const task = f.tasks.get(taskId);
-    // The master keeps statuses without their data (API.md §0.10); the framework gets it all.
+    // The master keeps statuses without their data (docs/mesos/api.md §0.10); the framework gets it all.
     if (task) this.updates.update(task, { ...status, data: undefined }, msg.latest_state as TaskState);
     this.updates.forward(f, { id: taskId, agentId: agent.info.id }, status, msg.status);
     return emptyResponse(202);
@@ -267,7 +267,7 @@ export class TaskManager {
 
   // ---- framework removal ----
 
-  /** Master::removeFramework: its live tasks become KILLED / REASON_FRAMEWORK_REMOVED (faults.md row 16). */
+  /** Master::removeFramework: its live tasks become KILLED / REASON_FRAMEWORK_REMOVED (docs/mesos/faults.md row 16). */
   frameworkRemoved(f: FrameworkRecord): void {
     for (const task of [...f.tasks.values(), ...f.unreachableTasks.values()]) {
       if (!isTerminal(task.state) || f.unreachableTasks.has(task.id)) {

@@ -1,5 +1,5 @@
 // `--zk` / `--master` ZooKeeper URLs: zk://[user:password@]host1:port1[,host2:port2]/path,
-// or file:///path/to/a/file holding such a URL (API.md §7.2).
+// or file:///path/to/a/file holding such a URL (docs/mesos/api.md §7.2).
 import fs from 'node:fs';
 
 export interface ZkUrl {

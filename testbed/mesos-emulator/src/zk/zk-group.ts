@@ -1,6 +1,6 @@
 // The group on a real ZooKeeper, through node-zookeeper-client: members are
 // `<path>/json.info_<10-digit seq>` nodes created EPHEMERAL_SEQUENTIAL holding MasterInfo
-// JSON (API.md §6, transcripts/ha/zk-ls.txt).
+// JSON (docs/mesos/api.md §6, transcripts/ha/zk-ls.txt).
 import zookeeper from 'node-zookeeper-client';
 import type { Logger } from '../logging/glog';
 import { memberSequence, type Group, type GroupMember, type Membership } from './group';

@@ -1,5 +1,5 @@
 // A small Docker Engine API client over the agent's --docker_socket (what the docker CLI calls
-// do for a real agent, API.md §7.4). No dependencies, so the bundle stays free of native modules.
+// do for a real agent, docs/mesos/api.md §7.4). No dependencies, so the bundle stays free of native modules.
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
 

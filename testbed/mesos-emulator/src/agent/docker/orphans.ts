@@ -1,4 +1,4 @@
-// --docker_kill_orphans (default true, API.md §0.14, §7.4): at start the agent stops and
+// --docker_kill_orphans (default true, docs/mesos/api.md §0.14, §7.4): at start the agent stops and
 // removes every `mesos-<uuid>` container it does not know — whichever agent started it.
 import type { Logger } from '../../logging/glog';
 import type { DockerApi } from './api';

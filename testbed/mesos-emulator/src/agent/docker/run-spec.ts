@@ -1,5 +1,5 @@
 // `docker run` for a DOCKER task as the docker containerizer and executor build it
-// (src/docker/docker.cpp, API.md §3.4, §7.4): name mesos-<ContainerID>, the sandbox bound at
+// (src/docker/docker.cpp, docs/mesos/api.md §3.4, §7.4): name mesos-<ContainerID>, the sandbox bound at
 // --sandbox_directory, MESOS_SANDBOX, `--cpu-shares` and `--memory` from the resources, the
 // network mode, port mappings and parameters; `shell: true` replaces the entrypoint with /bin/sh -c.
 import { commandArgv, commandEnv } from '../tasks/executor';
@@ -92,7 +92,7 @@ export function runSpec({ task, containerId, sandbox, sandboxMount }: RunSpecInp
       PortBindings: portBindings,
       Privileged: docker.privileged === true,
       ...(cpus === undefined ? {} : { CpuShares: Math.max(MIN_CPU_SHARES, Math.round(cpus * CPU_SHARES_PER_CPU)) }),
-      // Swap capped too, so an OOM is an OOM on hosts with swap (faults.md row 3).
+      // Swap capped too, so an OOM is an OOM on hosts with swap (docs/mesos/faults.md row 3).
       ...(memory === undefined ? {} : { Memory: memory, MemorySwap: memory }),
     },
   };

@@ -1,7 +1,7 @@
 // A command task under the Mesos containerizer with the posix launcher: the command runs as a
 // process of the agent, in the sandbox, its output in the sandbox files. Updates as the command
-// executor sends them: "Command exited with status N" (faults.md row 8), "Command terminated with
-// signal <name>" (API.md §9 rows 7, 11).
+// executor sends them: "Command exited with status N" (docs/mesos/faults.md row 8), "Command terminated with
+// signal <name>" (docs/mesos/api.md §9 rows 7, 11).
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

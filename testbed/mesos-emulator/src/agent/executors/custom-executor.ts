@@ -1,6 +1,6 @@
 // A TaskInfo with its own ExecutorInfo: the executor's command starts in the sandbox, but the
 // emulator has no executor API, so it never registers — and when --executor_registration_timeout
-// passes the agent destroys it: FAILED / REASON_EXECUTOR_REGISTRATION_TIMEOUT (faults.md row 15).
+// passes the agent destroys it: FAILED / REASON_EXECUTOR_REGISTRATION_TIMEOUT (docs/mesos/faults.md row 15).
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

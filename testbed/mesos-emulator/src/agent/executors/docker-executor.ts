@@ -1,7 +1,7 @@
 // A DOCKER task: the docker containerizer pulls the image (the registration timer already runs,
-// API.md §0.16), then the docker executor registers and runs the container on the host daemon:
+// docs/mesos/api.md §0.16), then the docker executor registers and runs the container on the host daemon:
 // STARTING, RUNNING with `docker inspect` as data, one terminal update "Container exited with
-// status N" (faults.md rows 1–4, 7, 13; API.md §7.4).
+// status N" (docs/mesos/faults.md rows 1–4, 7, 13; docs/mesos/api.md §7.4).
 import type { Duplex } from 'node:stream';
 import { DockerError, splitRef } from '../docker/api';
 import { runSpec } from '../docker/run-spec';

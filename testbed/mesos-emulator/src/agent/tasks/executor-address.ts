@@ -1,5 +1,5 @@
-// Where an executor can be reached back (faults.md row 14). An executor binds LIBPROCESS_IP (the
-// agent passes its own --ip, API.md §7.1) and advertises LIBPROCESS_ADVERTISE_IP/PORT (else its
+// Where an executor can be reached back (docs/mesos/faults.md row 14). An executor binds LIBPROCESS_IP (the
+// agent passes its own --ip, docs/mesos/api.md §7.1) and advertises LIBPROCESS_ADVERTISE_IP/PORT (else its
 // bind address), from the environment the agent builds with --executor_environment_variables; the
 // agent answers its registration there. The emulated executor really listens, so a wrong advertised
 // address is refused exactly as the real one is: the agent logs the failed ExecutorRegisteredMessage

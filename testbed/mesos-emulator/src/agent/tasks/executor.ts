@@ -1,7 +1,7 @@
 // What an emulated executor (executors/*.ts) gets from the agent, and what it offers back.
 // Real Mesos runs mesos-docker-executor / mesos-executor as processes that speak to the agent;
 // here they run inside the agent process, and they die with it, as executors do when an agent
-// container without --docker_mesos_image stops (API.md §7.4).
+// container without --docker_mesos_image stops (docs/mesos/api.md §7.4).
 import type { Flags } from '../../common/flags';
 import type { Logger } from '../../logging/glog';
 import type { DockerApi } from '../docker/api';
@@ -20,7 +20,7 @@ export interface ExecutorHost {
   readonly logger: Logger;
   readonly docker: DockerApi;
   readonly agentId: string;
-  /** The agent's advertised IP: what a container without network info reports (API.md §1.5). */
+  /** The agent's advertised IP: what a container without network info reports (docs/mesos/api.md §1.5). */
   readonly agentIp: string;
   readonly framework: AgentFramework;
   readonly executor: AgentExecutor;
@@ -28,11 +28,11 @@ export interface ExecutorHost {
   update(state: TaskState, fields: UpdateFields): void;
   /**
    * The executor registers with the agent (RegisterExecutorMessage). Resolves false when the agent
-   * cannot answer it (the executor's advertised address is unreachable, faults.md row 14): the
+   * cannot answer it (the executor's advertised address is unreachable, docs/mesos/faults.md row 14): the
    * executor then never receives its task.
    */
   register(): Promise<boolean>;
-  /** A glog line of the executor, written to the sandbox's stderr (faults.md, side effects). */
+  /** A glog line of the executor, written to the sandbox's stderr (docs/mesos/faults.md, side effects). */
   log(source: string, message: string): void;
   /** Appends task output to the sandbox's stdout or stderr. */
   output(stream: 'stdout' | 'stderr', data: Buffer | string): void;
@@ -45,7 +45,7 @@ export interface ExecutorRuntime {
   kill(graceMs: number): void;
   /** The agent destroys the container (registration timeout, framework shutdown); resolves once it is gone. */
   destroy(): Promise<void>;
-  /** Still fetching or pulling: a destroy now is a launch that never finished (faults.md row 13). */
+  /** Still fetching or pulling: a destroy now is a launch that never finished (docs/mesos/faults.md row 13). */
   launching(): boolean;
 }
 

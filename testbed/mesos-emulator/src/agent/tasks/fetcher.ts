@@ -3,7 +3,7 @@
 // under its basename or `output_file`; `executable` makes it 0755 (and it is not extracted); archives
 // (.tar, .tar.gz, .tgz, .tar.bz2, .tbz2, .tar.xz, .txz) are unpacked into the sandbox unless
 // `extract` is false. The fetcher's log goes to the sandbox's stderr, as the real one's does. It runs
-// before the executor starts, inside the executor registration timeout (API.md §0.16). No cache.
+// before the executor starts, inside the executor registration timeout (docs/mesos/api.md §0.16). No cache.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

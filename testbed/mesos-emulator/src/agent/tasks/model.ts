@@ -1,6 +1,6 @@
 // The agent's records of frameworks, executors and tasks (src/slave/slave.hpp's Framework,
 // Executor; the Task protobuf). Command and docker tasks get an executor named after the task
-// (API.md §0.11); a TaskInfo with an ExecutorInfo names its own.
+// (docs/mesos/api.md §0.11); a TaskInfo with an ExecutorInfo names its own.
 import type { StatusJson } from '../../internal/messages';
 
 import type { TaskState } from '../../common/task-state';

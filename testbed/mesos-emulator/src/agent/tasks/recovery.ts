@@ -2,7 +2,7 @@
 // of checkpointing frameworks are read back, their unacknowledged updates queued again, and a
 // run whose executor died with the old agent process ends TASK_FAILED / REASON_EXECUTOR_TERMINATED
 // / "Container terminated" once --executor_reregistration_timeout has passed; its container is
-// stopped (faults.md row 12; the log lines are transcripts/after/agent-log.txt's).
+// stopped (docs/mesos/faults.md row 12; the log lines are transcripts/after/agent-log.txt's).
 import type { Logger } from '../../logging/glog';
 import type { DockerApi } from '../docker/api';
 import { isTerminal, type AgentExecutor, type AgentTask, type TaskState } from './model';

@@ -1,9 +1,9 @@
-// Sandboxes and the checkpoint of tasks under --work_dir (src/slave/paths.hpp, API.md §5.3):
+// Sandboxes and the checkpoint of tasks under --work_dir (src/slave/paths.hpp, docs/mesos/api.md §5.3):
 //   slaves/<agent>/frameworks/<fw>/executors/<executor>/runs/<container id>  (+ runs/latest)
 //   meta/slaves/<agent>/frameworks/<fw>/framework.info
 //   meta/…/executors/<executor>/runs/<container id>/run.info, tasks/<task>/task.info, task.updates
 // Real Mesos checkpoints protobufs; the emulator writes JSON (see README). Only frameworks with
-// checkpoint:true are checkpointed, which is what lets their tasks be recovered (faults.md row 12).
+// checkpoint:true are checkpointed, which is what lets their tasks be recovered (docs/mesos/faults.md row 12).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Files } from '../../files/files';
@@ -25,7 +25,7 @@ export function createSandbox(workDir: string, agentId: string, fwId: string, ex
   return dir;
 }
 
-/** The three virtual paths of a run (Framework::addExecutor, API.md §5.2). */
+/** The three virtual paths of a run (Framework::addExecutor, docs/mesos/api.md §5.2). */
 export function attachSandbox(files: Files, workDir: string, agentId: string, fwId: string, execId: string, directory: string): void {
   const runs = runsDir(workDir, agentId, fwId, execId);
   files.attach(directory, directory);

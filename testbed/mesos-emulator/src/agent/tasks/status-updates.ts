@@ -1,6 +1,6 @@
 // The agent's task status update manager (src/slave/task_status_update_manager.cpp): per task,
 // one update in flight at a time; it is resent (10 s, doubling up to 10 min) until the framework's
-// acknowledgement comes back, and later updates wait behind it (API.md §0.8). Sending pauses while
+// acknowledgement comes back, and later updates wait behind it (docs/mesos/api.md §0.8). Sending pauses while
 // the agent is not registered and resumes, resending, when it is.
 import type { StatusJson, StatusUpdateMessage } from '../../internal/messages';
 

@@ -113,7 +113,7 @@ export class TaskManager {
     logger.info('slave.cpp:2864', `Launching task '${taskId}' for framework ${framework.id}`);
 
     if (kind === 'unsupported') {
-      // faults.md row 17 (API.md §9 row 5).
+      // docs/mesos/faults.md row 17 (docs/mesos/api.md §9 row 5).
       logger.error('slave.cpp:7105', `None of the enabled containerizers (${flags.str('containerizers')}) could create a container for the provided TaskInfo/ExecutorInfo message`);
       this.agentUpdate(executor, 'TASK_FAILED', { reason: 'REASON_EXECUTOR_TERMINATED', message: 'Abnormal executor termination: unknown container' });
       this.executorTerminated(executor);
@@ -133,7 +133,7 @@ export class TaskManager {
       runtime.start();
       return;
     }
-    // The fetcher runs before the executor, within the registration timeout (API.md §0.16).
+    // The fetcher runs before the executor, within the registration timeout (docs/mesos/api.md §0.16).
     const key = this.runKey(executor);
     const fetching = new AbortController();
     this.fetching.set(key, fetching);
@@ -175,7 +175,7 @@ export class TaskManager {
     runtime.kill(this.gracePeriodMs(executor.task.info, msg.kill_policy));
   }
 
-  /** The KILL call's kill_policy, else the task's, else --executor_shutdown_grace_period (the ~5 s of faults.md row 7). */
+  /** The KILL call's kill_policy, else the task's, else --executor_shutdown_grace_period (the ~5 s of docs/mesos/faults.md row 7). */
   private gracePeriodMs(task: Obj, callPolicy: KillTaskMessage['kill_policy']): number {
     const ns = callPolicy?.grace_period?.nanoseconds ?? (task.kill_policy as KillTaskMessage['kill_policy'])?.grace_period?.nanoseconds;
     return ns !== undefined ? Number(ns) / 1e6 : this.ctx.flags.duration('executor_shutdown_grace_period')!.ms;
@@ -256,7 +256,7 @@ export class TaskManager {
     executor.completed = true;
     await runtime?.destroy();
     if (launching) {
-      // Observed, not what the source suggests (faults.md row 13): the pull is discarded.
+      // Observed, not what the source suggests (docs/mesos/faults.md row 13): the pull is discarded.
       this.agentUpdate(executor, 'TASK_FAILED', {
         reason: 'REASON_CONTAINER_LAUNCH_FAILED',
         message: 'Failed to launch container: discarded; Abnormal executor termination: unknown container',
@@ -280,7 +280,7 @@ export class TaskManager {
     if (executor.kind === 'docker') this.scheduleRemoval(executor.containerId);
   }
 
-  /** Exited task containers stay until --docker_remove_delay (faults.md, side effects). */
+  /** Exited task containers stay until --docker_remove_delay (docs/mesos/faults.md, side effects). */
   private scheduleRemoval(containerId: string): void {
     const delay = this.ctx.flags.duration('docker_remove_delay')!;
     const timer = setTimeout(() => void this.docker.remove(`mesos-${containerId}`).catch(() => undefined), Math.min(delay.ms, 2 ** 31 - 1));
@@ -324,7 +324,7 @@ export class TaskManager {
     this.updates.enqueue(executor.frameworkId, status);
   }
 
-  /** A recovered run whose executor is gone (the agent restarted): its task ends here (faults.md row 12). */
+  /** A recovered run whose executor is gone (the agent restarted): its task ends here (docs/mesos/faults.md row 12). */
   executorLost(executor: AgentExecutor, message: string): void {
     this.agentUpdate(executor, 'TASK_FAILED', { reason: 'REASON_EXECUTOR_TERMINATED', message });
     this.executorTerminated(executor);

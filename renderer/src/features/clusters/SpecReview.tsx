@@ -1,0 +1,60 @@
+import { Badge, Callout, Code, Flex, Table, Text } from '@radix-ui/themes';
+import type { ReviewItem } from '@shared/cluster/spec-review';
+import { ShieldAlert } from 'lucide-react';
+
+/**
+ * What a spec asks for beyond Mesoscope's defaults (shared/cluster/spec-review.ts), shown before it
+ * runs: what could give the spec's author this machine in red first, then every other flag.
+ */
+export function SpecReview({ items }: { items: ReviewItem[] }) {
+  const sorted = [...items].sort((a, b) => (a.level === b.level ? 0 : a.level === 'danger' ? -1 : 1));
+  const danger = items.filter((i) => i.level === 'danger').length;
+  return (
+    <Flex direction="column" gap="3" data-testid="spec-review">
+      <Callout.Root color={danger ? 'red' : 'gray'} size="1">
+        <Callout.Icon>
+          <ShieldAlert size={16} />
+        </Callout.Icon>
+        <Callout.Text>
+          This spec asks for more than Mesoscope&apos;s defaults.
+          {danger > 0 && ` The ${danger === 1 ? 'line' : `${danger} lines`} in red can give whoever wrote it this machine: launch only a spec you trust.`}
+        </Callout.Text>
+      </Callout.Root>
+      <Table.Root size="1" variant="surface">
+        <Table.Header>
+          <Table.Row>
+            <Table.ColumnHeaderCell>Field</Table.ColumnHeaderCell>
+            <Table.ColumnHeaderCell>Value</Table.ColumnHeaderCell>
+            <Table.ColumnHeaderCell>What it means</Table.ColumnHeaderCell>
+          </Table.Row>
+        </Table.Header>
+        <Table.Body>
+          {sorted.map((item) => (
+            <Table.Row key={item.path} align="start" data-testid={`review-${item.path}`} data-level={item.level}>
+              <Table.Cell>
+                <Code size="1" color={item.level === 'danger' ? 'red' : 'gray'} variant={item.level === 'danger' ? 'soft' : 'ghost'}>
+                  {item.path}
+                </Code>
+              </Table.Cell>
+              <Table.Cell style={{ minWidth: 140, maxWidth: 220, wordBreak: 'break-all' }}>
+                <Code size="1" variant="ghost">
+                  {item.value}
+                </Code>
+              </Table.Cell>
+              <Table.Cell>
+                <Text size="1" color={item.level === 'danger' ? 'red' : 'gray'}>
+                  {item.level === 'danger' && (
+                    <Badge color="red" size="1" mr="1">
+                      host access
+                    </Badge>
+                  )}
+                  {item.note}
+                </Text>
+              </Table.Cell>
+            </Table.Row>
+          ))}
+        </Table.Body>
+      </Table.Root>
+    </Flex>
+  );
+}

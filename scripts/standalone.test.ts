@@ -1,0 +1,24 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The repository stands on its own: a clone has nothing beside it, so no tracked file may reach outside it
+ * into the team's reference folder next to our checkouts (named below without being spelled out, so that
+ * this file passes its own check). Only `.ci/`, which runs on our own machines, may.
+ */
+const OUTSIDE = ['..', 'shared'].join('/');
+describe('the repository stands on its own', () => {
+  it(`no tracked file outside .ci/ names ${OUTSIDE}`, () => {
+    const root = new URL('../', import.meta.url);
+    const files = execFileSync('git', ['ls-files', '-z'], { cwd: root, encoding: 'utf8' })
+      .split('\0')
+      .filter((f) => f !== '' && !f.startsWith('.ci/'));
+    expect(files.length).toBeGreaterThan(100);
+    const naming = files.filter((f) => {
+      const bytes = readFileSync(new URL(f, root));
+      return bytes.includes(OUTSIDE);
+    });
+    expect(naming).toEqual([]);
+  });
+});
