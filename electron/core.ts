@@ -29,6 +29,11 @@ export interface CoreOptions {
   downloads?: DownloadHost;
   /** The desktop app's open dialog for recordings (electron/shell); the web host has none. */
   chooseRecording?: () => Promise<string | null>;
+  /** How long a launch waits for its nodes to be ready (the engine's default otherwise). */
+  readyTimeoutMs?: number;
+  /** Where agents' work dirs go (the engine's default otherwise), and labels on all it creates (startCluster's reaper session). */
+  workRoot?: string;
+  labels?: Record<string, string>;
 }
 
 export interface Core {
@@ -51,7 +56,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const settings = new SettingsStore(join(dataDir, 'settings.json'));
   const stored = await settings.get();
   const docker = new DockerService(resolveDockerEndpoint(stored.dockerEndpoint, env), options.dockerWatch);
-  const engine = new ClusterEngine({ docker: () => docker.docker, env });
+  const engine = new ClusterEngine({ docker: () => docker.docker, env, readyTimeoutMs: options.readyTimeoutMs, workRoot: options.workRoot, labels: options.labels });
   const watching = new AbortController();
   void engine.watchDocker(watching.signal);
   docker.onEndpointChange(() => engine.reconnectEvents());

@@ -65,6 +65,7 @@ export function fakeHandlers(overrides: { onSubscribe?: (signal: AbortSignal) =>
       'artifacts.get': noCluster,
       'artifacts.add': noCluster,
       'artifacts.remove': noCluster,
+      'mesos.state': noCluster,
     },
     events: {
       'docker.statusChanged': (_params, emit, signal) => {

@@ -10,3 +10,9 @@ export function uptime(startedAt: string | null, state: string): string {
   const s = Math.max(0, Math.round((Date.now() - new Date(startedAt).getTime()) / 1000));
   return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m` : `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m`;
 }
+
+/** How long ago (ms since the epoch): `12s`, `4m`, `2h5m`. */
+export function ago(at: number, now = Date.now()): string {
+  const s = Math.max(0, Math.round((now - at) / 1000));
+  return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m` : `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m`;
+}

@@ -1,45 +1,26 @@
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { createClient, type MesoscopeClient } from '@shared/api/client';
 import { connectionInfo } from '@shared/cluster/connection';
 import type { ClusterSummary } from '@shared/cluster/status';
 import { ApiError } from '@shared/errors';
 import { parse } from 'yaml';
 import { createInProcessTransport } from '../api/in-process-transport';
-import { createCore } from '../core';
+import { type Core, createCore } from '../core';
+import { agentAdd, agentRemove, env, record, replay, start, state, stop } from './cluster-commands';
+import { type Command, EXIT, need, UsageError } from './command';
+import { completion } from './completion';
+import { fault, undo } from './fault-commands';
 import { table, uptime } from './format';
 import { logs, LOGS_OPTIONS, type LogsValues } from './logs';
 import { reviewBeforeUp } from './review';
+import { runCli } from './run-cli';
+import { doctor, kill, ps, run } from './task-commands';
 
 /**
- * `mesoscope`: the engine from a terminal or a script, through the same API the app uses.
- * Exit codes: 0 done, 1 failed (a node did not come up), 2 bad usage or spec, 3 refused before
- * anything was created (port in use, name taken, image missing, Docker away), 4 no such cluster
- * (or node, task, file).
+ * `mesoscope`: the engine from a terminal or a script, through the same API the app uses (the
+ * in-process dispatcher). The commands are a table (./command.ts): help, option parsing and shell
+ * completion are made from it; exit codes are EXIT there.
  */
-const USAGE = `Usage:
-  mesoscope up [-f spec.yaml|json] [--name NAME] [--masters 1|3] [--agents N] [--json] [--yes]
-  mesoscope down <name>
-  mesoscope ls [--json]
-  mesoscope status <name> [--json]
-  mesoscope logs <name> <node> [-f] [-n N] [-t] [--mesos-log]
-  mesoscope logs <name> --task <id> [--stderr] [--framework ID] [-f]
-
-Nodes are named zookeeper, master-N, agent-N (or by container name). logs prints a node's container
-log (the last N lines with -n; Docker's timestamps with -t; its Mesos log file with --mesos-log, when
-the node runs with --log_dir) or a task's stdout (stderr with --stderr) from its sandbox; -f follows
-until Ctrl-C, the container stops or the task ends.
-
-up prints what a spec asks for beyond the defaults (its own images, privileged agents, flags) and
-launches it only with --yes. Flags that decide where nodes listen or what they load or mount are
-refused unless the spec lists them in allowUnsafeFlags.
-
-Images default to Settings' defaults, then to real Mesos images. Environment: DOCKER_HOST,
-MESOSCOPE_CONFIG_DIR (settings), MESOSCOPE_WORK_ROOT (agents' work dirs).`;
-
-const EXIT: Record<string, number> = { 'invalid-input': 2, refused: 3, 'not-found': 4, failed: 1, unavailable: 3 };
-
-class UsageError extends Error {}
 
 const COMMON_OPTIONS = {
   file: { type: 'string', short: 'f' },
@@ -50,54 +31,101 @@ const COMMON_OPTIONS = {
   yes: { type: 'boolean', default: false },
 } as const;
 
-async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (!command || command === 'help' || command === '--help' || command === '-h') {
-    console.log(USAGE);
-    return command ? 0 : 2;
-  }
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      // `logs` has options of its own (its -f is --follow).
-      options: command === 'logs' ? LOGS_OPTIONS : COMMON_OPTIONS,
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const { positionals } = parsed;
-  const values = parsed.values as { file?: string; name?: string; masters?: string; agents?: string; json: boolean; yes: boolean };
+const upCommand: Command = {
+  name: 'up',
+  args: '[-f spec.yaml|json] [--name NAME] [--masters 1|3] [--agents N] [--yes]',
+  summary: 'Launch a cluster; waits until every node is ready, then prints its nodes and connection.',
+  help: `up prints what a spec asks for beyond the defaults (its own images, privileged agents, flags) and
+launches it only with --yes. Flags that decide where nodes listen or what they load or mount are
+refused unless the spec lists them in allowUnsafeFlags.
+Images default to Settings' defaults, then to real Mesos images. Environment: DOCKER_HOST,
+MESOSCOPE_CONFIG_DIR (settings), MESOSCOPE_WORK_ROOT (agents' work dirs).`,
+  example: 'mesoscope up --name demo --agents 3\nmesoscope up -f spec.yaml --yes --json',
+  options: COMMON_OPTIONS,
+  optionHelp: { file: 'FILE', name: 'NAME', masters: '1|3', agents: 'N' },
+  run: async (ctx) => {
+    const api = await ctx.api();
+    const spec = await specFrom(ctx.values as { file?: string; name?: string; masters?: string; agents?: string });
+    const review = await reviewBeforeUp(api, spec, ctx.values.yes === true);
+    return review.go ? up(api, spec, ctx.json) : review.code;
+  },
+};
 
-  const core = await createCore();
-  const api = createClient(createInProcessTransport(core.dispatcher));
-  try {
-    switch (command) {
-      case 'up': {
-        const spec = await specFrom(values);
-        const review = await reviewBeforeUp(api, spec, values.yes);
-        return review.go ? await up(api, spec, values.json) : review.code;
-      }
-      case 'down':
-        return await down(api, need(positionals[0], 'down <name>'));
-      case 'ls':
-        return await ls(api, values.json);
-      case 'status':
-        return await status(api, need(positionals[0], 'status <name>'), values.json);
-      case 'logs':
-        return await logs(api, positionals, parsed.values as unknown as LogsValues, (message) => new UsageError(message));
-      default:
-        throw new UsageError(`unknown command "${command}"`);
-    }
-  } finally {
-    core.dispose();
-  }
-}
+const downCommand: Command = {
+  name: 'down',
+  args: '<cluster>',
+  summary: 'Destroy a cluster: containers, networks, volumes, task containers, work dirs.',
+  example: 'mesoscope down demo',
+  clusterArg: true,
+  options: {},
+  run: async (ctx) => down(await ctx.api(), need(ctx.positionals[0], '<cluster>')),
+};
 
-function need(value: string | undefined, usage: string): string {
-  if (!value) throw new UsageError(`usage: mesoscope ${usage}`);
-  return value;
+const lsCommand: Command = {
+  name: 'ls',
+  args: '',
+  summary: 'Every cluster on the Docker engine (-q: names only).',
+  example: 'mesoscope ls\nmesoscope ls -q',
+  options: { quiet: { type: 'boolean', short: 'q', default: false } },
+  run: async (ctx) => {
+    if (!ctx.values.quiet) return ls(await ctx.api(), ctx.json);
+    for (const c of await (await ctx.api()).call('clusters.list', {})) console.log(c.name);
+    return EXIT.ok;
+  },
+};
+
+const statusCommand: Command = {
+  name: 'status',
+  args: '<cluster>',
+  summary: 'Nodes, states, addresses, uptime; MESOS_MASTER and LIBPROCESS_IP.',
+  example: 'mesoscope status demo --json',
+  clusterArg: true,
+  options: {},
+  run: async (ctx) => status(await ctx.api(), need(ctx.positionals[0], '<cluster>'), ctx.json),
+};
+
+const logsCommand: Command = {
+  name: 'logs',
+  args: '<cluster> <node> | <cluster> --task <id>',
+  summary: "A node's container log, or a task's stdout (stderr) from its sandbox.",
+  help: `Nodes are named zookeeper, master-N, agent-N (or by container name). -n N: the last N lines; -t: Docker's
+timestamps; --mesos-log: the node's Mesos log file (when it runs with --log_dir). --task: a task's stdout
+(--stderr) from its sandbox. -f follows until Ctrl-C, the container stops or the task ends.`,
+  example: 'mesoscope logs demo agent-1 -f\nmesoscope logs demo --task task-1-1 --stderr',
+  clusterArg: true,
+  options: LOGS_OPTIONS,
+  optionHelp: { task: 'ID', framework: 'ID', tail: 'N' },
+  run: async (ctx) => logs(await ctx.api(), ctx.positionals, ctx.values as unknown as LogsValues, (message) => new UsageError(message)),
+};
+
+export const COMMANDS: Command[] = [
+  upCommand,
+  downCommand,
+  lsCommand,
+  statusCommand,
+  stop,
+  start,
+  env,
+  state,
+  agentAdd,
+  agentRemove,
+  ps,
+  run,
+  kill,
+  doctor,
+  logsCommand,
+  fault,
+  undo,
+  record,
+  replay,
+];
+COMMANDS.push(completion(() => COMMANDS));
+
+/** The engine behind the API, made on the first command that needs it. */
+let core: Core | null = null;
+async function api(): Promise<MesoscopeClient> {
+  core ??= await createCore();
+  return createClient(createInProcessTransport(core.dispatcher));
 }
 
 async function specFrom(values: { file?: string; name?: string; masters?: string; agents?: string }): Promise<Record<string, unknown>> {
@@ -186,15 +214,4 @@ function printStatus(cluster: ClusterSummary, json: boolean): void {
   console.log(`\n${info.env}\n# ${cluster.mesos ? `Mesos ${cluster.mesos.version}${cluster.mesos.emulator ? ' (Mesoscope emulator)' : ''}` : 'Mesos version unknown'}`);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    if (err instanceof UsageError) {
-      console.error(`mesoscope: ${err.message}\n\n${USAGE}`);
-      process.exit(2);
-    }
-    const code = err instanceof ApiError ? (EXIT[err.code] ?? 1) : 1;
-    console.error(`mesoscope: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(code);
-  },
-);
+runCli(COMMANDS, process.argv.slice(2), api, async () => core?.dispose());

@@ -228,7 +228,9 @@ export class ClusterModel {
       resources: fromV1(t.resources),
       container: docker?.type ? { type: docker.type, image: docker.docker?.image ?? docker.mesos?.image?.docker?.name } : undefined,
       statuses: [...statuses],
-      seenAt: old?.seenAt ?? now,
+      // A task first seen in a snapshot (a process that starts watching a running cluster) began before
+      // now: its first status says when, which the doctor's evidence window starts from.
+      seenAt: old?.seenAt ?? Math.min(now, ...statuses.flatMap((s) => (s.at !== undefined ? [s.at] : []))),
       updatedAt: lastAt(statuses) ?? old?.seenAt ?? now,
     });
     return key;

@@ -9,6 +9,7 @@ import { SettingsPatchSchema, SettingsViewSchema } from '../settings';
 import { defineCall, defineEvent } from './define';
 import { doctorCalls } from './doctor';
 import { logCalls, logEvents } from './logs';
+import { mesosCalls } from './mesos';
 import { taskCalls } from './tasks';
 import { runCalls, runEvents } from './runs';
 
@@ -104,6 +105,7 @@ export const contract = {
     ...taskCalls,
     ...runCalls,
     ...doctorCalls,
+    ...mesosCalls,
   },
   events: {
     'dashboard.deltas': defineEvent({

@@ -18,6 +18,7 @@ import { dockerHandlers } from './docker';
 import { doctorHandlers } from './doctor';
 import { runHandlers } from './runs';
 import { logHandlers } from './logs';
+import { mesosHandlers } from './mesos';
 import { settingsHandlers } from './settings';
 
 export interface HandlerDeps {
@@ -55,6 +56,7 @@ export function createHandlers({ settings, docker, engine, monitors, frameworks,
     ...runs.calls,
     ...logApi.calls,
     ...doctorHandlers(doctor, recordings, downloads),
+    ...mesosHandlers(engine),
   };
   return {
     calls: { ...calls, ...markedInRecordings(calls, recordings) },
