@@ -174,7 +174,6 @@ describe('SchedulerClient connection handling', () => {
     expect(m.subscriptions[0]!.body).toEqual({ type: 'SUBSCRIBE', subscribe: { framework_info: { user: 'root', name: 'x', failover_timeout: 60 } } });
     // Mesos refuses a resubscription whose call lacks the top-level framework_id (400).
     expect(m.subscriptions[1]!.body).toEqual({
-      framework_id: { value: 'F-0007' },
       type: 'SUBSCRIBE',
       framework_id: { value: 'F-0007' },
       subscribe: { framework_info: { user: 'root', name: 'x', failover_timeout: 60, id: { value: 'F-0007' } } },
