@@ -178,6 +178,8 @@ test.describe('the fault suite, recorded: after each fault the doctor names the 
     const addressChange = drawer.getByTestId('doctor-spec-change');
     await expect(addressChange).toContainText('Stop overriding LIBPROCESS_IP, LIBPROCESS_ADVERTISE_IP for executors');
     await addressChange.getByTestId('doctor-apply').click();
+    // The changed spec is reviewed before it runs, like an imported one: the test images are not the defaults.
+    await expect(page.getByRole('alertdialog').getByTestId('review-images.agent')).toHaveAttribute('data-level', 'danger');
     await page.getByRole('alertdialog').getByRole('button', { name: /^Replace agent \d+$/ }).click();
     await expect(drawer.getByTestId('doctor-fix-result')).toContainText(/Agent \d+ was replaced by agent \d+ with agents\.list\[\d+\]\.flags\.executor_environment_variables removed/, {
       timeout: 60_000,

@@ -12,6 +12,8 @@ export function ConfirmButton(props: {
   size?: '1' | '2';
   /** The button's name when its children are an icon alone. */
   label?: string;
+  /** More to read before confirming (shown under the description). */
+  details?: ReactNode;
 }) {
   return (
     <AlertDialog.Root>
@@ -20,9 +22,10 @@ export function ConfirmButton(props: {
           {props.children}
         </Button>
       </AlertDialog.Trigger>
-      <AlertDialog.Content maxWidth="460px">
+      <AlertDialog.Content maxWidth={props.details ? '640px' : '460px'}>
         <AlertDialog.Title>{props.title}</AlertDialog.Title>
         <AlertDialog.Description size="2">{props.description}</AlertDialog.Description>
+        {props.details}
         <Flex gap="3" mt="4" justify="end">
           <AlertDialog.Cancel>
             <Button variant="soft" color="gray">

@@ -1,5 +1,6 @@
 import { AlertDialog, Button, Callout, Code, Flex, Text } from '@radix-ui/themes';
 import { type ClusterSpec, ClusterSpecSchema } from '@shared/cluster/spec';
+import { reviewSpec } from '@shared/cluster/spec-review';
 import type { NodeRef } from '@shared/doctor/evidence';
 import { agentFlagOf, applySpecChange, type SpecChange } from '@shared/doctor/spec-change';
 import { useMutation } from '@tanstack/react-query';
@@ -7,6 +8,7 @@ import { CircleAlert, CircleCheck, Download, Wrench } from 'lucide-react';
 import { useClient } from '../../api/client-context';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { downloadSpec } from '../clusters/spec-file';
+import { SpecReview } from '../clusters/SpecReview';
 
 /**
  * The set-up change the doctor offers, and how to make it. The engine cannot change a running
@@ -21,6 +23,9 @@ export function FixActions({ change, cluster, spec, agent, live }: { change: Spe
   const parsed = ClusterSpecSchema.safeParse(spec);
   const changed: ClusterSpec | null = parsed.success ? applySpecChange(parsed.data, change) : null;
   const agentLevel = agentFlagOf(change.path) !== undefined && agent !== undefined;
+  // The changed spec is shown before it runs, like any spec from elsewhere: what it asks beyond the defaults.
+  const review = changed ? reviewSpec(changed) : [];
+  const reviewed = review.length > 0 ? <SpecReview items={review} /> : undefined;
   return (
     <Flex direction="column" gap="2" data-testid="doctor-spec-change">
       <Text size="2" weight="medium">
@@ -37,12 +42,13 @@ export function FixActions({ change, cluster, spec, agent, live }: { change: Spe
                 Apply: replace agent {agent.index}
               </Button>
             </AlertDialog.Trigger>
-            <AlertDialog.Content maxWidth="460px">
+            <AlertDialog.Content maxWidth={reviewed ? '640px' : '460px'}>
               <AlertDialog.Title>Replace agent {agent.index}?</AlertDialog.Title>
               <AlertDialog.Description size="2">
                 A running agent&apos;s flags cannot be changed. A new agent with this change is added; once it is registered, agent {agent.index} and whatever
                 still runs on it are removed. Other agents keep their set-up.
               </AlertDialog.Description>
+              {reviewed}
               <Flex gap="3" mt="4" justify="end">
                 <AlertDialog.Cancel>
                   <Button variant="soft" color="gray">
@@ -62,6 +68,7 @@ export function FixActions({ change, cluster, spec, agent, live }: { change: Spe
             title={`Re-create ${cluster} with this change?`}
             description="The whole cluster is destroyed (its tasks, sandboxes and agents' work dirs go) and created again from the changed spec."
             confirmLabel="Re-create"
+            details={reviewed}
             loading={apply.isPending && apply.variables === 'recreate-cluster'}
             onConfirm={() => apply.mutate('recreate-cluster')}
           >
