@@ -148,8 +148,7 @@ export const record: Command = {
   async run(ctx) {
     const forMs = durationOption(ctx.values, 'for');
     const s = await session(ctx);
-    const output = typeof ctx.values.output === 'string' ? resolve(ctx.values.output) : undefined;
-    const active = await s.api.call('recordings.start', { cluster: s.name, ...(output ? { path: output } : {}) });
+    const active = await s.record(typeof ctx.values.output === 'string' ? ctx.values.output : undefined);
     if (!ctx.json) console.error(`Recording ${s.name} into ${active.path}${forMs !== undefined ? ` for ${forMs / 1000} s` : ''}; Ctrl-C to stop.`);
     await new Promise<void>((done) => {
       const timer = forMs !== undefined ? setTimeout(done, forMs) : undefined;

@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { access, copyFile, rename, unlink } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import type { MesoscopeClient } from '@shared/api/client';
 import { connectionInfo } from '@shared/cluster/connection';
 import type { AgentSpecInput } from '@shared/cluster/spec';
@@ -12,7 +15,10 @@ import { clusterTimers, type FaultContext, type FaultId, faultById } from '@shar
 import { judge, type Judgement } from '@shared/faults/judge';
 import { TERMINAL_TASK_STATES, type TaskState } from '@shared/mesos/v1';
 import type { FrameworkVariant, Launched, RunRequestInput, RunsView } from '@shared/runs/schemas';
+import { RECORDING_EXTENSION } from '@shared/recording/schema';
 import { LiveView } from './live-view';
+
+const exists = (path: string) => access(path).then(() => true, () => false);
 import { streamLog } from './log-stream';
 
 /**
@@ -74,6 +80,7 @@ const FAULT_SLACK_MS = 10_000;
 
 export class ClusterSession {
   private liveView: LiveView | null = null;
+  private recordingTarget: string | undefined;
 
   constructor(
     readonly api: MesoscopeClient,
@@ -392,12 +399,35 @@ export class ClusterSession {
 
   // ---- recordings ----
 
-  record(path: string): Promise<ActiveRecording> {
-    return this.api.call('recordings.start', { cluster: this.name, path });
+  /**
+   * Records the cluster. The app writes recordings only into its recordings folder, so with `path`
+   * the file is written there under a name of its own and moved to `path` when the recording stops.
+   */
+  async record(path?: string): Promise<ActiveRecording> {
+    if (path === undefined) return this.api.call('recordings.start', { cluster: this.name });
+    const target = resolve(path);
+    if (!target.endsWith(RECORDING_EXTENSION)) throw new ApiError('invalid-input', `${target}: a recording's name ends with ${RECORDING_EXTENSION}.`);
+    if (await exists(target)) throw new ApiError('refused', `${target} exists already: pick another name.`);
+    const { dir } = await this.api.call('recordings.list', {});
+    const name = `${basename(target, RECORDING_EXTENSION)}-${randomBytes(4).toString('hex')}${RECORDING_EXTENSION}`;
+    const active = await this.api.call('recordings.start', { cluster: this.name, path: join(dir, name) });
+    this.recordingTarget = target;
+    return { ...active, path: target };
   }
 
-  stopRecording(): Promise<SavedRecording> {
-    return this.api.call('recordings.stop', { cluster: this.name });
+  /** Ends the recording: the file is complete (and where `record(path)` asked for it). */
+  async stopRecording(): Promise<SavedRecording> {
+    const saved = await this.api.call('recordings.stop', { cluster: this.name });
+    const target = this.recordingTarget;
+    this.recordingTarget = undefined;
+    if (!target) return saved;
+    await rename(saved.path, target).catch(async (err: NodeJS.ErrnoException) => {
+      // Another file system: copied, then removed.
+      if (err.code !== 'EXDEV') throw err;
+      await copyFile(saved.path, target);
+      await unlink(saved.path);
+    });
+    return { ...saved, path: target };
   }
 }
 
