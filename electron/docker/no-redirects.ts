@@ -1,3 +1,4 @@
+/// <reference path="./docker-modem-http.d.ts" />
 import modemHttp from 'docker-modem/lib/http.js';
 
 /**
