@@ -1,3 +1,4 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- the package's types bundler (build:types) reads only files it reaches; this brings the declaration of docker-modem's request module along
 /// <reference path="./docker-modem-http.d.ts" />
 import modemHttp from 'docker-modem/lib/http.js';
 
