@@ -60,18 +60,27 @@ export async function destroyCluster(
   // Agents' work dirs are <workRoot>/<cluster>/agent-<n> on the Docker host: the cluster's folder goes
   // as a whole, through a helper container, after its sandboxes named the task containers. The paths
   // come from labels: only those with the shape the engine gives work dirs are touched.
+  // A task container still running can write into its sandbox while the folder goes: what is left then
+  // goes in a second pass, once the task containers its sandboxes named are gone.
   const clusterDirs = new Set(agents.map((a) => a.workDir).filter((dir) => isAgentWorkDir(dir, name)).map((dir) => posix.dirname(dir)));
-  for (const clusterDir of described ? clusterDirs : []) {
-    try {
-      const removed = await removeHostDir(docker, described?.spec.images.agent ?? '', clusterDir);
-      removed.runs.forEach((id) => ids.add(id));
-      if (removed.existed) report.workDirs.push(clusterDir);
-      if (removed.left) report.leftovers.push(`work dir ${clusterDir}`);
-    } catch (err) {
-      report.leftovers.push(`work dir ${clusterDir} (${((err as Error).message ?? String(err)).split('\n')[0]})`);
+  const removeDirs = async (dirs: Iterable<string>, final: boolean): Promise<string[]> => {
+    const left: string[] = [];
+    for (const clusterDir of dirs) {
+      try {
+        const removed = await removeHostDir(docker, described?.spec.images.agent ?? '', clusterDir);
+        removed.runs.forEach((id) => ids.add(id));
+        if (removed.existed && !report.workDirs.includes(clusterDir)) report.workDirs.push(clusterDir);
+        if (removed.left) left.push(clusterDir);
+      } catch (err) {
+        if (final) report.leftovers.push(`work dir ${clusterDir} (${((err as Error).message ?? String(err)).split('\n')[0]})`);
+        else left.push(clusterDir);
+      }
     }
-  }
+    return left;
+  };
+  const leftBehind = await removeDirs(described ? clusterDirs : [], false);
   report.taskContainers = await removeTaskContainers(docker, ids);
+  for (const dir of await removeDirs(leftBehind, true)) report.leftovers.push(`work dir ${dir}`);
 
   for (const network of await docker.listNetworks({ filters: clusterFilter(name) })) {
     if (await attempt(`network ${network.Name}`, () => docker.getNetwork(network.Id).remove())) report.networks += 1;
@@ -102,8 +111,12 @@ export async function removeAgentNode(
 ): Promise<void> {
   const ids = new Set(await containerIdsFromAgent(hostAddress, slot.port));
   await docker.getContainer(containerName).remove({ force: true, v: true }).catch(() => undefined);
-  if (isAgentWorkDir(slot.workDir)) (await removeHostDir(docker, image, slot.workDir)).runs.forEach((id) => ids.add(id));
+  if (!isAgentWorkDir(slot.workDir)) return void (await removeTaskContainers(docker, ids));
+  const first = await removeHostDir(docker, image, slot.workDir);
+  first.runs.forEach((id) => ids.add(id));
   await removeTaskContainers(docker, ids);
+  // A task container still running could write into its sandbox while the folder went: once more.
+  if (first.left) await removeHostDir(docker, image, slot.workDir);
 }
 
 /** `<absolute root>/<cluster>/agent-<n>`, as allocateLayout makes them. */
