@@ -172,7 +172,11 @@ test('destroyed from the app: nothing of it is left', async ({ page }) => {
   await page.getByRole('button', { name: 'Destroy' }).click();
   await page.getByRole('alertdialog').getByRole('button', { name: 'Destroy' }).click();
   await expect(page.getByTestId(`cluster-card-${NAME}`)).toHaveCount(0, { timeout: 60_000 });
-  expect(await docker.listContainers({ all: true, filters: { label: [`io.mesoscope.cluster=${NAME}`] } })).toEqual([]);
+  // The card goes with the node containers; the record container (the cluster's description) goes last,
+  // after the work dirs, which are removed through a helper container.
+  await expect
+    .poll(async () => (await docker.listContainers({ all: true, filters: { label: [`io.mesoscope.cluster=${NAME}`] } })).map((c) => `${c.Names[0]} ${c.State}`), { timeout: 30_000 })
+    .toEqual([]);
   // The task containers the agents started went too (found by their sandboxes under the work root).
   const tasks = await docker.listContainers({ all: true, filters: { name: ['^/mesos-'] } });
   const ours = await Promise.all(tasks.map(async (c) => ((await docker.getContainer(c.Id).inspect().catch(() => undefined))?.Mounts ?? []).some((m) => m.Source.startsWith(`${host.workRoot}/`))));
