@@ -167,7 +167,7 @@ test('a file served to the agents by the artifact server is fetched as an execut
   await expect(card).toContainText('--address=127.0.0.1');
   await card.getByRole('textbox', { name: 'File to serve' }).fill(script);
   await card.getByRole('button', { name: 'Serve' }).click();
-  await expect(card.getByTestId('artifact-list')).toContainText(/http:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{8}\/hello\.sh/);
+  await expect(card.getByTestId('artifact-list')).toContainText(/http:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{32}\/hello\.sh/);
   await card.screenshot({ path: 'test-results/screenshots/artifacts.png' });
 
   await page.getByTestId('run-task').click();
