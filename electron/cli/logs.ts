@@ -1,7 +1,7 @@
 import type { MesoscopeClient } from '@shared/api/client';
-import type { ApiError } from '@shared/errors';
 import type { EventParamsInput } from '@shared/contract';
 import type { LogSourceInput } from '@shared/logs/schema';
+import { streamLog } from '../scripting/log-stream';
 
 /** Options of `mesoscope logs` (its own: `-f` is --follow here, --file for `up`). */
 export const LOGS_OPTIONS = {
@@ -56,38 +56,21 @@ export async function logs(api: MesoscopeClient, positionals: string[], values: 
   }
   const strip = source.kind === 'node' && !values.timestamps;
 
-  return new Promise<number>((resolve, reject) => {
-    let streamId = '';
-    let taken = 0;
-    const stop = api.subscribe(
-      'logs.follow',
+  // Ctrl-C stops following; otherwise the stream ends with the task, the container or the file.
+  const interrupted = new AbortController();
+  const interrupt = () => interrupted.abort();
+  process.once('SIGINT', interrupt);
+  try {
+    await streamLog(
+      api,
       params,
-      (event) => {
-        if (event.kind === 'open') streamId = event.streamId;
-        else if (event.kind === 'data') {
-          const text = strip ? event.text.replace(DOCKER_TIME, '') : event.text;
-          process.stdout.write(text, () => {
-            taken += event.bytes;
-            void api.call('logs.ack', { streamId, bytes: taken }).catch(() => undefined);
-          });
-        } else if (event.kind === 'problem') console.error(`mesoscope: ${event.message}`);
-        else if (event.kind === 'end') {
-          stop();
-          process.off('SIGINT', interrupt);
-          process.stdout.write('', () => resolve(0));
-        }
-      },
-      (error: ApiError) => {
-        process.off('SIGINT', interrupt);
-        reject(error);
-      },
+      (text, done) => process.stdout.write(strip ? text.replace(DOCKER_TIME, '') : text, done),
+      interrupted.signal,
+      (message) => console.error(`mesoscope: ${message}`),
     );
-    const interrupt = () => {
-      stop();
-      resolve(0);
-    };
-    process.once('SIGINT', interrupt);
-  });
+  } finally {
+    process.off('SIGINT', interrupt);
+  }
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  return 0;
 }
-
-
