@@ -40,7 +40,7 @@ test("the current docker context is found, used, and named in the status and in 
   await page.getByRole('button', { name: 'Settings' }).click();
   await expect(page.getByTestId('endpoint-in-use')).toContainText(proxy.dockerHost);
   await expect(page.getByTestId('endpoint-in-use')).toContainText(`docker context “${CONTEXT}”`);
-  await page.screenshot({ path: 'docs/screenshots/settings-docker-context.png' });
+  await page.screenshot({ path: 'test-results/screenshots/settings-docker-context.png' });
 
   // Used, not only shown: with the context's socket cut, the engine is gone.
   await proxy.cut();

@@ -234,7 +234,7 @@ test('a hostile spec imported in New cluster: unsafe flags named; opted in, a re
     await expect(review.getByTestId(`review-${path}`)).toHaveAttribute('data-level', 'notice');
   }
   await expect(dialog.getByRole('button', { name: 'Launch as reviewed' })).toBeVisible();
-  await page.screenshot({ path: 'docs/screenshots/spec-review.png' });
+  await page.screenshot({ path: 'test-results/screenshots/spec-review.png' });
   await dialog.getByRole('button', { name: 'Back to the spec' }).click();
   await expect(dialog.getByLabel('Cluster spec')).toHaveValue(/allowUnsafeFlags/);
   const left = await new Dockerode().listContainers({ all: true, filters: { label: ['io.mesoscope.cluster=e2e-gift'] } });

@@ -22,3 +22,15 @@ describe('the repository stands on its own', () => {
     expect(naming).toEqual([]);
   });
 });
+
+describe('tests never change tracked files', () => {
+  it('no e2e spec writes a screenshot into docs/ (they go to test-results/; `npm run screenshots` copies them)', () => {
+    const root = new URL('../', import.meta.url);
+    const specs = execFileSync('git', ['ls-files', '-z', 'e2e'], { cwd: root, encoding: 'utf8' })
+      .split('\0')
+      .filter((f) => f.endsWith('.ts'));
+    expect(specs.length).toBeGreaterThan(5);
+    const writing = specs.filter((f) => /screenshot\(\{[^}]*path:\s*[`'"]docs\//.test(readFileSync(new URL(f, root), 'utf8')));
+    expect(writing).toEqual([]);
+  });
+});
