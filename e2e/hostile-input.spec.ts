@@ -169,6 +169,9 @@ test('1,000 malformed calls and 200 malformed frames through the socket: 0 crash
   const malformed = callName.chain((name) =>
     fc
       .oneof(fc.anything(), fc.dictionary(fc.constantFrom('cluster', 'name', 'path', 'images', 'spec', 'id', 'change', 'agent', 'input', '__proto__'), fc.anything()))
+      // What reaches the host is the input after JSON: `{ cluster: ' ', images: undefined }` arrives as the
+      // valid `{ cluster: ' ' }`, so the input is judged malformed as it will be sent.
+      .map((input) => (input === undefined ? input : (JSON.parse(JSON.stringify(input) ?? 'null') as unknown)))
       .filter((input) => !contract.calls[name].input.safeParse(input).success)
       .map((input) => ({ name, input })),
   );
