@@ -5,6 +5,7 @@ import Dockerode from 'dockerode';
 import { parse } from 'yaml';
 import { ON_REAL_MESOS } from '../testbed/real-mesos/images';
 import { collectConsoleErrors } from './support/console-errors';
+import { attachNodeLogsOnFailure } from './support/node-logs-on-failure';
 import { startWebHostProcess, TEST_IMAGES, type WebHostProcess } from './support/web-host-process';
 
 const docker = new Dockerode();
@@ -24,7 +25,8 @@ test.beforeEach(async () => {
   host = await startWebHostProcess({}, { defaultImages: TEST_IMAGES });
 });
 
-test.afterEach(async () => {
+test.afterEach(async ({}, testInfo) => {
+  await attachNodeLogsOnFailure(testInfo, NAME, host.output());
   await host.stop();
   await removeCluster(NAME);
 });
