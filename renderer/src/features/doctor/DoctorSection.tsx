@@ -11,7 +11,7 @@ import { citationsOfRuleRefs } from '../reference/citation';
 import { CitationLink } from '../reference/CitationLink';
 import { DoctorLinks } from './DoctorLinks';
 import { EvidenceTimeline, SOURCE } from './EvidenceTimeline';
-import { FixActions } from './FixActions';
+import { FixActions, FixOutcome } from './FixActions';
 import { useDiagnosis } from './use-doctor';
 import './doctor.css';
 
@@ -105,7 +105,10 @@ export function DoctorSection({ task, view }: { task: Task; view: ClusterView })
             {data.fix}
           </Text>
         </div>
-        {data.specChange && <FixActions change={data.specChange} cluster={source.cluster} spec={spec} agent={agentNode} live={source.kind === 'live'} />}
+        {data.specChange && (
+          <FixActions change={data.specChange} cluster={source.cluster} taskId={task.id} spec={spec} agent={agentNode} live={source.kind === 'live'} />
+        )}
+        <FixOutcome cluster={source.cluster} taskId={task.id} />
         <div>
           <Text as="div" size="1" weight="bold" color="gray" mb="1">
             Evidence

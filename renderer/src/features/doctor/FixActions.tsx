@@ -3,7 +3,7 @@ import { type ClusterSpec, ClusterSpecSchema } from '@shared/cluster/spec';
 import { reviewSpec } from '@shared/cluster/spec-review';
 import type { NodeRef } from '@shared/doctor/evidence';
 import { agentFlagOf, applySpecChange, type SpecChange } from '@shared/doctor/spec-change';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useMutationState } from '@tanstack/react-query';
 import { CircleAlert, CircleCheck, Download, Wrench } from 'lucide-react';
 import { useClient } from '../../api/client-context';
 import { ConfirmButton } from '../../components/ConfirmButton';
@@ -15,9 +15,31 @@ import { SpecReview } from '../clusters/SpecReview';
  * agent's flags, so "Apply" replaces the task's agent with one that has the change; re-creating the
  * whole cluster from the changed spec, or downloading that spec, are the other ways.
  */
-export function FixActions({ change, cluster, spec, agent, live }: { change: SpecChange; cluster: string; spec: unknown; agent?: NodeRef; live: boolean }) {
+/**
+ * Applying a fix changes what the doctor sees (a replaced agent turns the task LOST, a new diagnosis
+ * without this change), so the outcome is kept in the mutation cache under the task, not in this
+ * component's state, and shown by FixOutcome, which outlives it.
+ */
+const fixKey = (cluster: string, taskId: string) => ['doctor.applyFix', cluster, taskId];
+
+export function FixActions({
+  change,
+  cluster,
+  taskId,
+  spec,
+  agent,
+  live,
+}: {
+  change: SpecChange;
+  cluster: string;
+  taskId: string;
+  spec: unknown;
+  agent?: NodeRef;
+  live: boolean;
+}) {
   const client = useClient();
   const apply = useMutation({
+    mutationKey: fixKey(cluster, taskId),
     mutationFn: (action: 'replace-agent' | 'recreate-cluster') => client.call('doctor.applyFix', { cluster, change: { path: change.path, suggested: change.suggested }, action, agent: agent?.index }),
   });
   const parsed = ClusterSpecSchema.safeParse(spec);
@@ -81,22 +103,36 @@ export function FixActions({ change, cluster, spec, agent, live }: { change: Spe
           </Button>
         )}
       </Flex>
-      {apply.data && (
-        <Callout.Root color="green" size="1" data-testid="doctor-fix-result">
-          <Callout.Icon>
-            <CircleCheck size={14} />
-          </Callout.Icon>
-          <Callout.Text>{apply.data.message}</Callout.Text>
-        </Callout.Root>
-      )}
-      {apply.error && (
-        <Callout.Root color="red" size="1" role="alert">
-          <Callout.Icon>
-            <CircleAlert size={14} />
-          </Callout.Icon>
-          <Callout.Text>{apply.error.message}</Callout.Text>
-        </Callout.Root>
-      )}
     </Flex>
   );
+}
+
+/** What the last fix applied to this task's set-up came to: the engine's word, or its error. */
+export function FixOutcome({ cluster, taskId }: { cluster: string; taskId: string }) {
+  const outcomes = useMutationState({
+    filters: { mutationKey: fixKey(cluster, taskId) },
+    select: (m) => ({ status: m.state.status, message: (m.state.data as { message?: string } | undefined)?.message, error: m.state.error }),
+  });
+  const last = outcomes.at(-1);
+  if (last?.status === 'success' && last.message) {
+    return (
+      <Callout.Root color="green" size="1" data-testid="doctor-fix-result">
+        <Callout.Icon>
+          <CircleCheck size={14} />
+        </Callout.Icon>
+        <Callout.Text>{last.message}</Callout.Text>
+      </Callout.Root>
+    );
+  }
+  if (last?.status === 'error' && last.error) {
+    return (
+      <Callout.Root color="red" size="1" role="alert">
+        <Callout.Icon>
+          <CircleAlert size={14} />
+        </Callout.Icon>
+        <Callout.Text>{last.error.message}</Callout.Text>
+      </Callout.Root>
+    );
+  }
+  return null;
 }
