@@ -15,9 +15,19 @@ export async function attachNodeLogsOnFailure(testInfo: TestInfo, cluster: strin
       .getContainer(c.Id)
       .logs({ stdout: true, stderr: true, tail: 80, timestamps: true })
       .catch((err: Error) => Buffer.from(`(no log: ${err.message})`));
-    // Multiplexed frames carry an 8-byte header per chunk; for reading, dropping non-printing bytes is enough.
-    const text = raw.toString('utf8').replace(/[\u0000-\u0008\u000e-\u001f]/g, '');
-    await testInfo.attach(`${name} (${c.State}).log`, { body: text, contentType: 'text/plain' });
+    await testInfo.attach(`${name} (${c.State}).log`, { body: demultiplexed(raw), contentType: 'text/plain' });
   }
   if (hostOutput !== undefined) await testInfo.attach('web host output', { body: hostOutput, contentType: 'text/plain' });
+}
+
+/** A container's log without a TTY comes in frames: 1 byte stream, 3 padding, 4 bytes length, then the bytes. */
+function demultiplexed(raw: Buffer): string {
+  const parts: Buffer[] = [];
+  let at = 0;
+  while (at + 8 <= raw.length && raw[at]! <= 2 && raw.readUIntBE(at + 1, 3) === 0) {
+    const length = raw.readUInt32BE(at + 4);
+    parts.push(raw.subarray(at + 8, at + 8 + length));
+    at += 8 + length;
+  }
+  return parts.length > 0 ? Buffer.concat(parts).toString('utf8') : raw.toString('utf8');
 }
