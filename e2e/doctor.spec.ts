@@ -328,10 +328,13 @@ test('the recording, opened in a fresh app: the same diagnoses at the same momen
       }
       if (s.ruleId !== null) await expect(row.getByTestId('doctor-mark')).toHaveAttribute('data-rule', s.ruleId);
     }
-    // Before the first fault the OOM task does not exist yet.
+    // Before the first fault the OOM task does not exist yet. At +0 the recorder may not have its first
+    // snapshot yet ("nothing recorded yet"), so go to the first change after the start: still before it.
     const offset = replay.getByTestId('replay-offset');
     await offset.fill('0');
     await offset.press('Enter');
+    await replay.getByRole('button', { name: 'Next change' }).click();
+    await expect(offset).not.toHaveValue('+0.000 s');
     await page.getByRole('textbox', { name: 'Search tasks' }).fill(seen[0]!.taskId);
     await expect(page.getByTestId(`task-row-${seen[0]!.taskId}`)).toHaveCount(0);
 
