@@ -67,6 +67,7 @@ Exits 0 only when every task FINISHED; otherwise 5, with the doctor's verdict fo
     follow: { type: 'boolean', short: 'f', default: false },
     timeout: { type: 'string' },
     explain: { type: 'boolean', default: false },
+    'offer-timeout': { type: 'string' },
   },
   optionHelp: {
     image: 'IMAGE',
@@ -78,6 +79,7 @@ Exits 0 only when every task FINISHED; otherwise 5, with the doctor's verdict fo
     agent: 'N (agent-N only)',
     'kill-after': 'SECS',
     timeout: 'DURATION (e.g. 90s)',
+    'offer-timeout': 'SECS (default 30: give up when no offer holds it)',
   },
   async run(ctx) {
     const [cluster, ...extra] = ctx.positionals;
@@ -110,6 +112,8 @@ Exits 0 only when every task FINISHED; otherwise 5, with the doctor's verdict fo
       if (mem !== undefined) req.mem = mem;
       if (instances !== undefined) req.instances = instances;
       if (killAfter !== undefined) req.killAfterSecs = killAfter;
+      const offerTimeout = numberOption(v, 'offer-timeout');
+      if (offerTimeout !== undefined) req.offerTimeoutSecs = offerTimeout;
       if (agentIndex !== undefined) req.agentId = await s.agentIdOf(agentIndex);
       const timeoutMs = durationOption(v, 'timeout') ?? NO_LIMIT_MS;
 
