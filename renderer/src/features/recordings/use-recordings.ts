@@ -38,7 +38,8 @@ export const useReplayStore = create<ReplayState>()((set) => ({
 
 /** Opens a recording file for replay and shows it on the Recordings page. */
 export async function openRecording(client: MesoscopeClient, path: string): Promise<void> {
-  const opened = await client.call('recordings.open', { path });
+  // A support bundle opens through the recording it holds.
+  const opened = path.endsWith('.tar.gz') ? (await client.call('bundles.open', { path })).recording : await client.call('recordings.open', { path });
   const previous = useReplayStore.getState().opened;
   if (previous) void client.call('recordings.close', { id: previous.id }).catch(() => undefined);
   useReplayStore.getState().show(opened);
