@@ -1,5 +1,7 @@
 import { ApiError } from '@shared/errors';
 import { TERMINAL_TASK_STATES } from '@shared/mesos/v1';
+import { applyDeltas } from '@shared/dashboard/apply';
+import type { ClusterView } from '@shared/dashboard/view';
 import { funnelText, runFunnel } from '@shared/funnel/from-views';
 import type { Launched, RunRequestInput } from '@shared/runs/schemas';
 import { ClusterSession, endStatus, outcomeOf, type TaskOutcome, type TaskSpec } from '../scripting/cluster-session';
@@ -171,11 +173,17 @@ const EXPLAIN_EVERY_MS = 1000;
 async function explainWhileWaiting(s: ClusterSession, req: TaskSpec, json: boolean): Promise<Launched> {
   const started = Date.now();
   let last = '';
+  // The dashboard's view with the outstanding offers polled (the session's own does not poll them):
+  // an offer held by another framework is one of the reasons the funnel names.
+  let view: ClusterView | null = null;
+  const unsubscribe = s.api.subscribe('dashboard.deltas', { cluster: s.name, offers: true }, (batch) => {
+    view = applyDeltas(view, batch.deltas);
+  });
   const show = () => {
     const runs = s.live.runsView;
     const pending = runs.pending.find((p) => p.since >= started - 1000 && (req.name === undefined || p.name === req.name));
     if (!pending) return;
-    const funnel = runFunnel(s.live.current, runs, pending, Date.now());
+    const funnel = runFunnel(view ?? s.live.current, runs, pending, Date.now());
     const body = funnelText(funnel).slice(1).join('\n') + funnel.reasons.join();
     if (body === last) return;
     last = body;
@@ -191,6 +199,7 @@ async function explainWhileWaiting(s: ClusterSession, req: TaskSpec, json: boole
     throw err;
   } finally {
     clearInterval(timer);
+    unsubscribe();
   }
 }
 

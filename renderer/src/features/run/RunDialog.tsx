@@ -243,7 +243,7 @@ export function RunDialog({ cluster, view, open, onOpenChange }: { cluster: stri
                   </Flex>
                 </Text>
               </Flex>
-              {funnelOf && <RunFunnel view={view} runs={runs} pending={funnelOf} />}
+              {funnelOf && <RunFunnel cluster={cluster} view={view} runs={runs} pending={funnelOf} />}
               {error && (
                 <Callout.Root color="red" size="1" role="alert" data-testid="run-error">
                   <Callout.Icon>

@@ -4,8 +4,12 @@ import { runFunnel } from '@shared/funnel/from-views';
 import type { RunsView } from '@shared/runs/schemas';
 import { Filter } from 'lucide-react';
 import { useEffect, useState } from 'react';
+import { useClusterView } from '../dashboard/use-cluster-view';
 
 type PendingRun = RunsView['pending'][number];
+
+/** The offers of one agent shown (the newest): a long wait brings one every few seconds. */
+const SHOWN_OFFERS = 3;
 
 /** The clock the funnel reads (refuse filters run out, "waiting N s"): once a second while shown. */
 function useNow(everyMs: number): number {
@@ -22,9 +26,12 @@ function useNow(everyMs: number): number {
  * it checked against what the run needs, the first dimension that does not fit named with the numbers,
  * and the reasons no offer comes.
  */
-export function RunFunnel({ view, runs, pending }: { view: ClusterView | null; runs: RunsView; pending: PendingRun }) {
+export function RunFunnel({ cluster, view, runs, pending }: { cluster: string; view: ClusterView | null; runs: RunsView; pending: PendingRun }) {
   const now = useNow(1000);
-  const funnel = runFunnel(view, runs, pending, now);
+  // With the outstanding offers polled (the page's view polls them only on some tabs): an offer held by
+  // another framework is one of the reasons named.
+  const withOffers = useClusterView(cluster, { offers: true });
+  const funnel = runFunnel(withOffers ?? view, runs, pending, now);
   return (
     <Flex direction="column" gap="2" data-testid="run-funnel">
       <Callout.Root color="amber" size="1">
@@ -53,7 +60,12 @@ export function RunFunnel({ view, runs, pending }: { view: ClusterView | null; r
               <Table.Cell>{a.fits ? <Badge color="green">fits</Badge> : <Badge color="red">{a.dimension}</Badge>}</Table.Cell>
               <Table.Cell>
                 <Text size="1">{a.text}</Text>
-                {a.offers.map((o) => (
+                {a.offers.length > SHOWN_OFFERS && (
+                  <Text as="div" size="1" color="gray">
+                    {a.offers.length - SHOWN_OFFERS} earlier offer{a.offers.length - SHOWN_OFFERS === 1 ? '' : 's'} of this agent, then:
+                  </Text>
+                )}
+                {a.offers.slice(-SHOWN_OFFERS).map((o) => (
                   <Text as="div" size="1" color="gray" key={`${o.offerId}-${o.outcome}`} data-testid="funnel-offer">
                     offer {o.offerId.split('-').slice(-2).join('-')} ({o.outcome}): {o.text}
                   </Text>
