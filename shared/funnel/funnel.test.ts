@@ -109,9 +109,9 @@ describe('explainFunnel', () => {
         frameworks: { 'fw-holder': framework('fw-holder', 'offer-holder'), 'fw-other': framework('fw-other', 'marathon') },
       }),
     );
-    expect(f.agents[0]).toMatchObject({ dimension: 'pin', fits: false });
+    expect(f.agents[0]).toMatchObject({ dimension: 'pin', fits: false, text: 'pin: the task is pinned to 127.0.0.1:5052' });
     expect(f.agents[1]?.text).toBe('cpus: 0 of 1 free, needs 0.1; held by offer-holder (fw-holder): an offer outstanding, marathon (fw-other): 1 task');
-    expect(f.reasons.join('\n')).toContain('allocated or offered to other frameworks: offer-holder (fw-holder), marathon (fw-other)');
+    expect(f.reasons.join('\n')).toContain('allocated or offered to other frameworks: offer-holder (fw-holder), marathon (fw-other), on 127.0.0.1:5052');
     expect(f.headline).toMatch(/^No offer since the task began waiting 4 s ago: the resources are allocated/);
   });
 

@@ -124,8 +124,8 @@ function shortOf(needs: TaskNeeds, have: Amounts): { dimension: keyof Amounts; n
 }
 
 /** Pin, the fault agents' reservation and attributes: whether this agent may take the task at all. */
-function placement(needs: TaskNeeds, agent: Agent): { dimension: Dimension; text: string } | undefined {
-  if (needs.agentId !== undefined && needs.agentId !== agent.id) return { dimension: 'pin', text: `pin: the task is pinned to agent ${needs.agentId}` };
+function placement(needs: TaskNeeds, agent: Agent, pinnedName?: string): { dimension: Dimension; text: string } | undefined {
+  if (needs.agentId !== undefined && needs.agentId !== agent.id) return { dimension: 'pin', text: `pin: the task is pinned to ${pinnedName ?? `agent ${needs.agentId}`}` };
   const fault = agent.attributes[FAULT_AGENT_ATTRIBUTE];
   if (fault !== undefined && needs.agentId === undefined) return { dimension: 'attributes', text: `attributes: ${FAULT_AGENT_ATTRIBUTE}=${fault}, kept for the fault that added it (only tasks pinned to it go there)` };
   for (const [k, v] of Object.entries(needs.attributes ?? {})) {
@@ -152,14 +152,16 @@ export function explainFunnel(input: FunnelInput): Funnel {
   const role = roleProblem(needs, framework);
   const received = input.decisions.filter((d) => ours.has(d.frameworkId) && d.at >= since && d.outcome !== 'rescinded');
   const agents = [...input.agents].sort((a, b) => agentName(a).localeCompare(agentName(b), undefined, { numeric: true }));
+  const pinned = agents.find((a) => a.id === needs.agentId);
+  const pinnedName = pinned ? agentName(pinned) : undefined;
 
   const checks = agents.map((agent): AgentCheck => {
     const holders = holdersOf(agent, input, ours);
-    const offers = received.filter((d) => d.agentId === agent.id).map((d) => checkOffer(needs, d, role, agent));
+    const offers = received.filter((d) => d.agentId === agent.id).map((d) => checkOffer(needs, d, role, agent, pinnedName));
     const base = { agentId: agent.id, name: agentName(agent), holders, offers };
     if (agent.state !== 'active') return { ...base, fits: false, dimension: 'agent', text: `agent: ${agent.state}, the master offers nothing of it` };
     if (role) return { ...base, fits: false, dimension: 'role', text: role };
-    const placed = placement(needs, agent);
+    const placed = placement(needs, agent, pinnedName);
     if (placed) return { ...base, fits: false, ...placed };
     const total = { cpus: agent.total.cpus, mem: agent.total.mem, disk: agent.total.disk, ports: portCount(agent.total.ports) };
     const small = shortOf(needs, total);
@@ -222,10 +224,10 @@ function freeOf(agent: Agent, total: Amounts, input: FunnelInput, ours: Readonly
   return { cpus: clamp(cpus), mem: clamp(mem), disk: clamp(disk), ports: clamp(ports) };
 }
 
-function checkOffer(needs: TaskNeeds, d: OfferDecision, role: string | undefined, agent: Agent): OfferCheck {
+function checkOffer(needs: TaskNeeds, d: OfferDecision, role: string | undefined, agent: Agent, pinnedName?: string): OfferCheck {
   const base = { offerId: d.offerId, at: d.at, outcome: d.outcome };
   if (role) return { ...base, fits: false, dimension: 'role', text: role };
-  const placed = placement(needs, agent);
+  const placed = placement(needs, agent, pinnedName);
   if (placed) return { ...base, fits: false, ...placed };
   // The framework's decisions carry cpus and mem; disk and ports are checked on the agent.
   const short = shortOf({ cpus: needs.cpus, mem: needs.mem }, { cpus: d.cpus, mem: d.mem, disk: 0, ports: 0 });
@@ -254,7 +256,7 @@ function noOfferReasons(input: FunnelInput, checks: readonly AgentCheck[], recei
   const held = candidates.filter((c) => !c.fits && !/ in all, needs /.test(c.text) && c.holders.length > 0);
   if (held.length > 0 && candidates.every((c) => !c.fits)) {
     const who = [...new Set(held.flatMap((c) => c.holders.map((h) => h.split(':')[0] as string)))];
-    reasons.push(`the resources are allocated or offered to other frameworks: ${who.join(', ')} (${held.map((c) => `${c.name} ${c.text}`).join('; ')})`);
+    reasons.push(`the resources are allocated or offered to other frameworks: ${who.join(', ')}, on ${held.map((c) => c.name).join(', ')}`);
   }
   if (checks.length > 0 && candidates.length === 0 && !checks.every((c) => c.dimension === 'agent') && !role) {
     reasons.push(`no agent may take the task (${checks.map((c) => `${c.name} ${c.text}`).join('; ')})`);
