@@ -81,7 +81,7 @@ test('a run bigger than any agent: the funnel names mem on every agent; one pinn
   const rows = funnel.getByTestId('funnel-agent');
   await expect(rows).toHaveCount(2, { timeout: 15_000 });
   for (const i of [0, 1]) {
-    const row = rows.filter({ hasText: agentLabel(i) });
+    const row = funnel.locator(`[data-agent="${agentLabel(i)}"]`);
     await expect(row).toHaveAttribute('data-dimension', 'mem');
     await expect(row).toContainText('mem: the agent has 512 MB in all, needs 4096');
   }
@@ -101,9 +101,10 @@ test('a run bigger than any agent: the funnel names mem on every agent; one pinn
     await expect.poll(() => held.some((o) => o.agent_id.value === agents[1]!.id), { timeout: 30_000 }).toBe(true);
     const pinned = await openRunDialog(page, 'pinned', { command: 'true', agent: 1 });
     const pinnedFunnel = pinned.getByTestId('run-funnel');
-    const busy = pinnedFunnel.getByTestId('funnel-agent').filter({ hasText: agentLabel(1) });
+    const busy = pinnedFunnel.locator(`[data-agent="${agentLabel(1)}"]`);
     await expect(busy).toContainText(/free, needs 0\.1; held by offer-holder \([^)]+\): an offer outstanding/, { timeout: 15_000 });
-    await expect(pinnedFunnel.getByTestId('funnel-agent').filter({ hasText: agentLabel(0) })).toHaveAttribute('data-dimension', 'pin');
+    await expect(pinnedFunnel.locator(`[data-agent="${agentLabel(0)}"]`)).toHaveAttribute('data-dimension', 'pin');
+    await expect(pinnedFunnel.locator(`[data-agent="${agentLabel(0)}"]`)).toContainText(`pin: the task is pinned to ${agentLabel(1)}`);
     await expect(pinnedFunnel.getByTestId('funnel-reasons')).toContainText('allocated or offered to other frameworks: offer-holder');
     await pinnedFunnel.scrollIntoViewIfNeeded();
     await page.screenshot({ path: 'test-results/screenshots/run-funnel-held.png' });

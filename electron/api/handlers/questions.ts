@@ -35,10 +35,9 @@ export function questionHandlers({ engine, docker, doctor, recordings, downloads
   return {
     calls: {
       'bundles.open': mapErrors(async ({ path }) => {
-        if (!path.endsWith(BUNDLE_EXTENSION)) throw new ApiError('invalid-input', `path: a support bundle's name ends with ${BUNDLE_EXTENSION}.`);
         // Its recording goes into the recordings folder, beside the others, to be replayed like them.
         await mkdir(recordings.dir, { recursive: true });
-        const recordingPath = join(recordings.dir, `${basename(path, BUNDLE_EXTENSION)}-bundle${RECORDING_EXTENSION}`);
+        const recordingPath = join(recordings.dir, `${basename(basename(path, RECORDING_EXTENSION), BUNDLE_EXTENSION).replace(/^[.-]+/, '') || 'bundle'}-bundle${RECORDING_EXTENSION}`);
         const { manifest, hasRecording } = await readBundle(path, recordingPath);
         if (!hasRecording) throw new ApiError('not-found', `${path} holds no recording.mesorec (${manifest.missing.find((m) => m.path === 'recording.mesorec')?.why ?? 'not written'}): its other parts are in the archive.`);
         return { manifest, recording: await recordings.open(recordingPath) };

@@ -5,8 +5,7 @@ import { CircleAlert, Download, FolderOpen, LifeBuoy } from 'lucide-react';
 import { useRef, useState } from 'react';
 import { deliverDownload } from '../../api/deliver-download';
 import { useClient } from '../../api/client-context';
-import { useUiStore } from '../../store/ui-store';
-import { useReplayStore } from '../recordings/use-recordings';
+import { openBundle } from '../recordings/use-recordings';
 
 type Done = Extract<BundleProgress, { kind: 'done' }>;
 
@@ -53,14 +52,8 @@ export function SupportBundleButton({ cluster }: { cluster: string }) {
     setError('Cancelled: no bundle was written.');
   };
   const download = useMutation({ mutationFn: async (path: string) => deliverDownload(await client.call('bundles.download', { path })) });
-  const openBundle = useMutation({
-    mutationFn: async (path: string) => {
-      const { recording } = await client.call('bundles.open', { path });
-      useReplayStore.getState().show(recording);
-      useUiStore.getState().setPage('recordings');
-    },
-  });
-  const failure = error ?? download.error?.message ?? openBundle.error?.message;
+  const openIt = useMutation({ mutationFn: (path: string) => openBundle(client, path) });
+  const failure = error ?? download.error?.message ?? openIt.error?.message;
 
   return (
     <>
@@ -122,7 +115,7 @@ export function SupportBundleButton({ cluster }: { cluster: string }) {
                   <Button variant="soft" onClick={() => download.mutate(done.path)} loading={download.isPending} data-testid="bundle-download">
                     <Download size={14} /> Download
                   </Button>
-                  <Button onClick={() => openBundle.mutate(done.path)} loading={openBundle.isPending} data-testid="bundle-open">
+                  <Button onClick={() => openIt.mutate(done.path)} loading={openIt.isPending} data-testid="bundle-open">
                     <FolderOpen size={14} /> Open read-only
                   </Button>
                 </>

@@ -53,7 +53,7 @@ export function RunFunnel({ cluster, view, runs, pending }: { cluster: string; v
         </Table.Header>
         <Table.Body>
           {funnel.agents.map((a) => (
-            <Table.Row key={a.agentId} data-testid="funnel-agent" data-dimension={a.dimension ?? 'fits'}>
+            <Table.Row key={a.agentId} data-testid="funnel-agent" data-agent={a.name} data-dimension={a.dimension ?? 'fits'}>
               <Table.Cell>
                 <Text size="1">{a.name}</Text>
               </Table.Cell>
