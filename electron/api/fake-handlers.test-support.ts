@@ -66,6 +66,8 @@ export function fakeHandlers(overrides: { onSubscribe?: (signal: AbortSignal) =>
       'artifacts.add': noCluster,
       'artifacts.remove': noCluster,
       'mesos.state': noCluster,
+      'bundles.open': noCluster,
+      'bundles.download': noCluster,
     },
     events: {
       'docker.statusChanged': (_params, emit, signal) => {
@@ -83,6 +85,8 @@ export function fakeHandlers(overrides: { onSubscribe?: (signal: AbortSignal) =>
       'logs.follow': async () => {
         throw new ApiError('not-found', 'No cluster here.');
       },
+      'logs.searchAll': noCluster,
+      'bundles.export': noCluster,
     },
   };
 }

@@ -164,8 +164,8 @@ export const record: Command = {
 export const replay: Command = {
   name: 'replay',
   args: '<file>',
-  summary: 'A recording at one moment: its tasks and what the doctor said then.',
-  help: '--at takes seconds from the recording\'s start (30, 30s, 2m), an ISO time, or "end" (the default).',
+  summary: 'A recording (or a support bundle) at one moment: its tasks and what the doctor said then.',
+  help: 'A support bundle (.tar.gz, mesoscope export) opens through the recording of the moment it was made. --at takes seconds from the recording\'s start (30, 30s, 2m), an ISO time, or "end" (the default).',
   example: 'mesoscope replay demo.mesorec --at 30s\nmesoscope replay demo.mesorec --json',
   options: { at: { type: 'string' } },
   optionHelp: { at: 'T' },
@@ -175,7 +175,8 @@ export const replay: Command = {
       throw new ApiError('not-found', `No file ${path}.`);
     });
     const api = await ctx.api();
-    const opened = await api.call('recordings.open', { path });
+    // A support bundle opens through the recording it holds (the moment it was made).
+    const opened = path.endsWith('.tar.gz') ? (await api.call('bundles.open', { path })).recording : await api.call('recordings.open', { path });
     try {
       const at = momentOf(typeof ctx.values.at === 'string' ? ctx.values.at : 'end', opened.start, opened.end);
       const moment = await api.call('recordings.stateAt', { id: opened.id, t: at });

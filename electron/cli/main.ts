@@ -12,6 +12,7 @@ import { completion } from './completion';
 import { fault, undo } from './fault-commands';
 import { table, uptime } from './format';
 import { logs, LOGS_OPTIONS, type LogsValues } from './logs';
+import { exportBundle, type GrepValues, grepLogs } from './question-commands';
 import { reviewBeforeUp } from './review';
 import { runCli } from './run-cli';
 import { doctor, kill, ps, run } from './task-commands';
@@ -86,16 +87,21 @@ const statusCommand: Command = {
 
 const logsCommand: Command = {
   name: 'logs',
-  args: '<cluster> <node> | <cluster> --task <id>',
-  summary: "A node's container log, or a task's stdout (stderr) from its sandbox.",
+  args: '<cluster> <node> | <cluster> --task <id> | <cluster> --grep PATTERN',
+  summary: "A node's container log, a task's stdout (stderr) from its sandbox, or every task's output searched.",
   help: `Nodes are named zookeeper, master-N, agent-N (or by container name). -n N: the last N lines; -t: Docker's
 timestamps; --mesos-log: the node's Mesos log file (when it runs with --log_dir). --task: a task's stdout
-(--stderr) from its sandbox. -f follows until Ctrl-C, the container stops or the task ends.`,
-  example: 'mesoscope logs demo agent-1 -f\nmesoscope logs demo --task task-1-1 --stderr',
+(--stderr) from its sandbox. -f follows until Ctrl-C, the container stops or the task ends.
+--grep searches the stdout and stderr of every task the agents keep (the last --max-mb MB of each, default
+10; --regex, --case-sensitive, --framework ID): the matches grouped by task, newest first.`,
+  example: 'mesoscope logs demo agent-1 -f\nmesoscope logs demo --task task-1-1 --stderr\nmesoscope logs demo --grep "connection refused" --json',
   clusterArg: true,
-  options: LOGS_OPTIONS,
-  optionHelp: { task: 'ID', framework: 'ID', tail: 'N' },
-  run: async (ctx) => logs(await ctx.api(), ctx.positionals, ctx.values as unknown as LogsValues, (message) => new UsageError(message)),
+  options: { ...LOGS_OPTIONS, grep: { type: 'string' }, regex: { type: 'boolean', default: false }, 'case-sensitive': { type: 'boolean', default: false }, 'max-mb': { type: 'string' } },
+  optionHelp: { task: 'ID', framework: 'ID', tail: 'N', grep: 'PATTERN', 'max-mb': 'MB' },
+  run: async (ctx) =>
+    typeof ctx.values.grep === 'string'
+      ? grepLogs(await ctx.api(), need(ctx.positionals[0], '<cluster>'), ctx.values as unknown as GrepValues, ctx.json, ctx.interrupted)
+      : logs(await ctx.api(), ctx.positionals, ctx.values as unknown as LogsValues, (message) => new UsageError(message)),
 };
 
 export const COMMANDS: Command[] = [
@@ -118,6 +124,7 @@ export const COMMANDS: Command[] = [
   undo,
   record,
   replay,
+  exportBundle,
 ];
 COMMANDS.push(completion(() => COMMANDS));
 

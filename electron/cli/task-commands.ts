@@ -1,7 +1,10 @@
 import { ApiError } from '@shared/errors';
 import { TERMINAL_TASK_STATES } from '@shared/mesos/v1';
-import type { RunRequestInput } from '@shared/runs/schemas';
-import { ClusterSession, endStatus, outcomeOf, type TaskOutcome } from '../scripting/cluster-session';
+import { applyDeltas } from '@shared/dashboard/apply';
+import type { ClusterView } from '@shared/dashboard/view';
+import { funnelText, runFunnel } from '@shared/funnel/from-views';
+import type { Launched, RunRequestInput } from '@shared/runs/schemas';
+import { ClusterSession, endStatus, outcomeOf, type TaskOutcome, type TaskSpec } from '../scripting/cluster-session';
 import { isTimeout } from '../scripting/live-view';
 import { streamLog } from '../scripting/log-stream';
 import { type Command, type CommandContext, durationOption, EXIT, intOption, need, numberOption, printJson, UsageError } from './command';
@@ -45,6 +48,8 @@ export const run: Command = {
   help: `Launches the command (with /bin/sh -c; --image runs it in a Docker image, --image-entrypoint
 passes the words to the image's entrypoint instead) on the first offers that hold it, then waits for
 every instance to end (--detach: only until launched). --follow streams their stdout as they run.
+--explain prints, while the run waits for offers, why it is not launching: every agent and every offer
+checked against what it needs, the first dimension that does not fit named, and why no offer comes.
 Exits 0 only when every task FINISHED; otherwise 5, with the doctor's verdict for each that did not.`,
   example: 'mesoscope run demo -- echo hello\nmesoscope run demo --image alpine --cpus 0.2 --mem 64 --instances 3 --follow -- \'echo hi; sleep 5\'',
   clusterArg: true,
@@ -63,6 +68,8 @@ Exits 0 only when every task FINISHED; otherwise 5, with the doctor's verdict fo
     detach: { type: 'boolean', short: 'd', default: false },
     follow: { type: 'boolean', short: 'f', default: false },
     timeout: { type: 'string' },
+    explain: { type: 'boolean', default: false },
+    'offer-timeout': { type: 'string' },
   },
   optionHelp: {
     image: 'IMAGE',
@@ -74,6 +81,7 @@ Exits 0 only when every task FINISHED; otherwise 5, with the doctor's verdict fo
     agent: 'N (agent-N only)',
     'kill-after': 'SECS',
     timeout: 'DURATION (e.g. 90s)',
+    'offer-timeout': 'SECS (default 30: give up when no offer holds it)',
   },
   async run(ctx) {
     const [cluster, ...extra] = ctx.positionals;
@@ -106,10 +114,12 @@ Exits 0 only when every task FINISHED; otherwise 5, with the doctor's verdict fo
       if (mem !== undefined) req.mem = mem;
       if (instances !== undefined) req.instances = instances;
       if (killAfter !== undefined) req.killAfterSecs = killAfter;
+      const offerTimeout = numberOption(v, 'offer-timeout');
+      if (offerTimeout !== undefined) req.offerTimeoutSecs = offerTimeout;
       if (agentIndex !== undefined) req.agentId = await s.agentIdOf(agentIndex);
       const timeoutMs = durationOption(v, 'timeout') ?? NO_LIMIT_MS;
 
-      const launched = await s.launch(req);
+      const launched = v.explain ? await explainWhileWaiting(s, req, ctx.json) : await s.launch(req);
       const summary = await s.summary();
       const keys = launched.tasks.map((t) => `${launched.frameworkId}/${t.taskId}`);
       for (const t of launched.tasks) console.error(`launched ${t.taskId} on ${agentName(summary, s.live.current, t.agentId)}`);
@@ -152,6 +162,46 @@ Exits 0 only when every task FINISHED; otherwise 5, with the doctor's verdict fo
     }
   },
 };
+
+/** How often `run --explain` looks at the funnel again (it prints only when what it says changed). */
+const EXPLAIN_EVERY_MS = 1000;
+
+/**
+ * Launches, printing the funnel of the run (stderr; with --json, each as a JSON line) whenever it says
+ * something new while the run waits, and once more when no offer held it in time.
+ */
+async function explainWhileWaiting(s: ClusterSession, req: TaskSpec, json: boolean): Promise<Launched> {
+  const started = Date.now();
+  let last = '';
+  // The dashboard's view with the outstanding offers polled (the session's own does not poll them):
+  // an offer held by another framework is one of the reasons the funnel names.
+  let view: ClusterView | null = null;
+  const unsubscribe = s.api.subscribe('dashboard.deltas', { cluster: s.name, offers: true }, (batch) => {
+    view = applyDeltas(view, batch.deltas);
+  });
+  const show = () => {
+    const runs = s.live.runsView;
+    const pending = runs.pending.find((p) => p.since >= started - 1000 && (req.name === undefined || p.name === req.name));
+    if (!pending) return;
+    const funnel = runFunnel(view ?? s.live.current, runs, pending, Date.now());
+    const body = funnelText(funnel).slice(1).join('\n') + funnel.reasons.join();
+    if (body === last) return;
+    last = body;
+    if (json) console.error(JSON.stringify({ funnel }));
+    else console.error(funnelText(funnel).join('\n'));
+  };
+  const timer = setInterval(show, EXPLAIN_EVERY_MS);
+  try {
+    return await s.launch(req);
+  } catch (err) {
+    last = '';
+    show();
+    throw err;
+  } finally {
+    clearInterval(timer);
+    unsubscribe();
+  }
+}
 
 /** Waits for a task to end; Ctrl-C stops waiting (the task keeps running). */
 async function waitUntilOver(s: ClusterSession, key: string, timeoutMs: number, interrupted: AbortSignal): Promise<TaskOutcome> {

@@ -109,13 +109,15 @@ export class BuiltInFramework {
   }
 
   /** Runs still waiting for offers. */
-  pending(): Array<{ runId: string; name: string; waiting: number; agentId?: string; since: number }> {
+  pending(): Array<{ runId: string; name: string; waiting: number; agentId?: string; since: number; cpus: number; mem: number }> {
     return [...this.runs.values()].map((r) => ({
       runId: r.runId,
       name: r.req.name,
       waiting: r.expected - r.launched.length,
       agentId: r.req.agentId,
       since: r.since,
+      cpus: r.req.cpus,
+      mem: r.req.mem,
     }));
   }
 
@@ -199,7 +201,7 @@ export class BuiltInFramework {
     this.options.onSubscribed?.(s.frameworkId);
     // Offers are suppressed on the master's side while we wait for nothing; a new leader forgets that.
     // Runs that came while the stream was down revive here (their REVIVE could not be sent then).
-    this.suppressed = false;
+    this.setSuppressed(false);
     if (this.waiting.length === 0) void this.suppress();
     else this.client?.revive().catch(() => undefined);
     // After a broken stream or an app restart, learn our tasks again: implicit reconciliation for what
@@ -241,7 +243,7 @@ export class BuiltInFramework {
         // New work: clear our refuse filters and unsuppress (docs/mesos/api.md §3.3 REVIVE). Not subscribed just
         // now (the stream is being re-established): the resubscription revives.
         () => {
-          this.suppressed = false;
+          this.setSuppressed(false);
           return this.client?.subscription ? this.client.revive() : undefined;
         },
         (err: unknown) => this.failRun(run, err instanceof Error ? err : new Error(String(err))),
@@ -340,8 +342,14 @@ export class BuiltInFramework {
 
   private async suppress(): Promise<void> {
     if (this.suppressed || !this.client?.subscription) return;
-    this.suppressed = true;
-    await this.client.suppress().catch(() => (this.suppressed = false));
+    this.setSuppressed(true);
+    await this.client.suppress().catch(() => this.setSuppressed(false));
+  }
+
+  /** Kept in the status too: the funnel names a suppressed framework as a reason no offer comes. */
+  private setSuppressed(on: boolean): void {
+    this.suppressed = on;
+    if ((this.current.suppressed ?? false) !== on) this.setStatus({ suppressed: on });
   }
 
   // ---- updates and kills ----

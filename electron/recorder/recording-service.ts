@@ -91,6 +91,18 @@ export class RecordingService {
     return entry.recording.stop(reason);
   }
 
+  /**
+   * A short recording of the cluster as it is now, written to `path` (anywhere: a support bundle's
+   * working file): its view and the evidence of the last `lookbackMs`, for the doctor's verdicts; and
+   * the path of the recording under way, if one runs.
+   */
+  async snapshot(cluster: string, path: string, lookbackMs = 10 * 60_000, holdMs = 1000): Promise<{ summary: RecordingSummary; current: string | undefined }> {
+    const recording = await recordCluster(this.options, cluster, { path, lookbackMs, syncMs: this.options.syncMs });
+    // The evidence buffer's backlog is written as it is read: give it a moment.
+    await new Promise((r) => setTimeout(r, holdMs));
+    return { summary: await recording.stop('support bundle'), current: this.active.get(cluster)?.path };
+  }
+
   /** Notes something in the cluster's recording; false when it is not being recorded. */
   mark(cluster: string, label: string, detail?: string): boolean {
     const entry = this.active.get(cluster);

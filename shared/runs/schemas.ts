@@ -108,6 +108,8 @@ export const FrameworkStatusSchema = z.object({
   /** The scheduler endpoint of the leader it is subscribed to. */
   endpoint: z.string().optional(),
   failoverTimeoutSecs: z.number(),
+  /** It told the master to stop sending offers (SUPPRESS) and has not revived since. */
+  suppressed: z.boolean().optional(),
 });
 export type FrameworkStatus = z.infer<typeof FrameworkStatusSchema>;
 
@@ -148,6 +150,9 @@ export const PendingRunSchema = z.object({
   waiting: z.number().int(),
   agentId: z.string().optional(),
   since: z.number(),
+  /** What each waiting task needs (the funnel checks agents and offers against it). */
+  cpus: z.number(),
+  mem: z.number(),
 });
 
 export const RunsViewSchema = z.object({

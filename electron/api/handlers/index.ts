@@ -19,6 +19,7 @@ import { doctorHandlers } from './doctor';
 import { runHandlers } from './runs';
 import { logHandlers } from './logs';
 import { mesosHandlers } from './mesos';
+import { questionHandlers } from './questions';
 import { settingsHandlers } from './settings';
 
 export interface HandlerDeps {
@@ -49,6 +50,7 @@ export function createHandlers({ settings, docker, engine, monitors, frameworks,
   });
   const runs = runHandlers({ engine, frameworks, faults, artifacts });
   const logApi = logHandlers(logs, logStreams, downloads);
+  const questions = questionHandlers({ engine, docker, doctor, recordings, downloads });
   const calls = {
     ...dockerApi.calls,
     ...settingsHandlers(settings, docker, env),
@@ -57,10 +59,11 @@ export function createHandlers({ settings, docker, engine, monitors, frameworks,
     ...logApi.calls,
     ...doctorHandlers(doctor, recordings, downloads),
     ...mesosHandlers(engine),
+    ...questions.calls,
   };
   return {
     calls: { ...calls, ...markedInRecordings(calls, recordings) },
-    events: { ...dockerApi.events, ...clusters.events, ...dashboardHandlers(monitors), ...runs.events, ...logApi.events },
+    events: { ...dockerApi.events, ...clusters.events, ...dashboardHandlers(monitors), ...runs.events, ...logApi.events, ...questions.events },
   };
 }
 

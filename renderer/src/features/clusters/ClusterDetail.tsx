@@ -7,6 +7,7 @@ import { useUiStore } from '../../store/ui-store';
 import { DashboardSourceContext, type DashboardSource } from '../dashboard/source';
 import { useLiveVerdicts } from '../doctor/use-doctor';
 import { FaultsTab } from '../faults/FaultsTab';
+import { SupportBundleButton } from '../bundle/SupportBundleButton';
 import { RecordButton } from '../recordings/RecordButton';
 import { ArtifactsCard } from '../run/ArtifactsCard';
 import { RunTaskButton } from '../run/RunDialog';
@@ -72,6 +73,7 @@ export function ClusterDetail({ name }: { name: string }) {
             </Button>
           )}
           <RecordButton cluster={name} />
+          <SupportBundleButton cluster={name} />
           <DropdownMenu.Root>
             <DropdownMenu.Trigger>
               <Button variant="soft" color="gray">

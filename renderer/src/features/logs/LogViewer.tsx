@@ -16,7 +16,7 @@ const ROW = 18;
  * a followed log keeps its newest lines in view until the user scrolls up (pause) or presses Pause;
  * a file is read in ranges as the view moves past what is held.
  */
-export function LogViewer({ source, cluster }: { source: LogSource; cluster: string }) {
+export function LogViewer({ source, cluster, initialQuery }: { source: LogSource; cluster: string; initialQuery?: string }) {
   const client = useClient();
   const key = JSON.stringify(source);
   // One document per source; a new source starts a new one (and closes the old one's follow).
@@ -31,7 +31,7 @@ export function LogViewer({ source, cluster }: { source: LogSource; cluster: str
 
   const [wrap, setWrap] = useState(false);
   const [showTime, setShowTime] = useState(true);
-  const [query, setQuery] = useState('');
+  const [query, setQuery] = useState(initialQuery ?? '');
   const [current, setCurrent] = useState(0);
   const [copied, setCopied] = useState('');
   const download = useDownload();

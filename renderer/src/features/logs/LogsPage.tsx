@@ -1,7 +1,7 @@
 import { Button, Card, Flex, SegmentedControl, Select, Text } from '@radix-ui/themes';
 import type { LogSource } from '@shared/logs/schema';
 import { useQuery } from '@tanstack/react-query';
-import { ArrowLeft, ScrollText } from 'lucide-react';
+import { ArrowLeft, ScrollText, Search } from 'lucide-react';
 import { EmptyState } from '../../components/EmptyState';
 import { PageHeader } from '../../components/PageHeader';
 import { useClient } from '../../api/client-context';
@@ -10,6 +10,7 @@ import { shortState } from '../dashboard/describe';
 import { useClusterView } from '../dashboard/use-cluster-view';
 import { type LogView, useLogTarget } from './log-target';
 import { LogViewer } from './LogViewer';
+import { OutputSearch } from './OutputSearch';
 import { SandboxBrowser } from './SandboxBrowser';
 
 /** Every log of a cluster, one pick away: its nodes' logs, and each task's stdout, stderr and sandbox. */
@@ -42,11 +43,16 @@ export function LogsPage() {
             </Select.Root>
             {cluster && <NodePicker cluster={cluster} view={view} onPick={(source) => show({ kind: 'source', source })} />}
             {cluster && <TaskPicker cluster={cluster} view={view} onPick={show} />}
+            {cluster && (
+              <Button variant={view?.kind === 'search' ? 'solid' : 'soft'} onClick={() => show({ kind: 'search', cluster })} data-testid="logs-search-all">
+                <Search size={14} /> Search all task output
+              </Button>
+            )}
           </Flex>
           {view?.kind === 'source' && view.back && (
             <Flex>
               <Button variant="ghost" color="gray" onClick={() => show(view.back ?? null)}>
-                <ArrowLeft size={14} /> Back to the sandbox
+                <ArrowLeft size={14} /> {view.back.kind === 'search' ? 'Back to the search results' : 'Back to the sandbox'}
               </Button>
             </Flex>
           )}
@@ -55,7 +61,9 @@ export function LogsPage() {
               Pick a node or a task.
             </Text>
           ) : view.kind === 'source' ? (
-            <LogViewer source={view.source} cluster={view.source.cluster} />
+            <LogViewer source={view.source} cluster={view.source.cluster} initialQuery={view.find} />
+          ) : view.kind === 'search' ? (
+            <OutputSearch cluster={view.cluster} />
           ) : (
             <SandboxBrowser view={view} />
           )}
@@ -110,7 +118,7 @@ function TaskPicker({ cluster, view, onPick }: { cluster: string; view: LogView 
     const ids = { cluster, taskId: t.id, frameworkId: t.frameworkId, agentId: t.agentId };
     onPick(what === 'sandbox' ? { kind: 'sandbox', ...ids } : { kind: 'source', source: { kind: 'task', ...ids, file: what } });
   };
-  const facet = view?.kind === 'sandbox' || (view?.kind === 'source' && view.back) ? 'sandbox' : view?.kind === 'source' && view.source.kind === 'task' ? view.source.file : '';
+  const facet = view?.kind === 'sandbox' || (view?.kind === 'source' && view.back?.kind === 'sandbox') ? 'sandbox' : view?.kind === 'source' && view.source.kind === 'task' ? view.source.file : '';
   return (
     <>
       <Select.Root value={task?.key} onValueChange={(key) => open(key, 'stdout')}>
@@ -135,7 +143,7 @@ function TaskPicker({ cluster, view, onPick }: { cluster: string; view: LogView 
 }
 
 function pickedTask(view: LogView | null): { taskId: string; frameworkId?: string } | undefined {
-  if (!view) return undefined;
+  if (!view || view.kind === 'search') return undefined;
   if (view.kind === 'sandbox') return view;
   if (view.source.kind === 'task') return view.source;
   return view.back ? pickedTask(view.back) : undefined;

@@ -7,9 +7,11 @@ import { useUiStore } from '../../store/ui-store';
  * task's sandbox browser. Entry points elsewhere (node cards, the task drawer) set it and open the page.
  */
 export type LogView =
-  /** `back`: where the user came from (the sandbox a file was opened from). */
-  | { kind: 'source'; source: LogSource; back?: LogView }
-  | { kind: 'sandbox'; cluster: string; taskId: string; frameworkId?: string; agentId?: string };
+  /** `back`: where the user came from (the sandbox a file was opened from); `find`: search the viewer for this at once. */
+  | { kind: 'source'; source: LogSource; back?: LogView; find?: string }
+  | { kind: 'sandbox'; cluster: string; taskId: string; frameworkId?: string; agentId?: string }
+  /** Every task's output searched at once. */
+  | { kind: 'search'; cluster: string };
 
 interface LogTargetState {
   cluster: string | null;

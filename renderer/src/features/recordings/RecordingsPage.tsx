@@ -9,6 +9,7 @@ import { ConfirmButton } from '../../components/ConfirmButton';
 import { EmptyState } from '../../components/EmptyState';
 import { PageHeader } from '../../components/PageHeader';
 import { ReplayView } from './ReplayView';
+import { openBundle } from './use-recordings';
 import { pickRecordingFile, uploadRecording } from './upload';
 import { openRecording, RECORDINGS_KEY, useRecordings, useReplayStore } from './use-recordings';
 import './recordings.css';
@@ -35,8 +36,11 @@ function RecordingsList() {
       const file = await pickRecordingFile();
       if (!file) return;
       const uploaded = await uploadRecording(client, file);
+      if (file.name.endsWith('.tar.gz')) {
+        // A support bundle: its recording is unpacked beside the others; the upload itself goes.
+        await openBundle(client, uploaded).finally(() => client.call('recordings.remove', { path: uploaded }).catch(() => undefined));
+      } else await openRecording(client, uploaded);
       void queryClient.invalidateQueries({ queryKey: RECORDINGS_KEY });
-      await openRecording(client, uploaded);
     },
   });
   const download = useMutation({

@@ -38,9 +38,19 @@ export const useReplayStore = create<ReplayState>()((set) => ({
 
 /** Opens a recording file for replay and shows it on the Recordings page. */
 export async function openRecording(client: MesoscopeClient, path: string): Promise<void> {
+  if (path.endsWith('.tar.gz')) return openBundle(client, path);
   const opened = await client.call('recordings.open', { path });
   const previous = useReplayStore.getState().opened;
   if (previous) void client.call('recordings.close', { id: previous.id }).catch(() => undefined);
   useReplayStore.getState().show(opened);
+  useUiStore.getState().setPage('recordings');
+}
+
+/** Opens a support bundle read-only through the recording it holds (docs/support-bundle-format.md). */
+export async function openBundle(client: MesoscopeClient, path: string): Promise<void> {
+  const { recording } = await client.call('bundles.open', { path });
+  const previous = useReplayStore.getState().opened;
+  if (previous) void client.call('recordings.close', { id: previous.id }).catch(() => undefined);
+  useReplayStore.getState().show(recording);
   useUiStore.getState().setPage('recordings');
 }

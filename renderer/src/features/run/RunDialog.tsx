@@ -1,5 +1,5 @@
 import { Badge, Button, Callout, Checkbox, Dialog, Flex, Grid, SegmentedControl, Select, Switch, Text, TextArea, TextField } from '@radix-ui/themes';
-import type { Launched } from '@shared/runs/schemas';
+import type { Launched, RunsView } from '@shared/runs/schemas';
 import type { ClusterView } from '@shared/dashboard/view';
 import { FAULT_AGENT_ATTRIBUTE } from '@shared/faults/catalog';
 import type { ApiError } from '@shared/errors';
@@ -8,6 +8,7 @@ import { CircleAlert, Play } from 'lucide-react';
 import { useState, type ReactNode } from 'react';
 import { useClient } from '../../api/client-context';
 import { OfferDecisions } from './OfferDecisions';
+import { RunFunnel } from './RunFunnel';
 import { useRuns } from './use-runs';
 
 const ANY = 'any';
@@ -109,6 +110,13 @@ export function RunDialog({ cluster, view, open, onOpenChange }: { cluster: stri
   const done = launch.data;
   const offers = done ? runs.offers.filter((o) => o.frameworkId === done.frameworkId && o.at >= since - 1000) : [];
   const error = localError ?? launch.error?.message;
+  // The run this dialog launched, while it waits for offers (the funnel says why it is not launching).
+  const waiting = launch.isPending ? runs.pending.find((p) => p.since >= since - 1000 && p.name === form.name.trim()) : undefined;
+  // Kept after a refusal: the funnel says why no offer held it.
+  const [lastWaiting, setLastWaiting] = useState<RunsView['pending'][number] | undefined>(undefined);
+  if (waiting && waiting !== lastWaiting) setLastWaiting(waiting);
+  if (launch.isIdle && lastWaiting) setLastWaiting(undefined);
+  const funnelOf = waiting ?? (launch.isError ? lastWaiting : undefined);
 
   return (
     <Dialog.Root open={open} onOpenChange={close}>
@@ -235,6 +243,7 @@ export function RunDialog({ cluster, view, open, onOpenChange }: { cluster: stri
                   </Flex>
                 </Text>
               </Flex>
+              {funnelOf && <RunFunnel cluster={cluster} view={view} runs={runs} pending={funnelOf} />}
               {error && (
                 <Callout.Root color="red" size="1" role="alert" data-testid="run-error">
                   <Callout.Icon>

@@ -1,0 +1,253 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import type Dockerode from 'dockerode';
+import { pack as tarPack, type Pack } from 'tar-stream';
+import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, BUNDLE_RECORDING, type BundleManifest, type BundleProgress } from '@shared/bundle/schema';
+import type { ClusterSummary, NodeStatus } from '@shared/cluster/status';
+import type { Verdicts } from '@shared/doctor/verdict';
+import { taskContainerName } from '@shared/tasks';
+import { APP_NAME, APP_VERSION } from '../app-version';
+import { leaderUrl } from '../faults/cluster-probe';
+import { readSpan } from '../logs/file-reader';
+import { shortName } from '../logs/log-service';
+import { AgentClient, type AgentState, executorRuns, FilesClient } from '../mesos/agent-client';
+import { get } from '../mesos/http';
+import { redactSecrets } from './redact';
+
+/**
+ * Writes a support bundle: one `.tar.gz` with everything about a cluster that someone helping needs
+ * (docs/support-bundle-format.md). Each part is asked for on its own; one that cannot be had is named
+ * in MISSING.txt with why, never silently dropped. Entries are written as they come (tar-stream), so
+ * only one part is held in memory at a time. `docker inspect` output and every JSON part go through
+ * redactSecrets first.
+ */
+
+export interface SupportBundleDeps {
+  docker: () => Dockerode;
+  cluster: (name: string) => Promise<ClusterSummary>;
+  /** The doctor's verdicts on the cluster now. */
+  verdicts: (cluster: string) => Promise<Verdicts>;
+  /** A short recording of the cluster as it is now, written to `path`; and the recording under way, if any. */
+  snapshot: (cluster: string, path: string) => Promise<{ current: string | undefined }>;
+  /** HTTP requests to the nodes; default 10 s. */
+  timeoutMs?: number;
+}
+
+export interface BundleOptions {
+  /** Each task's stdout / stderr: at most its last this many MB. */
+  taskOutputMb: number;
+  onProgress?: (p: Extract<BundleProgress, { kind: 'progress' }>) => void;
+  signal?: AbortSignal;
+}
+
+/** A node's container log: its last this many lines. */
+const CONTAINER_LOG_LINES = 50_000;
+/** A Mesos log file: its last this many bytes. */
+const MESOS_LOG_BYTES = 10 * 1024 * 1024;
+
+class BundleWriter {
+  readonly parts: BundleManifest['parts'] = [];
+  readonly missing: BundleManifest['missing'] = [];
+  private readonly pack: Pack = tarPack();
+  private readonly done: Promise<void>;
+
+  constructor(
+    readonly path: string,
+    private readonly onProgress?: BundleOptions['onProgress'],
+  ) {
+    this.done = pipeline(this.pack, createGzip(), createWriteStream(path));
+    // A failed write surfaces from finish(); this keeps it from being unhandled meanwhile.
+    this.done.catch(() => undefined);
+  }
+
+  async add(path: string, content: Buffer | string): Promise<void> {
+    const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+    await new Promise<void>((resolve, reject) => this.pack.entry({ name: path, size: data.length, mtime: new Date(), mode: 0o644 }, data, (err) => (err ? reject(err) : resolve())));
+    this.parts.push({ path, bytes: data.length });
+    this.onProgress?.({ kind: 'progress', part: path, written: this.parts.length, missing: this.missing.length });
+  }
+
+  json(path: string, value: unknown): Promise<void> {
+    return this.add(path, `${JSON.stringify(redactSecrets(value), null, 2)}\n`);
+  }
+
+  miss(path: string, err: unknown): void {
+    this.missing.push({ path, why: err instanceof Error ? err.message : String(err) });
+    this.onProgress?.({ kind: 'progress', part: path, written: this.parts.length, missing: this.missing.length });
+  }
+
+  /** Adds what `make` returns, or names the part in MISSING.txt with why not. */
+  async try(path: string, make: () => Promise<Buffer | string | { json: unknown } | undefined>): Promise<void> {
+    try {
+      const value = await make();
+      if (value === undefined) return;
+      if (typeof value === 'string' || Buffer.isBuffer(value)) await this.add(path, value);
+      else await this.json(path, value.json);
+    } catch (err) {
+      this.miss(path, err);
+    }
+  }
+
+  async finish(): Promise<void> {
+    this.pack.finalize();
+    await this.done;
+  }
+}
+
+export async function writeSupportBundle(deps: SupportBundleDeps, clusterName: string, target: string, options: BundleOptions): Promise<BundleManifest> {
+  const cluster = await deps.cluster(clusterName);
+  const timeoutMs = deps.timeoutMs ?? 10_000;
+  const docker = deps.docker();
+  const aborted = () => {
+    if (options.signal?.aborted) throw new Error('The support bundle was cancelled.');
+  };
+  const partial = `${target}.partial`;
+  const out = new BundleWriter(partial, options.onProgress);
+  const work = await mkdtemp(join(tmpdir(), 'mesoscope-bundle-'));
+  try {
+    await out.json('cluster/spec.json', cluster.spec);
+    await out.json('cluster/layout.json', cluster.layout);
+    await out.json('cluster/nodes.json', cluster.nodes);
+    await out.try('versions.json', async () => ({ json: { mesoscope: APP_VERSION, mesos: cluster.mesos, docker: await docker.version() } }));
+
+    for (const node of cluster.nodes) {
+      aborted();
+      const dir = `nodes/${shortName(node)}`;
+      await out.try(`${dir}/inspect.json`, async () => ({ json: await docker.getContainer(node.containerId ?? node.name).inspect() }));
+      await out.try(`${dir}/container.log`, () => containerLog(docker, node));
+      if (node.role !== 'zookeeper') await out.try(`${dir}/mesos.log`, () => mesosLog(node, timeoutMs));
+    }
+
+    await out.try('mesos/master-state.json', async () => ({ json: await getJson(`${await leaderUrl(cluster)}/master/state`, timeoutMs) }));
+    await out.try('mesos/master-metrics.json', async () => ({ json: await getJson(`${await leaderUrl(cluster)}/metrics/snapshot`, timeoutMs) }));
+
+    const agents: Array<{ node: NodeStatus; client: AgentClient; state: AgentState }> = [];
+    for (const node of cluster.nodes.filter((n) => n.role === 'agent')) {
+      aborted();
+      const dir = `agents/${shortName(node)}`;
+      const base = `http://${node.address}`;
+      const client = new AgentClient(base, { timeoutMs });
+      await out.try(`${dir}/state.json`, async () => {
+        const state = await client.state();
+        agents.push({ node, client, state });
+        return { json: state };
+      });
+      await out.try(`${dir}/flags.json`, async () => ({ json: await getJson(`${base}/flags`, timeoutMs) }));
+      await out.try(`${dir}/metrics.json`, async () => ({ json: await getJson(`${base}/metrics/snapshot`, timeoutMs) }));
+    }
+
+    const maxBytes = Math.round(options.taskOutputMb * 1024 * 1024);
+    for (const { client, state } of agents) {
+      for (const run of executorRuns(state)) {
+        aborted();
+        const { executor } = run;
+        const listed = [...executor.tasks, ...executor.queued_tasks, ...executor.completed_tasks];
+        const taskId = listed[0]?.id ?? executor.id;
+        const dir = `tasks/${safeName(taskId)}`;
+        for (const file of ['stdout', 'stderr'] as const) {
+          await out.try(`${dir}/${file}`, async () => {
+            const path = `${executor.directory}/${file}`;
+            const size = await client.size(path);
+            return readSpan(client, path, Math.max(0, size - maxBytes), size);
+          });
+        }
+        if (executor.container) {
+          await out.try(`${dir}/inspect.json`, async () => {
+            try {
+              return { json: await docker.getContainer(taskContainerName(executor.container as string)).inspect() };
+            } catch (err) {
+              // A task of the Mesos containerizer has no Docker container: nothing to miss.
+              if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+              throw err;
+            }
+          });
+        }
+      }
+    }
+
+    aborted();
+    await out.try('doctor/verdicts.json', async () => ({ json: await deps.verdicts(cluster.name) }));
+    const recordingPath = join(work, BUNDLE_RECORDING);
+    let current: string | undefined;
+    await out.try(BUNDLE_RECORDING, async () => {
+      current = (await deps.snapshot(cluster.name, recordingPath)).current;
+      return readFile(recordingPath);
+    });
+    if (current) await out.try('current-recording.mesorec', () => readFile(current as string));
+
+    if (out.missing.length > 0) {
+      await out.add('MISSING.txt', `Parts of this bundle that could not be had, and why:\n\n${out.missing.map((m) => `${m.path}: ${m.why}`).join('\n')}\n`);
+    }
+    const manifest: BundleManifest = {
+      format: BUNDLE_FORMAT,
+      formatVersion: BUNDLE_FORMAT_VERSION,
+      cluster: cluster.name,
+      createdAt: Date.now(),
+      app: { name: APP_NAME, version: APP_VERSION },
+      taskOutputMb: options.taskOutputMb,
+      parts: [...out.parts],
+      missing: [...out.missing],
+    };
+    await out.add('manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
+    await out.finish();
+    await rename(partial, target);
+    return manifest;
+  } catch (err) {
+    await out.finish().catch(() => undefined);
+    await rm(partial, { force: true });
+    throw err;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** Task ids are free text: as a folder name, only what is safe in a path. */
+const safeName = (id: string) => id.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 200) || '_';
+
+async function getJson(url: string, timeoutMs: number): Promise<unknown> {
+  const res = await get(url, { timeoutMs });
+  if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${res.body.slice(0, 200)}`);
+  return JSON.parse(res.body) as unknown;
+}
+
+/** A node's container log (stdout and stderr, Docker's timestamps), its last lines. */
+async function containerLog(docker: Dockerode, node: NodeStatus): Promise<Buffer> {
+  const container = docker.getContainer(node.containerId ?? node.name);
+  const info = await container.inspect();
+  const raw = (await container.logs({ stdout: true, stderr: true, timestamps: true, tail: CONTAINER_LOG_LINES, follow: false })) as unknown as Buffer;
+  return info.Config.Tty ? raw : demultiplex(raw);
+}
+
+/** Docker's multiplexed frames (8-byte header: stream, 0, 0, 0, size as big-endian u32) as one text. */
+export function demultiplex(raw: Buffer): Buffer {
+  const pieces: Buffer[] = [];
+  let at = 0;
+  while (at + 8 <= raw.length) {
+    const size = raw.readUInt32BE(at + 4);
+    pieces.push(raw.subarray(at + 8, at + 8 + size));
+    at += 8 + size;
+  }
+  return Buffer.concat(pieces);
+}
+
+/** A master's or agent's Mesos log file (--log_dir), its last MESOS_LOG_BYTES. */
+async function mesosLog(node: NodeStatus, timeoutMs: number): Promise<Buffer> {
+  if (node.state !== 'running') throw new Error(`the node is ${node.state}`);
+  const files = new FilesClient(`http://${node.address}`, { timeoutMs });
+  const virtual = node.role === 'master' ? '/master/log' : '/slave/log';
+  const debug = await files.debug();
+  if (!(virtual in debug)) throw new Error(`${shortName(node)} writes no Mesos log file (it runs without --log_dir)`);
+  const size = await files.size(virtual);
+  return readSpan(files, virtual, Math.max(0, size - MESOS_LOG_BYTES), size);
+}
+
+/** The bundle's size on disk. */
+export async function bundleBytes(path: string): Promise<number> {
+  return (await stat(path)).size;
+}
+
+export const bundleDir = (recordingsDir: string) => join(dirname(recordingsDir), 'bundles');

@@ -1,0 +1,173 @@
+import { execFile } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
+import { gunzipSync, createGunzip } from 'node:zlib';
+import { extract as tarExtract } from 'tar-stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BundleManifest } from '@shared/bundle/schema';
+import type { OutputSearchView } from '@shared/search/schema';
+
+// The three questions from the CLI, on one emulator cluster of two small agents: why isn't my task
+// launching (run --explain), where in all these logs (logs --grep), send me everything (export, and
+// the bundle replayed read-only with the doctor's verdicts).
+
+const exec = promisify(execFile);
+const NAME = `cli-q-${process.pid % 100_000}`;
+const TASK_IMAGE = 'mesoscope/task-base:test';
+let dir: string;
+let env: NodeJS.ProcessEnv;
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function mesoscope(...args: string[]): Promise<Result> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, ['bin/mesoscope.cjs', ...args], { env, timeout: 150_000, maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+/** Every entry of a .tar.gz: name → content. */
+async function listArchive(path: string): Promise<Map<string, Buffer>> {
+  const entries = new Map<string, Buffer>();
+  const extract = tarExtract();
+  extract.on('entry', (header, stream, next) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (c: unknown) => chunks.push(c as Buffer));
+    stream.on('end', () => {
+      entries.set(header.name, Buffer.concat(chunks));
+      next();
+    });
+  });
+  await pipeline(createReadStream(path), createGunzip(), extract);
+  return entries;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mesoscope-cli-q-'));
+  env = { ...process.env, MESOSCOPE_CONFIG_DIR: join(dir, 'config'), MESOSCOPE_WORK_ROOT: join(dir, 'work') };
+  await writeFile(
+    join(dir, 'spec.yaml'),
+    [
+      `name: ${NAME}`,
+      'agents: { count: 2, resources: { cpus: 2, mem: 512, disk: 1024 } }',
+      'masters: { flags: { allocation_interval: 250ms } }',
+      'images: { zookeeper: mesoscope/zookeeper:test, master: mesoscope/mesos-emulator:test, agent: mesoscope/mesos-emulator:test }',
+      'pullPolicy: never',
+    ].join('\n'),
+  );
+  const up = await mesoscope('up', '-f', join(dir, 'spec.yaml'), '--yes');
+  if (up.code !== 0) throw new Error(`up exited ${up.code}: ${up.stderr}`);
+}, 180_000);
+
+afterAll(async () => {
+  const down = await mesoscope('down', NAME);
+  expect(down.code, down.stderr).toBe(0);
+  await rm(dir, { recursive: true, force: true });
+}, 120_000);
+
+describe('run --explain', () => {
+  it('names mem on every agent, with the numbers, for a task bigger than any agent; refused when no offer holds it', async () => {
+    const r = await mesoscope('run', NAME, '--explain', '--mem', '4096', '--offer-timeout', '4', '--', 'true');
+    expect(r.code, r.stderr).toBe(3);
+    const agentLines = r.stderr.split('\n').filter((l) => /^ {2}\S+:\d+: /.test(l));
+    expect(agentLines.length).toBeGreaterThanOrEqual(2);
+    for (const line of agentLines) expect(line).toMatch(/: mem: the agent has 512 MB in all, needs 4096$/);
+    expect(r.stderr).toContain('every agent the task may go to is smaller than the task');
+    expect(r.stderr).toMatch(/No offer could hold task \(0\.1 cpus and 4096 MB\) within 4 s/);
+  }, 120_000);
+});
+
+describe('logs --grep', () => {
+  it('finds the one line one of 20 tasks printed, grouped by task', async () => {
+    const marker = `needle-${process.pid}`;
+    const run = await mesoscope('run', NAME, '--name', 'many', '--instances', '20', '--cpus', '0.05', '--mem', '8', '--', `echo "hello from $MESOS_TASK_ID"; case "$MESOS_TASK_ID" in *-7) echo "${marker} is here";; esac; echo bye`);
+    expect(run.code, run.stderr).toBe(0);
+    const found = await mesoscope('logs', NAME, '--grep', marker, '--json');
+    expect(found.code, found.stderr).toBe(0);
+    const view = JSON.parse(found.stdout) as OutputSearchView;
+    expect(view.done).toBe(true);
+    expect(view.filesTotal).toBeGreaterThanOrEqual(40); // stdout and stderr of 20 tasks (and of the runs before)
+    expect(view.groups).toHaveLength(1);
+    const [group] = view.groups;
+    expect(group?.taskId).toMatch(/^many-[0-9a-f]+-0?7$/);
+    expect(group?.file).toBe('stdout');
+    expect(group?.matches).toEqual([{ offset: expect.any(Number), line: `${marker} is here`, before: expect.stringMatching(/^hello from many-/), after: 'bye' }]);
+
+    const text = await mesoscope('logs', NAME, '--grep', 'HELLO FROM', '--max-mb', '1');
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stderr).toMatch(/^20 matches in 20 files of \d+ searched/m);
+    const bad = await mesoscope('logs', NAME, '--grep', '(', '--regex');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('not a regular expression');
+  }, 180_000);
+});
+
+describe('export', () => {
+  it('a bundle of a cluster with a failed task holds every part, redacts PASSWORD=x, and replays with the same verdicts', async () => {
+    const failed = await mesoscope('run', NAME, '--name', 'secret', '--image', TASK_IMAGE, '--env', 'PASSWORD=x', '--env', 'GREETING=hi', '--', 'echo about to fail; exit 3');
+    expect(failed.code, failed.stderr).toBe(5);
+    const file = join(dir, 'bundle.tar.gz');
+    const exported = await mesoscope('export', NAME, '-o', file, '--json');
+    expect(exported.code, exported.stderr).toBe(0);
+
+    const entries = await listArchive(file);
+    const names = [...entries.keys()];
+    const manifest = JSON.parse((entries.get('manifest.json') as Buffer).toString()) as BundleManifest;
+    expect(manifest.parts.map((p) => p.path).sort()).toEqual(names.filter((n) => n !== 'manifest.json').sort());
+    const expected = [
+      'cluster/spec.json',
+      'cluster/layout.json',
+      'versions.json',
+      'nodes/zookeeper/container.log',
+      'nodes/zookeeper/inspect.json',
+      'nodes/master-1/container.log',
+      'nodes/master-1/inspect.json',
+      'nodes/agent-1/container.log',
+      'nodes/agent-2/inspect.json',
+      'mesos/master-state.json',
+      'mesos/master-metrics.json',
+      'agents/agent-1/state.json',
+      'agents/agent-1/flags.json',
+      'agents/agent-2/metrics.json',
+      'doctor/verdicts.json',
+      'recording.mesorec',
+    ];
+    for (const part of expected) expect(names, part).toContain(part);
+    // Without --log_dir the nodes write no Mesos log file: listed in MISSING.txt, with why.
+    expect(manifest.missing.map((m) => m.path)).toEqual(expect.arrayContaining(['nodes/master-1/mesos.log', 'nodes/agent-1/mesos.log']));
+    expect(entries.get('MISSING.txt')?.toString()).toContain('nodes/agent-1/mesos.log: agent-1 writes no Mesos log file (it runs without --log_dir)');
+    const versions = JSON.parse((entries.get('versions.json') as Buffer).toString()) as { mesoscope: string; docker: { Version: string } };
+    expect(versions.docker.Version).toMatch(/^\d+\./);
+
+    const secretTask = names.find((n) => /^tasks\/secret-[^/]+\/stdout$/.test(n));
+    expect(entries.get(secretTask as string)?.toString()).toBe('about to fail\n');
+    const inspect = entries.get((secretTask as string).replace(/stdout$/, 'inspect.json'))?.toString() ?? '';
+    expect(inspect).toContain('"PASSWORD=<redacted>"');
+    expect(inspect).toContain('"GREETING=hi"');
+    for (const [name, content] of entries) {
+      const text = name.endsWith('.mesorec') ? gunzipSync(content).toString() : content.toString();
+      expect(text, name).not.toContain('PASSWORD=x');
+    }
+
+    const live = await mesoscope('doctor', NAME, '--json');
+    const replayed = await mesoscope('replay', file, '--json');
+    expect(replayed.code, replayed.stderr).toBe(0);
+    const verdicts = JSON.parse(live.stdout) as Record<string, { title: string }>;
+    const failedKey = Object.keys(verdicts).find((k) => k.includes('/secret-'));
+    expect(verdicts[failedKey as string]?.title).toBe('The command failed (exit 3)');
+    const state = (JSON.parse(replayed.stdout) as { state: { verdicts: Record<string, { title: string }> } }).state;
+    expect(Object.fromEntries(Object.entries(state.verdicts).map(([k, v]) => [k, v.title]))).toEqual(Object.fromEntries(Object.entries(verdicts).map(([k, v]) => [k, v.title])));
+    expect(JSON.parse((entries.get('doctor/verdicts.json') as Buffer).toString())).toEqual(JSON.parse(live.stdout));
+  }, 240_000);
+});

@@ -1,0 +1,143 @@
+import { Badge, Button, Callout, Card, Checkbox, Flex, Progress, Text, TextField } from '@radix-ui/themes';
+import { DEFAULT_SEARCH_MB, type OutputGroup, type OutputMatch } from '@shared/search/schema';
+import { CircleAlert, Search, X } from 'lucide-react';
+import { useState } from 'react';
+import { useClient } from '../../api/client-context';
+import { clockTime } from '../dashboard/describe';
+import { type LogView, useLogTarget } from './log-target';
+import { useOutputSearch } from './output-search-store';
+
+/**
+ * Search the stdout and stderr of every task of a cluster at once: the last N MB of each file, with
+ * progress and Cancel; the matches grouped by task, newest first, a line of context each side; a match
+ * opens the log viewer at it.
+ */
+export function OutputSearch({ cluster }: { cluster: string }) {
+  const client = useClient();
+  const state = useOutputSearch((s) => s.byCluster[cluster]);
+  const start = useOutputSearch((s) => s.start);
+  const cancel = useOutputSearch((s) => s.cancel);
+  const show = useLogTarget((s) => s.show);
+  const [pattern, setPattern] = useState(state?.params.pattern ?? '');
+  const [regex, setRegex] = useState(state?.params.regex ?? false);
+  const [caseSensitive, setCaseSensitive] = useState(state?.params.caseSensitive ?? false);
+  const [maxMb, setMaxMb] = useState(String(state?.params.maxMbPerFile ?? DEFAULT_SEARCH_MB));
+  const [formError, setFormError] = useState('');
+
+  const submit = () => {
+    const mb = Number(maxMb);
+    if (!pattern.trim()) return setFormError('Type what to search for.');
+    if (!(mb > 0)) return setFormError(`MB per file: a positive number, not "${maxMb}".`);
+    setFormError('');
+    start(client, { cluster, pattern: pattern.trim(), regex, caseSensitive, maxMbPerFile: mb });
+  };
+  const view = state?.view;
+  const matches = view?.groups.reduce((n, g) => n + g.matches.length, 0) ?? 0;
+  const open = (g: OutputGroup) => {
+    const back: LogView = { kind: 'search', cluster };
+    show({ kind: 'source', source: { kind: 'task', cluster, taskId: g.taskId, frameworkId: g.frameworkId, agentId: g.agentId, file: g.file }, back, find: state?.params.pattern });
+  };
+
+  return (
+    <Flex direction="column" gap="3" data-testid="output-search">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit();
+        }}
+      >
+        <Flex gap="3" align="center" wrap="wrap">
+          <TextField.Root
+            value={pattern}
+            onChange={(e) => setPattern(e.target.value)}
+            placeholder="Search every task's stdout and stderr…"
+            aria-label="Search all task output"
+            style={{ minWidth: 320 }}
+            data-testid="output-search-pattern"
+          >
+            <TextField.Slot>
+              <Search size={14} />
+            </TextField.Slot>
+          </TextField.Root>
+          <Text as="label" size="2">
+            <Flex gap="1" align="center">
+              <Checkbox checked={regex} onCheckedChange={(v) => setRegex(v === true)} /> regular expression
+            </Flex>
+          </Text>
+          <Text as="label" size="2">
+            <Flex gap="1" align="center">
+              <Checkbox checked={caseSensitive} onCheckedChange={(v) => setCaseSensitive(v === true)} /> match case
+            </Flex>
+          </Text>
+          <Flex gap="1" align="center">
+            <Text size="2">last</Text>
+            <TextField.Root value={maxMb} onChange={(e) => setMaxMb(e.target.value)} aria-label="MB per file" inputMode="decimal" style={{ width: 56 }} />
+            <Text size="2">MB of each file</Text>
+          </Flex>
+          {state?.running ? (
+            <Button type="button" variant="soft" color="gray" onClick={() => cancel(cluster)} data-testid="output-search-cancel">
+              <X size={14} /> Cancel
+            </Button>
+          ) : (
+            <Button type="submit" data-testid="output-search-submit">
+              <Search size={14} /> Search
+            </Button>
+          )}
+        </Flex>
+      </form>
+      {(formError || state?.error) && (
+        <Callout.Root color="red" size="1" role="alert">
+          <Callout.Icon>
+            <CircleAlert size={16} />
+          </Callout.Icon>
+          <Callout.Text>{formError || state?.error}</Callout.Text>
+        </Callout.Root>
+      )}
+      {view && (
+        <Flex direction="column" gap="1" data-testid="output-search-progress">
+          <Text size="1" color="gray">
+            {state?.running ? 'Searching' : view.done ? 'Searched' : 'Cancelled after'} {view.filesDone} of {view.filesTotal} files ({(view.bytesRead / 1e6).toFixed(1)} MB):{' '}
+            {matches} match{matches === 1 ? '' : 'es'} in {view.groups.length} file{view.groups.length === 1 ? '' : 's'}
+            {view.dropped ? `; ${view.dropped} more not kept` : ''}
+          </Text>
+          {state?.running && <Progress value={view.filesTotal ? (100 * view.filesDone) / view.filesTotal : 0} size="1" />}
+          {view.problems.map((p) => (
+            <Text key={p} size="1" color="amber">
+              Not searched: {p}
+            </Text>
+          ))}
+        </Flex>
+      )}
+      {view?.groups.map((g) => (
+        <Card key={`${g.agentId}/${g.frameworkId}/${g.taskId}/${g.file}`} data-testid="output-search-group">
+          <Flex gap="2" align="center" mb="2" wrap="wrap">
+            <Text size="2" weight="bold">
+              {g.taskId}
+            </Text>
+            <Badge color="gray">{g.file}</Badge>
+            <Badge color={g.running ? 'green' : 'gray'}>{g.running ? 'running' : 'ended'}</Badge>
+            <Text size="1" color="gray">
+              last written {clockTime(g.mtime)} · {g.matches.length} match{g.matches.length === 1 ? '' : 'es'}
+              {g.readFrom > 0 ? ` · searched from byte ${g.readFrom}` : ''}
+            </Text>
+          </Flex>
+          <Flex direction="column" gap="2">
+            {g.matches.map((m) => (
+              <MatchRow key={m.offset} match={m} onOpen={() => open(g)} />
+            ))}
+          </Flex>
+        </Card>
+      ))}
+    </Flex>
+  );
+}
+
+function MatchRow({ match, onOpen }: { match: OutputMatch; onOpen: () => void }) {
+  return (
+    <button type="button" className="output-search-match" onClick={onOpen} data-testid="output-search-match" title="Open in the log viewer">
+      {match.before !== undefined && <span className="output-search-context">{match.before}</span>}
+      <span className="output-search-line">{match.line}</span>
+      {match.after !== undefined && <span className="output-search-context">{match.after}</span>}
+    </button>
+  );
+}
