@@ -25,7 +25,7 @@ test.beforeEach(async () => {
   host = await startWebHostProcess({}, { defaultImages: TEST_IMAGES });
 });
 
-test.afterEach(async ({}, testInfo) => {
+test.afterEach(async ({ page: _page }, testInfo) => {
   await attachNodeLogsOnFailure(testInfo, NAME, host.output());
   await host.stop();
   await removeCluster(NAME);
