@@ -66,6 +66,9 @@ export function fakeHandlers(overrides: { onSubscribe?: (signal: AbortSignal) =>
       'artifacts.add': noCluster,
       'artifacts.remove': noCluster,
       'mesos.state': noCluster,
+      'exec.input': noCluster,
+      'exec.resize': noCluster,
+      'exec.ack': async () => ({}),
     },
     events: {
       'docker.statusChanged': (_params, emit, signal) => {
@@ -81,6 +84,9 @@ export function fakeHandlers(overrides: { onSubscribe?: (signal: AbortSignal) =>
         throw new ApiError('not-found', 'No cluster here.');
       },
       'logs.follow': async () => {
+        throw new ApiError('not-found', 'No cluster here.');
+      },
+      'exec.session': async () => {
         throw new ApiError('not-found', 'No cluster here.');
       },
     },

@@ -8,6 +8,7 @@ import { ImageCheckSchema } from '../images';
 import { SettingsPatchSchema, SettingsViewSchema } from '../settings';
 import { defineCall, defineEvent } from './define';
 import { doctorCalls } from './doctor';
+import { execCalls, execEvents } from './exec';
 import { logCalls, logEvents } from './logs';
 import { mesosCalls } from './mesos';
 import { taskCalls } from './tasks';
@@ -106,6 +107,7 @@ export const contract = {
     ...runCalls,
     ...doctorCalls,
     ...mesosCalls,
+    ...execCalls,
   },
   events: {
     'dashboard.deltas': defineEvent({
@@ -131,6 +133,7 @@ export const contract = {
     }),
     ...runEvents,
     ...logEvents,
+    ...execEvents,
   },
 } as const;
 
