@@ -63,7 +63,7 @@ const SessionId = z.string().min(1).max(100);
 export const ExecInputSchema = z
   .object({
     sessionId: SessionId,
-    data: z.base64().max(MAX_INPUT_BASE64, `at most ${MAX_INPUT_BYTES} bytes per call: send a long input in pieces`).default(''),
+    data: z.base64().max(MAX_INPUT_BASE64, `at most 64 KiB (${MAX_INPUT_BYTES} bytes) per call: send a long input in pieces`).default(''),
     /** Close the command's stdin after this data (end of input, as a pipe does). */
     eof: z.boolean().default(false),
   })

@@ -1,3 +1,5 @@
+import { ApiError } from '@shared/errors';
+import { MAX_INPUT_BYTES } from '@shared/exec/schema';
 import type { ExecService } from '../../exec/exec-service';
 import type { CallHandlers, EventHandlers } from '../dispatcher';
 import { mapErrors, toApiError } from '../engine-errors';
@@ -8,7 +10,10 @@ export function execHandlers(exec: ExecService): { calls: ExecCalls; events: Pic
   return {
     calls: {
       'exec.input': mapErrors(async ({ sessionId, data, eof }) => {
-        exec.input(sessionId, Buffer.from(data, 'base64'), eof);
+        const bytes = Buffer.from(data, 'base64');
+        // The schema bounds the base64 text; its padding lets one or two bytes more through.
+        if (bytes.length > MAX_INPUT_BYTES) throw new ApiError('invalid-input', `exec.input: ${bytes.length} bytes in one call: at most ${MAX_INPUT_BYTES} bytes (64 KiB) per call; send a long input in pieces`);
+        exec.input(sessionId, bytes, eof);
         return {};
       }),
       'exec.resize': mapErrors(async ({ sessionId, cols, rows }) => {
