@@ -72,7 +72,12 @@ export function TerminalView({ target, command }: { target: ExecTarget; command?
     );
     const input = xterm.onData((data) => channel.send(encoder.encode(data)));
     const binary = xterm.onBinary((data) => channel.send(Uint8Array.from(data, (c) => c.charCodeAt(0) & 0xff)));
-    const resized = xterm.onResize((size) => channel.resize(size));
+    const showSize = () => element.setAttribute('data-size', `${xterm.cols}x${xterm.rows}`);
+    showSize();
+    const resized = xterm.onResize(({ cols, rows }) => {
+      showSize();
+      channel.resize({ cols, rows });
+    });
     xterm.attachCustomKeyEventHandler((event) => {
       if (event.type === 'keydown' && event.ctrlKey && event.shiftKey && event.code === 'KeyC') {
         if (xterm.hasSelection()) void navigator.clipboard?.writeText(xterm.getSelection());

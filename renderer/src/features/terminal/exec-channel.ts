@@ -75,7 +75,9 @@ export class ExecChannel {
 
   resize(size: TerminalSize): void {
     if (this.ended || !this.sessionId) return;
-    void this.client.call('exec.resize', { sessionId: this.sessionId, ...size }).catch(() => undefined);
+    void this.client.call('exec.resize', { sessionId: this.sessionId, ...size }).catch((error: ApiError) => {
+      if (error.code !== 'not-found' && !this.ended) this.handlers.onProblem(`the terminal could not be resized: ${error.message}`);
+    });
   }
 
   close(): void {
