@@ -71,6 +71,16 @@ test("a node's container: typed input reaches it, output comes back, resizing th
   expect(narrow).toBeLessThan(wide);
   expect(narrow).toBeGreaterThan(20);
 
+  // Paste (the button reads the clipboard), and copy (the button writes the selection).
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.evaluate("navigator.clipboard.writeText('echo pasted-$((2+3))')");
+  await page.getByTestId('terminal-dialog').getByRole('button', { name: 'Paste' }).click();
+  await page.keyboard.press('Enter');
+  await expect.poll(() => screen(page)).toContain('pasted-5');
+  await page.getByTestId('terminal-host').dblclick({ position: { x: 40, y: 14 } });
+  await page.getByTestId('terminal-dialog').getByRole('button', { name: 'Copy' }).click();
+  await expect.poll(() => page.evaluate('navigator.clipboard.readText()')).toMatch(/^\S+$/);
+
   // The shell ends: the session says so, with the exit code's reason.
   await typeLine(page, 'exit 3');
   await expect(dialog.getByTestId('terminal-status')).toHaveText('Session ended: the command ended (exit 3)');
