@@ -102,8 +102,9 @@ export async function runExecSession(options: ExecSessionOptions, register: (liv
     }
 
     const outcome = await new Promise<'ended' | 'aborted' | Error>((resolve) => {
-      const onAbort = () => resolve('aborted');
-      signal.addEventListener('abort', onAbort, { once: true });
+      // Closed while the exec was starting: an abort listener added now would never fire.
+      if (signal.aborted) return resolve('aborted');
+      signal.addEventListener('abort', () => resolve('aborted'), { once: true });
       stream.once('end', () => resolve('ended'));
       stream.once('close', () => resolve('ended'));
       stream.once('error', (err: Error) => resolve(signal.aborted ? 'aborted' : err));
