@@ -19,8 +19,8 @@ const RESET = '\x1b[0m';
 
 /**
  * A terminal into a container: xterm.js on an exec session. The TTY follows the panel's size (fit on
- * every resize of the element), copy is Ctrl+Shift+C (or the button; selecting also copies nothing by
- * itself), paste is the browser's (Ctrl+V, Ctrl+Shift+V) or the button. When the session ends or
+ * every resize of the element), copy is Ctrl+Shift+C or the button (Ctrl+C goes to the container, as
+ * in any terminal), paste is the browser's (Ctrl+V, Ctrl+Shift+V) or the button. When the session ends or
  * cannot start, a line in the terminal and the header say why.
  */
 export function TerminalView({ target, command }: { target: ExecTarget; command?: string[] }) {
