@@ -14,6 +14,7 @@ import { RecordingService } from './recorder/recording-service';
 import { ClusterEngine } from './engine/cluster-engine';
 import { DockerService } from './docker/docker-service';
 import { resolveDockerEndpoint } from './docker/endpoint';
+import { ExecService } from './exec/exec-service';
 import type { DownloadHost } from './logs/downloads';
 import { LogService } from './logs/log-service';
 import { LogStreams } from './logs/log-streams';
@@ -103,8 +104,13 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const artifacts = new ArtifactServers({ docker: () => docker.docker, cluster: (name) => engine.get(name) });
   const logStreams = new LogStreams();
   const logs = new LogService({ cluster: (name) => engine.get(name), docker: () => docker.docker, streams: logStreams });
+  const exec = new ExecService({
+    cluster: (name) => engine.get(name),
+    docker: () => docker.docker,
+    sandbox: (cluster, taskId, frameworkId, agentId) => logs.sandbox(cluster, taskId, frameworkId, agentId),
+  });
   const dispatcher = createDispatcher(
-    createHandlers({ settings, docker, engine, monitors, frameworks, faults, artifacts, doctor, recordings, env, logs, logStreams, downloads: options.downloads }),
+    createHandlers({ settings, docker, engine, monitors, frameworks, faults, artifacts, doctor, recordings, env, logs, logStreams, exec, downloads: options.downloads }),
   );
   return {
     dispatcher,

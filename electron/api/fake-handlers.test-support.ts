@@ -68,6 +68,9 @@ export function fakeHandlers(overrides: { onSubscribe?: (signal: AbortSignal) =>
       'mesos.state': noCluster,
       'bundles.open': noCluster,
       'bundles.download': noCluster,
+      'exec.input': noCluster,
+      'exec.resize': noCluster,
+      'exec.ack': async () => ({}),
     },
     events: {
       'docker.statusChanged': (_params, emit, signal) => {
@@ -87,6 +90,9 @@ export function fakeHandlers(overrides: { onSubscribe?: (signal: AbortSignal) =>
       },
       'logs.searchAll': noCluster,
       'bundles.export': noCluster,
+      'exec.session': async () => {
+        throw new ApiError('not-found', 'No cluster here.');
+      },
     },
   };
 }

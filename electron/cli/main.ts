@@ -9,6 +9,7 @@ import { type Core, createCore } from '../core';
 import { agentAdd, agentRemove, env, record, replay, start, state, stop } from './cluster-commands';
 import { type Command, EXIT, need, UsageError } from './command';
 import { completion } from './completion';
+import { execCommand } from './exec-command';
 import { fault, undo } from './fault-commands';
 import { table, uptime } from './format';
 import { logs, LOGS_OPTIONS, type LogsValues } from './logs';
@@ -120,6 +121,7 @@ export const COMMANDS: Command[] = [
   kill,
   doctor,
   logsCommand,
+  execCommand,
   fault,
   undo,
   record,

@@ -8,6 +8,7 @@ import { ImageCheckSchema } from '../images';
 import { SettingsPatchSchema, SettingsViewSchema } from '../settings';
 import { defineCall, defineEvent } from './define';
 import { doctorCalls } from './doctor';
+import { execCalls, execEvents } from './exec';
 import { logCalls, logEvents } from './logs';
 import { mesosCalls } from './mesos';
 import { taskCalls } from './tasks';
@@ -108,6 +109,7 @@ export const contract = {
     ...doctorCalls,
     ...mesosCalls,
     ...questionCalls,
+    ...execCalls,
   },
   events: {
     'dashboard.deltas': defineEvent({
@@ -134,6 +136,7 @@ export const contract = {
     ...runEvents,
     ...logEvents,
     ...questionEvents,
+    ...execEvents,
   },
 } as const;
 

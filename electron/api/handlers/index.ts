@@ -6,6 +6,7 @@ import type { ClusterEngine } from '../../engine/cluster-engine';
 import type { FaultInjector } from '../../faults/fault-injector';
 import type { ArtifactServers } from '../../framework/artifact-server';
 import type { FrameworkRegistry } from '../../framework/framework-registry';
+import type { ExecService } from '../../exec/exec-service';
 import type { DownloadHost } from '../../logs/downloads';
 import type { LogService } from '../../logs/log-service';
 import type { LogStreams } from '../../logs/log-streams';
@@ -16,6 +17,7 @@ import { clusterHandlers } from './clusters';
 import { dashboardHandlers } from './dashboard';
 import { dockerHandlers } from './docker';
 import { doctorHandlers } from './doctor';
+import { execHandlers } from './exec';
 import { runHandlers } from './runs';
 import { logHandlers } from './logs';
 import { mesosHandlers } from './mesos';
@@ -35,11 +37,13 @@ export interface HandlerDeps {
   env: NodeJS.ProcessEnv;
   logs: LogService;
   logStreams: LogStreams;
+  /** Terminals into containers. */
+  exec: ExecService;
   /** How files reach the user (web host URL, Electron save dialog); none in-process. */
   downloads?: DownloadHost;
 }
 
-export function createHandlers({ settings, docker, engine, monitors, frameworks, faults, artifacts, doctor, recordings, env, logs, logStreams, downloads }: HandlerDeps): Handlers {
+export function createHandlers({ settings, docker, engine, monitors, frameworks, faults, artifacts, doctor, recordings, env, logs, logStreams, exec, downloads }: HandlerDeps): Handlers {
   const dockerApi = dockerHandlers(docker);
   const clusters = clusterHandlers(engine, settings, async (cluster) => {
     // A recording of the cluster ends with it (its file stays).
@@ -51,6 +55,7 @@ export function createHandlers({ settings, docker, engine, monitors, frameworks,
   const runs = runHandlers({ engine, frameworks, faults, artifacts });
   const logApi = logHandlers(logs, logStreams, downloads);
   const questions = questionHandlers({ engine, docker, doctor, recordings, downloads });
+  const execApi = execHandlers(exec);
   const calls = {
     ...dockerApi.calls,
     ...settingsHandlers(settings, docker, env),
@@ -60,10 +65,19 @@ export function createHandlers({ settings, docker, engine, monitors, frameworks,
     ...doctorHandlers(doctor, recordings, downloads),
     ...mesosHandlers(engine),
     ...questions.calls,
+    ...execApi.calls,
   };
   return {
     calls: { ...calls, ...markedInRecordings(calls, recordings) },
-    events: { ...dockerApi.events, ...clusters.events, ...dashboardHandlers(monitors), ...runs.events, ...logApi.events, ...questions.events },
+    events: {
+      ...dockerApi.events,
+      ...clusters.events,
+      ...dashboardHandlers(monitors),
+      ...runs.events,
+      ...logApi.events,
+      ...questions.events,
+      ...execApi.events,
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import { Badge, Card, DropdownMenu, Flex, IconButton, Text } from '@radix-ui/the
 import type { ClusterSummary, NodeStatus } from '@shared/cluster/status';
 import { Database, EllipsisVertical, ScrollText, Server, Workflow } from 'lucide-react';
 import { openLogs } from '../logs/log-target';
+import { TerminalButton } from '../terminal/TerminalButton';
 import { useClusterCall } from './use-cluster-actions';
 
 const ROLE = {
@@ -61,6 +62,7 @@ export function NodeCard({ cluster, node, leading = false }: { cluster: ClusterS
           >
             <ScrollText size={14} />
           </IconButton>
+          <TerminalButton icon target={{ kind: 'node', cluster: cluster.name, node: node.name }} disabled={node.state !== 'running'} />
           <DropdownMenu.Root>
             <DropdownMenu.Trigger>
               <IconButton variant="ghost" color="gray" size="1" aria-label={`Actions for ${node.name}`} disabled={!node.containerId}>

@@ -3,6 +3,7 @@ import type { ClusterView, Task } from '@shared/dashboard/view';
 import { DoctorSection } from '../doctor/DoctorSection';
 import { KillTaskButton } from '../run/TaskActions';
 import { TaskLogLinks } from '../logs/TaskLogLinks';
+import { TaskTerminalButton } from '../terminal/TaskTerminalButton';
 import { STATE_COLOR, clockTime, shortState } from './describe';
 import { useDashboardSource } from './source';
 import { TaskContainerState } from './TaskContainerState';
@@ -71,7 +72,12 @@ export function TaskDrawer({ task, view, onClose }: { task: Task | undefined; vi
                 </DataList.Item>
               )}
             </DataList.Root>
-            {live && <TaskLogLinks task={task} />}
+            {live && (
+              <Flex gap="2" wrap="wrap">
+                <TaskLogLinks task={task} />
+                <TaskTerminalButton task={task} />
+              </Flex>
+            )}
             <div>
               <Heading size="3" mb="2">
                 Status history
