@@ -73,6 +73,14 @@ describe('ports from the offers\' ranges', () => {
     expect(second?.kind === 'decline' && second.why).toBe('too small: needs 0.1 cpus and 32 MB and 1 port, offers 1 cpus and 1000 MB and 0 ports');
   });
 
+  it('gives a relaunch other ports than the ones it is asked to avoid, while others are free', () => {
+    const ranges = [{ begin: 31000, end: 31001 }];
+    const [d] = matchOffers([offer('o1', 'a1', 1, 1000, undefined, ranges)], [{ ...want('a'), ports: 1, avoidPorts: [31000] }]);
+    expect(d?.kind === 'launch' && d.ports.get('a')).toEqual([31001]);
+    const [e] = matchOffers([offer('o1', 'a1', 1, 1000, undefined, [{ begin: 31000, end: 31000 }])], [{ ...want('a'), ports: 1, avoidPorts: [31000] }]);
+    expect(e?.kind === 'launch' && e.ports.get('a')).toEqual([31000]);
+  });
+
   it('reads the ranges of an offer\'s ports resource', () => {
     const o = summarizeOffer({
       id: { value: 'o' },

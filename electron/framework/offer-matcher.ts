@@ -15,6 +15,8 @@ export interface Want {
   agentId?: string;
   /** How many host ports from the offer's `ports` ranges (a service's ports). */
   ports?: number;
+  /** Ports to give only when no other is free (a relaunch gets a new endpoint, so a stale one fails fast). */
+  avoidPorts?: readonly number[];
 }
 
 export interface PortRange {
@@ -76,6 +78,13 @@ export function portsOf(ranges: readonly PortRange[]): number[] {
   return out;
 }
 
+/** Takes `n` ports out of `free` (lowest first, those to avoid last). */
+function takePorts(free: number[], n: number, avoid: readonly number[]): number[] {
+  const order = [...free.filter((p) => !avoid.includes(p)), ...free.filter((p) => avoid.includes(p))].slice(0, n);
+  for (const p of order) free.splice(free.indexOf(p), 1);
+  return order;
+}
+
 export function matchOffers(offers: readonly OfferSummary[], waiting: readonly Want[]): Decision[] {
   const left = [...waiting];
   const decisions: Decision[] = [];
@@ -89,7 +98,7 @@ export function matchOffers(offers: readonly OfferSummary[], waiting: readonly W
       if (!allowed || !fits(want, room)) continue;
       room.cpus -= want.cpus;
       room.mem -= want.mem;
-      if (want.ports) ports.set(want.taskId, room.ports.splice(0, want.ports));
+      if (want.ports) ports.set(want.taskId, takePorts(room.ports, want.ports, want.avoidPorts ?? []));
       taken.push(want);
       left.splice(i, 1);
       i -= 1;

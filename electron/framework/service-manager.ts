@@ -182,7 +182,7 @@ export class ServiceManager {
     for (let slot = 1; slot <= s.spec.instances; slot++) if (!s.instances.has(slot)) this.launch(s, slot, 0);
   }
 
-  private launch(s: Service, slot: number, delayMs: number): void {
+  private launch(s: Service, slot: number, delayMs: number, previousPorts: readonly number[] = []): void {
     const inst: Instance = { slot, ports: [], state: delayMs > 0 ? 'BACKOFF' : 'WAITING_FOR_OFFER', ...(delayMs > 0 ? { relaunchAt: this.now() + delayMs } : {}) };
     s.instances.set(slot, inst);
     const place = () => {
@@ -201,6 +201,7 @@ export class ServiceManager {
             cpus: spec.cpus,
             mem: spec.mem,
             ports: spec.ports.length,
+            avoidPorts: previousPorts,
             build: (offer, ports) => serviceTaskInfo(spec, taskId, slot, offer.agentId, ports),
             launched: (offer, ports) => {
               inst.cancel = undefined;
@@ -300,7 +301,7 @@ export class ServiceManager {
       this.dropIfGone(s);
       return;
     }
-    if (inst.ending === 'relaunch-now') this.launch(s, inst.slot, 0);
+    if (inst.ending === 'relaunch-now') this.launch(s, inst.slot, 0, inst.ports);
     else this.relaunch(s, inst);
     void this.persist(s);
   }
@@ -309,7 +310,7 @@ export class ServiceManager {
     if (this.closed || s.removing || inst.slot > s.spec.instances) return;
     const delay = s.backoff.relaunch(inst.goodSince, this.now());
     this.event(s, { kind: 'relaunch', slot: inst.slot, delayMs: delay, text: `Instance ${inst.slot} relaunched in ${delay / 1000} s` });
-    this.launch(s, inst.slot, delay);
+    this.launch(s, inst.slot, delay, inst.ports);
   }
 
   private dropIfGone(s: Service): void {

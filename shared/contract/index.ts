@@ -12,6 +12,7 @@ import { logCalls, logEvents } from './logs';
 import { mesosCalls } from './mesos';
 import { taskCalls } from './tasks';
 import { runCalls, runEvents } from './runs';
+import { serviceCalls, serviceEvents } from './services';
 
 const NoInput = z.object({}).strict();
 const ClusterName = z.string().min(1).max(64);
@@ -104,6 +105,7 @@ export const contract = {
     ...logCalls,
     ...taskCalls,
     ...runCalls,
+    ...serviceCalls,
     ...doctorCalls,
     ...mesosCalls,
   },
@@ -130,6 +132,7 @@ export const contract = {
       payload: DockerStatusSchema,
     }),
     ...runEvents,
+    ...serviceEvents,
     ...logEvents,
   },
 } as const;

@@ -17,6 +17,7 @@ import { dashboardHandlers } from './dashboard';
 import { dockerHandlers } from './docker';
 import { doctorHandlers } from './doctor';
 import { runHandlers } from './runs';
+import { serviceHandlers } from './services';
 import { logHandlers } from './logs';
 import { mesosHandlers } from './mesos';
 import { settingsHandlers } from './settings';
@@ -49,18 +50,20 @@ export function createHandlers({ settings, docker, engine, monitors, frameworks,
   });
   const runs = runHandlers({ engine, frameworks, faults, artifacts });
   const logApi = logHandlers(logs, logStreams, downloads);
+  const services = serviceHandlers(engine, frameworks);
   const calls = {
     ...dockerApi.calls,
     ...settingsHandlers(settings, docker, env),
     ...clusters.calls,
     ...runs.calls,
+    ...services.calls,
     ...logApi.calls,
     ...doctorHandlers(doctor, recordings, downloads),
     ...mesosHandlers(engine),
   };
   return {
     calls: { ...calls, ...markedInRecordings(calls, recordings) },
-    events: { ...dockerApi.events, ...clusters.events, ...dashboardHandlers(monitors), ...runs.events, ...logApi.events },
+    events: { ...dockerApi.events, ...clusters.events, ...dashboardHandlers(monitors), ...runs.events, ...services.events, ...logApi.events },
   };
 }
 
