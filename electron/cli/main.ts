@@ -14,6 +14,7 @@ import { table, uptime } from './format';
 import { logs, LOGS_OPTIONS, type LogsValues } from './logs';
 import { reviewBeforeUp } from './review';
 import { runCli } from './run-cli';
+import { SERVICE_COMMANDS } from './service-commands';
 import { doctor, kill, ps, run } from './task-commands';
 
 /**
@@ -118,6 +119,7 @@ export const COMMANDS: Command[] = [
   undo,
   record,
   replay,
+  ...SERVICE_COMMANDS,
 ];
 COMMANDS.push(completion(() => COMMANDS));
 

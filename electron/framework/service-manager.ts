@@ -138,7 +138,7 @@ export class ServiceManager {
     const before = s.spec.instances;
     s.spec = { ...s.spec, instances };
     this.event(s, { kind: 'scaled', text: `Scaled from ${before} to ${instances}` });
-    for (const inst of [...s.instances.values()]) if (inst.slot > instances) this.end(s, inst, 'drop');
+    await Promise.all([...s.instances.values()].filter((inst) => inst.slot > instances).map((inst) => this.end(s, inst, 'drop')));
     this.fill(s);
     await this.persist(s);
     this.changed();
@@ -150,7 +150,7 @@ export class ServiceManager {
     const s = await this.get(id);
     this.event(s, { kind: 'restart', text: `Restart of ${s.instances.size} instance${s.instances.size === 1 ? '' : 's'}` });
     s.backoff.reset();
-    for (const inst of [...s.instances.values()]) this.end(s, inst, 'relaunch-now');
+    await Promise.all([...s.instances.values()].map((inst) => this.end(s, inst, 'relaunch-now')));
     this.changed();
     return this.serviceView(s);
   }
@@ -161,7 +161,7 @@ export class ServiceManager {
     s.removing = true;
     s.spec = { ...s.spec, instances: 0 };
     this.event(s, { kind: 'removed', text: 'Removed: its instances are killed' });
-    for (const inst of [...s.instances.values()]) this.end(s, inst, 'drop');
+    await Promise.all([...s.instances.values()].map((inst) => this.end(s, inst, 'drop')));
     await this.options.store.remove(this.options.cluster, id);
     this.dropIfGone(s);
     this.changed();
@@ -229,8 +229,8 @@ export class ServiceManager {
     this.changed();
   }
 
-  /** Ends an instance on purpose: kill it if it runs, else stop waiting. */
-  private end(s: Service, inst: Instance, next: 'drop' | 'relaunch-now'): void {
+  /** Ends an instance on purpose: kill it if it runs (resolves once the KILL is sent), else stop waiting. */
+  private async end(s: Service, inst: Instance, next: 'drop' | 'relaunch-now'): Promise<void> {
     inst.ending = next;
     if (inst.timer || inst.cancel || !inst.taskId) {
       clearTimeout(inst.timer);
@@ -239,7 +239,8 @@ export class ServiceManager {
       if (next === 'relaunch-now') this.launch(s, inst.slot, 0);
       return;
     }
-    void this.framework?.kill(inst.taskId).catch(() => undefined);
+    const f = await this.attach();
+    await f.kill(inst.taskId).catch(() => undefined);
   }
 
   private onUpdate(status: TaskStatus): void {

@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type MesoscopeClient } from '@shared/api/client';
 import type { ServicesView, ServiceView } from '@shared/services/schemas';
@@ -13,7 +15,8 @@ import { MESOS_KIND, TEST_IMAGES } from '../../testbed/real-mesos/images';
 // BRIDGE port mapped from the offer's ports, reachable at its endpoint; a Mesos HTTP health check that
 // passes, then fails: the instance turns unhealthy (REASON_TASK_HEALTH_CHECK_STATUS_UPDATED), the
 // executor kills it, and the service relaunches it after 1 s of backoff on another port, with the
-// doctor's verdict in its history; the port goes back to the agent; an app restart keeps the service.
+// doctor's verdict in its history; the port goes back to the agent; an app restart keeps the service;
+// the CLI (`endpoints`, `service ls|scale|rm`) on the same config dir.
 
 const NAME = `svc-${process.pid % 100_000}`;
 const TASK_IMAGE = 'mesoscope/task-base:test';
@@ -23,6 +26,18 @@ let env: NodeJS.ProcessEnv;
 let core: Core;
 let api: MesoscopeClient;
 let masterUrl: string;
+
+const exec = promisify(execFile);
+
+async function mesoscope(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, ['bin/mesoscope.cjs', ...args], { env, timeout: 120_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
 
 const until = async <T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
@@ -124,27 +139,47 @@ describe(`services on ${MESOS_KIND}`, () => {
     }
   }, 180_000);
 
-  it('keeps the service and its running instance across an app restart, then scales and removes it', async () => {
-    const before = (await api.call('services.list', { cluster: NAME })).services.find((s) => s.spec.id === 'web');
-    const running = before?.instances.find((i) => i.state === 'TASK_RUNNING');
-    expect(running?.taskId).toBeTruthy();
+  it('keeps a service and its running instance across an app restart; the CLI lists its endpoints, scales and removes it', async () => {
+    await api.call('services.remove', { cluster: NAME, id: 'web' });
+    let w = watch(api);
+    await api.call('services.create', {
+      cluster: NAME,
+      spec: { id: 'steady', image: TASK_IMAGE, command: 'mkdir -p /www && echo ok > /www/index.html && exec httpd -f -p 8080 -h /www', mem: 32, ports: [{ name: 'http', containerPort: 8080 }], healthCheck: { type: 'TCP', intervalSecs: 1 } },
+    });
+    const running = await until('steady runs, healthy', () => {
+      const i = w.service('steady')?.instances[0];
+      return i?.state === 'TASK_RUNNING' && i.healthy === true && i;
+    }, 60_000);
+    w.stop();
     await core.dispose();
     core = await createCore({ env });
     api = createClient(createInProcessTransport(core.dispatcher));
-    const w = watch(api);
+    w = watch(api);
     try {
       const again = await until('the stored service resumes with its task', () => {
-        const i = w.service('web')?.instances[0];
+        const i = w.service('steady')?.instances[0];
         return i?.state === 'TASK_RUNNING' && i;
       }, 30_000);
-      expect([again.taskId, again.ports]).toEqual([running?.taskId, running?.ports]);
-      await api.call('services.scale', { cluster: NAME, id: 'web', instances: 2 });
-      await until('two instances run', () => w.service('web')?.instances.filter((i) => i.state === 'TASK_RUNNING').length === 2, 60_000);
-      await api.call('services.remove', { cluster: NAME, id: 'web' });
-      await until('the service is gone once its instances ended', () => w.state.view !== null && w.service('web') === undefined, 60_000);
-      expect(await usedPorts()).not.toMatch(/\[\d+-\d+\]/);
+      expect([again.taskId, again.ports]).toEqual([running.taskId, running.ports]);
+      expect(w.service('web')).toBeUndefined();
+      await api.call('services.scale', { cluster: NAME, id: 'steady', instances: 2 });
+      await until('two instances run', () => w.service('steady')?.instances.filter((i) => i.state === 'TASK_RUNNING').length === 2, 60_000);
     } finally {
       w.stop();
     }
-  }, 180_000);
+    // The CLI is another process with the same config dir: it resubscribes with the stored framework id.
+    await core.dispose();
+    const text = await mesoscope('endpoints', NAME);
+    expect(text.code).toBe(0);
+    expect(text.stdout.trim()).toMatch(/^steady\thttp\t\S+:\d+\t\S+:\d+$/);
+    const listed = await mesoscope('service', 'ls', NAME, 'steady');
+    expect(listed.stdout).toContain('steady: 2/2 running');
+    const unknown = await mesoscope('service', 'scale', NAME, 'nope', '1');
+    expect([unknown.code, unknown.stderr]).toEqual([4, expect.stringContaining('No service nope')]);
+    expect((await mesoscope('service', 'rm', NAME, 'steady')).code).toBe(0);
+    await until('the ports are back with the agent', async () => !/\[\d+-\d+\]/.test(await usedPorts()), 60_000);
+    core = await createCore({ env });
+    api = createClient(createInProcessTransport(core.dispatcher));
+    expect((await api.call('services.list', { cluster: NAME })).services).toEqual([]);
+  }, 240_000);
 });

@@ -44,7 +44,7 @@ export function EndpointsTab({ cluster }: { cluster: string }) {
           <Table.Root size="1">
             <Table.Body>
               {e.endpoints.map((x) => (
-                <Table.Row key={x.taskId} data-testid="endpoint">
+                <Table.Row key={x.taskId} data-testid="endpoint" data-task-id={x.taskId} data-address={`${x.host}:${x.port}`}>
                   <Table.Cell>
                     <Flex gap="2" align="center">
                       <Code size="2" data-testid="endpoint-address">{`${x.host}:${x.port}`}</Code>
