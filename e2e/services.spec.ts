@@ -35,6 +35,12 @@ test.afterAll(async () => {
   await host?.stop();
 });
 
+async function openCluster(page: Page): Promise<void> {
+  await page.goto(host.url);
+  await page.getByTestId(`cluster-card-${CLUSTER}`).click();
+  await expect(page.getByTestId('mesos-connection')).toHaveText('Live', { timeout: 30_000 });
+}
+
 async function openTab(page: Page, tab: string): Promise<void> {
   await page.getByRole('tab', { name: new RegExp(`^${tab}`) }).click();
 }
@@ -58,9 +64,7 @@ async function runningAt(taskId: string): Promise<number> {
 test('Redis as a service: 2 instances, their endpoints, redis-cli from a one-off task, a killed instance relaunched and followed', async ({ page }) => {
   test.setTimeout(180_000);
   const errors = collectConsoleErrors(page);
-  await page.goto(host.url);
-  await page.getByTestId(`cluster-card-${CLUSTER}`).click();
-  await expect(page.getByTestId('mesos-connection')).toHaveText('Live', { timeout: 30_000 });
+  await openCluster(page);
   await openTab(page, 'Services');
 
   // The Redis demo, on the test image; a bad id is refused with the field named before anything is sent.
@@ -100,9 +104,10 @@ test('Redis as a service: 2 instances, their endpoints, redis-cli from a one-off
   await expect(page.getByTestId(`task-row-${cliTask}`)).toHaveAttribute('data-state', 'TASK_FINISHED', { timeout: 30_000 });
   await drawerOf(page, cliTask);
   await page.getByTestId('task-log-links').getByRole('button', { name: 'stdout' }).click();
+  // The stdout link opens the Logs page on the task's stdout.
   await expect(page.getByTestId('log-line')).toHaveText(['OK', '7'], { timeout: 15_000 });
-  await page.keyboard.press('Escape');
-  await closeDrawer(page);
+  await page.screenshot({ path: 'test-results/screenshots/services-redis-cli.png' });
+  await openCluster(page);
 
   // Kill one instance from its drawer: the service relaunches it (1 s backoff) on another port.
   const drawer = await drawerOf(page, victim);

@@ -1,4 +1,4 @@
-import { Badge, Card, Code, Flex, Heading, IconButton, Table, Text, Tooltip } from '@radix-ui/themes';
+import { Badge, Button, Card, Code, Flex, Heading, IconButton, Table, Text, Tooltip } from '@radix-ui/themes';
 import { endpointsOf, endpointsText } from '@shared/services/schemas';
 import { Check, Copy } from 'lucide-react';
 import { useState } from 'react';
@@ -74,11 +74,18 @@ function CopyButton({ label, value, icon = false }: { label: string; value: stri
     setCopied(true);
     setTimeout(() => setCopied(false), 1500);
   };
+  const glyph = copied ? <Check size={14} /> : <Copy size={14} />;
+  if (!icon) {
+    return (
+      <Button size="1" variant="soft" color="gray" onClick={() => void copy()}>
+        {glyph} {copied ? 'Copied' : label}
+      </Button>
+    );
+  }
   return (
     <Tooltip content={copied ? 'Copied' : label}>
-      <IconButton size="1" variant={icon ? 'ghost' : 'soft'} color="gray" onClick={() => void copy()} aria-label={label} style={icon ? undefined : { width: 'auto', paddingInline: 8 }}>
-        {copied ? <Check size={14} /> : <Copy size={14} />}
-        {!icon && <Text size="1">{label}</Text>}
+      <IconButton size="1" variant="ghost" color="gray" onClick={() => void copy()} aria-label={label}>
+        {glyph}
       </IconButton>
     </Tooltip>
   );
