@@ -99,7 +99,17 @@ instances are then launched on the first offers that hold them (see service ls).
     let spec: ServiceSpecInput;
     const file = ctx.values.file as string | undefined;
     if (file) {
-      spec = parse(await readFile(file, 'utf8')) as ServiceSpecInput;
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (err) {
+        throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
+      }
+      try {
+        spec = parse(text) as ServiceSpecInput;
+      } catch (err) {
+        throw new UsageError(`${file} is neither JSON nor YAML: ${(err as Error).message}`);
+      }
     } else {
       const env: Record<string, string> = {};
       for (const pair of (ctx.values.env as string[] | undefined) ?? []) {
