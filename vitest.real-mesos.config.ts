@@ -17,6 +17,8 @@ export const REAL_MESOS_SUITES = [
   // left to the ordinary run to keep this project within its time budget.)
   'electron/framework/builtin-framework.int.test.ts',
   'electron/faults/fault-injector.int.test.ts',
+  // Services: a BRIDGE port from the offer, an HTTP health check failing, the kill and the relaunch.
+  'electron/framework/services.int.test.ts',
 ];
 
 export default defineConfig({

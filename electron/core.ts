@@ -10,6 +10,7 @@ import { masterUrls, reachableUrl } from './engine/master-urls';
 import { ArtifactServers } from './framework/artifact-server';
 import { FrameworkRegistry } from './framework/framework-registry';
 import { FrameworkStore } from './framework/framework-store';
+import { ServiceStore } from './framework/service-store';
 import { RecordingService } from './recorder/recording-service';
 import { ClusterEngine } from './engine/cluster-engine';
 import { DockerService } from './docker/docker-service';
@@ -87,6 +88,11 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   // The built-in framework's ids live beside the settings, so an app restart resubscribes with them.
   const frameworks = new FrameworkRegistry({
     store: new FrameworkStore(join(dataDir, 'frameworks.json')),
+    serviceStore: new ServiceStore(join(dataDir, 'services.json')),
+    verdict: async (cluster, taskKey) => {
+      const d = await doctor.diagnose(cluster, taskKey);
+      return d.kind === 'diagnosed' ? { title: d.title, summary: d.cause } : undefined;
+    },
     masters: async (cluster) => masterUrls(await engine.get(cluster)),
     onOffer: (cluster, d) =>
       monitors.peek(cluster)?.reportOfferDecision({

@@ -60,6 +60,12 @@ export function fakeHandlers(overrides: { onSubscribe?: (signal: AbortSignal) =>
       'runs.launch': noCluster,
       'runs.kill': noCluster,
       'runs.killAll': noCluster,
+      'services.create': noCluster,
+      'services.list': noCluster,
+      'services.scale': noCluster,
+      'services.restart': noCluster,
+      'services.remove': noCluster,
+      'services.endpoints': noCluster,
       'faults.inject': noCluster,
       'faults.undo': noCluster,
       'artifacts.get': noCluster,
@@ -83,6 +89,9 @@ export function fakeHandlers(overrides: { onSubscribe?: (signal: AbortSignal) =>
         throw new ApiError('not-found', 'No cluster here.');
       },
       'runs.view': async () => {
+        throw new ApiError('not-found', 'No cluster here.');
+      },
+      'services.view': async () => {
         throw new ApiError('not-found', 'No cluster here.');
       },
       'logs.follow': async () => {

@@ -16,6 +16,7 @@ import { logs, LOGS_OPTIONS, type LogsValues } from './logs';
 import { exportBundle, type GrepValues, grepLogs } from './question-commands';
 import { reviewBeforeUp } from './review';
 import { runCli } from './run-cli';
+import { SERVICE_COMMANDS } from './service-commands';
 import { doctor, kill, ps, run } from './task-commands';
 
 /**
@@ -127,6 +128,7 @@ export const COMMANDS: Command[] = [
   record,
   replay,
   exportBundle,
+  ...SERVICE_COMMANDS,
 ];
 COMMANDS.push(completion(() => COMMANDS));
 

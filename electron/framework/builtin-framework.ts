@@ -64,6 +64,18 @@ interface KnownTask {
 
 const newRunId = () => randomBytes(3).toString('hex');
 
+/**
+ * A task that waits for an offer with no deadline (a service's instance): `build` makes its TaskInfo
+ * once an offer holds it (with the host ports taken for it), `launched` and `failed` say what became of it.
+ */
+export interface Placement extends Want {
+  build(offer: OfferSummary, ports: number[]): TaskInfo;
+  launched(offer: OfferSummary, ports: number[]): void;
+  failed(err: Error): void;
+}
+
+const isPlacement = (w: Want): w is Placement => typeof (w as Placement).build === 'function';
+
 export class BuiltInFramework {
   readonly key: string;
   readonly tasks = new Map<string, KnownTask>();
@@ -251,6 +263,23 @@ export class BuiltInFramework {
     });
   }
 
+  /** Waits for an offer that holds the task, then launches it; returns a cancel for a task not placed yet. */
+  place(placement: Placement): () => void {
+    this.waiting.push(placement);
+    this.emit((l) => l.pending?.());
+    this.start().then(
+      () => {
+        this.suppressed = false;
+        return this.client?.subscription ? this.client.revive() : undefined;
+      },
+      () => undefined, // keeps waiting: the resubscription revives
+    ).catch(() => undefined);
+    return () => {
+      const i = this.waiting.indexOf(placement);
+      if (i >= 0) this.waiting.splice(i, 1);
+    };
+  }
+
   private timeOut(runId: string): void {
     const run = this.runs.get(runId);
     if (!run) return;
@@ -298,6 +327,12 @@ export class BuiltInFramework {
         }
         const infos: TaskInfo[] = [];
         for (const w of d.wants) {
+          if (isPlacement(w)) {
+            const ports = d.ports.get(w.taskId) ?? [];
+            infos.push(w.build(d.offer, ports));
+            this.tasks.set(w.taskId, { agentId: d.offer.agentId, state: 'TASK_STAGING' });
+            continue;
+          }
           const run = this.runs.get(w.runId);
           if (!run) continue;
           infos.push(taskInfo(run.req, w.taskId, run.runId, d.offer.agentId));
@@ -308,6 +343,10 @@ export class BuiltInFramework {
         } catch (err) {
           for (const w of d.wants) {
             this.tasks.delete(w.taskId);
+            if (isPlacement(w)) {
+              w.failed(new ApiError('failed', `ACCEPT of offer ${d.offer.id} failed: ${(err as Error).message}`));
+              continue;
+            }
             const run = this.runs.get(w.runId);
             if (run) this.failRun(run, new ApiError('failed', `ACCEPT of offer ${d.offer.id} failed: ${(err as Error).message}`));
           }
@@ -316,6 +355,10 @@ export class BuiltInFramework {
         const ids = infos.map((t) => t.task_id.value);
         this.emitOffer({ ...base, at: this.now(), outcome: 'accepted', taskIds: ids, refuseSeconds: BUSY_REFUSE_SECONDS, why: `launched ${ids.join(', ')}` }, d.offer);
         for (const w of d.wants) {
+          if (isPlacement(w)) {
+            w.launched(d.offer, d.ports.get(w.taskId) ?? []);
+            continue;
+          }
           const run = this.runs.get(w.runId);
           if (!run) continue;
           run.launched.push({ taskId: w.taskId, agentId: d.offer.agentId, offerId: d.offer.id });
@@ -333,7 +376,7 @@ export class BuiltInFramework {
 
   private onRescind(offerId: string): void {
     const offer = this.lastOffers.find((o) => o.id === offerId);
-    const base = offer ?? { id: offerId, agentId: '', hostname: '', cpus: 0, mem: 0, faultAgent: undefined };
+    const base = offer ?? { id: offerId, agentId: '', hostname: '', cpus: 0, mem: 0, ports: [], faultAgent: undefined };
     this.emitOffer(
       { offerId, frameworkId: this.current.id ?? '', agentId: base.agentId, hostname: base.hostname, cpus: base.cpus, mem: base.mem, at: this.now(), outcome: 'rescinded', why: 'the master took it back' },
       base,

@@ -2,6 +2,8 @@ import { ApiError } from '@shared/errors';
 import { type FrameworkVariant, type Launched, type OfferDecision, type ReceivedUpdate, type RunRequest, type RunsView, variantKey } from '@shared/runs/schemas';
 import { BuiltInFramework } from './builtin-framework';
 import type { FrameworkStore } from './framework-store';
+import { ServiceManager, type ServiceManagerOptions } from './service-manager';
+import type { ServiceStore } from './service-store';
 import type { OfferSummary } from './offer-matcher';
 
 /**
@@ -16,10 +18,17 @@ export interface ClusterFrameworksOptions {
   cluster: string;
   masters: () => Promise<string[]>;
   store: FrameworkStore;
+  /** Where the services' definitions are kept (services.json beside frameworks.json). */
+  serviceStore: ServiceStore;
+  /** The doctor's verdict on a task that ended, for the services' history. */
+  verdict?: ServiceManagerOptions['verdict'];
   /** What the framework did with an offer, for the dashboard's offer history. */
   onOffer?: (decision: OfferDecision, offer: OfferSummary) => void;
   backoffMs?: readonly number[];
 }
+
+/** Services run on the default variant: checkpoint on (they outlive an agent restart), classic TASK_LOST. */
+export const SERVICE_VARIANT: FrameworkVariant = { checkpoint: true, partitionAware: false };
 
 const VARIANT_OF_KEY: Record<string, FrameworkVariant> = {
   ckpt: { checkpoint: true, partitionAware: false },
@@ -34,8 +43,17 @@ export class ClusterFrameworks {
   private updates: ReceivedUpdate[] = [];
   private readonly listeners = new Set<() => void>();
   private resumed: Promise<void> | null = null;
+  /** The services, kept running on the default variant's framework. */
+  readonly services: ServiceManager;
 
-  constructor(private readonly options: ClusterFrameworksOptions) {}
+  constructor(private readonly options: ClusterFrameworksOptions) {
+    this.services = new ServiceManager({
+      cluster: options.cluster,
+      store: options.serviceStore,
+      framework: () => this.ready(SERVICE_VARIANT),
+      verdict: options.verdict,
+    });
+  }
 
   get cluster(): string {
     return this.options.cluster;
@@ -66,6 +84,8 @@ export class ClusterFrameworks {
           .filter((key) => VARIANT_OF_KEY[key])
           .map((key) => this.framework(VARIANT_OF_KEY[key] as FrameworkVariant, ids[key]).start().catch(() => undefined)),
       );
+      // Services stored by an earlier run resume on their framework (not awaited: it waits for this).
+      void this.services.resume().catch(() => undefined);
     })();
     return this.resumed;
   }
@@ -131,6 +151,7 @@ export class ClusterFrameworks {
 
   /** Drops the streams; the frameworks and their tasks stay on the master (failover timeout). */
   close(): void {
+    this.services.close();
     for (const f of this.frameworks.values()) f.close();
     this.listeners.clear();
   }

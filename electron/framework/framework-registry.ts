@@ -1,10 +1,13 @@
 import type { OfferDecision } from '@shared/runs/schemas';
 import { ClusterFrameworks } from './cluster-frameworks';
 import type { FrameworkStore } from './framework-store';
+import type { ServiceStore } from './service-store';
 import type { OfferSummary } from './offer-matcher';
 
 export interface FrameworkRegistryOptions {
   store: FrameworkStore;
+  serviceStore: ServiceStore;
+  verdict?: (cluster: string, taskKey: string) => Promise<{ title: string; summary?: string } | undefined>;
   /** The masters' base URLs of a cluster; throws for an unknown one. */
   masters: (cluster: string) => Promise<string[]>;
   onOffer?: (cluster: string, decision: OfferDecision, offer: OfferSummary) => void;
@@ -24,6 +27,8 @@ export class FrameworkRegistry {
         cluster,
         masters: () => this.options.masters(cluster),
         store: this.options.store,
+        serviceStore: this.options.serviceStore,
+        verdict: this.options.verdict ? (taskKey) => this.options.verdict?.(cluster, taskKey) ?? Promise.resolve(undefined) : undefined,
         backoffMs: this.options.backoffMs,
         onOffer: (decision, offer) => this.options.onOffer?.(cluster, decision, offer),
       });
@@ -37,6 +42,7 @@ export class FrameworkRegistry {
     this.clusters.get(cluster)?.close();
     this.clusters.delete(cluster);
     await this.options.store.forgetCluster(cluster);
+    await this.options.serviceStore.forgetCluster(cluster);
   }
 
   dispose(): void {

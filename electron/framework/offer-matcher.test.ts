@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Offer } from '@shared/mesos/v1';
 import { BUSY_REFUSE_SECONDS, IDLE_REFUSE_SECONDS, matchOffers, type OfferSummary, summarizeOffer, type Want } from './offer-matcher';
 
-const offer = (id: string, agentId: string, cpus: number, mem: number, faultAgent?: string): OfferSummary => ({ id, agentId, hostname: '127.0.0.1', cpus, mem, faultAgent });
+const offer = (id: string, agentId: string, cpus: number, mem: number, faultAgent?: string, ports: OfferSummary['ports'] = []): OfferSummary => ({ id, agentId, hostname: '127.0.0.1', cpus, mem, ports, faultAgent });
 const want = (taskId: string, cpus = 0.1, mem = 32, agentId?: string): Want => ({ runId: 'r', taskId, cpus, mem, agentId });
 
 describe('matching offers to waiting tasks', () => {
@@ -23,7 +23,7 @@ describe('matching offers to waiting tasks', () => {
     const d = matchOffers([offer('o1', 'a1', 4, 4000), offer('o2', 'a2', 4, 4000)], [want('t1', 0.1, 32, 'a2')]);
     expect(d).toEqual([
       { kind: 'decline', offer: offer('o1', 'a1', 4, 4000), refuseSeconds: BUSY_REFUSE_SECONDS, why: 'the waiting tasks are pinned to another agent' },
-      { kind: 'launch', offer: offer('o2', 'a2', 4, 4000), wants: [want('t1', 0.1, 32, 'a2')] },
+      { kind: 'launch', offer: offer('o2', 'a2', 4, 4000), wants: [want('t1', 0.1, 32, 'a2')], ports: new Map() },
     ]);
   });
 
@@ -58,6 +58,37 @@ describe('an offer, summarized', () => {
       ],
       attributes: [{ name: 'mesoscope-fault', type: 'TEXT', text: { value: 'slow-pull' } }],
     } as unknown as Offer;
-    expect(summarizeOffer(o)).toEqual({ id: 'o1', agentId: 'a1', hostname: 'h', cpus: 0.75, mem: 512, faultAgent: 'slow-pull' });
+    expect(summarizeOffer(o)).toEqual({ id: 'o1', agentId: 'a1', hostname: 'h', cpus: 0.75, mem: 512, ports: [{ begin: 1, end: 2 }], faultAgent: 'slow-pull' });
+  });
+});
+
+describe('ports from the offers\' ranges', () => {
+  it('gives each task the lowest free ports of its offer, never the same port twice, and says when too few are left', () => {
+    const ranges = [{ begin: 31005, end: 31006 }, { begin: 31000, end: 31000 }];
+    const a = { ...want('a'), ports: 2 };
+    const b = { ...want('b'), ports: 1 };
+    const c = { ...want('c'), ports: 1 };
+    const [first, second] = matchOffers([offer('o1', 'a1', 1, 1000, undefined, ranges), offer('o2', 'a2', 1, 1000, undefined, [])], [a, b, c]);
+    expect(first?.kind === 'launch' && [first.wants.map((w) => w.taskId), Object.fromEntries(first.ports)]).toEqual([['a', 'b'], { a: [31000, 31005], b: [31006] }]);
+    expect(second?.kind === 'decline' && second.why).toBe('too small: needs 0.1 cpus and 32 MB and 1 port, offers 1 cpus and 1000 MB and 0 ports');
+  });
+
+  it('gives a relaunch other ports than the ones it is asked to avoid, while others are free', () => {
+    const ranges = [{ begin: 31000, end: 31001 }];
+    const [d] = matchOffers([offer('o1', 'a1', 1, 1000, undefined, ranges)], [{ ...want('a'), ports: 1, avoidPorts: [31000] }]);
+    expect(d?.kind === 'launch' && d.ports.get('a')).toEqual([31001]);
+    const [e] = matchOffers([offer('o1', 'a1', 1, 1000, undefined, [{ begin: 31000, end: 31000 }])], [{ ...want('a'), ports: 1, avoidPorts: [31000] }]);
+    expect(e?.kind === 'launch' && e.ports.get('a')).toEqual([31000]);
+  });
+
+  it('reads the ranges of an offer\'s ports resource', () => {
+    const o = summarizeOffer({
+      id: { value: 'o' },
+      agent_id: { value: 'a' },
+      hostname: 'h',
+      framework_id: { value: 'f' },
+      resources: [{ name: 'ports', type: 'RANGES', ranges: { range: [{ begin: 31000, end: 31002 }] } }, { name: 'cpus', type: 'SCALAR', scalar: { value: 1 } }],
+    } as unknown as Offer);
+    expect([o.ports, o.cpus]).toEqual([[{ begin: 31000, end: 31002 }], 1]);
   });
 });

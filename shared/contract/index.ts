@@ -14,6 +14,7 @@ import { mesosCalls } from './mesos';
 import { taskCalls } from './tasks';
 import { runCalls, runEvents } from './runs';
 import { questionCalls, questionEvents } from './questions';
+import { serviceCalls, serviceEvents } from './services';
 
 const NoInput = z.object({}).strict();
 const ClusterName = z.string().min(1).max(64);
@@ -106,6 +107,7 @@ export const contract = {
     ...logCalls,
     ...taskCalls,
     ...runCalls,
+    ...serviceCalls,
     ...doctorCalls,
     ...mesosCalls,
     ...questionCalls,
@@ -134,6 +136,7 @@ export const contract = {
       payload: DockerStatusSchema,
     }),
     ...runEvents,
+    ...serviceEvents,
     ...logEvents,
     ...questionEvents,
     ...execEvents,

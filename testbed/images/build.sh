@@ -4,7 +4,7 @@
 # not changed is skipped, so a second run takes seconds. See README.md beside this file.
 #
 # Usage: testbed/images/build.sh [--only NAME]... [--no-registry] [--force]
-#   NAME: base | task-base | zookeeper | mesos-emulator | mesos | registry
+#   NAME: base | task-base | redis | zookeeper | mesos-emulator | mesos | registry
 # mesos (real Apache Mesos, mesoscope/mesos:1.12.0) is built when MESOS_DIST names a folder holding the
 # distribution's tarball (mesos-*.tar.xz); without MESOS_DIST it is left out, with a line saying so.
 set -euo pipefail
@@ -38,10 +38,10 @@ force=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --only)
-      [ $# -ge 2 ] || usage_error "--only needs a name (base, task-base, zookeeper, mesos-emulator, mesos, registry)"
+      [ $# -ge 2 ] || usage_error "--only needs a name (base, task-base, redis, zookeeper, mesos-emulator, mesos, registry)"
       case "$2" in
-        base|task-base|zookeeper|mesos-emulator|mesos|registry) only+=("$2") ;;
-        *) usage_error "unknown image '$2' (known: base, task-base, zookeeper, mesos-emulator, mesos, registry)" ;;
+        base|task-base|redis|zookeeper|mesos-emulator|mesos|registry) only+=("$2") ;;
+        *) usage_error "unknown image '$2' (known: base, task-base, redis, zookeeper, mesos-emulator, mesos, registry)" ;;
       esac
       shift 2 ;;
     --no-registry) want_registry=0; shift ;;
@@ -291,9 +291,10 @@ build_mesos() {
 
 t_start=$SECONDS
 needs_base=0
-for n in task-base zookeeper mesos-emulator mesos; do selected "$n" && needs_base=1; done
+for n in task-base redis zookeeper mesos-emulator mesos; do selected "$n" && needs_base=1; done
 if selected base || { [ "$needs_base" = 1 ] && [ -z "$(image_id "$BASE_IMAGE")" ]; }; then build_base; fi
 if selected task-base; then build_image task-base mesoscope/task-base:test "$HERE/task-base"; fi
+if selected redis; then build_image redis mesoscope/redis:test "$HERE/redis"; fi
 if selected zookeeper; then build_image zookeeper mesoscope/zookeeper:test "$HERE/zookeeper"; fi
 if selected mesos-emulator; then build_emulator; fi
 if selected mesos; then build_mesos; fi

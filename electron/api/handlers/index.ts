@@ -19,6 +19,7 @@ import { dockerHandlers } from './docker';
 import { doctorHandlers } from './doctor';
 import { execHandlers } from './exec';
 import { runHandlers } from './runs';
+import { serviceHandlers } from './services';
 import { logHandlers } from './logs';
 import { mesosHandlers } from './mesos';
 import { questionHandlers } from './questions';
@@ -56,11 +57,13 @@ export function createHandlers({ settings, docker, engine, monitors, frameworks,
   const logApi = logHandlers(logs, logStreams, downloads);
   const questions = questionHandlers({ engine, docker, doctor, recordings, downloads });
   const execApi = execHandlers(exec);
+  const services = serviceHandlers(engine, frameworks);
   const calls = {
     ...dockerApi.calls,
     ...settingsHandlers(settings, docker, env),
     ...clusters.calls,
     ...runs.calls,
+    ...services.calls,
     ...logApi.calls,
     ...doctorHandlers(doctor, recordings, downloads),
     ...mesosHandlers(engine),
@@ -74,6 +77,7 @@ export function createHandlers({ settings, docker, engine, monitors, frameworks,
       ...clusters.events,
       ...dashboardHandlers(monitors),
       ...runs.events,
+      ...services.events,
       ...logApi.events,
       ...questions.events,
       ...execApi.events,

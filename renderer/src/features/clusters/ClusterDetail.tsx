@@ -11,6 +11,8 @@ import { SupportBundleButton } from '../bundle/SupportBundleButton';
 import { RecordButton } from '../recordings/RecordButton';
 import { ArtifactsCard } from '../run/ArtifactsCard';
 import { RunTaskButton } from '../run/RunDialog';
+import { EndpointsTab } from '../services/EndpointsTab';
+import { ServicesTab } from '../services/ServicesTab';
 import { MesosTabContents, MesosTabTriggers } from '../dashboard/MesosTabs';
 import { useClusterView } from '../dashboard/use-cluster-view';
 import { ConnectionInfoCard } from './ConnectionInfoCard';
@@ -113,6 +115,8 @@ export function ClusterDetail({ name }: { name: string }) {
           <Tabs.List mb="4">
             <Tabs.Trigger value="nodes">Nodes</Tabs.Trigger>
             <MesosTabTriggers view={view} />
+            <Tabs.Trigger value="services">Services</Tabs.Trigger>
+            <Tabs.Trigger value="endpoints">Endpoints</Tabs.Trigger>
             <Tabs.Trigger value="faults">Faults</Tabs.Trigger>
             <Flex align="center" ml="auto" pr="2">
               <MesosConnectionBadge view={view} />
@@ -126,6 +130,12 @@ export function ClusterDetail({ name }: { name: string }) {
             </Grid>
             <ConnectionInfoCard cluster={cluster} />
             <ArtifactsCard cluster={cluster} />
+          </Tabs.Content>
+          <Tabs.Content value="services">
+            <ServicesTab cluster={name} />
+          </Tabs.Content>
+          <Tabs.Content value="endpoints">
+            <EndpointsTab cluster={name} />
           </Tabs.Content>
           <Tabs.Content value="faults">
             <FaultsTab cluster={cluster} view={view} />

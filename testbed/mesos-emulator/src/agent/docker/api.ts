@@ -139,6 +139,22 @@ export class DockerApi {
     if (r.status >= 400 && r.status !== 404) throw new DockerError(r.status, errorMessage(r.text));
   }
 
+  /**
+   * Runs a command in a running container (`docker exec`) and resolves with its exit code; rejects
+   * when it has not ended within `timeoutMs`.
+   */
+  async exec(id: string, cmd: string[], timeoutMs: number): Promise<number> {
+    const created = await this.json<{ Id: string }>('POST', `/containers/${id}/exec`, { Cmd: cmd, AttachStdout: false, AttachStderr: false }, { timeoutMs });
+    await this.json('POST', `/exec/${created.Id}/start`, { Detach: true }, { timeoutMs });
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const state = await this.json<{ Running: boolean; ExitCode: number | null }>('GET', `/exec/${created.Id}/json`, undefined, { timeoutMs });
+      if (!state.Running) return state.ExitCode ?? -1;
+      if (Date.now() > deadline) throw new Error(`Command timed out after ${timeoutMs / 1000}s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   list(filters: Record<string, string[]>): Promise<ContainerSummary[]> {
     return this.json('GET', `/containers/json?all=true&filters=${encodeURIComponent(JSON.stringify(filters))}`, undefined, { timeoutMs: 10_000 });
   }

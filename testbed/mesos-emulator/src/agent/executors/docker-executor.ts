@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import { DockerError, splitRef } from '../docker/api';
 import { runSpec } from '../docker/run-spec';
 import { containerStatus, hasKillingState, type ExecutorHost, type ExecutorRuntime } from '../tasks/executor';
+import { HealthChecker } from './health-checker';
 
 /** The emulator pulls only from the loopback registry; anything else must be present locally. */
 export const PULL_REGISTRIES = ['127.0.0.1:5000', 'localhost:5000'];
@@ -19,6 +20,8 @@ export class DockerExecutor implements ExecutorRuntime {
   private stopGraceMs: number | undefined;
   private attached: Duplex | undefined;
   private readonly name: string;
+  private checker: HealthChecker | undefined;
+  private killedByHealthCheck = false;
 
   constructor(private readonly host: ExecutorHost) {
     this.name = `mesos-${host.executor.containerId}`;
@@ -89,11 +92,48 @@ export class DockerExecutor implements ExecutorRuntime {
       data: Buffer.from(JSON.stringify([inspect], null, 4), 'utf8').toString('base64'),
       containerStatus: containerStatus(host.executor.containerId, ip),
     });
+    this.startHealthCheck(created.Id, inspect.HostConfig?.NetworkMode === 'host' ? host.agentIp : ip, ip);
     const code = await host.docker.wait(created.Id);
+    this.checker?.stop();
     this.attached?.destroy();
     host.log('executor.cpp:754', `Container exited with status ${code}`);
     const state = this.killRequested ? 'TASK_KILLED' : code === 0 ? 'TASK_FINISHED' : 'TASK_FAILED';
-    this.finish(state, { source: 'SOURCE_EXECUTOR', message: `Container exited with status ${code}`, containerStatus: containerStatus(host.executor.containerId, ip) });
+    this.finish(state, {
+      source: 'SOURCE_EXECUTOR',
+      message: `Container exited with status ${code}`,
+      containerStatus: containerStatus(host.executor.containerId, ip),
+      ...(this.killRequested && this.killedByHealthCheck ? { healthy: false } : {}),
+    });
+  }
+
+  /**
+   * The task's health check, once it runs (the docker executor starts it after `docker inspect`):
+   * each result changes `healthy` in a RUNNING update; the last allowed failure kills the task.
+   */
+  private startHealthCheck(containerId: string, address: string, ip: string): void {
+    const check = this.host.executor.task.info.health_check as Record<string, unknown> | undefined;
+    if (!check || this.killRequested) return;
+    const { host } = this;
+    this.checker = new HealthChecker(
+      check,
+      { address, exec: (argv, timeoutMs) => host.docker.exec(containerId, argv, timeoutMs) },
+      (r) => {
+        if (this.killRequested || this.phase !== 'running') return;
+        host.log('executor.cpp:0', `Received task health update, healthy: ${String(r.healthy)}`);
+        host.update('TASK_RUNNING', {
+          source: 'SOURCE_EXECUTOR',
+          reason: 'REASON_TASK_HEALTH_CHECK_STATUS_UPDATED',
+          healthy: r.healthy,
+          containerStatus: containerStatus(host.executor.containerId, ip),
+        });
+        if (r.kill) {
+          this.killedByHealthCheck = true;
+          this.kill(this.host.flags.duration('executor_shutdown_grace_period')?.ms ?? 5000);
+        }
+      },
+      (line) => host.log('health_checker.cpp:0', line),
+    );
+    this.checker.start();
   }
 
   /** Resolves with the daemon's error message, or undefined when the image is there. */
@@ -130,6 +170,7 @@ export class DockerExecutor implements ExecutorRuntime {
   }
 
   async destroy(): Promise<void> {
+    this.checker?.stop();
     const wasRunning = this.phase === 'running' || this.phase === 'starting';
     this.phase = 'done';
     this.abort.abort();

@@ -13,6 +13,8 @@ export interface UpdateFields {
   message?: string;
   data?: string;
   containerStatus?: Record<string, unknown>;
+  /** A health check's result (RUNNING with REASON_TASK_HEALTH_CHECK_STATUS_UPDATED), or the end of a task it killed. */
+  healthy?: boolean;
 }
 
 export interface ExecutorHost {

@@ -323,6 +323,7 @@ export class TaskManager {
       timestamp: nsToSecs(nowNs()),
       uuid: newUuid(),
       container_status: fields.containerStatus,
+      healthy: fields.healthy,
     };
     for (const k of Object.keys(status) as Array<keyof StatusJson>) if (status[k] === undefined) delete status[k];
     this.record(executor, status);
