@@ -12,6 +12,7 @@ import { logCalls, logEvents } from './logs';
 import { mesosCalls } from './mesos';
 import { taskCalls } from './tasks';
 import { runCalls, runEvents } from './runs';
+import { tourCalls, tourEvents } from './tours';
 
 const NoInput = z.object({}).strict();
 const ClusterName = z.string().min(1).max(64);
@@ -106,6 +107,7 @@ export const contract = {
     ...runCalls,
     ...doctorCalls,
     ...mesosCalls,
+    ...tourCalls,
   },
   events: {
     'dashboard.deltas': defineEvent({
@@ -131,6 +133,7 @@ export const contract = {
     }),
     ...runEvents,
     ...logEvents,
+    ...tourEvents,
   },
 } as const;
 

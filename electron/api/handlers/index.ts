@@ -10,6 +10,8 @@ import type { DownloadHost } from '../../logs/downloads';
 import type { LogService } from '../../logs/log-service';
 import type { LogStreams } from '../../logs/log-streams';
 import type { SettingsStore } from '../../settings/settings-store';
+import type { SharingService } from '../../sharing/sharing-service';
+import type { TourService } from '../../tours/tour-service';
 import { faultById } from '@shared/faults/catalog';
 import type { CallHandlers, Handlers } from '../dispatcher';
 import { clusterHandlers } from './clusters';
@@ -20,6 +22,7 @@ import { runHandlers } from './runs';
 import { logHandlers } from './logs';
 import { mesosHandlers } from './mesos';
 import { settingsHandlers } from './settings';
+import { tourHandlers } from './tours';
 
 export interface HandlerDeps {
   settings: SettingsStore;
@@ -36,9 +39,11 @@ export interface HandlerDeps {
   logStreams: LogStreams;
   /** How files reach the user (web host URL, Electron save dialog); none in-process. */
   downloads?: DownloadHost;
+  tours: TourService;
+  sharing: SharingService;
 }
 
-export function createHandlers({ settings, docker, engine, monitors, frameworks, faults, artifacts, doctor, recordings, env, logs, logStreams, downloads }: HandlerDeps): Handlers {
+export function createHandlers({ settings, docker, engine, monitors, frameworks, faults, artifacts, doctor, recordings, env, logs, logStreams, downloads, tours, sharing }: HandlerDeps): Handlers {
   const dockerApi = dockerHandlers(docker);
   const clusters = clusterHandlers(engine, settings, async (cluster) => {
     // A recording of the cluster ends with it (its file stays).
@@ -49,6 +54,7 @@ export function createHandlers({ settings, docker, engine, monitors, frameworks,
   });
   const runs = runHandlers({ engine, frameworks, faults, artifacts });
   const logApi = logHandlers(logs, logStreams, downloads);
+  const tourApi = tourHandlers(tours, sharing);
   const calls = {
     ...dockerApi.calls,
     ...settingsHandlers(settings, docker, env),
@@ -57,10 +63,11 @@ export function createHandlers({ settings, docker, engine, monitors, frameworks,
     ...logApi.calls,
     ...doctorHandlers(doctor, recordings, downloads),
     ...mesosHandlers(engine),
+    ...tourApi.calls,
   };
   return {
     calls: { ...calls, ...markedInRecordings(calls, recordings) },
-    events: { ...dockerApi.events, ...clusters.events, ...dashboardHandlers(monitors), ...runs.events, ...logApi.events },
+    events: { ...dockerApi.events, ...clusters.events, ...dashboardHandlers(monitors), ...runs.events, ...logApi.events, ...tourApi.events },
   };
 }
 
