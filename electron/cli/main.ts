@@ -15,6 +15,7 @@ import { logs, LOGS_OPTIONS, type LogsValues } from './logs';
 import { reviewBeforeUp } from './review';
 import { runCli } from './run-cli';
 import { doctor, kill, ps, run } from './task-commands';
+import { tour } from './tour-command';
 
 /**
  * `mesoscope`: the engine from a terminal or a script, through the same API the app uses (the
@@ -118,6 +119,7 @@ export const COMMANDS: Command[] = [
   undo,
   record,
   replay,
+  tour,
 ];
 COMMANDS.push(completion(() => COMMANDS));
 
