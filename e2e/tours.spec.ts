@@ -73,7 +73,7 @@ test('"When an agent dies" runs end to end, an audience following it read-only',
   await runAgentDiesTour(page, {
     cluster: CLUSTER,
     taskImage: TASK_IMAGE,
-    screenshot: (scene) => `tour-agent-dies-${scene}.png`,
+    screenshot: (scene) => `test-results/screenshots/tour-agent-dies-${scene}.png`,
     between: async (scene) => {
       if (scene === 1) {
         // The cluster is up: share it on loopback (the default) and open the link in a second browser.
@@ -113,8 +113,10 @@ test('"When an agent dies" runs end to end, an audience following it read-only',
   if (!viewer) throw new Error('no viewer');
 
   // Every write the viewer tries is refused by the host, naming the field (the call) and the reason.
-  const tasks = await hostClient(viewerUrl).call('mesos.state', { cluster: CLUSTER });
-  expect(tasks).toHaveProperty('frameworks');
+  // (Reads go through: the leader's state, over a socket with the viewer's token from this process.)
+  const viewerApi = hostClient(viewerUrl);
+  expect(await viewerApi.call('mesos.state', { cluster: CLUSTER })).toHaveProperty('frameworks');
+  viewerApi.close();
   const writes: Array<[string, unknown]> = [
     ['runs.launch', { cluster: CLUSTER, name: 'x', command: 'sleep 1' }],
     ['runs.kill', { cluster: CLUSTER, frameworkId: 'f', taskId: 't' }],
@@ -135,7 +137,6 @@ test('"When an agent dies" runs end to end, an audience following it read-only',
   await viewer.getByRole('button', { name: 'Destroy' }).click();
   await viewer.getByRole('alertdialog').getByRole('button', { name: 'Destroy' }).click();
   await expect(viewer.getByRole('alert')).toContainText('Refused: clusters.destroy removes a cluster: the audience view is read-only.');
-  // Reads still work for the viewer: a task's drawer opens with its doctor.
   expect((await callsFromPage(viewer, [['clusters.list', {}]]))[0]?.ok).toBe(true);
 
   // Sharing off: the host closes the viewer's socket; its page says it lost the host.
@@ -161,6 +162,8 @@ test('"When an agent dies" runs end to end, an audience following it read-only',
   // The presenter ends the tour; its cluster goes with it.
   await page.getByTestId('tour-end').click();
   await expect(page.getByTestId('tour-card')).toHaveCount(0);
-  await expect.poll(async () => (await hostClient(host.url).call('clusters.list', {})).some((c) => c.name === CLUSTER), { timeout: 60_000 }).toBe(false);
+  const presenterApi = hostClient(host.url);
+  await expect.poll(async () => (await presenterApi.call('clusters.list', {})).some((c) => c.name === CLUSTER), { timeout: 60_000 }).toBe(false);
+  presenterApi.close();
   expect(errors).toEqual([]);
 });

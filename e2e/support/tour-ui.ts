@@ -13,9 +13,9 @@ export function hostClient(link: string): MesoscopeClient & { close(): void } {
 /** What each scene of "When an agent dies" must show when it lands: the outcome, the tab, the row and the doctor. */
 const AGENT_DIES: Array<{ outcome: RegExp; tab: string; row?: string; verdict?: RegExp }> = [
   { outcome: /The cluster is up: 3 agents active/, tab: 'Nodes' },
-  { outcome: /^As faults\.md says: LOST after/, tab: 'Tasks', row: 'TASK_LOST', verdict: /Agent stopped: task lost/ },
-  { outcome: /^As faults\.md says: LOST after/, tab: 'Tasks', row: 'TASK_LOST', verdict: /Agent stopped/ },
-  { outcome: /^As faults\.md says: UNREACHABLE after/, tab: 'Tasks', row: 'TASK_UNREACHABLE', verdict: /Agent paused: unreachable/ },
+  { outcome: /^LOST after [\d.]+ s, as faults\.md says\.$/, tab: 'Tasks', row: 'TASK_LOST', verdict: /Agent stopped: task lost/ },
+  { outcome: /^LOST after [\d.]+ s, as faults\.md says\.$/, tab: 'Tasks', row: 'TASK_LOST', verdict: /Agent stopped/ },
+  { outcome: /^UNREACHABLE after [\d.]+ s, as faults\.md says\.$/, tab: 'Tasks', row: 'TASK_UNREACHABLE', verdict: /Agent paused: unreachable/ },
   { outcome: /Agent 3 is active again/, tab: 'Overview' },
 ];
 
@@ -26,7 +26,8 @@ const AGENT_DIES: Array<{ outcome: RegExp; tab: string; row?: string; verdict?: 
  */
 export async function runAgentDiesTour(
   page: Page,
-  options: { cluster: string; taskImage: string; screenshot?: (scene: number) => string; between?: (scene: number) => Promise<void> },
+  options: { cluster: string; taskImage: string; /** The path of each scene's screenshot. */
+    screenshot?: (scene: number) => string; between?: (scene: number) => Promise<void> },
 ): Promise<void> {
   await page.getByRole('button', { name: 'Tours' }).click();
   await page.getByLabel('Tour task image').fill(options.taskImage);
@@ -51,7 +52,7 @@ export async function runAgentDiesTour(
       await expect(row).toHaveAttribute('data-state', want.row);
     }
     if (want.verdict) await expect(card.getByTestId('tour-verdict')).toContainText(want.verdict);
-    if (options.screenshot) await page.screenshot({ path: `test-results/screenshots/${options.screenshot(i + 1)}` });
+    if (options.screenshot) await page.screenshot({ path: options.screenshot(i + 1) });
     await options.between?.(i + 1);
     if (i + 1 < AGENT_DIES.length) await card.getByTestId('tour-next').click();
   }

@@ -49,7 +49,8 @@ export async function waitForOutcome(
       if (!injection) throw new Error(`"${expect.task}" was not started by a fault.`);
       try {
         const judged = await session.faultOutcome(injection, withinMs);
-        return { ok: judged.verdict === 'as-expected', message: `${judged.verdict === 'as-expected' ? 'As faults.md says' : `Not as faults.md says (${judged.verdict})`}: ${judged.detail}` };
+        // The judge's words say "as faults.md says" themselves when it is.
+        return judged.verdict === 'as-expected' ? { ok: true, message: judged.detail } : { ok: false, message: `Not as faults.md says (${judged.verdict}): ${judged.detail}` };
       } catch (err) {
         return missed(injection.expectation.summary)(err);
       }
