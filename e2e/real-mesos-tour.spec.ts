@@ -35,7 +35,8 @@ test(`"When an agent dies" runs end to end on ${MESOS_KIND}`, async ({ page }) =
   await runAgentDiesTour(page, { cluster: CLUSTER, taskImage: TASK_IMAGE, screenshot: (scene) => `test-results/real-mesos/tour-agent-dies-${scene}.png` });
   await expect(page.getByTestId('mesos-badge')).toHaveText('Mesos 1.12.0');
   await page.getByTestId('tour-end').click();
-  await expect(page.getByTestId('tour-card')).toHaveCount(0);
+  // The tour's cluster is destroyed first (task containers and work dirs included).
+  await expect(page.getByTestId('tour-card')).toHaveCount(0, { timeout: 90_000 });
   const api = hostClient(host.url);
   await expect.poll(async () => (await api.call('clusters.list', {})).some((c) => c.name === CLUSTER), { timeout: 60_000 }).toBe(false);
   api.close();

@@ -161,7 +161,8 @@ test('"When an agent dies" runs end to end, an audience following it read-only',
 
   // The presenter ends the tour; its cluster goes with it.
   await page.getByTestId('tour-end').click();
-  await expect(page.getByTestId('tour-card')).toHaveCount(0);
+  // The tour's cluster is destroyed first (task containers and work dirs included).
+  await expect(page.getByTestId('tour-card')).toHaveCount(0, { timeout: 90_000 });
   const presenterApi = hostClient(host.url);
   await expect.poll(async () => (await presenterApi.call('clusters.list', {})).some((c) => c.name === CLUSTER), { timeout: 60_000 }).toBe(false);
   presenterApi.close();

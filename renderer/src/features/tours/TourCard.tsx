@@ -29,7 +29,7 @@ export function TourCard() {
   const end = useMutation({ mutationFn: (destroy: boolean) => client.call('tours.end', { destroy }) });
   if (!tour.active || !tour.scene) return null;
   const result = tour.result;
-  const busy = result?.phase === 'acting' || result?.phase === 'waiting' || act.isPending || move.isPending;
+  const busy = result?.phase === 'acting' || result?.phase === 'waiting' || act.isPending || move.isPending || end.isPending;
   const error = act.error ?? move.error ?? end.error;
   return (
     <Card size="2" className="tour-card" data-testid="tour-card" data-scene={tour.index + 1} aria-live="polite">
@@ -50,6 +50,11 @@ export function TourCard() {
         {tour.scene.narration}
       </Text>
       <SceneResult tour={tour} />
+      {end.isPending && (
+        <Text as="p" size="2" color="gray" mb="2" data-testid="tour-ending">
+          Ending the tour and removing its cluster…
+        </Text>
+      )}
       {error && (
         <Callout.Root color="red" size="1" mb="2" role="alert">
           <Callout.Text>{error.message}</Callout.Text>
