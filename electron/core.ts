@@ -21,6 +21,10 @@ import { LogService } from './logs/log-service';
 import { LogStreams } from './logs/log-streams';
 import { configDir } from './settings/config-dir';
 import { SettingsStore } from './settings/settings-store';
+import { createClient } from '@shared/api/client';
+import { createInProcessTransport } from './api/in-process-transport';
+import { SharingService } from './sharing/sharing-service';
+import { TourService } from './tours/tour-service';
 
 export interface CoreOptions {
   /** Folder of settings.json; defaults to configDir(env). */
@@ -36,6 +40,8 @@ export interface CoreOptions {
   /** Where agents' work dirs go (the engine's default otherwise), and labels on all it creates (startCluster's reaper session). */
   workRoot?: string;
   labels?: Record<string, string>;
+  /** The built renderer, served to the audience view (web host and desktop app; none in the CLI). */
+  rendererDir?: string;
 }
 
 export interface Core {
@@ -47,6 +53,8 @@ export interface Core {
   logs: LogService;
   doctor: DoctorService;
   recordings: RecordingService;
+  tours: TourService;
+  sharing: SharingService;
   /** Stops everything; resolves once recordings under way have ended their files. */
   dispose(): Promise<void>;
 }
@@ -115,8 +123,13 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     docker: () => docker.docker,
     sandbox: (cluster, taskId, frameworkId, agentId) => logs.sandbox(cluster, taskId, frameworkId, agentId),
   });
+  // Tours act through the API in-process, as the presenter would from the app; the audience view serves it read-only.
+  // (Called only once the dispatcher below exists.)
+  const served = (): Dispatcher => dispatcher;
+  const tours = new TourService({ api: () => createClient(createInProcessTransport(served())), mark: (cluster, label, detail) => recordings.mark(cluster, label, detail) });
+  const sharing = new SharingService({ dispatcher: served, rendererDir: options.rendererDir });
   const dispatcher = createDispatcher(
-    createHandlers({ settings, docker, engine, monitors, frameworks, faults, artifacts, doctor, recordings, env, logs, logStreams, exec, downloads: options.downloads }),
+    createHandlers({ settings, docker, engine, monitors, frameworks, faults, artifacts, doctor, recordings, env, logs, logStreams, exec, downloads: options.downloads, tours, sharing }),
   );
   return {
     dispatcher,
@@ -127,8 +140,12 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     logs,
     doctor,
     recordings,
+    tours,
+    sharing,
     dispose: async () => {
       watching.abort();
+      await sharing.dispose();
+      tours.dispose();
       await recordings.dispose();
       frameworks.dispose();
       void artifacts.dispose();

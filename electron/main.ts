@@ -38,7 +38,7 @@ if (!app.requestSingleInstanceLock()) {
     try {
       const focused = () => BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
       const downloads = saveDialogDownloads(dialog, { window: focused, downloadsDir: () => app.getPath('downloads') });
-      core = await createCore({ configDir: app.getPath('userData'), downloads, chooseRecording: openRecordingDialog(dialog, focused) });
+      core = await createCore({ configDir: app.getPath('userData'), downloads, chooseRecording: openRecordingDialog(dialog, focused), rendererDir });
     } catch (err) {
       // Without a window nothing would ever quit the app: say why and leave.
       dialog.showErrorBox('Mesoscope cannot start', err instanceof Error ? err.message : String(err));

@@ -77,6 +77,14 @@ export function fakeHandlers(overrides: { onSubscribe?: (signal: AbortSignal) =>
       'exec.input': noCluster,
       'exec.resize': noCluster,
       'exec.ack': async () => ({}),
+      'tours.list': async () => [],
+      'tours.start': noCluster,
+      'tours.act': noCluster,
+      'tours.go': noCluster,
+      'tours.end': async () => ({ active: false, index: 0, count: 0, results: [] }),
+      'sharing.addresses': async () => [{ address: '127.0.0.1', label: 'loopback', loopback: true }],
+      'sharing.start': noCluster,
+      'sharing.stop': async () => ({ on: false, viewers: 0 }),
     },
     events: {
       'docker.statusChanged': (_params, emit, signal) => {
@@ -102,6 +110,8 @@ export function fakeHandlers(overrides: { onSubscribe?: (signal: AbortSignal) =>
       'exec.session': async () => {
         throw new ApiError('not-found', 'No cluster here.');
       },
+      'tours.state': (_params, emit) => emit({ active: false, index: 0, count: 0, results: [] }),
+      'sharing.state': (_params, emit) => emit({ on: false, viewers: 0 }),
     },
   };
 }

@@ -18,6 +18,7 @@ import { reviewBeforeUp } from './review';
 import { runCli } from './run-cli';
 import { SERVICE_COMMANDS } from './service-commands';
 import { doctor, kill, ps, run } from './task-commands';
+import { tour } from './tour-command';
 
 /**
  * `mesoscope`: the engine from a terminal or a script, through the same API the app uses (the
@@ -129,6 +130,7 @@ export const COMMANDS: Command[] = [
   replay,
   exportBundle,
   ...SERVICE_COMMANDS,
+  tour,
 ];
 COMMANDS.push(completion(() => COMMANDS));
 

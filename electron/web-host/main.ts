@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   }
 
   const downloads = new DownloadTickets();
-  const core = await createCore({ downloads });
+  const core = await createCore({ downloads, rendererDir });
   const host = await startWebHost({ dispatcher: core.dispatcher, rendererDir, host: values.host, port, downloads });
   // The link carries the access token: a terminal shows it to the person who started the host, but
   // stdout piped into a log file would keep it for anyone who reads the log.

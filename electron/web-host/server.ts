@@ -6,7 +6,7 @@ import type { Dispatcher } from '../api/dispatcher';
 import { contentSecurityPolicy } from '../shell/csp';
 import { SESSION_PATH } from '@shared/api/wire';
 import type { DownloadTickets } from './downloads';
-import { attachWsApi, tokenMatches } from './ws-api';
+import { attachWsApi, hostPart, tokenMatches } from './ws-api';
 
 export interface WebHostOptions {
   dispatcher: Dispatcher;
@@ -20,6 +20,13 @@ export interface WebHostOptions {
   token?: string;
   /** Serves the one-time download links that `logs.download` hands out. */
   downloads?: DownloadTickets;
+  /**
+   * Listen on a non-loopback address (the audience view, when the presenter asks for a LAN address):
+   * its name is then accepted as Host and Origin as well as loopback's.
+   */
+  allowLan?: boolean;
+  /** Told the number of open API sockets whenever it changes. */
+  onConnections?: (count: number) => void;
 }
 
 export interface WebHost {
@@ -35,7 +42,7 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 /** The renderer and the API over HTTP + WebSocket, on loopback, for a browser or a test. */
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const host = options.host ?? '127.0.0.1';
-  if (!LOOPBACK.has(host)) {
+  if (!LOOPBACK.has(host) && !options.allowLan) {
     throw new Error(`The web host listens on loopback only (127.0.0.1, ::1, localhost), not on ${host}.`);
   }
   const token = options.token ?? randomBytes(32).toString('base64url');
@@ -75,7 +82,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       res.end('Not found');
     });
   };
-  const wss = attachWsApi(server, options.dispatcher, token);
+  const wss = attachWsApi(server, options.dispatcher, token, { address: LOOPBACK.has(host) ? undefined : host, onConnections: options.onConnections });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
@@ -88,7 +95,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const urlHost = host === '::1' ? '[::1]' : host;
+  const urlHost = hostPart(host);
 
   return {
     url: `http://${urlHost}:${port}/?token=${token}`,

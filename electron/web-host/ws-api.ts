@@ -17,24 +17,39 @@ export const MAX_SUBSCRIPTIONS = 128;
  * come through a loopback Host header (so a DNS-rebinding page cannot reach it); subscriptions live as
  * long as the socket.
  */
-export function attachWsApi(server: Server, dispatcher: Dispatcher, token: string): WebSocketServer {
+export interface WsApiOptions {
+  /** A non-loopback address the host listens on (the audience view on a LAN): its name is accepted as Host and Origin too. */
+  address?: string;
+  /** Told the number of open sockets whenever it changes (the audience view's viewer count). */
+  onConnections?: (count: number) => void;
+}
+
+export function attachWsApi(server: Server, dispatcher: Dispatcher, token: string, options: WsApiOptions = {}): WebSocketServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const hostnames = ['127.0.0.1', 'localhost', '[::1]', ...(options.address ? [hostPart(options.address)] : [])];
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // A socket that errors before the handshake is done would otherwise be an unhandled 'error'.
     socket.on('error', () => socket.destroy());
-    const refusal = refuse(req, token) ?? (wss.clients.size >= MAX_CONNECTIONS ? '503 Service Unavailable' : null);
+    const refusal = refuse(req, token, hostnames) ?? (wss.clients.size >= MAX_CONNECTIONS ? '503 Service Unavailable' : null);
     if (refusal) {
       socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
     // ws adds the socket to wss.clients within handleUpgrade, so the count above is never behind.
-    wss.handleUpgrade(req, socket, head, (ws) => serveConnection(ws, dispatcher));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      serveConnection(ws, dispatcher);
+      options.onConnections?.(wss.clients.size);
+      ws.once('close', () => options.onConnections?.(wss.clients.size));
+    });
   });
   return wss;
 }
 
-function refuse(req: IncomingMessage, token: string): string | null {
+/** How an address appears in a Host header or an origin (IPv6 in brackets). */
+export const hostPart = (address: string): string => (address.includes(':') ? `[${address}]` : address);
+
+function refuse(req: IncomingMessage, token: string, hostnames: string[]): string | null {
   let url: URL;
   try {
     url = new URL(req.url ?? '/', 'http://localhost');
@@ -43,17 +58,17 @@ function refuse(req: IncomingMessage, token: string): string | null {
   }
   if (url.pathname !== WS_API_PATH) return '404 Not Found';
   const hostname = (req.headers.host ?? '').replace(/:\d+$/, '');
-  if (!['127.0.0.1', 'localhost', '[::1]'].includes(hostname)) return '403 Forbidden';
+  if (!hostnames.includes(hostname)) return '403 Forbidden';
   // A browser always names the page that opens a socket: only this host's own page may, even with the
   // token (a page elsewhere that learnt it, or a sandboxed frame's "null"). Programs send no Origin.
   const origin = req.headers.origin;
-  if (origin !== undefined && !isOwnOrigin(origin, req.socket.localPort)) return '403 Forbidden';
+  if (origin !== undefined && !isOwnOrigin(origin, req.socket.localPort, hostnames)) return '403 Forbidden';
   if (!tokenMatches(url.searchParams.get('token') ?? '', token)) return '401 Unauthorized';
   return null;
 }
 
-function isOwnOrigin(origin: string, port: number | undefined): boolean {
-  return port !== undefined && [`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`].includes(origin);
+function isOwnOrigin(origin: string, port: number | undefined, hostnames: string[]): boolean {
+  return port !== undefined && hostnames.some((h) => origin === `http://${h}:${port}`);
 }
 
 export function tokenMatches(given: string, expected: string): boolean {

@@ -15,6 +15,7 @@ import { taskCalls } from './tasks';
 import { runCalls, runEvents } from './runs';
 import { questionCalls, questionEvents } from './questions';
 import { serviceCalls, serviceEvents } from './services';
+import { tourCalls, tourEvents } from './tours';
 
 const NoInput = z.object({}).strict();
 const ClusterName = z.string().min(1).max(64);
@@ -112,6 +113,7 @@ export const contract = {
     ...mesosCalls,
     ...questionCalls,
     ...execCalls,
+    ...tourCalls,
   },
   events: {
     'dashboard.deltas': defineEvent({
@@ -140,6 +142,7 @@ export const contract = {
     ...logEvents,
     ...questionEvents,
     ...execEvents,
+    ...tourEvents,
   },
 } as const;
 

@@ -11,6 +11,8 @@ import type { DownloadHost } from '../../logs/downloads';
 import type { LogService } from '../../logs/log-service';
 import type { LogStreams } from '../../logs/log-streams';
 import type { SettingsStore } from '../../settings/settings-store';
+import type { SharingService } from '../../sharing/sharing-service';
+import type { TourService } from '../../tours/tour-service';
 import { faultById } from '@shared/faults/catalog';
 import type { CallHandlers, Handlers } from '../dispatcher';
 import { clusterHandlers } from './clusters';
@@ -24,6 +26,7 @@ import { logHandlers } from './logs';
 import { mesosHandlers } from './mesos';
 import { questionHandlers } from './questions';
 import { settingsHandlers } from './settings';
+import { tourHandlers } from './tours';
 
 export interface HandlerDeps {
   settings: SettingsStore;
@@ -42,9 +45,11 @@ export interface HandlerDeps {
   exec: ExecService;
   /** How files reach the user (web host URL, Electron save dialog); none in-process. */
   downloads?: DownloadHost;
+  tours: TourService;
+  sharing: SharingService;
 }
 
-export function createHandlers({ settings, docker, engine, monitors, frameworks, faults, artifacts, doctor, recordings, env, logs, logStreams, exec, downloads }: HandlerDeps): Handlers {
+export function createHandlers({ settings, docker, engine, monitors, frameworks, faults, artifacts, doctor, recordings, env, logs, logStreams, exec, downloads, tours, sharing }: HandlerDeps): Handlers {
   const dockerApi = dockerHandlers(docker);
   const clusters = clusterHandlers(engine, settings, async (cluster) => {
     // A recording of the cluster ends with it (its file stays).
@@ -58,6 +63,7 @@ export function createHandlers({ settings, docker, engine, monitors, frameworks,
   const questions = questionHandlers({ engine, docker, doctor, recordings, downloads });
   const execApi = execHandlers(exec);
   const services = serviceHandlers(engine, frameworks);
+  const tourApi = tourHandlers(tours, sharing);
   const calls = {
     ...dockerApi.calls,
     ...settingsHandlers(settings, docker, env),
@@ -69,6 +75,7 @@ export function createHandlers({ settings, docker, engine, monitors, frameworks,
     ...mesosHandlers(engine),
     ...questions.calls,
     ...execApi.calls,
+    ...tourApi.calls,
   };
   return {
     calls: { ...calls, ...markedInRecordings(calls, recordings) },
@@ -81,6 +88,7 @@ export function createHandlers({ settings, docker, engine, monitors, frameworks,
       ...logApi.events,
       ...questions.events,
       ...execApi.events,
+      ...tourApi.events,
     },
   };
 }

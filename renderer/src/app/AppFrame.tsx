@@ -1,13 +1,16 @@
-import { Flex, Text } from '@radix-ui/themes';
-import { BookOpen, Boxes, Film, ScrollText, Settings } from 'lucide-react';
+import { Badge, Flex, Text } from '@radix-ui/themes';
+import { BookOpen, Boxes, Compass, Eye, Film, ScrollText, Settings } from 'lucide-react';
 import type { ReactNode } from 'react';
 import { ConnectionBanner } from '../components/ConnectionBanner';
 import { Logo } from '../components/Logo';
 import { DockerStatusBadge } from '../features/docker/DockerStatusBadge';
+import { WATCHING } from '../features/sharing/viewer';
+import { TourCard } from '../features/tours/TourCard';
 import { type Page, useUiStore } from '../store/ui-store';
 
 const NAV: { page: Page; label: string; icon: ReactNode }[] = [
   { page: 'clusters', label: 'Clusters', icon: <Boxes size={18} /> },
+  { page: 'tours', label: 'Tours', icon: <Compass size={18} /> },
   { page: 'logs', label: 'Logs', icon: <ScrollText size={18} /> },
   { page: 'recordings', label: 'Recordings', icon: <Film size={18} /> },
   { page: 'reference', label: 'Reference', icon: <BookOpen size={18} /> },
@@ -27,6 +30,11 @@ export function AppFrame({ children }: { children: ReactNode }) {
             Mesoscope
           </Text>
         </Flex>
+        {WATCHING && (
+          <Badge size="2" color="amber" data-testid="watching-badge">
+            <Eye size={14} /> Watching {WATCHING} (read-only)
+          </Badge>
+        )}
         <DockerStatusBadge />
       </header>
       <nav className="app-nav" aria-label="Main">
@@ -47,6 +55,7 @@ export function AppFrame({ children }: { children: ReactNode }) {
         <ConnectionBanner />
         {children}
       </main>
+      <TourCard />
     </div>
   );
 }

@@ -1,8 +1,9 @@
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
 import type { Citation } from '../features/reference/citation';
+import { WATCHING } from '../features/sharing/viewer';
 
-export type Page = 'clusters' | 'logs' | 'recordings' | 'settings' | 'reference';
+export type Page = 'clusters' | 'tours' | 'logs' | 'recordings' | 'settings' | 'reference';
 export type ThemePreference = 'system' | 'light' | 'dark';
 
 interface UiState {
@@ -25,7 +26,8 @@ export const useUiStore = create<UiState>()(
   persist(
     (set) => ({
       page: 'clusters',
-      selectedCluster: null,
+      // The audience view opens on the cluster it was given.
+      selectedCluster: WATCHING,
       theme: 'system',
       reference: { doc: 'api', anchor: null },
       referenceFrom: null,

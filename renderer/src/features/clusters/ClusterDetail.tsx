@@ -1,6 +1,6 @@
 import { Badge, Button, Callout, DropdownMenu, Flex, Grid, Heading, Tabs, Text } from '@radix-ui/themes';
 import type { ClusterView } from '@shared/dashboard/view';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { ArrowLeft, CircleAlert, Download, Play, Plus, Square, Trash2 } from 'lucide-react';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { useUiStore } from '../../store/ui-store';
@@ -9,6 +9,8 @@ import { useLiveVerdicts } from '../doctor/use-doctor';
 import { FaultsTab } from '../faults/FaultsTab';
 import { SupportBundleButton } from '../bundle/SupportBundleButton';
 import { RecordButton } from '../recordings/RecordButton';
+import { ShareButton } from '../sharing/ShareButton';
+import { useTourHighlight } from '../tours/use-tour';
 import { ArtifactsCard } from '../run/ArtifactsCard';
 import { RunTaskButton } from '../run/RunDialog';
 import { EndpointsTab } from '../services/EndpointsTab';
@@ -25,6 +27,15 @@ import { clusterState, useCluster, useClusters } from './use-clusters';
 export function ClusterDetail({ name }: { name: string }) {
   const cluster = useCluster(name);
   const [tab, setTab] = useState('nodes');
+  // A tour (the presenter's, or the one a viewer follows) shows the tab its scene points at, once per scene.
+  const highlight = useTourHighlight(name);
+  const shownHighlight = useRef<string | null>(null);
+  const highlightId = highlight ? `${highlight.tab}:${highlight.taskKey ?? ''}:${highlight.node ?? ''}` : null;
+  useEffect(() => {
+    if (!highlight || shownHighlight.current === highlightId) return;
+    shownHighlight.current = highlightId;
+    setTab(highlight.tab);
+  }, [highlight, highlightId]);
   // Offers are polled only while a view showing them is open (the Offers tab, the Overview's bars).
   const view = useClusterView(name, { offers: tab === 'offers' || tab === 'overview' });
   // The doctor's markers, for the task table only.
@@ -74,6 +85,7 @@ export function ClusterDetail({ name }: { name: string }) {
               <Square size={14} /> Stop
             </Button>
           )}
+          <ShareButton cluster={name} />
           <RecordButton cluster={name} />
           <SupportBundleButton cluster={name} />
           <DropdownMenu.Root>

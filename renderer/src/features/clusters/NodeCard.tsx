@@ -3,6 +3,7 @@ import type { ClusterSummary, NodeStatus } from '@shared/cluster/status';
 import { Database, EllipsisVertical, ScrollText, Server, Workflow } from 'lucide-react';
 import { openLogs } from '../logs/log-target';
 import { TerminalButton } from '../terminal/TerminalButton';
+import { useTourHighlight } from '../tours/use-tour';
 import { useClusterCall } from './use-cluster-actions';
 
 const ROLE = {
@@ -27,10 +28,12 @@ export function NodeCard({ cluster, node, leading = false }: { cluster: ClusterS
   const action = useClusterCall('clusters.nodeAction');
   const removeAgent = useClusterCall('clusters.removeAgent');
   const agentSlot = node.role === 'agent' ? cluster.layout.agents.find((a) => a.index === node.index) : undefined;
+  const tourHighlight = useTourHighlight(cluster.name);
+  const highlighted = tourHighlight?.node === node.name;
   const act = (a: 'stop' | 'start' | 'restart' | 'pause' | 'unpause') => action.mutate({ cluster: cluster.name, node: node.name, action: a });
 
   return (
-    <Card size="2" data-testid={`node-${node.name}`} data-state={node.state}>
+    <Card size="2" data-testid={`node-${node.name}`} data-state={node.state} className={highlighted ? 'tour-highlight' : undefined} data-tour-highlight={highlighted || undefined}>
       <Flex justify="between" align="start" gap="2">
         <Flex align="center" gap="2">
           <span className="role-icon">{ROLE[node.role].icon}</span>

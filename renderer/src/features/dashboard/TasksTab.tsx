@@ -8,6 +8,7 @@ import { DoctorMark } from '../doctor/DoctorMark';
 import { KillAllButton } from '../run/TaskActions';
 import { STATE_COLOR, clockTime, shortState } from './describe';
 import { useDashboardSource } from './source';
+import { useTourHighlight } from '../tours/use-tour';
 import { TaskDrawer } from './TaskDrawer';
 import { usePaintProbe } from './paint-probe';
 
@@ -39,6 +40,8 @@ export function TasksTab({ view }: { view: ClusterView }) {
   const states = useMemo(() => [...new Set(Object.values(view.tasks).map((t) => t.state))].sort(), [view.tasks]);
   const selected = open ? view.tasks[open] : undefined;
   const source = useDashboardSource();
+  // The task a tour scene points at (a live cluster only).
+  const tourHighlight = useTourHighlight(source.kind === 'live' ? source.cluster : '');
 
   return (
     <Flex direction="column" gap="3">
@@ -83,6 +86,7 @@ export function TasksTab({ view }: { view: ClusterView }) {
                     agentName={agent ? `${agent.hostname}:${agent.port}` : task.agentId}
                     top={item.start}
                     verdict={source.verdicts[task.key]}
+                    highlighted={tourHighlight?.taskKey === task.key}
                     onOpen={setOpen}
                   />
                 );
@@ -103,6 +107,7 @@ const TaskRow = memo(function TaskRow({
   agentName,
   top,
   verdict,
+  highlighted = false,
   onOpen,
 }: {
   task: Task;
@@ -110,6 +115,7 @@ const TaskRow = memo(function TaskRow({
   agentName: string;
   top: number;
   verdict?: Verdict;
+  highlighted?: boolean;
   onOpen: (key: string) => void;
 }) {
   const last = task.statuses.at(-1);
@@ -117,7 +123,8 @@ const TaskRow = memo(function TaskRow({
   return (
     <button
       type="button"
-      className="task-row"
+      className={highlighted ? 'task-row tour-highlight' : 'task-row'}
+      data-tour-highlight={highlighted || undefined}
       style={{ position: 'absolute', top, left: 0, right: 0, height: ROW_HEIGHT }}
       onClick={() => onOpen(task.key)}
       data-testid={`task-row-${task.id}`}
