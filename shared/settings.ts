@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SavedConnectionSchema } from './attach/connection';
 import { DockerEndpointSchema, DockerEndpointUrlSchema } from './docker';
 import { ImageReferenceSchema } from './image-reference';
 
@@ -14,6 +15,8 @@ export const SettingsSchema = z.object({
   /** null: use DOCKER_HOST, else the platform's default socket */
   dockerEndpoint: DockerEndpointUrlSchema.nullable().default(null),
   defaultImages: DefaultImagesSchema.default({}),
+  /** Clusters Mesoscope did not start, attached by URL (their secrets are in the secret store, never here). */
+  connections: z.array(SavedConnectionSchema).default([]),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

@@ -12,7 +12,7 @@ export function fakeHandlers(overrides: { onSubscribe?: (signal: AbortSignal) =>
     reason: 'socket-missing',
     message: '/nowhere.sock does not exist',
   };
-  let view: SettingsView = { settings: { dockerEndpoint: null, defaultImages: {} }, dockerEndpoint: status.endpoint };
+  let view: SettingsView = { settings: { dockerEndpoint: null, defaultImages: {}, connections: [] }, dockerEndpoint: status.endpoint };
   const noCluster = async (): Promise<never> => {
     throw new ApiError('not-found', 'No cluster here.');
   };
@@ -66,6 +66,10 @@ export function fakeHandlers(overrides: { onSubscribe?: (signal: AbortSignal) =>
       'artifacts.add': noCluster,
       'artifacts.remove': noCluster,
       'mesos.state': noCluster,
+      'attach.list': async () => [],
+      'attach.add': noCluster,
+      'attach.remove': noCluster,
+      'attach.setWrites': noCluster,
     },
     events: {
       'docker.statusChanged': (_params, emit, signal) => {
@@ -80,6 +84,7 @@ export function fakeHandlers(overrides: { onSubscribe?: (signal: AbortSignal) =>
       'runs.view': async () => {
         throw new ApiError('not-found', 'No cluster here.');
       },
+      'attach.changed': (_params, emit) => emit([]),
       'logs.follow': async () => {
         throw new ApiError('not-found', 'No cluster here.');
       },

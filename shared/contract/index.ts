@@ -6,6 +6,7 @@ import { DockerStatusSchema } from '../docker';
 import { ImageReferenceSchema } from '../image-reference';
 import { ImageCheckSchema } from '../images';
 import { SettingsPatchSchema, SettingsViewSchema } from '../settings';
+import { attachCalls, attachEvents } from './attach';
 import { defineCall, defineEvent } from './define';
 import { doctorCalls } from './doctor';
 import { logCalls, logEvents } from './logs';
@@ -106,6 +107,7 @@ export const contract = {
     ...runCalls,
     ...doctorCalls,
     ...mesosCalls,
+    ...attachCalls,
   },
   events: {
     'dashboard.deltas': defineEvent({
@@ -131,6 +133,7 @@ export const contract = {
     }),
     ...runEvents,
     ...logEvents,
+    ...attachEvents,
   },
 } as const;
 

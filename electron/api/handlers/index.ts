@@ -1,3 +1,5 @@
+import type { AttachService } from '../../attach/attach-service';
+import { guardAttached } from '../../attach/attached-guard';
 import type { MonitorRegistry } from '../../dashboard/monitor-registry';
 import type { DockerService } from '../../docker/docker-service';
 import type { DoctorService } from '../../doctor/doctor-service';
@@ -12,6 +14,7 @@ import type { LogStreams } from '../../logs/log-streams';
 import type { SettingsStore } from '../../settings/settings-store';
 import { faultById } from '@shared/faults/catalog';
 import type { CallHandlers, Handlers } from '../dispatcher';
+import { attachHandlers } from './attach';
 import { clusterHandlers } from './clusters';
 import { dashboardHandlers } from './dashboard';
 import { dockerHandlers } from './docker';
@@ -36,9 +39,11 @@ export interface HandlerDeps {
   logStreams: LogStreams;
   /** How files reach the user (web host URL, Electron save dialog); none in-process. */
   downloads?: DownloadHost;
+  /** Clusters Mesoscope did not start. */
+  attach: AttachService;
 }
 
-export function createHandlers({ settings, docker, engine, monitors, frameworks, faults, artifacts, doctor, recordings, env, logs, logStreams, downloads }: HandlerDeps): Handlers {
+export function createHandlers({ settings, docker, engine, monitors, frameworks, faults, artifacts, doctor, recordings, env, logs, logStreams, downloads, attach }: HandlerDeps): Handlers {
   const dockerApi = dockerHandlers(docker);
   const clusters = clusterHandlers(engine, settings, async (cluster) => {
     // A recording of the cluster ends with it (its file stays).
@@ -47,7 +52,11 @@ export function createHandlers({ settings, docker, engine, monitors, frameworks,
     await frameworks.forget(cluster);
     await artifacts.forget(cluster);
   });
-  const runs = runHandlers({ engine, frameworks, faults, artifacts });
+  const runs = runHandlers({ engine, frameworks, faults, artifacts, attached: (cluster) => attach.has(cluster) });
+  const attached = attachHandlers(attach, async (name) => {
+    await monitors.forget(name);
+    await frameworks.forget(name);
+  });
   const logApi = logHandlers(logs, logStreams, downloads);
   const calls = {
     ...dockerApi.calls,
@@ -56,11 +65,13 @@ export function createHandlers({ settings, docker, engine, monitors, frameworks,
     ...runs.calls,
     ...logApi.calls,
     ...doctorHandlers(doctor, recordings, downloads),
-    ...mesosHandlers(engine),
+    ...mesosHandlers(engine, (cluster) => (attach.has(cluster) ? attach.masterClientOptions(cluster) : undefined)),
+    ...attached.calls,
   };
   return {
-    calls: { ...calls, ...markedInRecordings(calls, recordings) },
-    events: { ...dockerApi.events, ...clusters.events, ...dashboardHandlers(monitors), ...runs.events, ...logApi.events },
+    // Whatever the UI shows, the host refuses Docker actions and (while writes are off) Run and Kill on attached clusters.
+    calls: guardAttached({ ...calls, ...markedInRecordings(calls, recordings) }, attach),
+    events: { ...dockerApi.events, ...clusters.events, ...dashboardHandlers(monitors), ...runs.events, ...logApi.events, ...attached.events },
   };
 }
 
