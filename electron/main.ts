@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { join } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron';
 import { SafeStorageSecretStore } from './attach/secret-store';
 import { createCore, type Core } from './core';
