@@ -17,6 +17,8 @@ export const REAL_MESOS_SUITES = [
   // left to the ordinary run to keep this project within its time budget.)
   'electron/framework/builtin-framework.int.test.ts',
   'electron/faults/fault-injector.int.test.ts',
+  // Attach to a cluster started by a plain script with HTTP authentication on (401, read-only, HA).
+  'electron/attach/attach.int.test.ts',
 ];
 
 export default defineConfig({
