@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -66,6 +66,28 @@ describe(`an attached cluster with HTTP authentication, on ${MESOS_KIND}`, () =>
     expect(none.message).toMatch(/requires HTTP authentication/);
     expect(await api.call('attach.list', {})).toEqual([]);
   }, 60_000);
+
+  it('mesoscope attach: the 401 in words (exit 3), then attached read-only; run refused; detach', async () => {
+    const env = { ...process.env, MESOSCOPE_CONFIG_DIR: join(dir, 'cli-config') };
+    const cli = (...args: string[]) =>
+      docker(process.execPath, ['bin/mesoscope.cjs', ...args], { env, timeout: 60_000 }).then(
+        ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+        (err: { code?: number; stdout?: string; stderr?: string }) => ({ code: err.code ?? -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' }),
+      );
+    await writeFile(join(dir, 'wrong.txt'), 'wrong-password\n');
+    await writeFile(join(dir, 'right.txt'), `${PLAIN_SECRET}\n`);
+    const master = ['--master', plain.masters[0]!, '--user', PLAIN_PRINCIPAL];
+    const wrong = await cli('attach', name, ...master, '--password-file', join(dir, 'wrong.txt'));
+    expect(wrong.code).toBe(3);
+    expect(wrong.stderr).toMatch(/401 Unauthorized: .* refused the credentials/);
+    const right = await cli('attach', name, ...master, '--password-file', join(dir, 'right.txt'));
+    expect(right.code).toBe(0);
+    expect((await cli('ls')).stdout).toMatch(new RegExp(`${name}\\s+attached, read-only`));
+    const run = await cli('run', name, '--', 'true');
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/attached read-only: Run is refused/);
+    expect((await cli('detach', name)).code).toBe(0);
+  }, 120_000);
 
   it('attaches with the right credentials; the settings file holds no password', async () => {
     const attached = await api.call('attach.add', { connection: { name, masters: plain.masters, auth: { kind: 'basic', username: PLAIN_PRINCIPAL, password: PLAIN_SECRET } } });
