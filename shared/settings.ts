@@ -32,5 +32,7 @@ export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 export const SettingsViewSchema = z.object({
   settings: SettingsSchema,
   dockerEndpoint: DockerEndpointSchema,
+  /** Where attached clusters' passwords and tokens are kept (never in the settings file). */
+  secrets: z.object({ kind: z.enum(['safeStorage', 'file']), where: z.string() }).optional(),
 });
 export type SettingsView = z.infer<typeof SettingsViewSchema>;

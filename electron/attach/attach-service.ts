@@ -38,6 +38,11 @@ export class AttachService {
 
   constructor(private readonly deps: AttachServiceDeps) {}
 
+  /** Where secrets are kept (Settings says so). */
+  get secrets(): Pick<SecretStore, 'kind' | 'where'> {
+    return this.deps.secrets;
+  }
+
   /** Reads the saved connections (once); everything else awaits it. */
   load(): Promise<void> {
     this.loaded ??= this.deps.settings.get().then((s) => {

@@ -60,7 +60,7 @@ export function createHandlers({ settings, docker, engine, monitors, frameworks,
   const logApi = logHandlers(logs, logStreams, downloads);
   const calls = {
     ...dockerApi.calls,
-    ...settingsHandlers(settings, docker, env),
+    ...settingsHandlers(settings, docker, env, attach.secrets),
     ...clusters.calls,
     ...runs.calls,
     ...logApi.calls,
