@@ -10,6 +10,7 @@ import { MesosTabContents, MesosTabTriggers } from '../dashboard/MesosTabs';
 import { DashboardSourceContext, type DashboardSource } from '../dashboard/source';
 import { useClusterView } from '../dashboard/use-cluster-view';
 import { useLiveVerdicts } from '../doctor/use-doctor';
+import { MesosConnectionBadge } from '../clusters/ClusterDetail';
 import { RunTaskButton } from '../run/RunDialog';
 
 /**
@@ -51,7 +52,12 @@ export function AttachedClusterDetail({ cluster }: { cluster: AttachedCluster })
           </Flex>
           <Text as="p" size="2" color="gray" mt="1">
             {cluster.zk ?? cluster.masters.join(' · ')}
-            {leader ? ` · leader ${leader.url}` : ''}
+            {leader && (
+              <>
+                {' · leader '}
+                <span data-testid="attached-leader">{leader.url}</span>
+              </>
+            )}
           </Text>
         </div>
         <Flex gap="3" align="center">
@@ -99,6 +105,9 @@ export function AttachedClusterDetail({ cluster }: { cluster: AttachedCluster })
           <Tabs.List mb="4">
             <MesosTabTriggers view={view} />
             <Tabs.Trigger value="connection">Connection</Tabs.Trigger>
+            <Flex align="center" ml="auto" pr="2">
+              <MesosConnectionBadge view={view} />
+            </Flex>
           </Tabs.List>
           <Tabs.Content value="connection">
             <ConnectionCard cluster={cluster} />
