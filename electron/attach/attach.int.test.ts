@@ -83,6 +83,8 @@ describe(`an attached cluster with HTTP authentication, on ${MESOS_KIND}`, () =>
     const right = await cli('attach', name, ...master, '--password-file', join(dir, 'right.txt'));
     expect(right.code).toBe(0);
     expect((await cli('ls')).stdout).toMatch(new RegExp(`${name}\\s+attached, read-only`));
+    const ps = await cli('ps', name);
+    expect(ps.code).toBe(0);
     const run = await cli('run', name, '--', 'true');
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/attached read-only: Run is refused/);
