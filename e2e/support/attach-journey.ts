@@ -50,10 +50,12 @@ export function attachJourney(shots: string): void {
     // A just-started cluster may not have elected its leader yet: that is its own refusal; try again.
     const error = dialog.getByTestId('connect-error');
     await expect(error).toBeVisible({ timeout: 30_000 });
+    const form = dialog.locator('form');
     for (let i = 0; i < 30 && (await error.getAttribute('data-reason')) === 'no-leader'; i++) {
       await page.waitForTimeout(1000);
+      const answers = Number(await form.getAttribute('data-answers'));
       await dialog.getByRole('button', { name: 'Connect' }).click();
-      await expect(dialog.getByRole('button', { name: 'Connect' })).toBeEnabled({ timeout: 30_000 });
+      await expect(form).toHaveAttribute('data-answers', String(answers + 1), { timeout: 30_000 });
     }
     await expect(error).toHaveAttribute('data-reason', 'unauthorized');
     await expect(error).toContainText(/Credentials refused\. 401 Unauthorized: .* refused the credentials .* user name or password is wrong/);
@@ -108,9 +110,12 @@ export function attachJourney(shots: string): void {
     await page.goto(host.url);
     await connect(page, haName, ha.masters, PLAIN_SECRET);
     const dialog = page.getByTestId('connect-dialog');
+    const form = dialog.locator('form');
+    // A just-started HA cluster elects its leader after a while: each attempt's answer is awaited, then tried again.
     for (let i = 0; i < 60; i++) {
+      const answers = Number(await form.getAttribute('data-answers'));
       await dialog.getByRole('button', { name: 'Connect' }).click();
-      await expect(dialog.getByRole('button', { name: 'Connect' }).or(page.getByTestId('attached-badge'))).toBeVisible({ timeout: 30_000 });
+      await expect(page.getByTestId('attached-badge').or(form.and(page.locator(`[data-answers="${answers + 1}"]`)))).toBeVisible({ timeout: 30_000 });
       if (await page.getByTestId('attached-badge').isVisible()) break;
       await expect(dialog.getByTestId('connect-error')).toHaveAttribute('data-reason', 'no-leader');
       await page.waitForTimeout(1000);

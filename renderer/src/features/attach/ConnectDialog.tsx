@@ -39,9 +39,12 @@ export function ConnectDialog({ open, onOpenChange }: { open: boolean; onOpenCha
   const [caFile, setCaFile] = useState('');
   const [fingerprint, setFingerprint] = useState('');
   const [writes, setWrites] = useState(false);
+  /** Answers so far (for tests and the like: each attempt's end is visible on the form). */
+  const [answers, setAnswers] = useState(0);
 
   const connect = useMutation({
     mutationFn: (connection: ConnectionInput) => client.call('attach.add', { connection }),
+    onSettled: () => setAnswers((n) => n + 1),
     onSuccess: (attached) => {
       close(false);
       openCluster(attached.name);
@@ -77,6 +80,7 @@ export function ConnectDialog({ open, onOpenChange }: { open: boolean; onOpenCha
           A cluster Mesoscope did not start: its dashboard, logs and doctor, read-only unless you turn writes on. It is checked before it is saved.
         </Dialog.Description>
         <form
+          data-answers={answers}
           onSubmit={(e) => {
             e.preventDefault();
             if (canSubmit) connect.mutate(build());
