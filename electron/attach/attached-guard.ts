@@ -49,6 +49,12 @@ function clusterOf(input: unknown): string | undefined {
 
 /** Throws the refusal for this call on this cluster, if any. */
 export function refusalFor(call: CallName, input: unknown, attached: AttachedLookup): ApiError | undefined {
+  // Names are one namespace: a new cluster may not take an attached cluster's name.
+  if (call === 'clusters.create') {
+    const name = (input as { spec?: { name?: unknown } } | undefined)?.spec?.name;
+    if (typeof name === 'string' && attached.has(name)) return new ApiError('refused', `The name "${name}" is taken by an attached cluster: choose another.`);
+    return undefined;
+  }
   const cluster = clusterOf(input);
   if (!cluster || !attached.has(cluster)) return undefined;
   const docker = DOCKER_ONLY[call];
