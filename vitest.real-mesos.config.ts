@@ -19,6 +19,8 @@ export const REAL_MESOS_SUITES = [
   'electron/faults/fault-injector.int.test.ts',
   // Services: a BRIDGE port from the offer, an HTTP health check failing, the kill and the relaunch.
   'electron/framework/services.int.test.ts',
+  // Attach to a cluster started by a plain script with HTTP authentication on (401, read-only, HA).
+  'electron/attach/attach.int.test.ts',
 ];
 
 export default defineConfig({

@@ -1,6 +1,10 @@
+import { ApiError } from '@shared/errors';
 import { join } from 'node:path';
 import { createDispatcher, type Dispatcher } from './api/dispatcher';
 import { createHandlers } from './api/handlers';
+import { AttachService } from './attach/attach-service';
+import { attachedNodes } from './attach/attached-nodes';
+import { FileSecretStore, type SecretStore } from './attach/secret-store';
 import { zkUrl } from '@shared/cluster/layout';
 import { MonitorRegistry } from './dashboard/monitor-registry';
 import { DoctorService } from './doctor/doctor-service';
@@ -19,6 +23,7 @@ import { ExecService } from './exec/exec-service';
 import type { DownloadHost } from './logs/downloads';
 import { LogService } from './logs/log-service';
 import { LogStreams } from './logs/log-streams';
+import { MasterClient } from './mesos/master-client';
 import { configDir } from './settings/config-dir';
 import { SettingsStore } from './settings/settings-store';
 import { createClient } from '@shared/api/client';
@@ -42,6 +47,8 @@ export interface CoreOptions {
   labels?: Record<string, string>;
   /** The built renderer, served to the audience view (web host and desktop app; none in the CLI). */
   rendererDir?: string;
+  /** Where attached clusters' secrets go: the desktop app passes its safeStorage store; else a 0600 file beside the settings. */
+  secrets?: (configDir: string) => SecretStore;
 }
 
 export interface Core {
@@ -55,6 +62,7 @@ export interface Core {
   recordings: RecordingService;
   tours: TourService;
   sharing: SharingService;
+  attach: AttachService;
   /** Stops everything; resolves once recordings under way have ended their files. */
   dispose(): Promise<void>;
 }
@@ -70,7 +78,19 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const watching = new AbortController();
   void engine.watchDocker(watching.signal);
   docker.onEndpointChange(() => engine.reconnectEvents());
+  const secrets = options.secrets?.(dataDir) ?? new FileSecretStore(join(dataDir, 'secrets.json'));
+  const attach = new AttachService({
+    settings,
+    secrets,
+    launched: (name) => engine.get(name).then(
+      () => true,
+      () => false,
+    ),
+  });
+  await attach.load();
   const monitors = new MonitorRegistry(async (cluster) => {
+    // An attached cluster: its own URLs and credentials; a launched one: where the engine put it.
+    if (attach.has(cluster)) return attach.masterClientOptions(cluster);
     const summary = await engine.get(cluster);
     const { layout } = summary;
     return {
@@ -83,8 +103,9 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   });
   // The doctor's evidence (Docker events, the nodes' log lines) is gathered while a cluster's monitor runs.
   const evidence = new EvidenceRegistry({ docker: () => docker.docker, engine });
-  monitors.alongside(evidence.companion);
-  const doctor = new DoctorService({ monitors, evidence, engine });
+  // Attached clusters have no containers of ours: the doctor works from Mesos' own evidence there.
+  monitors.alongside((cluster, monitor) => (attach.has(cluster) ? () => undefined : evidence.companion(cluster, monitor)));
+  const doctor = new DoctorService({ monitors, evidence, engine, attached: (cluster) => attach.has(cluster) });
   const recordings = new RecordingService({
     dir: join(dataDir, 'recordings'),
     docker: () => docker.docker,
@@ -101,7 +122,11 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       const d = await doctor.diagnose(cluster, taskKey);
       return d.kind === 'diagnosed' ? { title: d.title, summary: d.cause } : undefined;
     },
-    masters: async (cluster) => masterUrls(await engine.get(cluster)),
+    masters: async (cluster) => {
+      if (!attach.has(cluster)) return masterUrls(await engine.get(cluster));
+      const options = await attach.masterClientOptions(cluster);
+      return options.masters.length > 0 ? [...options.masters] : [(await new MasterClient(options).discoverLeader()).url];
+    },
     onOffer: (cluster, d) =>
       monitors.peek(cluster)?.reportOfferDecision({
         offerId: d.offerId,
@@ -117,9 +142,30 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const faults = new FaultInjector({ engine, docker: () => docker.docker, frameworks });
   const artifacts = new ArtifactServers({ docker: () => docker.docker, cluster: (name) => engine.get(name) });
   const logStreams = new LogStreams();
-  const logs = new LogService({ cluster: (name) => engine.get(name), docker: () => docker.docker, streams: logStreams });
+  const logs = new LogService({
+    cluster: (name) => (attach.has(name) ? attachedLogCluster(name) : engine.get(name)),
+    access: async (name) => (attach.has(name) ? attach.access(name) : undefined),
+    docker: () => docker.docker,
+    streams: logStreams,
+  });
+  /** An attached cluster's masters and agents, as its monitor sees them now (waiting briefly for a first view). */
+  async function attachedLogCluster(name: string) {
+    const { monitor, release } = await monitors.acquire(name);
+    try {
+      const deadline = Date.now() + 5000;
+      while (monitor.snapshot().connection.state === 'connecting' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      const view = monitor.snapshot();
+      const leader = view.masters.find((m) => m.leader)?.url ?? view.masters[0]?.url ?? '';
+      return attachedNodes(name, view, leader.startsWith('https:') ? 'https' : 'http');
+    } finally {
+      release();
+    }
+  }
   const exec = new ExecService({
-    cluster: (name) => engine.get(name),
+    cluster: async (name) => {
+      if (attach.has(name)) throw new ApiError('refused', `A terminal needs the Docker containers of a cluster Mesoscope launched: it is not offered for the attached cluster "${name}".`);
+      return engine.get(name);
+    },
     docker: () => docker.docker,
     sandbox: (cluster, taskId, frameworkId, agentId) => logs.sandbox(cluster, taskId, frameworkId, agentId),
   });
@@ -129,7 +175,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const tours = new TourService({ api: () => createClient(createInProcessTransport(served())), mark: (cluster, label, detail) => recordings.mark(cluster, label, detail) });
   const sharing = new SharingService({ dispatcher: served, rendererDir: options.rendererDir });
   const dispatcher = createDispatcher(
-    createHandlers({ settings, docker, engine, monitors, frameworks, faults, artifacts, doctor, recordings, env, logs, logStreams, exec, downloads: options.downloads, tours, sharing }),
+    createHandlers({ settings, docker, engine, monitors, frameworks, faults, artifacts, doctor, recordings, env, logs, logStreams, exec, downloads: options.downloads, tours, sharing, attach }),
   );
   return {
     dispatcher,
@@ -142,6 +188,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     recordings,
     tours,
     sharing,
+    attach,
     dispose: async () => {
       watching.abort();
       await sharing.dispose();

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron';
+import { SafeStorageSecretStore } from './attach/secret-store';
 import { createCore, type Core } from './core';
 import { APP_SCHEME, APP_URL, isAppUrl, serveAppRequest } from './shell/app-protocol';
 import { bindIpc } from './shell/ipc-binding';
@@ -38,7 +39,14 @@ if (!app.requestSingleInstanceLock()) {
     try {
       const focused = () => BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
       const downloads = saveDialogDownloads(dialog, { window: focused, downloadsDir: () => app.getPath('downloads') });
-      core = await createCore({ configDir: app.getPath('userData'), downloads, chooseRecording: openRecordingDialog(dialog, focused), rendererDir });
+      core = await createCore({
+        configDir: app.getPath('userData'),
+        downloads,
+        chooseRecording: openRecordingDialog(dialog, focused),
+        rendererDir,
+        // Attached clusters' secrets, encrypted with the OS keychain (the web host keeps a 0600 file instead).
+        secrets: (dir) => new SafeStorageSecretStore(join(dir, 'secrets.safestorage.json'), safeStorage),
+      });
     } catch (err) {
       // Without a window nothing would ever quit the app: say why and leave.
       dialog.showErrorBox('Mesoscope cannot start', err instanceof Error ? err.message : String(err));

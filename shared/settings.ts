@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SavedConnectionSchema } from './attach/connection';
 import { DockerEndpointSchema, DockerEndpointUrlSchema } from './docker';
 import { ImageReferenceSchema } from './image-reference';
 
@@ -14,6 +15,8 @@ export const SettingsSchema = z.object({
   /** null: use DOCKER_HOST, else the platform's default socket */
   dockerEndpoint: DockerEndpointUrlSchema.nullable().default(null),
   defaultImages: DefaultImagesSchema.default({}),
+  /** Clusters Mesoscope did not start, attached by URL (their secrets are in the secret store, never here). */
+  connections: z.array(SavedConnectionSchema).default([]),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -29,5 +32,7 @@ export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 export const SettingsViewSchema = z.object({
   settings: SettingsSchema,
   dockerEndpoint: DockerEndpointSchema,
+  /** Where attached clusters' passwords and tokens are kept (never in the settings file). */
+  secrets: z.object({ kind: z.enum(['safeStorage', 'file']), where: z.string() }).optional(),
 });
 export type SettingsView = z.infer<typeof SettingsViewSchema>;

@@ -12,7 +12,7 @@ export function fakeHandlers(overrides: { onSubscribe?: (signal: AbortSignal) =>
     reason: 'socket-missing',
     message: '/nowhere.sock does not exist',
   };
-  let view: SettingsView = { settings: { dockerEndpoint: null, defaultImages: {} }, dockerEndpoint: status.endpoint };
+  let view: SettingsView = { settings: { dockerEndpoint: null, defaultImages: {}, connections: [] }, dockerEndpoint: status.endpoint };
   const noCluster = async (): Promise<never> => {
     throw new ApiError('not-found', 'No cluster here.');
   };
@@ -85,6 +85,10 @@ export function fakeHandlers(overrides: { onSubscribe?: (signal: AbortSignal) =>
       'sharing.addresses': async () => [{ address: '127.0.0.1', label: 'loopback', loopback: true }],
       'sharing.start': noCluster,
       'sharing.stop': async () => ({ on: false, viewers: 0 }),
+      'attach.list': async () => [],
+      'attach.add': noCluster,
+      'attach.remove': noCluster,
+      'attach.setWrites': noCluster,
     },
     events: {
       'docker.statusChanged': (_params, emit, signal) => {
@@ -102,6 +106,7 @@ export function fakeHandlers(overrides: { onSubscribe?: (signal: AbortSignal) =>
       'services.view': async () => {
         throw new ApiError('not-found', 'No cluster here.');
       },
+      'attach.changed': (_params, emit) => emit([]),
       'logs.follow': async () => {
         throw new ApiError('not-found', 'No cluster here.');
       },

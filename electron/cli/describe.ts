@@ -12,10 +12,13 @@ import { ago, table } from './format';
 const short = (s: string | undefined, prefix: RegExp) => (s ? s.replace(prefix, '') : '-');
 
 /** `agent-2` for a Mesos agent id, through its port (the cluster's layout), else the id. */
-export function agentName(summary: Pick<ClusterSummary, 'layout'>, view: ClusterView | null, agentId: string): string {
-  const port = view?.agents[agentId]?.port;
-  const slot = summary.layout.agents.find((a) => a.port === port);
-  return slot ? `agent-${slot.index}` : agentId || '-';
+export function agentName(summary: Pick<ClusterSummary, 'layout'> | undefined, view: ClusterView | null, agentId: string): string {
+  const agent = view?.agents[agentId];
+  const slot = summary?.layout.agents.find((a) => a.port === agent?.port);
+  if (slot) return `agent-${slot.index}`;
+  // An attached cluster has no layout of ours: the agent as its masters name it.
+  if (!summary && agent) return `${agent.hostname}:${agent.port ?? 5051}`;
+  return agentId || '-';
 }
 
 export interface TaskRow {
@@ -33,7 +36,7 @@ export interface TaskRow {
   updatedAt: number;
 }
 
-export function taskRows(tasks: Task[], summary: Pick<ClusterSummary, 'layout'>, view: ClusterView | null): TaskRow[] {
+export function taskRows(tasks: Task[], summary: Pick<ClusterSummary, 'layout'> | undefined, view: ClusterView | null): TaskRow[] {
   return tasks.map((t) => {
     const last = t.statuses.at(-1);
     return {

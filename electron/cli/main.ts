@@ -6,6 +6,7 @@ import { ApiError } from '@shared/errors';
 import { parse } from 'yaml';
 import { createInProcessTransport } from '../api/in-process-transport';
 import { type Core, createCore } from '../core';
+import { attach, describeAttached, detach } from './attach-commands';
 import { agentAdd, agentRemove, env, record, replay, start, state, stop } from './cluster-commands';
 import { type Command, EXIT, need, UsageError } from './command';
 import { completion } from './completion';
@@ -73,7 +74,9 @@ const lsCommand: Command = {
   options: { quiet: { type: 'boolean', short: 'q', default: false } },
   run: async (ctx) => {
     if (!ctx.values.quiet) return ls(await ctx.api(), ctx.json);
-    for (const c of await (await ctx.api()).call('clusters.list', {})) console.log(c.name);
+    const api = await ctx.api();
+    for (const c of await api.call('clusters.list', {})) console.log(c.name);
+    for (const c of await api.call('attach.list', {})) console.log(c.name);
     return EXIT.ok;
   },
 };
@@ -131,6 +134,8 @@ export const COMMANDS: Command[] = [
   exportBundle,
   ...SERVICE_COMMANDS,
   tour,
+  attach,
+  detach,
 ];
 COMMANDS.push(completion(() => COMMANDS));
 
@@ -185,11 +190,14 @@ async function down(api: MesoscopeClient, name: string): Promise<number> {
 
 async function ls(api: MesoscopeClient, json: boolean): Promise<number> {
   const clusters = await api.call('clusters.list', {});
+  const attached = await api.call('attach.list', {});
   if (json) {
     console.log(JSON.stringify(clusters, null, 2));
     return 0;
   }
+  if (attached.length > 0) console.log(`${table(['ATTACHED', 'STATE', 'MASTERS', 'AUTH', 'TLS'], attached.map(describeAttached))}\n`);
   if (clusters.length === 0) {
+    if (attached.length > 0) return 0;
     console.log('No clusters. Start one with: mesoscope up');
     return 0;
   }

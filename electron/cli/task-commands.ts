@@ -30,7 +30,7 @@ export const ps: Command = {
   async run(ctx) {
     const s = await session(ctx);
     try {
-      const [tasks, summary] = await Promise.all([s.tasks(), s.summary()]);
+      const [tasks, summary] = await Promise.all([s.tasks(), s.launchedSummary()]);
       const rows = taskRows(tasks, summary, s.live.current);
       if (ctx.json) printJson(rows);
       else console.log(rows.length ? taskTable(rows) : 'No tasks.');
@@ -120,7 +120,7 @@ Exits 0 only when every task FINISHED; otherwise 5, with the doctor's verdict fo
       const timeoutMs = durationOption(v, 'timeout') ?? NO_LIMIT_MS;
 
       const launched = v.explain ? await explainWhileWaiting(s, req, ctx.json) : await s.launch(req);
-      const summary = await s.summary();
+      const summary = await s.launchedSummary();
       const keys = launched.tasks.map((t) => `${launched.frameworkId}/${t.taskId}`);
       for (const t of launched.tasks) console.error(`launched ${t.taskId} on ${agentName(summary, s.live.current, t.agentId)}`);
       if (v.detach) {

@@ -24,6 +24,8 @@ export interface DoctorServiceDeps {
   evidence: Pick<EvidenceRegistry, 'get'>;
   engine: Pick<ClusterEngine, 'get' | 'addAgent' | 'removeAgent' | 'destroy' | 'create'>;
   stagingThresholdMs?: number;
+  /** An attached cluster has no spec nor layout: the doctor works from Mesos' own evidence. */
+  attached?: (cluster: string) => boolean;
   /** How long a just-started monitor is given to show the cluster (default 5 s). */
   connectMs?: number;
   now?: () => number;
@@ -91,7 +93,8 @@ export class DoctorService {
       while (monitor.snapshot().connection.state === 'connecting' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       const view = monitor.snapshot();
       const evidence = this.deps.evidence.get(cluster);
-      const summary: Pick<ClusterSummary, 'spec' | 'layout' | 'mesos'> = evidence?.summary ?? (await this.deps.engine.get(cluster));
+      const summary: Partial<Pick<ClusterSummary, 'spec' | 'layout' | 'mesos'>> =
+        evidence?.summary ?? (this.deps.attached?.(cluster) ? {} : await this.deps.engine.get(cluster));
       return {
         view,
         context: {

@@ -2,6 +2,7 @@ import type Dockerode from 'dockerode';
 import type { ClusterSummary, NodeStatus } from '@shared/cluster/status';
 import { ApiError } from '@shared/errors';
 import type { FollowParams, LogEvent, LogNode, LogSource, ReadRange, Sandbox, SandboxEntry } from '@shared/logs/schema';
+import type { HttpAccess } from '../mesos/access';
 import { AgentClient, FilesClient, FilesError, runOfPath, runsOfTask, type ExecutorRun } from '../mesos/agent-client';
 import { Batcher } from './batcher';
 import { readContainerLog } from './container-log';
@@ -17,8 +18,10 @@ import type { Credit, LogStreams } from './log-streams';
  */
 
 export interface LogServiceDeps {
-  /** The cluster as the engine knows it (nodes, layout); throws UnknownCluster. */
-  cluster: (name: string) => Promise<ClusterSummary>;
+  /** The cluster's nodes (the engine's, or an attached cluster's masters and agents); throws for an unknown one. */
+  cluster: (name: string) => Promise<LogCluster>;
+  /** Credentials and TLS for an attached cluster's /files and /state (none for launched ones). */
+  access?: (cluster: string) => Promise<HttpAccess | undefined>;
   docker: () => Dockerode;
   streams: LogStreams;
   /** /files requests; default 10 s. */
@@ -46,13 +49,19 @@ interface FileTarget {
   ended: () => Promise<boolean>;
 }
 
+/** What logs need of a cluster: its name and nodes (an attached cluster's have full URLs as addresses and no container). */
+export type LogCluster = Pick<ClusterSummary, 'name' | 'nodes'>;
+
+/** A node's base URL: launched nodes give host:port (plain HTTP), attached ones a whole URL. */
+export const nodeBaseUrl = (address: string) => (address.includes('://') ? address : `http://${address}`);
+
 /** `zookeeper`, `master-1`, `agent-2`: how people (and the CLI) name nodes. */
 export function shortName(node: Pick<NodeStatus, 'role' | 'index'>): string {
   return node.role === 'zookeeper' ? 'zookeeper' : `${node.role}-${node.index}`;
 }
 
 /** A node by short name (`agent-2`, `zookeeper`, `zookeeper-1`) or container name. */
-export function findNode(cluster: ClusterSummary, name: string): NodeStatus {
+export function findNode(cluster: LogCluster, name: string): NodeStatus {
   const node = cluster.nodes.find((n) => n.name === name || shortName(n) === name || `${n.role}-${n.index}` === name);
   if (!node) {
     const known = cluster.nodes.map(shortName).join(', ');
@@ -75,7 +84,7 @@ export class LogService {
         if (n.role !== 'zookeeper' && n.state === 'running') {
           const virtual = n.role === 'master' ? '/master/log' : '/slave/log';
           // Attached only when the node runs with --log_dir (docs/mesos/api.md §5.1).
-          const debug = await this.files(`http://${n.address}`, 2000)
+          const debug = await this.files(nodeBaseUrl(n.address), 2000, await this.accessOf(cluster.name))
             .debug()
             .catch(() => ({}) as Record<string, string>);
           if (virtual in debug) logFile = virtual;
@@ -87,7 +96,7 @@ export class LogService {
 
   async sandbox(clusterName: string, taskId: string, frameworkId?: string, agentId?: string): Promise<Sandbox> {
     const cluster = await this.deps.cluster(clusterName);
-    const candidates = agentId ? [await this.agentClient(cluster, agentId)] : this.allAgents(cluster);
+    const candidates = agentId ? [await this.agentClient(cluster, agentId)] : await this.allAgents(cluster);
     const found: Array<{ agentId: string; run: ExecutorRun }> = [];
     const failures: string[] = [];
     await Promise.all(
@@ -281,7 +290,7 @@ export class LogService {
         const node = findNode(cluster, source.node);
         if (node.role === 'zookeeper') throw new ApiError('invalid-input', 'ZooKeeper has no Mesos log file: follow its container log.');
         const path = node.role === 'master' ? '/master/log' : '/slave/log';
-        const files = this.files(`http://${node.address}`);
+        const files = this.files(nodeBaseUrl(node.address), undefined, await this.accessOf(cluster.name));
         const debug = await files.debug().catch(filesToApi);
         if (!(path in debug)) {
           throw new ApiError('not-found', `${shortName(node)} writes no Mesos log file: start it with --log_dir (flags in the spec) to get ${path}.`);
@@ -318,14 +327,19 @@ export class LogService {
     return !run?.running;
   }
 
-  private files(baseUrl: string, timeoutMs = this.deps.timeoutMs): FilesClient {
-    return new FilesClient(baseUrl, { timeoutMs });
+  private files(baseUrl: string, timeoutMs = this.deps.timeoutMs, access?: HttpAccess): FilesClient {
+    return new FilesClient(baseUrl, { timeoutMs, access });
   }
 
-  private allAgents(cluster: ClusterSummary): AgentClient[] {
+  private accessOf(cluster: string): Promise<HttpAccess | undefined> {
+    return this.deps.access ? this.deps.access(cluster) : Promise.resolve(undefined);
+  }
+
+  private async allAgents(cluster: LogCluster): Promise<AgentClient[]> {
+    const access = await this.accessOf(cluster.name);
     return cluster.nodes
       .filter((n) => n.role === 'agent' && n.state === 'running')
-      .map((n) => new AgentClient(`http://${n.address}`, { timeoutMs: this.deps.timeoutMs ?? 5000 }));
+      .map((n) => new AgentClient(nodeBaseUrl(n.address), { timeoutMs: this.deps.timeoutMs ?? 5000, access }));
   }
 
   private remember(cluster: string, agentId: string, url: string): void {
@@ -335,18 +349,19 @@ export class LogService {
   }
 
   /** The agent of that id: remembered, else found by asking each agent of the cluster its /state. */
-  private async agentClient(cluster: ClusterSummary, agentId: string): Promise<AgentClient> {
+  private async agentClient(cluster: LogCluster, agentId: string): Promise<AgentClient> {
+    const access = await this.accessOf(cluster.name);
     const known = this.agentUrls.get(cluster.name)?.get(agentId);
-    if (known) return new AgentClient(known, { timeoutMs: this.deps.timeoutMs });
+    if (known) return new AgentClient(known, { timeoutMs: this.deps.timeoutMs, access });
     await Promise.all(
-      this.allAgents(cluster).map(async (agent) => {
+      (await this.allAgents(cluster)).map(async (agent) => {
         const state = await agent.state().catch(() => null);
         if (state) this.remember(cluster.name, state.id, agent.baseUrl);
       }),
     );
     const url = this.agentUrls.get(cluster.name)?.get(agentId);
     if (!url) throw new ApiError('not-found', `No running agent of "${cluster.name}" has the id ${agentId}.`);
-    return new AgentClient(url, { timeoutMs: this.deps.timeoutMs });
+    return new AgentClient(url, { timeoutMs: this.deps.timeoutMs, access });
   }
 }
 

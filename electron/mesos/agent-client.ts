@@ -1,6 +1,8 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
+import { accessRequest, type HttpAccess } from './access';
 import { MesosHttpError } from './http';
 
 /**
@@ -33,6 +35,8 @@ export interface FilesClientOptions {
   /** Per request (default 10 s). */
   timeoutMs?: number;
   agent?: http.Agent;
+  /** Credentials and TLS of a cluster Mesoscope did not start. */
+  access?: HttpAccess;
 }
 
 const BrowseEntrySchema = z.looseObject({
@@ -47,6 +51,8 @@ const BrowseEntrySchema = z.looseObject({
 export type BrowseEntry = z.infer<typeof BrowseEntrySchema>;
 
 const sharedAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+// Node keys its TLS sockets by the CA and verification options too, so clusters never share one wrongly.
+const sharedTlsAgent = new https.Agent({ keepAlive: true, maxSockets: 16 });
 
 /** `/files/*` of one master or agent (`http://127.0.0.1:5051`). */
 export class FilesClient {
@@ -99,7 +105,7 @@ export class FilesClient {
   download(path: string, signal?: AbortSignal): Promise<{ stream: Readable; size: number | undefined; name: string }> {
     return new Promise((resolve, reject) => {
       const url = `${this.baseUrl}/files/download?${new URLSearchParams({ path })}`;
-      const req = http.get(url, { agent: false, signal }, (res) => {
+      const req = accessRequest(url, { agent: false, signal }, this.options.access, (res) => {
         const status = res.statusCode ?? 0;
         if (status !== 200) {
           res.resume();
@@ -112,6 +118,7 @@ export class FilesClient {
       });
       req.setTimeout(this.options.timeoutMs ?? 10_000, () => req.destroy(new Error(`no answer from ${url}`)));
       req.once('error', (err) => reject(this.networkError(err)));
+      req.end();
     });
   }
 
@@ -120,7 +127,8 @@ export class FilesClient {
     const timeoutMs = this.options.timeoutMs ?? 10_000;
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(new FilesError('unreachable', 'aborted'));
-      const req = http.get(url, { agent: this.options.agent ?? sharedAgent, headers: { Accept: 'application/json' }, signal }, (res) => {
+      const agent = this.options.agent ?? (url.startsWith('https:') ? sharedTlsAgent : sharedAgent);
+      const req = accessRequest(url, { agent, headers: { Accept: 'application/json' }, signal }, this.options.access, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.once('error', (err) => reject(this.networkError(err)));
@@ -133,12 +141,14 @@ export class FilesClient {
       });
       req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
       req.once('error', (err) => reject(this.networkError(err)));
+      req.end();
     });
   }
 
   private statusError(status: number, body: string, what: string): FilesError {
     if (status === 404) return new FilesError('not-found', `${what}: no such file on ${this.baseUrl} (or it is not attached, or its sandbox was removed)`, 404);
     if (status === 400) return new FilesError('invalid', `${what}: ${body || 'bad request'}`, 400);
+    if (status === 401) return new FilesError('http', `${this.baseUrl} refused the credentials (401 Unauthorized): the agent's --http_credentials do not hold them`, 401);
     return new FilesError('http', new MesosHttpError(status, body, `${this.baseUrl}/files`).message, status);
   }
 

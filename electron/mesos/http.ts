@@ -1,5 +1,5 @@
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
+import { accessRequest, type HttpAccess } from './access';
 
 /**
  * The HTTP the v1 APIs need (docs/mesos/api.md §2.1, §3.1): JSON POSTs with the exact media types Mesos compares
@@ -26,6 +26,8 @@ export class MesosHttpError extends Error {
 export interface PostOptions {
   headers?: Record<string, string>;
   timeoutMs?: number;
+  /** Credentials and TLS of a cluster Mesoscope did not start. */
+  access?: HttpAccess;
 }
 
 export interface Opened {
@@ -39,17 +41,20 @@ export interface Opened {
 function send(url: string, body: string | null, opts: PostOptions): Promise<{ request: http.ClientRequest; response: http.IncomingMessage }> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
-    const lib = target.protocol === 'https:' ? https : http;
     const payload = body === null ? undefined : Buffer.from(body, 'utf8');
-    const request = lib.request(target, {
-      method: payload ? 'POST' : 'GET',
-      agent: false,
-      headers: {
-        ...(payload ? { 'Content-Type': JSON_TYPE, 'Content-Length': String(payload.length) } : {}),
-        Accept: JSON_TYPE,
-        ...opts.headers,
+    const request = accessRequest(
+      target,
+      {
+        method: payload ? 'POST' : 'GET',
+        agent: false,
+        headers: {
+          ...(payload ? { 'Content-Type': JSON_TYPE, 'Content-Length': String(payload.length) } : {}),
+          Accept: JSON_TYPE,
+          ...opts.headers,
+        },
       },
-    });
+      opts.access,
+    );
     if (opts.timeoutMs) request.setTimeout(opts.timeoutMs, () => request.destroy(new Error(`no answer from ${url} within ${opts.timeoutMs} ms`)));
     request.once('response', (response) => resolve({ request, response }));
     request.once('error', reject);

@@ -1,4 +1,3 @@
-import http from 'node:http';
 import zookeeper from 'node-zookeeper-client';
 import {
   GetStateResponseSchema,
@@ -11,6 +10,7 @@ import {
 } from '@shared/dashboard/operator';
 import type { Master } from '@shared/dashboard/view';
 import { MasterInfoSchema, type MasterInfo } from '@shared/mesos/v1';
+import { accessRequest, type HttpAccess } from './access';
 import { JSON_TYPE, MesosHttpError, openStream, post } from './http';
 import { RecordIODecoder } from './recordio';
 import { backoffDelay, HeartbeatWatchdog } from './stream-keepalive';
@@ -44,6 +44,8 @@ export interface MasterClientOptions {
    * bridge network masters name each other by container hostname, which only resolves inside it.
    */
   reachable?: (url: string) => string;
+  /** Credentials and TLS of a cluster Mesoscope did not start (none for its own). */
+  access?: HttpAccess;
 }
 
 export interface Leader {
@@ -135,7 +137,7 @@ export class MasterClient {
     const failures: string[] = [];
     for (const m of this.options.masters) {
       try {
-        const answer = await request('GET', `${baseOf(m)}/master/redirect`, { timeoutMs: this.timeout, signal, follow: false });
+        const answer = await request('GET', `${baseOf(m)}/master/redirect`, { timeoutMs: this.timeout, signal, follow: false, access: this.options.access });
         // 307 to `//<leader>:<port>` (§1.7); 503 "No leader elected".
         if (answer.status === 307 && answer.location) {
           const url = this.reach(baseOf(new URL(answer.location, m).toString()));
@@ -167,7 +169,7 @@ export class MasterClient {
   /** v1 GET_STATE on the leader (a standby's 307 is followed). */
   async getState(signal?: AbortSignal): Promise<GetState> {
     const url = `${await this.leaderUrl(signal)}/api/v1`;
-    const answer = await abortable(signal, post(url, JSON.stringify({ type: 'GET_STATE' }), { timeoutMs: this.timeout }));
+    const answer = await abortable(signal, post(url, JSON.stringify({ type: 'GET_STATE' }), { timeoutMs: this.timeout, access: this.options.access }));
     if (answer.status !== 200) throw new MesosHttpError(answer.status, answer.body, answer.url);
     return GetStateResponseSchema.parse(JSON.parse(answer.body)).get_state;
   }
@@ -184,7 +186,7 @@ export class MasterClient {
 
   private async getJson(path: string, signal?: AbortSignal): Promise<unknown> {
     const url = `${await this.leaderUrl(signal)}${path}`;
-    const answer = await request('GET', url, { timeoutMs: this.timeout, signal, follow: true });
+    const answer = await request('GET', url, { timeoutMs: this.timeout, signal, follow: true, access: this.options.access });
     if (answer.status !== 200) throw new MesosHttpError(answer.status, answer.body, answer.url);
     return JSON.parse(answer.body);
   }
@@ -223,7 +225,7 @@ export class MasterClient {
   }
 
   private async *stream(leader: Leader, signal: AbortSignal, resync: boolean): AsyncGenerator<StreamItem> {
-    const pending = openStream(`${leader.url}/api/v1`, JSON.stringify({ type: 'SUBSCRIBE' }), { timeoutMs: this.timeout });
+    const pending = openStream(`${leader.url}/api/v1`, JSON.stringify({ type: 'SUBSCRIBE' }), { timeoutMs: this.timeout, access: this.options.access });
     pending.then((o) => signal.aborted && o.request.destroy(), () => undefined);
     const opened = await abortable(signal, pending);
     const { request: req, response } = opened;
@@ -303,11 +305,11 @@ interface Answer {
 }
 
 /** A GET with the exact `Accept: application/json` (§0.5), its own connection, 307s followed on request. */
-function request(method: 'GET', url: string, opts: { timeoutMs: number; signal?: AbortSignal; follow: boolean }): Promise<Answer> {
+function request(method: 'GET', url: string, opts: { timeoutMs: number; signal?: AbortSignal; follow: boolean; access?: HttpAccess }): Promise<Answer> {
   const once = (target: string) =>
     new Promise<Answer>((resolve, reject) => {
       if (opts.signal?.aborted) return reject(new Error('aborted'));
-      const req = http.request(target, { method, agent: false, headers: { Accept: JSON_TYPE }, signal: opts.signal });
+      const req = accessRequest(target, { method, agent: false, headers: { Accept: JSON_TYPE }, signal: opts.signal }, opts.access);
       req.setTimeout(opts.timeoutMs, () => req.destroy(new Error(`no answer from ${target} within ${opts.timeoutMs} ms`)));
       req.once('error', reject);
       req.once('response', (res) => {

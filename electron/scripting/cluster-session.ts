@@ -104,6 +104,12 @@ export class ClusterSession {
     return cluster;
   }
 
+  /** The summary of a cluster Mesoscope launched; undefined for an attached one (it has no layout of ours). */
+  async launchedSummary(): Promise<ClusterSummary | undefined> {
+    const attached = (await this.api.call('attach.list', {})).some((c) => c.name === this.name);
+    return attached ? undefined : this.summary();
+  }
+
   /** `export MESOS_MASTER=… LIBPROCESS_IP=…` and the first master's URL (any master redirects to the leader). */
   async env(): Promise<Record<string, string>> {
     const info = connectionInfo(await this.summary());

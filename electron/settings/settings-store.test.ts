@@ -9,7 +9,7 @@ const freshDir = () => mkdtemp(join(tmpdir(), 'mesoscope-settings-'));
 describe('the settings store', () => {
   it('starts from defaults and persists an update across instances', async () => {
     const file = join(await freshDir(), 'nested', 'settings.json');
-    expect(await new SettingsStore(file).get()).toEqual({ dockerEndpoint: null, defaultImages: {} });
+    expect(await new SettingsStore(file).get()).toEqual({ dockerEndpoint: null, defaultImages: {}, connections: [] });
     await new SettingsStore(file).update({ dockerEndpoint: 'tcp://127.0.0.1:2375' });
     expect(await new SettingsStore(file).get()).toMatchObject({ dockerEndpoint: 'tcp://127.0.0.1:2375' });
     expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ dockerEndpoint: 'tcp://127.0.0.1:2375' });
@@ -24,7 +24,7 @@ describe('the settings store', () => {
   it('sets an unreadable file aside instead of losing it, and uses defaults', async () => {
     const dir = await freshDir();
     await writeFile(join(dir, 'settings.json'), '{"dockerEndpoint": 12');
-    expect(await new SettingsStore(join(dir, 'settings.json')).get()).toEqual({ dockerEndpoint: null, defaultImages: {} });
+    expect(await new SettingsStore(join(dir, 'settings.json')).get()).toEqual({ dockerEndpoint: null, defaultImages: {}, connections: [] });
     const files = await readdir(dir);
     expect(files.some((f) => f.startsWith('settings.json.unreadable-'))).toBe(true);
   });

@@ -76,6 +76,10 @@ export const CALL_ACCESS: Record<CallName, Access> = {
   'exec.ack': write("drives a container's shell"),
   'bundles.open': write("opens a file on the presenter's machine"),
   'bundles.download': write("saves a file through the presenter's host"),
+  'attach.list': read,
+  'attach.add': write("saves a connection (and its secret) in the presenter's settings"),
+  'attach.remove': write('removes a connection'),
+  'attach.setWrites': write("turns a connection's writes on or off"),
 };
 
 /** Subscriptions, classified as deliberately as calls: most only watch, but a terminal or a bundle acts on the host. */
@@ -92,6 +96,7 @@ export const EVENT_ACCESS: Record<EventName, Access> = {
   'logs.searchAll': read,
   'exec.session': write('opens a shell in a container'),
   'bundles.export': write("writes a support bundle on the presenter's machine"),
+  'attach.changed': read,
 };
 
 export function callAccess(name: CallName): Access {

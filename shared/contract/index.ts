@@ -6,6 +6,7 @@ import { DockerStatusSchema } from '../docker';
 import { ImageReferenceSchema } from '../image-reference';
 import { ImageCheckSchema } from '../images';
 import { SettingsPatchSchema, SettingsViewSchema } from '../settings';
+import { attachCalls, attachEvents } from './attach';
 import { defineCall, defineEvent } from './define';
 import { doctorCalls } from './doctor';
 import { execCalls, execEvents } from './exec';
@@ -114,6 +115,7 @@ export const contract = {
     ...questionCalls,
     ...execCalls,
     ...tourCalls,
+    ...attachCalls,
   },
   events: {
     'dashboard.deltas': defineEvent({
@@ -143,6 +145,7 @@ export const contract = {
     ...questionEvents,
     ...execEvents,
     ...tourEvents,
+    ...attachEvents,
   },
 } as const;
 

@@ -1,3 +1,5 @@
+import type { AttachService } from '../../attach/attach-service';
+import { guardAttached } from '../../attach/attached-guard';
 import type { MonitorRegistry } from '../../dashboard/monitor-registry';
 import type { DockerService } from '../../docker/docker-service';
 import type { DoctorService } from '../../doctor/doctor-service';
@@ -15,6 +17,7 @@ import type { SharingService } from '../../sharing/sharing-service';
 import type { TourService } from '../../tours/tour-service';
 import { faultById } from '@shared/faults/catalog';
 import type { CallHandlers, Handlers } from '../dispatcher';
+import { attachHandlers } from './attach';
 import { clusterHandlers } from './clusters';
 import { dashboardHandlers } from './dashboard';
 import { dockerHandlers } from './docker';
@@ -47,9 +50,11 @@ export interface HandlerDeps {
   downloads?: DownloadHost;
   tours: TourService;
   sharing: SharingService;
+  /** Clusters Mesoscope did not start. */
+  attach: AttachService;
 }
 
-export function createHandlers({ settings, docker, engine, monitors, frameworks, faults, artifacts, doctor, recordings, env, logs, logStreams, exec, downloads, tours, sharing }: HandlerDeps): Handlers {
+export function createHandlers({ settings, docker, engine, monitors, frameworks, faults, artifacts, doctor, recordings, env, logs, logStreams, exec, downloads, tours, sharing, attach }: HandlerDeps): Handlers {
   const dockerApi = dockerHandlers(docker);
   const clusters = clusterHandlers(engine, settings, async (cluster) => {
     // A recording of the cluster ends with it (its file stays).
@@ -58,7 +63,11 @@ export function createHandlers({ settings, docker, engine, monitors, frameworks,
     await frameworks.forget(cluster);
     await artifacts.forget(cluster);
   });
-  const runs = runHandlers({ engine, frameworks, faults, artifacts });
+  const runs = runHandlers({ engine, frameworks, faults, artifacts, attached: (cluster) => attach.has(cluster) });
+  const attached = attachHandlers(attach, async (name) => {
+    await monitors.forget(name);
+    await frameworks.forget(name);
+  });
   const logApi = logHandlers(logs, logStreams, downloads);
   const questions = questionHandlers({ engine, docker, doctor, recordings, downloads });
   const execApi = execHandlers(exec);
@@ -66,19 +75,21 @@ export function createHandlers({ settings, docker, engine, monitors, frameworks,
   const tourApi = tourHandlers(tours, sharing);
   const calls = {
     ...dockerApi.calls,
-    ...settingsHandlers(settings, docker, env),
+    ...settingsHandlers(settings, docker, env, attach.secrets),
     ...clusters.calls,
     ...runs.calls,
     ...services.calls,
     ...logApi.calls,
     ...doctorHandlers(doctor, recordings, downloads),
-    ...mesosHandlers(engine),
+    ...mesosHandlers(engine, (cluster) => (attach.has(cluster) ? attach.masterClientOptions(cluster) : undefined)),
     ...questions.calls,
     ...execApi.calls,
     ...tourApi.calls,
+    ...attached.calls,
   };
   return {
-    calls: { ...calls, ...markedInRecordings(calls, recordings) },
+    // Whatever the UI shows, the host refuses Docker actions and (while writes are off) Run and Kill on attached clusters.
+    calls: guardAttached({ ...calls, ...markedInRecordings(calls, recordings) }, attach),
     events: {
       ...dockerApi.events,
       ...clusters.events,
@@ -89,6 +100,7 @@ export function createHandlers({ settings, docker, engine, monitors, frameworks,
       ...questions.events,
       ...execApi.events,
       ...tourApi.events,
+      ...attached.events,
     },
   };
 }

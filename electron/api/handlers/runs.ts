@@ -18,11 +18,13 @@ export interface RunDeps {
   frameworks: FrameworkRegistry;
   faults: FaultInjector;
   artifacts: ArtifactServers;
+  /** Whether the name is an attached cluster (known without the engine). */
+  attached?: (cluster: string) => boolean;
 }
 
-export function runHandlers({ engine, frameworks, faults, artifacts }: RunDeps): { calls: RunCalls; events: Pick<EventHandlers, 'runs.view'> } {
+export function runHandlers({ engine, frameworks, faults, artifacts, attached }: RunDeps): { calls: RunCalls; events: Pick<EventHandlers, 'runs.view'> } {
   /** Unknown clusters are refused before any framework is made for them. */
-  const known = async (cluster: string) => void (await engine.get(cluster));
+  const known = async (cluster: string) => void (attached?.(cluster) || (await engine.get(cluster)));
   return {
     calls: {
       'runs.launch': mapErrors(async (req) => {

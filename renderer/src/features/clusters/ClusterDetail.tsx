@@ -164,7 +164,7 @@ function isLeader(view: ClusterView | null, address: string): boolean {
 }
 
 /** Whether the Mesos view is live; while reconnecting or stale, what is shown may be out of date. */
-function MesosConnectionBadge({ view }: { view: ClusterView | null }) {
+export function MesosConnectionBadge({ view }: { view: ClusterView | null }) {
   if (!view) return null;
   const { state } = view.connection;
   const color = state === 'live' ? 'green' : state === 'reconnecting' || state === 'connecting' ? 'amber' : 'red';

@@ -8,7 +8,8 @@ import { createContext, useContext } from 'react';
  * `verdicts`: what the doctor says about the tasks, for the markers in the task table.
  */
 export type DashboardSource =
-  | { kind: 'live'; cluster: string; verdicts: Verdicts }
+  /** `readOnly`: an attached cluster whose writes are off (Kill is not offered; the host refuses it anyway). */
+  | { kind: 'live'; cluster: string; verdicts: Verdicts; readOnly?: boolean }
   /** `spec` as the recording has it (checked by whoever reads it), `layout` the cluster's then. */
   | { kind: 'replay'; recordingId: string; cluster: string; at: number; verdicts: Verdicts; spec: unknown; layout: ClusterLayout };
 

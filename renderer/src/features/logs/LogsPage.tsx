@@ -5,6 +5,7 @@ import { ArrowLeft, ScrollText, Search } from 'lucide-react';
 import { EmptyState } from '../../components/EmptyState';
 import { PageHeader } from '../../components/PageHeader';
 import { useClient } from '../../api/client-context';
+import { useAttached } from '../attach/use-attached';
 import { useClusters } from '../clusters/use-clusters';
 import { shortState } from '../dashboard/describe';
 import { useClusterView } from '../dashboard/use-cluster-view';
@@ -15,7 +16,10 @@ import { SandboxBrowser } from './SandboxBrowser';
 
 /** Every log of a cluster, one pick away: its nodes' logs, and each task's stdout, stderr and sandbox. */
 export function LogsPage() {
-  const clusters = useClusters().data ?? [];
+  const launched = useClusters().data ?? [];
+  const attached = useAttached().data ?? [];
+  // Attached clusters too: their masters' and agents' Mesos log files and their tasks' sandboxes (no containers of ours).
+  const clusters = [...launched.map((c) => ({ name: c.name, attached: false })), ...attached.map((c) => ({ name: c.name, attached: true }))];
   const { cluster: chosen, view, setCluster, show } = useLogTarget();
   const cluster = chosen ?? clusters[0]?.name ?? null;
 
@@ -41,7 +45,9 @@ export function LogsPage() {
                 ))}
               </Select.Content>
             </Select.Root>
-            {cluster && <NodePicker cluster={cluster} view={view} onPick={(source) => show({ kind: 'source', source })} />}
+            {cluster && (
+              <NodePicker cluster={cluster} containers={!clusters.find((c) => c.name === cluster)?.attached} view={view} onPick={(source) => show({ kind: 'source', source })} />
+            )}
             {cluster && <TaskPicker cluster={cluster} view={view} onPick={show} />}
             {cluster && (
               <Button variant={view?.kind === 'search' ? 'solid' : 'soft'} onClick={() => show({ kind: 'search', cluster })} data-testid="logs-search-all">
@@ -74,7 +80,7 @@ export function LogsPage() {
 }
 
 /** The nodes: each container's log, and the Mesos log file of those that write one. */
-function NodePicker({ cluster, view, onPick }: { cluster: string; view: LogView | null; onPick: (source: LogSource) => void }) {
+function NodePicker({ cluster, containers, view, onPick }: { cluster: string; containers: boolean; view: LogView | null; onPick: (source: LogSource) => void }) {
   const client = useClient();
   const nodes = useQuery({ queryKey: ['logs.nodes', cluster], queryFn: () => client.call('logs.nodes', { cluster }), staleTime: 10_000 });
   const picked = view?.kind === 'source' && (view.source.kind === 'node' || view.source.kind === 'node-file') ? view.source : undefined;
@@ -92,9 +98,11 @@ function NodePicker({ cluster, view, onPick }: { cluster: string; view: LogView 
       <Select.Trigger aria-label="Node log" placeholder="Node log…" data-testid="logs-node" />
       <Select.Content>
         {(nodes.data ?? []).map((n) => [
-          <Select.Item key={`node:${n.node}`} value={`node:${n.node}`}>
-            {n.node} · container log
-          </Select.Item>,
+          containers && (
+            <Select.Item key={`node:${n.node}`} value={`node:${n.node}`}>
+              {n.node} · container log
+            </Select.Item>
+          ),
           n.logFile && (
             <Select.Item key={`node-file:${n.node}`} value={`node-file:${n.node}`}>
               {n.node} · {n.logFile}

@@ -5,6 +5,7 @@ import { useMutation } from '@tanstack/react-query';
 import { OctagonX, Skull } from 'lucide-react';
 import { useClient } from '../../api/client-context';
 import { useUiStore } from '../../store/ui-store';
+import { useDashboardSource } from '../dashboard/source';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { ownFrameworkIds, useRuns } from './use-runs';
 
@@ -17,6 +18,8 @@ export function KillTaskButton({ task }: { task: Task }) {
   const client = useClient();
   const runs = useRuns(cluster);
   const kill = useMutation({ mutationFn: () => client.call('runs.kill', { cluster, frameworkId: task.frameworkId, taskId: task.id }) });
+  const source = useDashboardSource();
+  if (source.kind === 'live' && source.readOnly) return null;
   if (!ownFrameworkIds(runs).has(task.frameworkId) || TERMINAL_TASK_STATES.has(task.state)) return null;
   return (
     <Button size="1" color="red" variant="soft" onClick={() => kill.mutate()} loading={kill.isPending} data-testid="kill-task" title={kill.error?.message}>
@@ -33,7 +36,8 @@ export function KillAllButton({ view }: { view: ClusterView }) {
   const own = ownFrameworkIds(runs);
   const live = Object.values(view.tasks).filter((t) => own.has(t.frameworkId) && !TERMINAL_TASK_STATES.has(t.state)).length;
   const killAll = useMutation({ mutationFn: () => client.call('runs.killAll', { cluster }) });
-  if (live === 0) return null;
+  const source = useDashboardSource();
+  if (live === 0 || (source.kind === 'live' && source.readOnly)) return null;
   return (
     <ConfirmButton
       title={`Kill all ${live} tasks of mesoscope?`}

@@ -4,6 +4,7 @@ import { AppearanceSettings } from './AppearanceSettings';
 import { CleanupSettings } from './CleanupSettings';
 import { DefaultImagesSettings } from './DefaultImagesSettings';
 import { DockerEndpointSettings } from './DockerEndpointSettings';
+import { SecretsSettings } from './SecretsSettings';
 
 export function SettingsPage() {
   return (
@@ -12,6 +13,7 @@ export function SettingsPage() {
       <Flex direction="column" gap="5">
         <DockerEndpointSettings />
         <DefaultImagesSettings />
+        <SecretsSettings />
         <AppearanceSettings />
         <CleanupSettings />
       </Flex>

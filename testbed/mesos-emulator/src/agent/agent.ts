@@ -9,6 +9,7 @@ import { defaultAdvertiseIp, isLoopback, lookupHostname } from '../common/net';
 import { argvOf, FlagsError, type StartOptions } from '../common/options';
 import { nowNs } from '../common/time';
 import { Files } from '../files/files';
+import { readCredentials } from '../http/authentication';
 import { Router } from '../http/router';
 import { listen } from '../http/server';
 import { Logger } from '../logging/glog';
@@ -111,6 +112,20 @@ export async function startAgent(opts: AgentOptions = {}): Promise<AgentHandle> 
 
   const bindIp = flags.str('ip') ?? '0.0.0.0';
   const router = new Router(AGENT_PROCESS);
+  if (flags.bool('authenticate_http_readonly') || flags.bool('authenticate_http_readwrite')) {
+    const file = flags.str('http_credentials');
+    router.authenticate({
+      role: 'mesos-agent',
+      credentials: file ? readCredentials(file) : new Map(),
+      enabled: (realm) => flags.bool(realm === 'readonly' ? 'authenticate_http_readonly' : 'authenticate_http_readwrite'),
+      realmOf: (processId, endpoint) => {
+        if (processId === 'metrics' || processId === 'files') return 'readonly';
+        if (processId !== AGENT_PROCESS) return null;
+        if (endpoint === 'api/v1') return 'readwrite';
+        return ['state', 'flags', 'containers', 'monitor/statistics'].includes(endpoint) ? 'readonly' : null;
+      },
+    });
+  }
   const server = await listen(router, bindIp, flags.int('port') ?? 5051);
   const advertiseIp = flags.str('advertise_ip') ?? (bindIp === '0.0.0.0' ? defaultAdvertiseIp() : bindIp);
   const advertisePort = Number(flags.str('advertise_port') ?? server.port);

@@ -66,6 +66,7 @@ export const AGENT_FLAGS: FlagDef[] = [
   d('hostname', 'string'),
   d('hostname_lookup', 'bool', 'true'),
   d('http_command_executor', 'bool', 'false'),
+  d('http_credentials', 'string'),
   d('http_executor_domain_sockets', 'bool', 'false'),
   d('http_heartbeat_interval', 'duration', '30secs'),
   d('image_providers', 'string'),

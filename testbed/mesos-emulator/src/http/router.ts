@@ -4,6 +4,7 @@
 // the longest registered endpoint prefix wins, as in ProcessBase::visit(HttpEvent):
 // `/master/redirect/x` reaches the `redirect` handler.
 import type http from 'node:http';
+import { challenge, type HttpAuthentication } from './authentication';
 import { emptyResponse, sendResponse, textResponse, type HttpResponse } from './responses';
 
 export interface HttpRequest {
@@ -30,6 +31,7 @@ const MAX_BODY = 16 * 1024 * 1024;
 
 export class Router {
   private readonly processes = new Map<string, Map<string, Handler>>();
+  private authentication: HttpAuthentication | undefined;
 
   constructor(private readonly delegate: string) {}
 
@@ -41,6 +43,11 @@ export class Router {
       this.processes.set(processId, routes);
     }
     routes.set(endpoint, handler);
+  }
+
+  /** Asks for credentials on the endpoints of the realms switched on (authentication.ts). */
+  authenticate(authentication: HttpAuthentication): void {
+    this.authentication = authentication;
   }
 
   readonly listener = (raw: http.IncomingMessage, res: http.ServerResponse): void => {
@@ -67,7 +74,11 @@ export class Router {
     const routes = this.processes.get(processId);
 
     let handler: Handler | undefined;
-    for (let n = rest.length; n >= 0 && !handler; n--) handler = routes?.get(rest.slice(0, n).join('/'));
+    let endpoint = '';
+    for (let n = rest.length; n >= 0 && !handler; n--) {
+      endpoint = rest.slice(0, n).join('/');
+      handler = routes?.get(endpoint);
+    }
 
     const body = await readBody(raw);
     if (body === undefined) {
@@ -76,6 +87,11 @@ export class Router {
     }
     if (!handler) {
       sendResponse(res, emptyResponse(404, [['Content-Type', 'text/plain; charset=utf-8']]));
+      return;
+    }
+    const refused = this.authentication && challenge(this.authentication, processId, endpoint, raw.headers.authorization);
+    if (refused) {
+      sendResponse(res, refused);
       return;
     }
     const req: HttpRequest = {

@@ -5,6 +5,7 @@ import { defaultAdvertiseIp, isLoopback, lookupHostname } from '../common/net';
 import { argvOf, FlagsError, type StartOptions } from '../common/options';
 import { nowNs } from '../common/time';
 import { Files } from '../files/files';
+import { readCredentials } from '../http/authentication';
 import { Router } from '../http/router';
 import { listen } from '../http/server';
 import { Logger } from '../logging/glog';
@@ -96,6 +97,20 @@ export async function startMaster(opts: MasterOptions = {}): Promise<MasterHandl
 
   const bindIp = flags.str('ip') ?? '0.0.0.0';
   const router = new Router('master');
+  if (flags.bool('authenticate_http_readonly') || flags.bool('authenticate_http_readwrite')) {
+    const file = flags.str('credentials');
+    router.authenticate({
+      role: 'mesos-master',
+      credentials: file ? readCredentials(file) : new Map(),
+      enabled: (realm) => flags.bool(realm === 'readonly' ? 'authenticate_http_readonly' : 'authenticate_http_readwrite'),
+      realmOf: (processId, endpoint) => {
+        if (processId === 'metrics' || processId === 'files') return 'readonly';
+        if (processId !== 'master') return null;
+        if (endpoint === 'api/v1') return 'readwrite';
+        return ['state', 'state-summary', 'frameworks', 'slaves', 'tasks', 'flags'].includes(endpoint) ? 'readonly' : null;
+      },
+    });
+  }
   const server = await listen(router, bindIp, flags.int('port') ?? 5050);
 
   const advertiseIp = flags.str('advertise_ip') ?? (bindIp === '0.0.0.0' ? defaultAdvertiseIp() : bindIp);

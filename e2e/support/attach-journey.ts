@@ -1,0 +1,145 @@
+import AxeBuilder from '@axe-core/playwright';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { expect, test, type Page } from '@playwright/test';
+import { MESOS_KIND, MESOS_TEST_IMAGE } from '../../testbed/real-mesos/images';
+import { PLAIN_PRINCIPAL, PLAIN_SECRET, startPlainCluster, type PlainCluster } from '../../testbed/attach/plain-cluster';
+import { collectConsoleErrors } from './console-errors';
+import { closeDrawer, drawerOf } from './fault-ui';
+import { startWebHostProcess, type WebHostProcess } from './web-host-process';
+
+/**
+ * The attach journey in the UI, on the emulator (e2e/attach.spec.ts) and on real Mesos
+ * (e2e/real-mesos-attach.spec.ts): a cluster started by a plain script with HTTP authentication on
+ * (testbed/attach/plain-cluster.sh), connected from the Connect dialog.
+ */
+/** axe (WCAG 2.1 AA) on the page as it is, after entrance animations; violations named with their elements. */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(
+    "Promise.race([Promise.all(document.getAnimations().filter((a) => a.effect?.getTiming().iterations !== Infinity).map((a) => a.finished.catch(() => undefined))), new Promise((r) => setTimeout(r, 5000))])",
+  );
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+export function attachJourney(shots: string): void {
+  let host: WebHostProcess;
+  let plain: PlainCluster;
+  let ha: PlainCluster;
+  const name = `plain-e2e-${process.pid}`;
+  const haName = `plain-e2e-ha-${process.pid}`;
+
+  test.beforeAll(async () => {
+    test.setTimeout(240_000);
+    [plain, ha] = await Promise.all([startPlainCluster(name, MESOS_TEST_IMAGE), startPlainCluster(haName, MESOS_TEST_IMAGE, { ha: true })]);
+    host = await startWebHostProcess();
+  });
+  test.afterAll(async () => {
+    await host?.stop();
+    await Promise.all([plain?.down(), ha?.down()]);
+  });
+
+  async function connect(page: Page, cluster: string, masters: string[], password: string): Promise<void> {
+    await page.getByRole('button', { name: 'Connect' }).first().click();
+    const dialog = page.getByTestId('connect-dialog');
+    await dialog.getByRole('textbox', { name: 'Name' }).fill(cluster);
+    await dialog.getByRole('textbox', { name: 'Masters' }).fill(masters.join('\n'));
+    await dialog.getByRole('radio', { name: 'User and password' }).click();
+    await dialog.getByRole('textbox', { name: 'User' }).fill(PLAIN_PRINCIPAL);
+    await dialog.getByLabel('Password').fill(password);
+  }
+
+  test(`attach with HTTP authentication on ${MESOS_KIND}: the 401 in words, agents and tasks live, read-only until writes, stdout, the doctor`, async ({ page }) => {
+    test.setTimeout(240_000);
+    const errors = collectConsoleErrors(page);
+    await page.goto(host.url);
+    await connect(page, name, plain.masters, 'wrong-password');
+    await page.screenshot({ path: `${shots}/connect-dialog.png` });
+    const dialog = page.getByTestId('connect-dialog');
+    await dialog.getByRole('button', { name: 'Connect' }).click();
+    // A just-started cluster may not have elected its leader yet: that is its own refusal; try again.
+    const error = dialog.getByTestId('connect-error');
+    await expect(error).toBeVisible({ timeout: 30_000 });
+    const form = dialog.locator('form');
+    for (let i = 0; i < 30 && (await error.getAttribute('data-reason')) === 'no-leader'; i++) {
+      await page.waitForTimeout(1000);
+      const answers = Number(await form.getAttribute('data-answers'));
+      await dialog.getByRole('button', { name: 'Connect' }).click();
+      await expect(form).toHaveAttribute('data-answers', String(answers + 1), { timeout: 30_000 });
+    }
+    await expect(error).toHaveAttribute('data-reason', 'unauthorized');
+    await expect(error).toContainText(/Credentials refused\. 401 Unauthorized: .* refused the credentials .* user name or password is wrong/);
+    await page.screenshot({ path: `${shots}/connect-401.png` });
+    expect.soft(await axeViolations(page), 'the Connect dialog with its error').toEqual([]);
+
+    await dialog.getByLabel('Password').fill(PLAIN_SECRET);
+    await dialog.getByRole('button', { name: 'Connect' }).click();
+    await expect(page.getByTestId('attached-badge')).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByTestId('mesos-connection')).toHaveText('Live', { timeout: 30_000 });
+    // Its two agents, with their attributes, on the overview.
+    await expect(page.getByText('rack=r1')).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByText('rack=r2')).toBeVisible();
+
+    // Read-only: Run is not offered, and the host refuses it (the API test checks the refusal).
+    await expect(page.getByRole('button', { name: 'Run task' })).toBeDisabled();
+    await page.getByTestId('writes-switch').click();
+    await expect(page.getByText('Writes on')).toBeVisible();
+    await expect(page.getByTestId('run-task')).toBeEnabled();
+
+    for (const [task, command] of [
+      ['hello', 'echo hello from a plain cluster'],
+      ['broken', 'exit 3'],
+    ] as const) {
+      await page.getByTestId('run-task').click();
+      const run = page.getByTestId('run-dialog');
+      await run.getByRole('textbox', { name: 'Task name' }).fill(task);
+      await run.getByRole('textbox', { name: 'Command' }).fill(command);
+      await run.getByTestId('run-submit').click();
+      await expect(run.getByTestId('run-result').getByTestId('offer-decision-accepted').first()).toBeVisible({ timeout: 60_000 });
+      await run.getByRole('button', { name: 'Close' }).click();
+    }
+    await page.getByRole('tab', { name: /^Tasks/ }).click();
+    await expect(page.locator('[data-testid^="task-row-hello-"]')).toHaveAttribute('data-state', 'TASK_FINISHED', { timeout: 60_000 });
+    await expect(page.locator('[data-testid^="task-row-broken-"]')).toHaveAttribute('data-state', 'TASK_FAILED', { timeout: 60_000 });
+    await page.screenshot({ path: `${shots}/attached-cluster.png` });
+    expect.soft(await axeViolations(page), 'an attached cluster, writes on').toEqual([]);
+
+    const broken = ((await page.locator('[data-testid^="task-row-broken-"]').getAttribute('data-testid')) ?? '').replace('task-row-', '');
+    const drawer = await drawerOf(page, broken);
+    await expect(drawer.getByTestId('doctor')).toContainText('The command failed (exit 3)', { timeout: 15_000 });
+    await page.screenshot({ path: `${shots}/attached-doctor.png` });
+    await closeDrawer(page);
+
+    const hello = ((await page.locator('[data-testid^="task-row-hello-"]').getAttribute('data-testid')) ?? '').replace('task-row-', '');
+    await (await drawerOf(page, hello)).getByTestId('task-log-links').getByRole('button', { name: 'stdout' }).click();
+    await expect(page.getByTestId('log-line').filter({ hasText: 'hello from a plain cluster' })).toBeVisible({ timeout: 20_000 });
+    await page.screenshot({ path: `${shots}/attached-stdout.png` });
+    expect(errors).toEqual([]);
+  });
+
+  test(`an attached HA cluster on ${MESOS_KIND}: the view follows the new leader`, async ({ page }) => {
+    test.setTimeout(240_000);
+    await page.goto(host.url);
+    await connect(page, haName, ha.masters, PLAIN_SECRET);
+    const dialog = page.getByTestId('connect-dialog');
+    const form = dialog.locator('form');
+    // A just-started HA cluster elects its leader after a while: each attempt's answer is awaited, then tried again.
+    for (let i = 0; i < 60; i++) {
+      const answers = Number(await form.getAttribute('data-answers'));
+      await dialog.getByRole('button', { name: 'Connect' }).click();
+      await expect(page.getByTestId('attached-badge').or(form.and(page.locator(`[data-answers="${answers + 1}"]`)))).toBeVisible({ timeout: 30_000 });
+      if (await page.getByTestId('attached-badge').isVisible()) break;
+      await expect(dialog.getByTestId('connect-error')).toHaveAttribute('data-reason', 'no-leader');
+      await page.waitForTimeout(1000);
+    }
+    await expect(page.getByTestId('mesos-connection')).toHaveText('Live', { timeout: 30_000 });
+    const leaderText = page.getByTestId('attached-leader');
+    await expect(leaderText).toHaveText(/127\.0\.0\.1:\d+/);
+    const oldLeader = (await leaderText.textContent())!.trim();
+    await promisify(execFile)('docker', ['stop', '-t', '2', ha.masterContainer(oldLeader)]);
+    await expect(leaderText).not.toHaveText(oldLeader, { timeout: 120_000 });
+    await expect(page.getByTestId('mesos-connection')).toHaveText('Live', { timeout: 60_000 });
+    expect(ha.masters).toContain((await leaderText.textContent())!.trim());
+    await page.screenshot({ path: `${shots}/attached-ha-leader-moved.png` });
+  });
+}

@@ -1,0 +1,31 @@
+import type { ConnectionInput } from '@shared/attach/connection';
+import type { AttachService } from '../../attach/attach-service';
+import type { CallHandlers, EventHandlers } from '../dispatcher';
+import { mapErrors } from '../engine-errors';
+
+export function attachHandlers(
+  attach: AttachService,
+  onRemoved: (name: string) => Promise<void>,
+): { calls: Pick<CallHandlers, 'attach.list' | 'attach.add' | 'attach.remove' | 'attach.setWrites'>; events: Pick<EventHandlers, 'attach.changed'> } {
+  return {
+    calls: {
+      'attach.list': mapErrors(() => attach.list()),
+      // The host parses the connection itself (AttachService.add): its errors name the field.
+      'attach.add': mapErrors(({ connection }) => attach.add(connection as ConnectionInput)),
+      'attach.remove': mapErrors(async ({ name }) => {
+        await attach.remove(name);
+        await onRemoved(name);
+        return {};
+      }),
+      'attach.setWrites': mapErrors(({ name, writes }) => attach.setWrites(name, writes)),
+    },
+    events: {
+      'attach.changed': (_params, emit, signal) => {
+        const publish = () => void attach.list().then((list) => signal.aborted || emit(list), () => undefined);
+        const stop = attach.onChange(publish);
+        signal.addEventListener('abort', stop, { once: true });
+        publish();
+      },
+    },
+  };
+}

@@ -1,0 +1,183 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, type MesoscopeClient } from '@shared/api/client';
+import { ApiError } from '@shared/errors';
+import { MESOS_KIND, MESOS_TEST_IMAGE } from '../../testbed/real-mesos/images';
+import { PLAIN_PRINCIPAL, PLAIN_SECRET, startPlainCluster, type PlainCluster } from '../../testbed/attach/plain-cluster';
+import { createInProcessTransport } from '../api/in-process-transport';
+import { type Core, createCore } from '../core';
+import { ClusterSession } from '../scripting/cluster-session';
+
+// Attach to a Mesos cluster Mesoscope did not start (testbed/attach/plain-cluster.sh: its own names,
+// a user-defined bridge, ports on 127.0.0.1, HTTP authentication on), through the API the UI uses.
+
+const docker = promisify(execFile);
+let dir: string;
+let core: Core;
+let api: MesoscopeClient;
+
+const refusal = async (p: Promise<unknown>): Promise<ApiError> => {
+  const err = await p.then(
+    () => new Error('resolved'),
+    (e: unknown) => e,
+  );
+  if (!(err instanceof ApiError)) throw new Error(`expected an ApiError, got ${String(err)}`);
+  return err;
+};
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mesoscope-attach-'));
+  core = await createCore({ env: { ...process.env, MESOSCOPE_CONFIG_DIR: join(dir, 'config'), MESOSCOPE_WORK_ROOT: join(dir, 'work') } });
+  api = createClient(createInProcessTransport(core.dispatcher));
+});
+
+afterAll(async () => {
+  await core?.dispose();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe(`an attached cluster with HTTP authentication, on ${MESOS_KIND}`, () => {
+  let plain: PlainCluster;
+  const name = `plain-${process.pid}`;
+
+  beforeAll(async () => {
+    plain = await startPlainCluster(name, MESOS_TEST_IMAGE);
+  }, 120_000);
+  afterAll(async () => {
+    await plain?.down();
+  });
+
+  it('refuses wrong credentials with the 401 in words, and saves nothing', async () => {
+    // A plain cluster needs a moment to elect its leader: the first attempt may find none yet.
+    const attempt = (password: string) => api.call('attach.add', { connection: { name, masters: plain.masters, auth: { kind: 'basic', username: PLAIN_PRINCIPAL, password } } });
+    let wrong = await refusal(attempt('not-the-secret'));
+    for (let i = 0; i < 40 && (wrong.detail as { reason?: string }).reason === 'no-leader'; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      wrong = await refusal(attempt('not-the-secret'));
+    }
+    expect(wrong.code).toBe('refused');
+    expect(wrong.detail).toMatchObject({ reason: 'unauthorized' });
+    expect(wrong.message).toMatch(/^401 Unauthorized: .* refused the credentials .* user name or password is wrong/);
+    const none = await refusal(api.call('attach.add', { connection: { name, masters: plain.masters } }));
+    expect(none.message).toMatch(/requires HTTP authentication/);
+    expect(await api.call('attach.list', {})).toEqual([]);
+  }, 60_000);
+
+  it('mesoscope attach: the 401 in words (exit 3), then attached read-only; run refused; detach', async () => {
+    const env = { ...process.env, MESOSCOPE_CONFIG_DIR: join(dir, 'cli-config') };
+    const cli = (...args: string[]) =>
+      docker(process.execPath, ['bin/mesoscope.cjs', ...args], { env, timeout: 60_000 }).then(
+        ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+        (err: { code?: number; stdout?: string; stderr?: string }) => ({ code: err.code ?? -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' }),
+      );
+    await writeFile(join(dir, 'wrong.txt'), 'wrong-password\n');
+    await writeFile(join(dir, 'right.txt'), `${PLAIN_SECRET}\n`);
+    const master = ['--master', plain.masters[0]!, '--user', PLAIN_PRINCIPAL];
+    const wrong = await cli('attach', name, ...master, '--password-file', join(dir, 'wrong.txt'));
+    expect(wrong.code).toBe(3);
+    expect(wrong.stderr).toMatch(/401 Unauthorized: .* refused the credentials/);
+    const right = await cli('attach', name, ...master, '--password-file', join(dir, 'right.txt'));
+    expect(right.code).toBe(0);
+    expect((await cli('ls')).stdout).toMatch(new RegExp(`${name}\\s+attached, read-only`));
+    const ps = await cli('ps', name);
+    expect(ps.code).toBe(0);
+    const run = await cli('run', name, '--', 'true');
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/attached read-only: Run is refused/);
+    expect((await cli('detach', name)).code).toBe(0);
+  }, 120_000);
+
+  it('attaches with the right credentials; the settings file holds no password', async () => {
+    const attached = await api.call('attach.add', { connection: { name, masters: plain.masters, auth: { kind: 'basic', username: PLAIN_PRINCIPAL, password: PLAIN_SECRET } } });
+    expect(attached).toMatchObject({ name, kind: 'attached', writes: false, auth: { kind: 'basic', username: PLAIN_PRINCIPAL }, secretStorage: { kind: 'file' } });
+    const settings = await readFile(join(dir, 'config', 'settings.json'), 'utf8');
+    expect(settings).toContain(name);
+    expect(settings).not.toContain(PLAIN_SECRET);
+    expect(settings).not.toContain(Buffer.from(`${PLAIN_PRINCIPAL}:${PLAIN_SECRET}`).toString('base64'));
+    expect((await stat(join(dir, 'config', 'secrets.json'))).mode & 0o777).toBe(0o600);
+  });
+
+  it('shows its agents live, refuses Run while read-only and Docker actions always', async () => {
+    const session = new ClusterSession(api, name);
+    try {
+      const view = await session.live.until('both agents', (v) => (v && Object.keys(v.agents).length === 2 ? v : undefined), 30_000);
+      expect(Object.values(view.agents).map((a) => a.attributes.rack).sort()).toEqual(['r1', 'r2']);
+      expect(view.connection.state).toBe('live');
+      const readOnly = await refusal(api.call('runs.launch', { cluster: name, name: 'nope', command: 'true' }));
+      expect(readOnly.code).toBe('refused');
+      expect(readOnly.message).toMatch(/attached read-only: Run is refused until writes are turned on/);
+      const dockerOnly = await refusal(api.call('clusters.nodeAction', { cluster: name, node: 'agent-1', action: 'stop' }));
+      expect(dockerOnly.message).toMatch(/not offered for the attached cluster/);
+    } finally {
+      session.close();
+    }
+  }, 60_000);
+
+  it('with writes on: a task runs, its stdout is read through the agent, a failed task is diagnosed', async () => {
+    await api.call('attach.setWrites', { name, writes: true });
+    const session = new ClusterSession(api, name);
+    try {
+      const hello = await session.run({ command: 'echo hello from a plain cluster' }, { timeoutMs: 90_000 });
+      expect(hello.state).toBe('TASK_FINISHED');
+      expect(await session.logs(hello.key)).toBe('hello from a plain cluster\n');
+      const failed = await session.run({ command: 'exit 3' }, { timeoutMs: 90_000 });
+      expect(failed.state).toBe('TASK_FAILED');
+      const diagnosis = await session.diagnose(failed.key);
+      expect(diagnosis.kind === 'diagnosed' && diagnosis.title).toBe('The command failed (exit 3)');
+    } finally {
+      session.close();
+    }
+  }, 240_000);
+
+  it('forgets the connection and its secret', async () => {
+    await api.call('attach.remove', { name });
+    expect(await api.call('attach.list', {})).toEqual([]);
+    expect(await readFile(join(dir, 'config', 'secrets.json'), 'utf8')).not.toContain(PLAIN_SECRET);
+  });
+});
+
+describe(`an attached HA cluster whose leader moves, on ${MESOS_KIND}`, () => {
+  let plain: PlainCluster;
+  const name = `plain-ha-${process.pid}`;
+
+  beforeAll(async () => {
+    plain = await startPlainCluster(name, MESOS_TEST_IMAGE, { ha: true });
+  }, 180_000);
+  afterAll(async () => {
+    await plain?.down();
+  });
+
+  it('follows the new leader', async () => {
+    const add = () => api.call('attach.add', { connection: { name, masters: plain.masters, auth: { kind: 'basic', username: PLAIN_PRINCIPAL, password: PLAIN_SECRET } } });
+    for (let i = 0; ; i++) {
+      const done = await add().then(
+        () => true,
+        (err: ApiError) => {
+          if (i >= 60 || (err.detail as { reason?: string } | undefined)?.reason !== 'no-leader') throw err;
+          return false;
+        },
+      );
+      if (done) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    const session = new ClusterSession(api, name);
+    try {
+      const before = await session.live.until('a live view with its leader', (v) => (v?.connection.state === 'live' && v.connection.leader ? v : undefined), 60_000);
+      const oldLeader = before.connection.leader!;
+      await docker('docker', ['stop', '-t', '2', plain.masterContainer(oldLeader)]);
+      const after = await session.live.until(
+        'a new leader',
+        (v) => (v?.connection.state === 'live' && v.connection.leader && v.connection.leader !== oldLeader ? v : undefined),
+        120_000,
+      );
+      expect(plain.masters).toContain(after.connection.leader);
+      expect(after.masters.find((m) => m.leader)?.url).toBe(after.connection.leader);
+    } finally {
+      session.close();
+    }
+  }, 240_000);
+});

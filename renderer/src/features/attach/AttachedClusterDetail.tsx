@@ -1,0 +1,152 @@
+import { Badge, Button, Callout, Card, DataList, Flex, Heading, Switch, Tabs, Text } from '@radix-ui/themes';
+import type { AttachedCluster } from '@shared/attach/connection';
+import { useMutation } from '@tanstack/react-query';
+import { ArrowLeft, CircleAlert, Link2, Unplug } from 'lucide-react';
+import { useMemo, useState } from 'react';
+import { useClient } from '../../api/client-context';
+import { ConfirmButton } from '../../components/ConfirmButton';
+import { useUiStore } from '../../store/ui-store';
+import { MesosTabContents, MesosTabTriggers } from '../dashboard/MesosTabs';
+import { DashboardSourceContext, type DashboardSource } from '../dashboard/source';
+import { useClusterView } from '../dashboard/use-cluster-view';
+import { useLiveVerdicts } from '../doctor/use-doctor';
+import { MesosConnectionBadge } from '../clusters/ClusterDetail';
+import { RunTaskButton } from '../run/RunDialog';
+
+/**
+ * A cluster Mesoscope did not start: the same Mesos tabs as a launched one (overview, tasks with the
+ * drawer, its logs and doctor, frameworks, offers), no node actions (there are no containers of ours),
+ * and the writes switch in the header: off, Run and Kill are not offered (and the host refuses them).
+ */
+export function AttachedClusterDetail({ cluster }: { cluster: AttachedCluster }) {
+  const name = cluster.name;
+  const [tab, setTab] = useState('overview');
+  const view = useClusterView(name, { offers: tab === 'offers' || tab === 'overview' });
+  const verdicts = useLiveVerdicts(name, tab === 'tasks' ? view : null);
+  const source = useMemo<DashboardSource>(() => ({ kind: 'live', cluster: name, verdicts, readOnly: !cluster.writes }), [name, verdicts, cluster.writes]);
+  const client = useClient();
+  const openCluster = useUiStore((s) => s.openCluster);
+  const setWrites = useMutation({ mutationFn: (writes: boolean) => client.call('attach.setWrites', { name, writes }) });
+  const detach = useMutation({ mutationFn: () => client.call('attach.remove', { name }), onSuccess: () => openCluster(null) });
+  const error = setWrites.error ?? detach.error;
+  const leader = view?.masters.find((m) => m.leader);
+  return (
+    <div className="page">
+      <Flex mb="3">
+        <Button variant="ghost" color="gray" onClick={() => openCluster(null)}>
+          <ArrowLeft size={16} /> All clusters
+        </Button>
+      </Flex>
+      <Flex justify="between" align="end" gap="4" mb="5" wrap="wrap">
+        <div>
+          <Flex align="center" gap="3">
+            <Heading size="7">{name}</Heading>
+            <Badge color="violet" size="2" data-testid="attached-badge">
+              <Link2 size={12} /> Attached
+            </Badge>
+            {leader?.version && (
+              <Badge color="gray" variant="soft">
+                Mesos {leader.version}
+              </Badge>
+            )}
+          </Flex>
+          <Text as="p" size="2" color="gray" mt="1">
+            {cluster.zk ?? cluster.masters.join(' · ')}
+            {leader && (
+              <>
+                {' · leader '}
+                <span data-testid="attached-leader">{leader.url}</span>
+              </>
+            )}
+          </Text>
+        </div>
+        <Flex gap="3" align="center">
+          <Text as="label" size="2">
+            <Flex gap="2" align="center">
+              <Switch
+                checked={cluster.writes}
+                disabled={setWrites.isPending}
+                onCheckedChange={(on) => setWrites.mutate(on)}
+                aria-label="Writes"
+                data-testid="writes-switch"
+                color={cluster.writes ? 'red' : undefined}
+              />
+              {cluster.writes ? 'Writes on' : 'Read-only'}
+            </Flex>
+          </Text>
+          {cluster.writes ? (
+            <RunTaskButton cluster={name} view={view} />
+          ) : (
+            <Button disabled title="Turn writes on to run tasks on this cluster">
+              Run task
+            </Button>
+          )}
+          <ConfirmButton
+            title={`Detach ${name}?`}
+            description="Mesoscope forgets this connection and its secret. The cluster itself is not touched."
+            confirmLabel="Detach"
+            loading={detach.isPending}
+            onConfirm={() => detach.mutate()}
+          >
+            <Unplug size={14} /> Detach
+          </ConfirmButton>
+        </Flex>
+      </Flex>
+      {error && (
+        <Callout.Root color="red" mb="4" role="alert">
+          <Callout.Icon>
+            <CircleAlert size={16} />
+          </Callout.Icon>
+          <Callout.Text>{error.message}</Callout.Text>
+        </Callout.Root>
+      )}
+      <DashboardSourceContext.Provider value={source}>
+        <Tabs.Root value={tab} onValueChange={setTab}>
+          <Tabs.List mb="4">
+            <MesosTabTriggers view={view} />
+            <Tabs.Trigger value="connection">Connection</Tabs.Trigger>
+            <Flex align="center" ml="auto" pr="2">
+              <MesosConnectionBadge view={view} />
+            </Flex>
+          </Tabs.List>
+          <Tabs.Content value="connection">
+            <ConnectionCard cluster={cluster} />
+          </Tabs.Content>
+          <MesosTabContents view={view} waiting="Connecting to the masters…" dimWhenStale />
+        </Tabs.Root>
+      </DashboardSourceContext.Provider>
+    </div>
+  );
+}
+
+function ConnectionCard({ cluster }: { cluster: AttachedCluster }) {
+  return (
+    <Card size="3">
+      <DataList.Root>
+        <DataList.Item>
+          <DataList.Label>Masters</DataList.Label>
+          <DataList.Value>{cluster.zk ?? cluster.masters.join(', ')}</DataList.Value>
+        </DataList.Item>
+        <DataList.Item>
+          <DataList.Label>HTTP authentication</DataList.Label>
+          <DataList.Value>{cluster.auth.kind === 'basic' ? `user ${cluster.auth.username}` : cluster.auth.kind === 'bearer' ? 'bearer token' : 'none'}</DataList.Value>
+        </DataList.Item>
+        <DataList.Item>
+          <DataList.Label>TLS</DataList.Label>
+          <DataList.Value>{cluster.tls?.fingerprint256 ? `pinned ${cluster.tls.fingerprint256}` : cluster.tls?.caFile ? `CA ${cluster.tls.caFile}` : 'system CAs (https) or none (http)'}</DataList.Value>
+        </DataList.Item>
+        <DataList.Item>
+          <DataList.Label>Secret kept in</DataList.Label>
+          <DataList.Value>{cluster.auth.kind === 'none' ? 'no secret' : cluster.secretStorage.where}</DataList.Value>
+        </DataList.Item>
+        <DataList.Item>
+          <DataList.Label>What works here</DataList.Label>
+          <DataList.Value>
+            The live dashboard, frameworks, offers, agents, tasks with their history from the moment of attach, task output and sandboxes through each agent&apos;s /files, and the doctor
+            from Mesos&apos; own evidence. Node actions and faults need Docker containers Mesoscope launched: they are not offered.
+          </DataList.Value>
+        </DataList.Item>
+      </DataList.Root>
+    </Card>
+  );
+}
