@@ -14,7 +14,8 @@ import { useTourHighlight } from '../tours/use-tour';
 import { ArtifactsCard } from '../run/ArtifactsCard';
 import { RunTaskButton } from '../run/RunDialog';
 import { EndpointsTab } from '../services/EndpointsTab';
-import { ServicesTab } from '../services/ServicesTab';
+import { type InstanceActions, ServicesTab } from '../services/ServicesTab';
+import { TerminalButton } from '../terminal/TerminalButton';
 import { MesosTabContents, MesosTabTriggers } from '../dashboard/MesosTabs';
 import { useClusterView } from '../dashboard/use-cluster-view';
 import { ConnectionInfoCard } from './ConnectionInfoCard';
@@ -144,7 +145,7 @@ export function ClusterDetail({ name }: { name: string }) {
             <ArtifactsCard cluster={cluster} />
           </Tabs.Content>
           <Tabs.Content value="services">
-            <ServicesTab cluster={name} />
+            <ServicesTab cluster={name} instanceActions={instanceTerminal} />
           </Tabs.Content>
           <Tabs.Content value="endpoints">
             <EndpointsTab cluster={name} />
@@ -186,3 +187,13 @@ function BackLink() {
     </Flex>
   );
 }
+
+/** A service instance's row: a terminal into its task's container while it runs. */
+const instanceTerminal: InstanceActions = ({ cluster, instance }) =>
+  instance.taskId ? (
+    <TerminalButton
+      icon
+      disabled={instance.state !== 'TASK_RUNNING'}
+      target={{ kind: 'task', cluster, taskId: instance.taskId, frameworkId: instance.frameworkId, agentId: instance.agentId }}
+    />
+  ) : null;

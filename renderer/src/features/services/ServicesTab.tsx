@@ -10,10 +10,7 @@ import { HealthBadge } from './HealthBadge';
 import { NewServiceButton } from './NewServiceDialog';
 import { useServices } from './use-services';
 
-/**
- * Where a service instance row's own actions go. The terminal button (issue 17's other half) is
- * rendered here by whoever passes `instanceActions` to the Services tab; nothing by default.
- */
+/** A service instance row's own actions (the cluster page passes a terminal into the instance's container). */
 export type InstanceActions = (props: { cluster: string; service: string; instance: ServiceInstance }) => ReactNode;
 
 /** The Services tab: each service with its instances' state, health and host ports, and its history. */
