@@ -3,6 +3,7 @@ import { createDispatcher, type Dispatcher } from './api/dispatcher';
 import { createHandlers } from './api/handlers';
 import { zkUrl } from '@shared/cluster/layout';
 import { MonitorRegistry } from './dashboard/monitor-registry';
+import type { MasterClientOptions } from './mesos/master-client';
 import { DoctorService } from './doctor/doctor-service';
 import { EvidenceRegistry } from './doctor/evidence-registry';
 import { FaultInjector } from './faults/fault-injector';
@@ -34,6 +35,12 @@ export interface CoreOptions {
   /** Where agents' work dirs go (the engine's default otherwise), and labels on all it creates (startCluster's reaper session). */
   workRoot?: string;
   labels?: Record<string, string>;
+  /**
+   * Where a cluster's masters are when not where its containers say: consulted before the engine when
+   * a cluster's live view starts. `npm run bench:events` points a cluster's monitor at its load source
+   * with it; undefined for a cluster means the engine's masters.
+   */
+  masterOverride?: (cluster: string) => MasterClientOptions | undefined;
 }
 
 export interface Core {
@@ -61,6 +68,8 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   void engine.watchDocker(watching.signal);
   docker.onEndpointChange(() => engine.reconnectEvents());
   const monitors = new MonitorRegistry(async (cluster) => {
+    const override = options.masterOverride?.(cluster);
+    if (override) return override;
     const summary = await engine.get(cluster);
     const { layout } = summary;
     return {

@@ -113,7 +113,7 @@ const TaskRow = memo(function TaskRow({
   onOpen: (key: string) => void;
 }) {
   const last = task.statuses.at(-1);
-  usePaintProbe(task.id, task.state);
+  usePaintProbe(task.id, task.state, last?.at);
   return (
     <button
       type="button"
