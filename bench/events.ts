@@ -234,7 +234,8 @@ async function interact(page: Page): Promise<void> {
   // 40 steps to the end and 40 back, one a frame-and-a-bit apart, as a fast scroll wheel does.
   for (const direction of [1, -1]) {
     for (let i = 1; i <= 40; i++) {
-      await page.getByTestId('task-table').evaluate((el: HTMLElement, f) => (el.scrollTop = f * (el.scrollHeight - el.clientHeight)), direction === 1 ? i / 40 : 1 - i / 40);
+      const f = direction === 1 ? i / 40 : 1 - i / 40;
+      await page.evaluate(`(() => { const el = document.querySelector('[data-testid="task-table"]'); el.scrollTop = ${f} * (el.scrollHeight - el.clientHeight); })()`);
       await page.waitForTimeout(25);
     }
   }
