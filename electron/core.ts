@@ -41,6 +41,11 @@ export interface CoreOptions {
    * with it; undefined for a cluster means the engine's masters.
    */
   masterOverride?: (cluster: string) => MasterClientOptions | undefined;
+  /**
+   * Check hot subscriptions' payloads against the contract as well (DispatcherOptions). Default: under
+   * vitest, or with MESOSCOPE_CHECK_PAYLOADS=1 (the e2e tests' web host), not otherwise.
+   */
+  checkHotPayloads?: boolean;
 }
 
 export interface Core {
@@ -114,6 +119,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const logs = new LogService({ cluster: (name) => engine.get(name), docker: () => docker.docker, streams: logStreams });
   const dispatcher = createDispatcher(
     createHandlers({ settings, docker, engine, monitors, frameworks, faults, artifacts, doctor, recordings, env, logs, logStreams, downloads: options.downloads }),
+    { checkHotPayloads: options.checkHotPayloads ?? (env.VITEST !== undefined || env.MESOSCOPE_CHECK_PAYLOADS === '1') },
   );
   return {
     dispatcher,

@@ -22,21 +22,26 @@ export function TasksTab({ view }: { view: ClusterView }) {
   const [text, setText] = useState('');
   const [open, setOpen] = useState<string | null>(null);
 
+  // One pass over the tasks per batch (they change many times a second under load: bench:events).
   const tasks = useMemo(() => {
     const needle = text.trim().toLowerCase();
-    return Object.values(view.tasks)
-      .filter((t) => state === ALL || t.state === state)
-      .filter((t) => framework === ALL || t.frameworkId === framework)
-      .filter((t) => agent === ALL || t.agentId === agent)
-      .filter((t) => !needle || `${t.id} ${t.name} ${t.statuses.at(-1)?.message ?? ''}`.toLowerCase().includes(needle))
-      .sort((a, b) => b.updatedAt - a.updatedAt);
+    const out: Task[] = [];
+    for (const t of Object.values(view.tasks)) {
+      if (state !== ALL && t.state !== state) continue;
+      if (framework !== ALL && t.frameworkId !== framework) continue;
+      if (agent !== ALL && t.agentId !== agent) continue;
+      if (needle && !`${t.id} ${t.name} ${t.statuses.at(-1)?.message ?? ''}`.toLowerCase().includes(needle)) continue;
+      out.push(t);
+    }
+    return out.sort((a, b) => b.updatedAt - a.updatedAt);
   }, [view.tasks, state, framework, agent, text]);
 
   const parent = useRef<HTMLDivElement>(null);
   // useVirtualizer returns functions React Compiler cannot memoize; this component does not rely on it.
   // eslint-disable-next-line react-hooks/incompatible-library
   const rows = useVirtualizer({ count: tasks.length, getScrollElement: () => parent.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
-  const states = useMemo(() => [...new Set(Object.values(view.tasks).map((t) => t.state))].sort(), [view.tasks]);
+  // The states present, from the frameworks' counts (a few entries) rather than every task.
+  const states = useMemo(() => [...new Set(Object.values(view.frameworks).flatMap((f) => Object.keys(f.taskCounts)))].sort(), [view.frameworks]);
   const selected = open ? view.tasks[open] : undefined;
   const source = useDashboardSource();
 
@@ -77,7 +82,8 @@ export function TasksTab({ view }: { view: ClusterView }) {
                 const agent = view.agents[task.agentId];
                 return (
                   <TaskRow
-                    key={task.key}
+                    // Keyed by its place on screen: a re-sort refills the same rows instead of moving DOM nodes.
+                    key={item.index}
                     task={task}
                     frameworkName={view.frameworks[task.frameworkId]?.name ?? task.frameworkId}
                     agentName={agent ? `${agent.hostname}:${agent.port}` : task.agentId}
