@@ -313,12 +313,14 @@ async function main(): Promise<void> {
     const growth = ((heapEnd - heapStart) / heapStart) * 100;
 
     // ---- report ----
-    const rate = loadStats.updates / loadSeconds;
+    // What the app took: the updates written less those still waiting in its socket's backlog here.
+    const taken = loadStats.updates - (loadStats.bytes > 0 ? (loadStats.backlogBytes / loadStats.bytes) * loadStats.updates : 0);
+    const rate = taken / loadSeconds;
     const framesP95 = (w: Window) => percentile(w.frames, 95);
     const longest = (w: Window) => Math.max(...w.frames);
     const paintP = (p: { ms: number[] }, q: number) => percentile(p.ms, q);
     console.log(`\nbench:events — ${SHAPE.agents} agents, ${SHAPE.tasks} running tasks, ${RATE} status updates/s asked for ${LOAD_SECONDS} s; table: ${shown}`);
-    console.log(`  update rate achieved       ${rate.toFixed(0)}/s (${loadStats.updates} in ${loadSeconds.toFixed(1)} s; ${loadStats.backlogBytes} bytes unread at the end)   (target >= ${TARGETS.rate}/s: ${verdict(rate >= TARGETS.rate)})`);
+    console.log(`  update rate achieved       ${rate.toFixed(0)}/s (${taken.toFixed(0)} taken in ${loadSeconds.toFixed(1)} s of ${loadStats.updates} sent; ${(loadStats.backlogBytes / 2 ** 20).toFixed(1)} MB not yet read at the end)   (target >= ${TARGETS.rate}/s: ${verdict(rate >= TARGETS.rate)})`);
     console.log('                               under load    idle page (10 changes/s)   target');
     const row = (name: string, busy: string, calm: string, target: string) => console.log(`  ${name.padEnd(28)} ${busy.padEnd(13)} ${calm.padEnd(26)} ${target}`);
     row('longest frame', fmt(longest(load)), fmt(longest(idle)), `<= ${TARGETS.longestFrame} ms: ${verdict(longest(load) <= TARGETS.longestFrame)}`);

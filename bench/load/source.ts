@@ -17,6 +17,8 @@ export interface LoadSourceOptions extends Omit<LoadShape, 'agentHost' | 'agentP
 export interface LoadSourceStats {
   /** Status updates (TASK_UPDATED) written to streams since the last setRate. */
   updates: number;
+  /** Bytes of those updates' records (per stream). */
+  bytes: number;
   since: number;
   streams: number;
   /** Written but not yet taken by the app (its socket's backlog here): a reader falling behind shows here. */
@@ -43,7 +45,7 @@ export async function startLoadSource(options: LoadSourceOptions): Promise<LoadS
   const unknown: string[] = [];
   let generator: LoadGenerator | undefined;
   let rate = 0;
-  let counted = { updates: 0, since: Date.now() };
+  let counted = { updates: 0, bytes: 0, since: Date.now() };
   let paced = { sent: 0, since: Date.now() };
 
   const frame = (event: unknown) => {
@@ -114,6 +116,7 @@ export async function startLoadSource(options: LoadSourceOptions): Promise<LoadS
     const chunk = Buffer.concat(records);
     for (const stream of streams) stream.write(chunk);
     counted.updates += due;
+    counted.bytes += chunk.length;
   }, TICK_MS);
   const heartbeat = setInterval(() => {
     const chunk = frame({ type: 'HEARTBEAT' });
@@ -125,7 +128,7 @@ export async function startLoadSource(options: LoadSourceOptions): Promise<LoadS
     setRate(next, churn) {
       rate = next;
       if (churn !== undefined) gen().churn = churn;
-      counted = { updates: 0, since: Date.now() };
+      counted = { updates: 0, bytes: 0, since: Date.now() };
       paced = { sent: 0, since: Date.now() };
     },
     stats: () => ({ ...counted, streams: streams.size, backlogBytes: [...streams].reduce((n, s) => n + s.writableLength, 0), unknownRequests: [...new Set(unknown)] }),

@@ -1,7 +1,11 @@
 import { applyDeltas } from '@shared/dashboard/apply';
+import type { Delta } from '@shared/dashboard/deltas';
 import type { ClusterView } from '@shared/dashboard/view';
 import { startTransition, useEffect, useState } from 'react';
 import { useClient } from '../../api/client-context';
+
+/** How long batches gather before they are folded into the view: about a frame. */
+const FOLD_MS = 16;
 
 /**
  * A cluster's live Mesos view, pushed by the host (`dashboard.deltas`) and folded here. A gap in the
@@ -14,7 +18,18 @@ export function useClusterView(cluster: string, { offers = false }: { offers?: b
 
   useEffect(() => {
     let lastSeq: number | null = null;
-    return client.subscribe(
+    // Batches that came since the last fold: folded together once per frame, so a page that falls
+    // behind a busy stream (1,000 updates a second, bench:events) catches up in one step, not one per batch.
+    let pending: Delta[] = [];
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const fold = () => {
+      timer = undefined;
+      const deltas = pending;
+      pending = [];
+      // A transition: React renders what changed in slices and yields to the browser between them.
+      startTransition(() => setView((current) => applyDeltas(current, deltas)));
+    };
+    const unsubscribe = client.subscribe(
       'dashboard.deltas',
       { cluster, offers },
       (batch) => {
@@ -24,12 +39,16 @@ export function useClusterView(cluster: string, { offers = false }: { offers?: b
           return;
         }
         lastSeq = batch.seq;
-        // A transition: React renders what the batch changed in slices and yields to the browser between
-        // them, so a busy stream (hundreds of updates a second) never holds a frame (bench:events).
-        startTransition(() => setView((current) => applyDeltas(current, batch.deltas)));
+        if (startsFresh) pending = [];
+        pending.push(...batch.deltas);
+        timer ??= setTimeout(fold, FOLD_MS);
       },
       () => setView(null),
     );
+    return () => {
+      clearTimeout(timer);
+      unsubscribe();
+    };
   }, [client, cluster, offers, generation]);
 
   return view;
