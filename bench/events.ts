@@ -20,7 +20,7 @@ import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Page } from '@playwright/test';
+import { chromium, type Browser, type Page } from '@playwright/test';
 import { build } from 'esbuild';
 import { TEST_IMAGES } from '../e2e/support/web-host-process';
 import { startCluster } from '../electron/index';
@@ -142,6 +142,14 @@ async function cpuSeconds(pid: number): Promise<number> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds Chromium's renderer processes have used (CDP SystemInfo). */
+async function rendererCpuSeconds(browser: Browser): Promise<number> {
+  const cdp = await browser.newBrowserCDPSession();
+  const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: Array<{ type: string; cpuTime: number }> };
+  await cdp.detach();
+  return processInfo.filter((p) => p.type === 'renderer').reduce((n, p) => n + p.cpuTime, 0);
 }
 
 // ---- the page ----
@@ -284,6 +292,7 @@ async function main(): Promise<void> {
     source.setRate(RATE, SHAPE.churn);
     from = Date.now();
     const cpu0 = await cpuSeconds(host.pid);
+    const rendererCpu0 = await rendererCpuSeconds(browser);
     const load = await watch(page, async () => {
       await page.waitForTimeout(Math.max(0, LOAD_SECONDS * 1000 * (smoke ? 0.3 : 0.6)));
       await interact(page);
@@ -291,6 +300,8 @@ async function main(): Promise<void> {
     });
     const loadSeconds = (Date.now() - from) / 1000;
     const mainCpu = ((await cpuSeconds(host.pid)) - cpu0) / loadSeconds;
+    const rendererCpu = ((await rendererCpuSeconds(browser)) - rendererCpu0) / loadSeconds;
+    await page.screenshot({ path: join(OUT, 'events-tasks.png') });
     const loadStats = await source.stats();
     const loadPaint = eventToPaint(
       (await source.sent(from)).filter((s) => s.at < Date.now() - 1000),
@@ -335,6 +346,7 @@ async function main(): Promise<void> {
     row('  updates painted / off screen', `${loadPaint.ms.length} / ${loadPaint.offScreen}`, `${idlePaint.ms.length} / ${idlePaint.offScreen}`, '');
     row('renderer heap (max)', `${load.heapMb.toFixed(0)} MB`, `${idle.heapMb.toFixed(0)} MB`, `<= ${TARGETS.heapMb} MB: ${verdict(load.heapMb <= TARGETS.heapMb)}`);
     row('main process CPU', `${(mainCpu * 100).toFixed(0)} %`, '', `<= ${TARGETS.mainCpu} % of a core: ${verdict(mainCpu * 100 <= TARGETS.mainCpu)}`);
+    row('renderer CPU (for scale)', `${(rendererCpu * 100).toFixed(0)} %`, '', 'no target');
     for (const f of load.longFrames) console.log(`    a ${f.ms} ms frame under load: ${f.scripts.join('; ') || 'layout / paint (no script)'}`);
     console.log(
       `  soak${smoke ? ' (SHORTENED to ' + SOAK_SECONDS + ' s: smoke mode; the full run soaks 600 s)' : ` ${SOAK_SECONDS} s`}: heap after GC ${heapStart.toFixed(1)} MB -> ${heapEnd.toFixed(1)} MB (${growth >= 0 ? '+' : ''}${growth.toFixed(1)} %; target <= ${TARGETS.heapGrowth} %: ${verdict(growth <= TARGETS.heapGrowth)}), ${(soakStats.updates / ((Date.now() - soakFrom) / 1000 + loadSeconds)).toFixed(0)} updates/s over load and soak`,
@@ -350,7 +362,7 @@ async function main(): Promise<void> {
           shape: SHAPE,
           rate: { asked: RATE, achieved: rate, updates: loadStats.updates, seconds: loadSeconds, backlogBytes: loadStats.backlogBytes },
           idle: { frames: idle.frames, heapMb: idle.heapMb, paintMs: idlePaint.ms, offScreen: idlePaint.offScreen },
-          load: { frames: load.frames, longFrames: load.longFrames, heapMb: load.heapMb, paintMs: loadPaint.ms, offScreen: loadPaint.offScreen, mainCpu },
+          load: { frames: load.frames, longFrames: load.longFrames, heapMb: load.heapMb, paintMs: loadPaint.ms, offScreen: loadPaint.offScreen, mainCpu, rendererCpu },
           soak: { seconds: SOAK_SECONDS, heapStartMb: heapStart, heapEndMb: heapEnd, growthPercent: growth },
           loadavg: loadavg(),
           cores: cpus().length,

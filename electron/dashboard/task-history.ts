@@ -45,7 +45,7 @@ function fill(old: StatusEntry, next: StatusEntry): StatusEntry {
  * whose health check flaps sends a status every few seconds for as long as it runs, and every change
  * of a task goes to the UI with its history (bench:events: 10,000 tasks, 1,000 updates a second).
  */
-export const MAX_STATUS_HISTORY = 32;
+export const MAX_STATUS_HISTORY = 16;
 
 /** `history` with `incoming` merged in (bounded: MAX_STATUS_HISTORY); the same array when nothing changed. */
 export function mergeStatuses(history: readonly StatusEntry[], incoming: readonly StatusEntry[]): readonly StatusEntry[] {
