@@ -6,13 +6,13 @@ import { useClient } from '../../api/client-context';
 
 /**
  * How long batches gather before they are folded into the view: about a frame when the stream is
- * quiet; while it is busy (the last fold under BUSY_WITHIN_MS ago) longer, so that the table is
+ * quiet; while it is busy (more than BUSY_DELTAS_PER_S at the last fold) longer, so that the table is
  * filtered, sorted and rendered ten times a second rather than with every batch (bench:events: at
  * 1,000 updates a second that work, not the updates, was what the page could not keep up with).
  */
 const FOLD_MS = 16;
 const BUSY_FOLD_MS = 100;
-const BUSY_WITHIN_MS = 250;
+const BUSY_DELTAS_PER_S = 300;
 
 /**
  * A cluster's live Mesos view, pushed by the host (`dashboard.deltas`) and folded here. A gap in the
@@ -30,9 +30,12 @@ export function useClusterView(cluster: string, { offers = false }: { offers?: b
     let pending: Delta[] = [];
     let timer: ReturnType<typeof setTimeout> | undefined;
     let lastFold = 0;
+    let busy = false;
     const fold = () => {
       timer = undefined;
-      lastFold = Date.now();
+      const now = Date.now();
+      busy = (pending.length * 1000) / Math.max(now - lastFold, 1) > BUSY_DELTAS_PER_S;
+      lastFold = now;
       const deltas = pending;
       pending = [];
       // A transition: React renders what changed in slices and yields to the browser between them.
@@ -50,7 +53,7 @@ export function useClusterView(cluster: string, { offers = false }: { offers?: b
         lastSeq = batch.seq;
         if (startsFresh) pending = [];
         pending.push(...batch.deltas);
-        timer ??= setTimeout(fold, Date.now() - lastFold < BUSY_WITHIN_MS ? BUSY_FOLD_MS : FOLD_MS);
+        timer ??= setTimeout(fold, busy ? BUSY_FOLD_MS : FOLD_MS);
       },
       () => setView(null),
     );
