@@ -32,6 +32,7 @@ import { AgentClient, READ_CHUNK, runsOfTask } from '../electron/mesos/agent-cli
 import { TestFramework } from '../electron/mesos/testing/framework';
 import { startWebHostProcess, TEST_IMAGES, type WebHostProcess } from '../e2e/support/web-host-process';
 import { commandTask } from '../electron/mesos/testing/tasks';
+import { type CpuProfile, printProfile } from './profile';
 
 const smoke = Boolean(process.env.BENCH_SMOKE);
 const MB = 1_000_000;
@@ -246,12 +247,6 @@ async function timeToLastLine(page: Page): Promise<number> {
   })`)) as number;
 }
 
-interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; hitCount?: number }[];
-  samples: number[];
-  timeDeltas: number[];
-}
-
 /** A preload that profiles the process it is loaded into and writes the profile on exit. */
 async function hostProfiler(): Promise<string> {
   const file = `${process.cwd()}/dist/bench/host-profiler.cjs`;
@@ -265,21 +260,6 @@ session.post('Profiler.start');
 process.on('exit', () => session.post('Profiler.stop', (err, r) => { if (!err) require('node:fs').writeFileSync('${process.cwd()}/dist/bench/web-host.cpuprofile', JSON.stringify(r.profile)); }));`,
   );
   return file;
-}
-
-/** BENCH_PROFILE=1: where the renderer spent its time while following (self time, top 20). */
-export function printProfile(profile: CpuProfile, what = 'renderer'): void {
-  const self = new Map<number, number>();
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
-  const byName = new Map<string, number>();
-  for (const node of profile.nodes) {
-    const f = node.callFrame;
-    const name = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber}:${f.columnNumber}`;
-    byName.set(name, (byName.get(name) ?? 0) + (self.get(node.id) ?? 0));
-  }
-  const total = [...byName.values()].reduce((a, b) => a + b, 0);
-  console.log(`${what} profile: ${(total / 1000).toFixed(0)} ms sampled`);
-  for (const [name, us] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`  ${(us / 1000).toFixed(0).padStart(7)} ms  ${name}`);
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;

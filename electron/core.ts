@@ -7,6 +7,7 @@ import { attachedNodes } from './attach/attached-nodes';
 import { FileSecretStore, type SecretStore } from './attach/secret-store';
 import { zkUrl } from '@shared/cluster/layout';
 import { MonitorRegistry } from './dashboard/monitor-registry';
+import type { MasterClientOptions } from './mesos/master-client';
 import { DoctorService } from './doctor/doctor-service';
 import { EvidenceRegistry } from './doctor/evidence-registry';
 import { FaultInjector } from './faults/fault-injector';
@@ -49,6 +50,17 @@ export interface CoreOptions {
   rendererDir?: string;
   /** Where attached clusters' secrets go: the desktop app passes its safeStorage store; else a 0600 file beside the settings. */
   secrets?: (configDir: string) => SecretStore;
+  /**
+   * Where a cluster's masters are when not where its containers say: consulted before the engine when
+   * a cluster's live view starts. `npm run bench:events` points a cluster's monitor at its load source
+   * with it; undefined for a cluster means the engine's masters.
+   */
+  masterOverride?: (cluster: string) => MasterClientOptions | undefined;
+  /**
+   * Check hot subscriptions' payloads against the contract as well (DispatcherOptions). Default: under
+   * vitest, or with MESOSCOPE_CHECK_PAYLOADS=1 (the e2e tests' web host), not otherwise.
+   */
+  checkHotPayloads?: boolean;
 }
 
 export interface Core {
@@ -89,6 +101,8 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   });
   await attach.load();
   const monitors = new MonitorRegistry(async (cluster) => {
+    const override = options.masterOverride?.(cluster);
+    if (override) return override;
     // An attached cluster: its own URLs and credentials; a launched one: where the engine put it.
     if (attach.has(cluster)) return attach.masterClientOptions(cluster);
     const summary = await engine.get(cluster);
@@ -176,6 +190,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const sharing = new SharingService({ dispatcher: served, rendererDir: options.rendererDir });
   const dispatcher = createDispatcher(
     createHandlers({ settings, docker, engine, monitors, frameworks, faults, artifacts, doctor, recordings, env, logs, logStreams, exec, downloads: options.downloads, tours, sharing, attach }),
+    { checkHotPayloads: options.checkHotPayloads ?? (env.VITEST !== undefined || env.MESOSCOPE_CHECK_PAYLOADS === '1') },
   );
   return {
     dispatcher,

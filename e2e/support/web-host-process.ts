@@ -32,7 +32,8 @@ export async function startWebHostProcess(
   // Not a terminal: the host writes the link with its token to a file of ours (mode 0600), not to stdout.
   const urlFile = join(configDir, 'url');
   const child: ChildProcess = spawn(process.execPath, ['dist/electron/web-host.cjs', '--port', '0', '--print-url-to', urlFile], {
-    env: { ...process.env, MESOSCOPE_CONFIG_DIR: configDir, MESOSCOPE_WORK_ROOT: workRoot, ...env },
+    // The tests check every payload against the contract, the hot subscriptions' too (createCore's checkHotPayloads).
+    env: { ...process.env, MESOSCOPE_CONFIG_DIR: configDir, MESOSCOPE_WORK_ROOT: workRoot, MESOSCOPE_CHECK_PAYLOADS: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

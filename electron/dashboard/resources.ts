@@ -9,11 +9,15 @@ const SCALARS = ['cpus', 'mem', 'disk', 'gpus'] as const;
 type ScalarName = (typeof SCALARS)[number];
 const isScalarName = (n: string): n is ScalarName => (SCALARS as readonly string[]).includes(n);
 
-/** Floating sums drift (0.1 + 0.2): keep what a person would read. */
-const round = (v: number) => Math.round(v * 1e6) / 1e6;
+/** Floating sums drift (0.1 + 0.2): keep what a person would read (and never -0). */
+const round = (v: number) => Math.round(v * 1e6) / 1e6 + 0;
 
 export function addScalars(a: Scalars, b: Scalars): Scalars {
   return { cpus: round(a.cpus + b.cpus), mem: round(a.mem + b.mem), disk: round(a.disk + b.disk), gpus: round(a.gpus + b.gpus) };
+}
+
+export function subtractScalars(a: Scalars, b: Scalars): Scalars {
+  return { cpus: round(a.cpus - b.cpus), mem: round(a.mem - b.mem), disk: round(a.disk - b.disk), gpus: round(a.gpus - b.gpus) };
 }
 
 export const scalarsOnly = (r: Resources): Scalars => ({ cpus: r.cpus, mem: r.mem, disk: r.disk, gpus: r.gpus });

@@ -15,6 +15,11 @@ export interface EventSpec<P extends z.ZodType = z.ZodType, T extends z.ZodType 
   description: string;
   params: P;
   payload: T;
+  /**
+   * Set for subscriptions that send many payloads a second, built from data already checked where it
+   * entered (say where): the dispatcher then checks their payloads only when asked to (tests do).
+   */
+  hot?: string;
 }
 
 export const defineCall = <I extends z.ZodType, O extends z.ZodType>(spec: CallSpec<I, O>) => spec;

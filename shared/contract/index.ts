@@ -123,6 +123,7 @@ export const contract = {
         "A cluster's live Mesos view: first a batch holding a snapshot, then batches of deltas (agents, frameworks, tasks with their whole status history, offers, masters with the leader, connection, metrics). After any snapshot, seq counts on from that batch; a gap means a batch was missed. offers: poll the outstanding offers while subscribed.",
       params: z.object({ cluster: ClusterName, offers: z.boolean().default(false) }).strict(),
       payload: DeltaBatchSchema,
+      hot: 'operator events are parsed with their schemas where they arrive (MasterClient), the deltas built from them by ClusterModel',
     }),
     'clusters.changed': defineEvent({
       description: 'All clusters at once, then again whenever a node changes state (from Docker events).',

@@ -1,4 +1,4 @@
-import { Badge, Card, Flex, Select, Text, TextField } from '@radix-ui/themes';
+import { Card, Flex, Select, Text, TextField } from '@radix-ui/themes';
 import type { ClusterView, Task } from '@shared/dashboard/view';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Search } from 'lucide-react';
@@ -23,21 +23,26 @@ export function TasksTab({ view }: { view: ClusterView }) {
   const [text, setText] = useState('');
   const [open, setOpen] = useState<string | null>(null);
 
+  // One pass over the tasks per batch (they change many times a second under load: bench:events).
   const tasks = useMemo(() => {
     const needle = text.trim().toLowerCase();
-    return Object.values(view.tasks)
-      .filter((t) => state === ALL || t.state === state)
-      .filter((t) => framework === ALL || t.frameworkId === framework)
-      .filter((t) => agent === ALL || t.agentId === agent)
-      .filter((t) => !needle || `${t.id} ${t.name} ${t.statuses.at(-1)?.message ?? ''}`.toLowerCase().includes(needle))
-      .sort((a, b) => b.updatedAt - a.updatedAt);
+    const out: Task[] = [];
+    for (const t of Object.values(view.tasks)) {
+      if (state !== ALL && t.state !== state) continue;
+      if (framework !== ALL && t.frameworkId !== framework) continue;
+      if (agent !== ALL && t.agentId !== agent) continue;
+      if (needle && !`${t.id} ${t.name} ${t.statuses.at(-1)?.message ?? ''}`.toLowerCase().includes(needle)) continue;
+      out.push(t);
+    }
+    return out.sort((a, b) => b.updatedAt - a.updatedAt);
   }, [view.tasks, state, framework, agent, text]);
 
   const parent = useRef<HTMLDivElement>(null);
   // useVirtualizer returns functions React Compiler cannot memoize; this component does not rely on it.
   // eslint-disable-next-line react-hooks/incompatible-library
   const rows = useVirtualizer({ count: tasks.length, getScrollElement: () => parent.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
-  const states = useMemo(() => [...new Set(Object.values(view.tasks).map((t) => t.state))].sort(), [view.tasks]);
+  // The states present, from the frameworks' counts (a few entries) rather than every task.
+  const states = useMemo(() => [...new Set(Object.values(view.frameworks).flatMap((f) => Object.keys(f.taskCounts)))].sort(), [view.frameworks]);
   const selected = open ? view.tasks[open] : undefined;
   const source = useDashboardSource();
   // The task a tour scene points at (a live cluster only).
@@ -80,7 +85,8 @@ export function TasksTab({ view }: { view: ClusterView }) {
                 const agent = view.agents[task.agentId];
                 return (
                   <TaskRow
-                    key={task.key}
+                    // Keyed by its place on screen: a re-sort refills the same rows instead of moving DOM nodes.
+                    key={item.index}
                     task={task}
                     frameworkName={view.frameworks[task.frameworkId]?.name ?? task.frameworkId}
                     agentName={agent ? `${agent.hostname}:${agent.port}` : task.agentId}
@@ -119,7 +125,7 @@ const TaskRow = memo(function TaskRow({
   onOpen: (key: string) => void;
 }) {
   const last = task.statuses.at(-1);
-  usePaintProbe(task.id, task.state);
+  usePaintProbe(task.id, task.state, last?.at);
   return (
     <button
       type="button"
@@ -130,28 +136,26 @@ const TaskRow = memo(function TaskRow({
       data-testid={`task-row-${task.id}`}
       data-state={task.state}
     >
-      <Flex align="center" gap="1" minWidth="0">
+      {/* Radix Themes' classes on plain elements: the same look without its components' prop handling,
+          which was most of a row's render under load (bench:events). */}
+      <div className="rt-Flex rt-r-ai-center rt-r-gap-1" style={{ minWidth: 0 }}>
         {verdict && <DoctorMark verdict={verdict} />}
-        <Text size="2" weight="medium" truncate>
-          {task.name || task.id}
-        </Text>
-      </Flex>
+        <span className="rt-Text rt-r-size-2 rt-r-weight-medium rt-truncate">{task.name || task.id}</span>
+      </div>
       <span>
-        <Badge color={STATE_COLOR[task.state] ?? 'gray'}>{shortState(task.state)}</Badge>
+        <span className="rt-reset rt-Badge rt-r-size-1 rt-variant-soft" data-accent-color={STATE_COLOR[task.state] ?? 'gray'}>
+          {shortState(task.state)}
+        </span>
       </span>
-      <Text size="1" truncate>
-        {frameworkName}
-      </Text>
-      <Text size="1" truncate>
-        {agentName}
-      </Text>
-      <Text size="1" color="gray">
+      <span className="rt-Text rt-r-size-1 rt-truncate">{frameworkName}</span>
+      <span className="rt-Text rt-r-size-1 rt-truncate">{agentName}</span>
+      <span className="rt-Text rt-r-size-1" data-accent-color="gray">
         {clockTime(task.updatedAt)}
-      </Text>
-      <Text size="1" color={last?.reason || task.state === 'TASK_FAILED' ? 'red' : 'gray'} truncate>
+      </span>
+      <span className="rt-Text rt-r-size-1 rt-truncate" data-accent-color={last?.reason || task.state === 'TASK_FAILED' ? 'red' : 'gray'}>
         {last?.reason ? `${last.reason.replace(/^REASON_/, '')}: ` : ''}
         {last?.message ?? ''}
-      </Text>
+      </span>
     </button>
   );
 });

@@ -8,6 +8,8 @@ import { useLayoutEffect } from 'react';
 export interface PaintRecord {
   task: string;
   state: string;
+  /** The shown status' own timestamp (epoch ms), which tells one update of a task from the next. */
+  statusAt?: number;
   /** Epoch ms, comparable with Mesos status timestamps (same host clock). */
   at: number;
 }
@@ -16,15 +18,15 @@ const enabled = typeof window !== 'undefined' && new URLSearchParams(window.loca
 const records: PaintRecord[] = [];
 if (enabled) (window as unknown as { __mesoscopePaints: PaintRecord[] }).__mesoscopePaints = records;
 
-export function usePaintProbe(task: string, state: string): void {
+export function usePaintProbe(task: string, state: string, statusAt: number | undefined): void {
   useLayoutEffect(() => {
     if (!enabled) return;
     // The DOM is committed; the next animation frame paints it. A message posted from inside that
     // frame's callback runs right after the frame, which is as close to "painted" as a page can see.
     requestAnimationFrame(() => {
       const channel = new MessageChannel();
-      channel.port1.onmessage = () => records.push({ task, state, at: performance.timeOrigin + performance.now() });
+      channel.port1.onmessage = () => records.push({ task, state, statusAt, at: performance.timeOrigin + performance.now() });
       channel.port2.postMessage(null);
     });
-  }, [task, state]);
+  }, [task, state, statusAt]);
 }

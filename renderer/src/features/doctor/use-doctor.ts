@@ -2,7 +2,7 @@ import type { ClusterView, Task } from '@shared/dashboard/view';
 import type { Diagnosis } from '@shared/doctor/diagnosis';
 import type { Verdicts } from '@shared/doctor/verdict';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useClient } from '../../api/client-context';
 import { useDashboardSource } from '../dashboard/source';
 
@@ -67,13 +67,34 @@ export function useLiveVerdicts(cluster: string, view: ClusterView | null): Verd
     }
     return `${count}:${latest}`;
   }, [view]);
+  // Asked again when the tasks it covers change, at most every VERDICTS_EVERY_MS: under load tasks end
+  // many times a second, and each answer diagnoses every one of them (bench:events).
+  const asked = useThrottled(signature, VERDICTS_EVERY_MS);
   const { data } = useQuery({
-    queryKey: ['doctor-verdicts', cluster, signature],
+    queryKey: ['doctor-verdicts', cluster, asked],
     queryFn: () => client.call('doctor.verdicts', { cluster }),
-    enabled: signature !== '' && !signature.startsWith('0:'),
+    enabled: asked !== '' && !asked.startsWith('0:'),
     refetchInterval: 5000,
     placeholderData: keepPreviousData,
     retry: false,
   });
   return signature.startsWith('0:') ? {} : (data ?? {});
+}
+
+const VERDICTS_EVERY_MS = 2000;
+
+/** `value`, changing at most once every `ms` (its latest value when it does). */
+function useThrottled<T>(value: T, ms: number): T {
+  const [shown, setShown] = useState(value);
+  const last = useRef(0);
+  useEffect(() => {
+    if (Object.is(value, shown)) return;
+    const wait = Math.max(0, last.current + ms - Date.now());
+    const timer = setTimeout(() => {
+      last.current = Date.now();
+      setShown(value);
+    }, wait);
+    return () => clearTimeout(timer);
+  }, [value, shown, ms]);
+  return shown;
 }

@@ -1,6 +1,6 @@
 import { Button } from '@radix-ui/themes';
 import type { ClusterView, Task } from '@shared/dashboard/view';
-import { TERMINAL_TASK_STATES } from '@shared/mesos/v1';
+import { TERMINAL_TASK_STATES, type TaskState } from '@shared/mesos/v1';
 import { useMutation } from '@tanstack/react-query';
 import { OctagonX, Skull } from 'lucide-react';
 import { useClient } from '../../api/client-context';
@@ -34,7 +34,11 @@ export function KillAllButton({ view }: { view: ClusterView }) {
   const client = useClient();
   const runs = useRuns(cluster);
   const own = ownFrameworkIds(runs);
-  const live = Object.values(view.tasks).filter((t) => own.has(t.frameworkId) && !TERMINAL_TASK_STATES.has(t.state)).length;
+  // From the frameworks' counts by state, not a pass over every task: this renders with each batch (bench:events).
+  let live = 0;
+  for (const id of own) {
+    for (const [state, n] of Object.entries(view.frameworks[id]?.taskCounts ?? {})) if (!TERMINAL_TASK_STATES.has(state as TaskState)) live += n ?? 0;
+  }
   const killAll = useMutation({ mutationFn: () => client.call('runs.killAll', { cluster }) });
   const source = useDashboardSource();
   if (live === 0 || (source.kind === 'live' && source.readOnly)) return null;
