@@ -1,6 +1,5 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { z } from 'zod';
+import { ClusterJsonFile } from './cluster-json-file';
 
 /**
  * The built-in framework's ids, per cluster and variant, in the app's data dir (next to settings.json),
@@ -9,85 +8,38 @@ import { z } from 'zod';
  * does not parse is set aside, as the settings store does.
  */
 
-const FileSchema = z.object({
-  version: z.literal(1),
-  clusters: z.record(z.string(), z.record(z.string(), z.object({ id: z.string().min(1), savedAt: z.number() }))),
-});
-type StoreFile = z.infer<typeof FileSchema>;
+const SavedIdSchema = z.object({ id: z.string().min(1), savedAt: z.number() });
 
 export class FrameworkStore {
-  private current: StoreFile | null = null;
-  private writing: Promise<unknown> = Promise.resolve();
+  private readonly records: ClusterJsonFile<typeof SavedIdSchema>;
 
-  constructor(readonly file: string) {}
+  constructor(readonly file: string) {
+    this.records = new ClusterJsonFile(file, SavedIdSchema, 'frameworks will subscribe afresh');
+  }
 
   /** variant key → framework id, for one cluster. */
   async ids(cluster: string): Promise<Record<string, string>> {
-    const data = await this.load();
-    return Object.fromEntries(Object.entries(data.clusters[cluster] ?? {}).map(([k, v]) => [k, v.id]));
+    return Object.fromEntries(Object.entries(await this.records.of(cluster)).map(([k, v]) => [k, v.id]));
   }
 
   async save(cluster: string, key: string, id: string): Promise<void> {
-    await this.change((d) => {
-      d.clusters[cluster] = { ...d.clusters[cluster], [key]: { id, savedAt: Date.now() } };
+    await this.records.change((clusters) => {
+      clusters[cluster] = { ...clusters[cluster], [key]: { id, savedAt: Date.now() } };
     });
   }
 
   /** The master removed the framework (or refuses its id): subscribe afresh next time. */
   async forgetId(cluster: string, key: string): Promise<void> {
-    await this.change((d) => {
-      const c = d.clusters[cluster];
+    await this.records.change((clusters) => {
+      const c = clusters[cluster];
       if (c) delete c[key];
     });
   }
 
   /** The cluster is gone. */
   async forgetCluster(cluster: string): Promise<void> {
-    await this.change((d) => {
-      delete d.clusters[cluster];
+    await this.records.change((clusters) => {
+      delete clusters[cluster];
     });
-  }
-
-  private change(edit: (d: StoreFile) => void): Promise<void> {
-    const next = this.writing.then(async () => {
-      const data = await this.load();
-      edit(data);
-      await mkdir(dirname(this.file), { recursive: true });
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      await writeFile(tmp, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 });
-      await rename(tmp, this.file);
-    });
-    this.writing = next.catch(() => undefined);
-    return next;
-  }
-
-  private async load(): Promise<StoreFile> {
-    if (this.current) return this.current;
-    let text: string | undefined;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-    let data: StoreFile = { version: 1, clusters: {} };
-    if (text !== undefined) {
-      const parsed = FileSchema.safeParse(safeJson(text));
-      if (parsed.success) data = parsed.data;
-      else {
-        const aside = `${this.file}.unreadable-${Date.now()}`;
-        await rename(this.file, aside).catch(() => undefined);
-        console.warn(`Framework ids file ${this.file} could not be read; moved to ${aside}; frameworks will subscribe afresh.`);
-      }
-    }
-    this.current = data;
-    return data;
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }

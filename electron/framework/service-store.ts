@@ -1,7 +1,6 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { z } from 'zod';
 import { ServiceEventSchema, ServiceSpecSchema } from '@shared/services/schemas';
+import { ClusterJsonFile } from './cluster-json-file';
 
 /**
  * The services' definitions, their instances' task ids, agents and ports, and their history, per
@@ -27,23 +26,18 @@ const StoredServiceSchema = z.object({
 });
 export type StoredService = { spec: z.output<typeof ServiceSpecSchema>; instances: StoredInstance[]; history: z.infer<typeof ServiceEventSchema>[] };
 
-const FileSchema = z.object({
-  version: z.literal(1),
-  clusters: z.record(z.string(), z.record(z.string(), StoredServiceSchema)),
-});
-type StoreFile = z.infer<typeof FileSchema>;
 
 export class ServiceStore {
-  private current: StoreFile | null = null;
-  private writing: Promise<unknown> = Promise.resolve();
+  private readonly records: ClusterJsonFile<typeof StoredServiceSchema>;
 
-  constructor(readonly file: string) {}
+  constructor(readonly file: string) {
+    this.records = new ClusterJsonFile(file, StoredServiceSchema, 'no services resumed');
+  }
 
   /** The cluster's services; a stored definition that no longer validates is left out, with a warning. */
   async services(cluster: string): Promise<StoredService[]> {
-    const data = await this.load();
     const out: StoredService[] = [];
-    for (const [id, s] of Object.entries(data.clusters[cluster] ?? {})) {
+    for (const [id, s] of Object.entries(await this.records.of(cluster))) {
       const spec = ServiceSpecSchema.safeParse(s.spec);
       if (spec.success) out.push({ spec: spec.data, instances: s.instances, history: s.history });
       else console.warn(`Service ${id} of ${cluster} in ${this.file} is not a valid definition; left out: ${spec.error.message}`);
@@ -52,62 +46,21 @@ export class ServiceStore {
   }
 
   save(cluster: string, service: StoredService): Promise<void> {
-    return this.change((d) => {
-      d.clusters[cluster] = { ...d.clusters[cluster], [service.spec.id]: service };
+    return this.records.change((clusters) => {
+      clusters[cluster] = { ...clusters[cluster], [service.spec.id]: service };
     });
   }
 
   remove(cluster: string, id: string): Promise<void> {
-    return this.change((d) => {
-      const c = d.clusters[cluster];
+    return this.records.change((clusters) => {
+      const c = clusters[cluster];
       if (c) delete c[id];
     });
   }
 
   forgetCluster(cluster: string): Promise<void> {
-    return this.change((d) => {
-      delete d.clusters[cluster];
+    return this.records.change((clusters) => {
+      delete clusters[cluster];
     });
-  }
-
-  private change(edit: (d: StoreFile) => void): Promise<void> {
-    const next = this.writing.then(async () => {
-      const data = await this.load();
-      edit(data);
-      await mkdir(dirname(this.file), { recursive: true });
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      await writeFile(tmp, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 });
-      await rename(tmp, this.file);
-    });
-    this.writing = next.catch(() => undefined);
-    return next;
-  }
-
-  private async load(): Promise<StoreFile> {
-    if (this.current) return this.current;
-    let text: string | undefined;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-    let data: StoreFile = { version: 1, clusters: {} };
-    if (text !== undefined) {
-      let raw: unknown;
-      try {
-        raw = JSON.parse(text);
-      } catch {
-        raw = undefined;
-      }
-      const parsed = FileSchema.safeParse(raw);
-      if (parsed.success) data = parsed.data;
-      else {
-        const aside = `${this.file}.unreadable-${Date.now()}`;
-        await rename(this.file, aside).catch(() => undefined);
-        console.warn(`Services file ${this.file} could not be read; moved to ${aside}; no services resumed.`);
-      }
-    }
-    this.current = data;
-    return data;
   }
 }
