@@ -19,11 +19,12 @@ session from the cluster's launch (replay it like any recording). Exits 0 when e
   options: {
     cluster: { type: 'string' },
     'task-image': { type: 'string' },
+    'service-image': { type: 'string' },
     keep: { type: 'boolean', default: false },
     step: { type: 'boolean', default: false },
     record: { type: 'string' },
   },
-  optionHelp: { cluster: 'NAME', 'task-image': 'IMAGE', record: 'FILE' },
+  optionHelp: { cluster: 'NAME', 'task-image': 'IMAGE', 'service-image': 'IMAGE', record: 'FILE' },
   async run(ctx) {
     const api = await ctx.api();
     const name = ctx.positionals[0];
@@ -35,7 +36,7 @@ session from the cluster's launch (replay it like any recording). Exits 0 when e
     }
     if (!(await api.call('tours.list', {})).some((t) => t.id === name)) throw new UsageError(`no tour named "${name}" (mesoscope tour lists them)`);
     const str = (key: string) => (typeof ctx.values[key] === 'string' ? (ctx.values[key] as string) : undefined);
-    let state = await api.call('tours.start', { tour: name, cluster: str('cluster'), taskImage: str('task-image') });
+    let state = await api.call('tours.start', { tour: name, cluster: str('cluster'), taskImage: str('task-image'), serviceImage: str('service-image') });
     const session = new ClusterSession(api, state.cluster ?? `tour-${name}`);
     let recording = false;
     let code: number = EXIT.ok;

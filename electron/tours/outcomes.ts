@@ -1,6 +1,7 @@
 import type { TourOutcome } from '@shared/tours/schema';
 import type { ClusterSession } from '../scripting/cluster-session';
 import { isTimeout } from '../scripting/live-view';
+import { type KilledInstance, waitForServiceRelaunched, waitForServiceRunning } from './service-outcomes';
 import type { TaskRef } from './tour-service';
 
 export interface Outcome {
@@ -16,7 +17,7 @@ export interface Outcome {
  */
 export async function waitForOutcome(
   session: ClusterSession,
-  run: { cluster: string; tour: { cluster: { agents: number } }; refs: Map<string, TaskRef> },
+  run: { cluster: string; tour: { cluster: { agents: number } }; refs: Map<string, TaskRef>; kills: Map<string, KilledInstance> },
   expect: TourOutcome,
   before: { leaderBefore?: string } = {},
 ): Promise<Outcome> {
@@ -81,5 +82,12 @@ export async function waitForOutcome(
       return session.live
         .until('a resubscription', (_view, runs) => runs.frameworks.find((f) => f.resubscriptions > 0 && f.state === 'subscribed'), withinMs)
         .then((f) => ({ ok: true, message: `${f.name} subscribed again with the same id (${f.id ?? '?'}), ${f.resubscriptions} time${f.resubscriptions === 1 ? '' : 's'}.` }), missed('the framework subscribed again'));
+    case 'service-running':
+      return waitForServiceRunning(session.api, run.cluster, expect.service, expect.withinSecs);
+    case 'service-relaunched': {
+      const killed = run.kills.get(expect.service);
+      if (!killed) throw new Error(`No instance of "${expect.service}" was killed in this run of the tour (go back and do its scene first).`);
+      return waitForServiceRelaunched(session.api, run.cluster, expect.service, killed, expect.withinSecs);
+    }
   }
 }

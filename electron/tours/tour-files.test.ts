@@ -8,7 +8,7 @@ describe('tour files', () => {
     const onDisk = readdirSync(join(__dirname, '..', '..', 'shared', 'tours', 'data')).sort();
     expect(Object.keys(TOUR_FILES).sort()).toEqual(onDisk);
     for (const tour of tours()) expect(`${tour.id}.json`).toBe(Object.keys(TOUR_FILES).find((f) => f === `${tour.id}.json`));
-    expect(tours().map((t) => t.title)).toEqual(['When an agent dies', 'Offers and frameworks', 'Leader failover']);
+    expect(tours().map((t) => t.title)).toEqual(['When an agent dies', 'Offers and frameworks', 'Leader failover', 'Docker on Mesos']);
   });
 
   it('refuses a tour that points at a task no scene started, naming the file and field', () => {

@@ -34,7 +34,7 @@ afterAll(async () => {
 it('runs "Offers and frameworks" scene by scene, marks each scene in a recording, and restarts from a clean slate', async () => {
   const states: TourState[] = [];
   const stop = api.subscribe('tours.state', {}, (s) => states.push(s));
-  await expect(api.call('tours.start', { tour: 'no-such-tour' })).rejects.toThrow('No tour named "no-such-tour" (there are: agent-dies, offers-and-frameworks, leader-failover).');
+  await expect(api.call('tours.start', { tour: 'no-such-tour' })).rejects.toThrow('No tour named "no-such-tour" (there are: agent-dies, offers-and-frameworks, leader-failover, docker-on-mesos).');
 
   let state = await api.call('tours.start', { tour: 'offers-and-frameworks', cluster: CLUSTER });
   expect(state).toMatchObject({ active: true, index: 0, count: 4, cluster: CLUSTER, results: [null, null, null, null] });

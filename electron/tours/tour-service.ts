@@ -7,6 +7,7 @@ import { tourById, tours } from '@shared/tours';
 import type { Tour, TourScene } from '@shared/tours/schema';
 import { ClusterSession } from '../scripting/cluster-session';
 import { waitForOutcome } from './outcomes';
+import { endpointOf, type KilledInstance } from './service-outcomes';
 
 /** The tasks a scene's action started, by the name the tour gives them. */
 export interface TaskRef {
@@ -19,10 +20,13 @@ interface TourRun {
   tour: Tour;
   cluster: string;
   taskImage?: string;
+  serviceImage?: string;
   index: number;
   results: Array<SceneResult | null>;
   highlights: Array<ResolvedHighlight | undefined>;
   refs: Map<string, TaskRef>;
+  /** The instance each service's last kill-instance killed. */
+  kills: Map<string, KilledInstance>;
   /** The cluster exists because this run launched it (restart and end remove it). */
   launched: boolean;
   busy: boolean;
@@ -74,7 +78,7 @@ export class TourService {
     };
   }
 
-  async start(input: { tour: string; cluster?: string; taskImage?: string }): Promise<TourState> {
+  async start(input: { tour: string; cluster?: string; taskImage?: string; serviceImage?: string }): Promise<TourState> {
     const tour = tourById(input.tour);
     if (!tour) throw new ApiError('not-found', `No tour named "${input.tour}" (there are: ${tours().map((t) => t.id).join(', ')}).`, { issues: [{ path: 'tour', message: 'no such tour' }] });
     if (this.run?.busy) throw new ApiError('refused', `The tour "${this.run.tour.title}" is in the middle of a scene: wait for it, then start another.`);
@@ -83,10 +87,12 @@ export class TourService {
       tour,
       cluster: input.cluster ?? `tour-${tour.id}`,
       taskImage: input.taskImage,
+      serviceImage: input.serviceImage,
       index: 0,
       results: tour.scenes.map(() => null),
       highlights: tour.scenes.map(() => undefined),
       refs: new Map(),
+      kills: new Map(),
       launched: false,
       busy: false,
     };
@@ -151,6 +157,7 @@ export class TourService {
       run.results = run.tour.scenes.map(() => null);
       run.highlights = run.tour.scenes.map(() => undefined);
       run.refs.clear();
+      run.kills.clear();
     }
     this.changed();
     return this.state();
@@ -208,6 +215,25 @@ export class TourService {
       case 'undo':
         await session.undo(action.fault, { agent: action.agent });
         break;
+      case 'service': {
+        const { as, image, instances, cpus, mem, ports, healthCheck } = action;
+        await api.call('services.create', {
+          cluster: run.cluster,
+          spec: { id: as, image: run.serviceImage ?? image, instances, cpus, mem, network: 'BRIDGE', ports: ports.map((p) => ({ ...p, protocol: 'tcp' as const })), ...(healthCheck ? { healthCheck } : {}) },
+        });
+        break;
+      }
+      case 'kill-instance': {
+        const view = await api.call('services.list', { cluster: run.cluster });
+        const inst = view.services.find((s) => s.spec.id === action.service)?.instances.find((i) => i.slot === action.instance);
+        const endpoint = inst && endpointOf(inst);
+        if (!inst?.taskId || !inst.frameworkId || inst.state !== 'TASK_RUNNING' || !endpoint) {
+          throw new ApiError('refused', `Instance ${action.instance} of "${action.service}" is not running (${inst?.state ?? 'no such instance'}): wait for the service to run first.`);
+        }
+        run.kills.set(action.service, { slot: inst.slot, taskId: inst.taskId, endpoint });
+        await api.call('runs.kill', { cluster: run.cluster, frameworkId: inst.frameworkId, taskId: inst.taskId });
+        break;
+      }
     }
     return { leaderBefore };
   }
@@ -289,6 +315,10 @@ function describeAction(scene: TourScene): string {
       return `Injecting ${a.fault}${a.agent ? ` on agent ${a.agent}` : ''}…`;
     case 'undo':
       return `Undoing ${a.fault}${a.agent ? ` on agent ${a.agent}` : ''}…`;
+    case 'service':
+      return `Creating the service ${a.as}: ${a.instances} × ${a.image}…`;
+    case 'kill-instance':
+      return `Killing instance ${a.instance} of ${a.service}…`;
     default:
       return '';
   }
@@ -313,6 +343,10 @@ function describeOutcome(scene: TourScene): string {
       return 'a new leader';
     case 'framework-resubscribed':
       return 'the framework to resubscribe';
+    case 'service-running':
+      return `every instance of ${e.service} to run, healthy`;
+    case 'service-relaunched':
+      return `the killed instance of ${e.service} to be relaunched`;
     default:
       return 'the outcome';
   }

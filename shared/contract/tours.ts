@@ -71,8 +71,8 @@ export const tourCalls = {
     output: z.array(TourSummarySchema),
   }),
   'tours.start': defineCall({
-    description: "Start a tour at its first scene (one tour at a time: a tour under way is ended). Its cluster is named `cluster` (default tour-<id>); fault tasks run taskImage.",
-    input: z.object({ tour: z.string().min(1).max(64), cluster: ClusterNameSchema.optional(), taskImage: ImageReferenceSchema.optional() }).strict(),
+    description: "Start a tour at its first scene (one tour at a time: a tour under way is ended). Its cluster is named `cluster` (default tour-<id>); fault tasks run taskImage; services run serviceImage instead of the image the tour names.",
+    input: z.object({ tour: z.string().min(1).max(64), cluster: ClusterNameSchema.optional(), taskImage: ImageReferenceSchema.optional(), serviceImage: ImageReferenceSchema.optional() }).strict(),
     output: TourStateSchema,
   }),
   'tours.act': defineCall({

@@ -1,5 +1,6 @@
 import { describeIssues, fieldIssues } from '../validation';
 import agentDies from './data/agent-dies.json';
+import dockerOnMesos from './data/docker-on-mesos.json';
 import leaderFailover from './data/leader-failover.json';
 import offersAndFrameworks from './data/offers-and-frameworks.json';
 import { type Tour, TourSchema } from './schema';
@@ -9,6 +10,7 @@ export const TOUR_FILES: Readonly<Record<string, unknown>> = {
   'agent-dies.json': agentDies,
   'offers-and-frameworks.json': offersAndFrameworks,
   'leader-failover.json': leaderFailover,
+  'docker-on-mesos.json': dockerOnMesos,
 };
 
 /** A tour file checked against the schema; the error names the file and each offending field. */

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { FAULT_IDS } from '../faults/catalog';
+import { ImageReferenceSchema } from '../image-reference';
 import { TaskStateSchema } from '../mesos/v1';
+import { HealthCheckSpecSchema } from '../services/schemas';
 
 /**
  * A guided tour, as data: a list of scenes, each a narration card, an action the presenter triggers,
@@ -24,7 +26,7 @@ export const TourClusterSchema = z
   .strict();
 export type TourCluster = z.output<typeof TourClusterSchema>;
 
-/** What the presenter triggers. `service` (issue 17) will join as one more member of this union. */
+/** What the presenter triggers. */
 export const TourActionSchema = z.discriminatedUnion('do', [
   /** Launch the tour's cluster (its `cluster` preset); the cluster of an earlier run of the tour is removed first. */
   z.object({ do: z.literal('launch') }).strict(),
@@ -54,6 +56,23 @@ export const TourActionSchema = z.discriminatedUnion('do', [
     .strict(),
   /** Undo a node fault (start or unpause the node, reconnect it). */
   z.object({ do: z.literal('undo'), fault: z.enum(['stop-agent', 'pause-agent', 'cut-agent-network', 'stop-leader']), agent: AgentIndex.optional() }).strict(),
+  /** Create a service (services.create): a Docker image kept at `instances`, BRIDGE ports, a health check. `as` is its id. */
+  z
+    .object({
+      do: z.literal('service'),
+      as: Ref,
+      /** The image the tour suggests; the presenter may run another (tours.start serviceImage). */
+      image: ImageReferenceSchema,
+      instances: z.number().int().min(1).max(5).default(2),
+      cpus: z.number().gt(0).max(4).default(0.1),
+      mem: z.number().min(4).max(1024).default(64),
+      /** The ports inside the container; each gets a host port from an offer's `ports` range. */
+      ports: z.array(z.object({ containerPort: z.number().int().min(1).max(65_535), name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,23}$/).optional() }).strict()).min(1).max(3),
+      healthCheck: HealthCheckSpecSchema.optional(),
+    })
+    .strict(),
+  /** Kill instance N of a service (runs.kill on its task): the service relaunches it in the same slot. */
+  z.object({ do: z.literal('kill-instance'), service: Ref, instance: z.number().int().min(1).max(5) }).strict(),
 ]);
 export type TourAction = z.output<typeof TourActionSchema>;
 
@@ -77,10 +96,14 @@ export const TourOutcomeSchema = z.discriminatedUnion('see', [
   z.object({ see: z.literal('leader-changed'), withinSecs: Within.default(60) }).strict(),
   /** The built-in framework subscribed again with the same id (after a master failover). */
   z.object({ see: z.literal('framework-resubscribed'), withinSecs: Within.default(90) }).strict(),
+  /** Every instance of the service RUNNING (and healthy, when it has a health check), each with its endpoints. */
+  z.object({ see: z.literal('service-running'), service: Ref, withinSecs: Within.default(90) }).strict(),
+  /** The instance the last kill-instance killed is RUNNING again in its slot, as a new task, on another endpoint. */
+  z.object({ see: z.literal('service-relaunched'), service: Ref, withinSecs: Within.default(60) }).strict(),
 ]);
 export type TourOutcome = z.output<typeof TourOutcomeSchema>;
 
-export const TOUR_TABS = ['nodes', 'overview', 'tasks', 'frameworks', 'offers', 'faults'] as const;
+export const TOUR_TABS = ['nodes', 'overview', 'tasks', 'frameworks', 'offers', 'services', 'endpoints', 'faults'] as const;
 export type TourTab = (typeof TOUR_TABS)[number];
 
 /** What to point at when the outcome lands: a tab, and in it a task's row (with its doctor verdict) or a node. */
@@ -122,9 +145,27 @@ export const TourSchema = z
   .superRefine((tour, ctx) => {
     // A scene may point only at tasks an earlier (or its own) action named, and act only on agents the cluster has.
     const named = new Set<string>();
+    const services = new Map<string, number>();
+    const killed = new Set<string>();
     tour.scenes.forEach((scene, i) => {
       const a = scene.action;
       if (a && (a.do === 'run' || a.do === 'fault')) named.add(a.as);
+      if (a?.do === 'service') {
+        if (services.has(a.as)) ctx.addIssue({ code: 'custom', path: ['scenes', i, 'action', 'as'], message: `an earlier scene creates the service "${a.as}" already` });
+        services.set(a.as, a.instances);
+      }
+      if (a?.do === 'kill-instance') {
+        const instances = services.get(a.service);
+        if (instances === undefined) ctx.addIssue({ code: 'custom', path: ['scenes', i, 'action', 'service'], message: `no earlier scene creates a service named "${a.service}"` });
+        else if (a.instance > instances) ctx.addIssue({ code: 'custom', path: ['scenes', i, 'action', 'instance'], message: `the service "${a.service}" has ${instances} instances` });
+        killed.add(a.service);
+      }
+      const e = scene.expect;
+      if ((e?.see === 'service-running' || e?.see === 'service-relaunched') && !services.has(e.service)) {
+        ctx.addIssue({ code: 'custom', path: ['scenes', i, 'expect', 'service'], message: `no earlier scene creates a service named "${e.service}"` });
+      } else if (e?.see === 'service-relaunched' && !killed.has(e.service)) {
+        ctx.addIssue({ code: 'custom', path: ['scenes', i, 'expect', 'service'], message: `no earlier scene kills an instance of "${e.service}"` });
+      }
       if (a && 'agent' in a && a.agent !== undefined && a.agent > tour.cluster.agents) {
         ctx.addIssue({ code: 'custom', path: ['scenes', i, 'action', 'agent'], message: `the tour's cluster has ${tour.cluster.agents} agents` });
       }
