@@ -18,8 +18,10 @@ export function ToursPage() {
   const taskImage = useFaultStore((s) => s.taskImage);
   const setTaskImage = useFaultStore((s) => s.setTaskImage);
   const [names, setNames] = useState<Record<string, string>>({});
+  // Left empty, a service scene runs the image its tour names (Docker on Mesos: redis:7).
+  const [serviceImage, setServiceImage] = useState('');
   const start = useMutation({
-    mutationFn: (id: string) => client.call('tours.start', { tour: id, cluster: names[id]?.trim() || undefined, taskImage: taskImage.trim() || undefined }),
+    mutationFn: (id: string) => client.call('tours.start', { tour: id, cluster: names[id]?.trim() || undefined, taskImage: taskImage.trim() || undefined, serviceImage: serviceImage.trim() || undefined }),
   });
   return (
     <div className="page">
@@ -40,6 +42,10 @@ export function ToursPage() {
           Task image for the faults' tasks
         </Text>
         <TextField.Root size="1" value={taskImage} onChange={(e) => setTaskImage(e.target.value)} aria-label="Tour task image" style={{ width: 260 }} />
+        <Text size="2" color="gray" ml="3">
+          Service image
+        </Text>
+        <TextField.Root size="1" value={serviceImage} placeholder="the tour's own" onChange={(e) => setServiceImage(e.target.value)} aria-label="Tour service image" style={{ width: 220 }} />
       </Flex>
       <Grid columns={{ initial: '1', md: '2', lg: '3' }} gap="4">
         {(tours ?? []).map((t) => (
