@@ -11,6 +11,7 @@ import { DashboardSourceContext, type DashboardSource } from '../dashboard/sourc
 import { useClusterView } from '../dashboard/use-cluster-view';
 import { useLiveVerdicts } from '../doctor/use-doctor';
 import { MesosConnectionBadge } from '../clusters/ClusterDetail';
+import { RecordButton } from '../recordings/RecordButton';
 import { RunTaskButton } from '../run/RunDialog';
 
 /**
@@ -81,6 +82,7 @@ export function AttachedClusterDetail({ cluster }: { cluster: AttachedCluster })
               Run task
             </Button>
           )}
+          <RecordButton cluster={name} />
           <ConfirmButton
             title={`Detach ${name}?`}
             description="Mesoscope forgets this connection and its secret. The cluster itself is not touched."
@@ -143,7 +145,7 @@ function ConnectionCard({ cluster }: { cluster: AttachedCluster }) {
           <DataList.Label>What works here</DataList.Label>
           <DataList.Value>
             The live dashboard, frameworks, offers, agents, tasks with their history from the moment of attach, task output and sandboxes through each agent&apos;s /files, and the doctor
-            from Mesos&apos; own evidence. Node actions and faults need Docker containers Mesoscope launched: they are not offered.
+            from Mesos&apos; own evidence, and the flight recorder (its Mesos events; no Docker events, no node logs). Node actions and faults need Docker containers Mesoscope launched: they are not offered.
           </DataList.Value>
         </DataList.Item>
       </DataList.Root>
