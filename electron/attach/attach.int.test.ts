@@ -107,6 +107,10 @@ describe(`an attached cluster with HTTP authentication, on ${MESOS_KIND}`, () =>
       const view = await session.live.until('both agents', (v) => (v && Object.keys(v.agents).length === 2 ? v : undefined), 30_000);
       expect(Object.values(view.agents).map((a) => a.attributes.rack).sort()).toEqual(['r1', 'r2']);
       expect(view.connection.state).toBe('live');
+      // Both agents publish their port on 127.0.0.1: reached from here.
+      const reach = await api.call('attach.agents', { name });
+      expect(reach.map((a) => a.reachable)).toEqual([true, true]);
+      expect((await refusal(api.call('attach.agents', { name: 'not-attached' }))).code).toBe('not-found');
       const readOnly = await refusal(api.call('runs.launch', { cluster: name, name: 'nope', command: 'true' }));
       expect(readOnly.code).toBe('refused');
       expect(readOnly.message).toMatch(/attached read-only: Run is refused until writes are turned on/);

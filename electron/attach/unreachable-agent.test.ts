@@ -1,3 +1,4 @@
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { Agent, Master } from '@shared/dashboard/view';
@@ -30,9 +31,9 @@ const agent = (id: string, port: number): Agent => ({
   capabilities: [],
 });
 
-async function serviceWith(port: number): Promise<LogService> {
+async function serviceWith(port: number, more: Record<string, Agent> = {}): Promise<LogService> {
   const masters: Master[] = [{ url: 'http://127.0.0.1:1', leader: true }];
-  const cluster = attachedNodes('far', { masters, agents: { A1: agent('A1', port) } }, 'http');
+  const cluster = attachedNodes('far', { masters, agents: { A1: agent('A1', port), ...more } }, 'http');
   return new LogService({ cluster: async () => cluster, docker: () => { throw new Error('no Docker for an attached cluster'); }, streams: new LogStreams(), timeoutMs: 2000 });
 }
 
@@ -61,5 +62,26 @@ describe('an attached agent this machine cannot reach', () => {
     const err = await failure((await serviceWith(port)).sandbox('far', 'task-1'));
     expect(err.code).toBe('not-found');
     expect(err.message).toContain(`agent unreachable at 127.0.0.1:${port} from here`);
+  });
+});
+
+describe("the agents' reachability from here", () => {
+  it('an agent answering /files is reachable, one refusing connections is not, with its address', async () => {
+    const near = createHttpServer((req, res) => {
+      res.writeHead(req.url === '/files/debug' ? 200 : 404, { 'content-type': 'application/json' });
+      res.end('{}');
+    });
+    await new Promise<void>((r) => near.listen(0, '127.0.0.1', r));
+    try {
+      const nearPort = (near.address() as { port: number }).port;
+      const farPort = await closedPort();
+      const reach = await (await serviceWith(farPort, { A2: agent('A2', nearPort) })).agentReach('far');
+      expect(reach.sort((a, b) => a.agentId.localeCompare(b.agentId))).toEqual([
+        { agentId: 'A1', address: `127.0.0.1:${farPort}`, reachable: false, problem: expect.stringMatching(new RegExp(`^unreachable at 127\\.0\\.0\\.1:${farPort} from here \\(.+\\)$`)) },
+        { agentId: 'A2', address: `127.0.0.1:${nearPort}`, reachable: true },
+      ]);
+    } finally {
+      await new Promise<void>((r) => near.close(() => r()));
+    }
   });
 });

@@ -2,6 +2,7 @@ import type Dockerode from 'dockerode';
 import type { ClusterSummary, NodeStatus } from '@shared/cluster/status';
 import { ApiError } from '@shared/errors';
 import type { FollowParams, LogEvent, LogNode, LogSource, ReadRange, Sandbox, SandboxEntry } from '@shared/logs/schema';
+import type { AgentReach } from '@shared/contract/attach';
 import type { HttpAccess } from '../mesos/access';
 import { AgentClient, FilesClient, FilesError, runOfPath, runsOfTask, type ExecutorRun } from '../mesos/agent-client';
 import { Batcher } from './batcher';
@@ -139,6 +140,30 @@ export class LogService {
       directory: run.executor.directory,
       running: run.running,
     };
+  }
+
+  /**
+   * Whether this machine reaches each agent the master registered (attached clusters): any HTTP answer
+   * from its /files/debug counts; a refused or silent connection is said with the agent's address.
+   */
+  async agentReach(clusterName: string): Promise<AgentReach[]> {
+    const cluster = await this.deps.cluster(clusterName);
+    const access = await this.accessOf(cluster.name);
+    // Only agents the master has active: a removed one is not expected to answer.
+    const active = new Set(cluster.nodes.filter((n) => n.role === 'agent' && n.state === 'running').map((n) => n.address));
+    const agents = Object.entries(cluster.agentUrls ?? {}).filter(([, url]) => active.has(url));
+    return Promise.all(
+      agents.map(async ([agentId, url]): Promise<AgentReach> => {
+        const address = new URL(url).host;
+        try {
+          await this.files(url, 3000, access).debug();
+          return { agentId, address, reachable: true };
+        } catch (err) {
+          if (!isUnreachable(err)) return { agentId, address, reachable: true };
+          return { agentId, address, reachable: false, problem: `unreachable at ${address} from here (${(err as Error).message.replace(/^.*cannot be reached: /, '')})` };
+        }
+      }),
+    );
   }
 
   async browse(clusterName: string, agentId: string, path: string): Promise<SandboxEntry[]> {

@@ -1,5 +1,6 @@
 import { Badge, Button, Callout, Card, DataList, Flex, Heading, Switch, Tabs, Text } from '@radix-ui/themes';
 import type { AttachedCluster } from '@shared/attach/connection';
+import type { AgentReach } from '@shared/contract/attach';
 import { useMutation } from '@tanstack/react-query';
 import { ArrowLeft, CircleAlert, Link2, Unplug } from 'lucide-react';
 import { useMemo, useState } from 'react';
@@ -13,6 +14,7 @@ import { useLiveVerdicts } from '../doctor/use-doctor';
 import { MesosConnectionBadge } from '../clusters/ClusterDetail';
 import { RecordButton } from '../recordings/RecordButton';
 import { RunTaskButton } from '../run/RunDialog';
+import { AgentReachList, UnreachableAgents, useAgentReach } from './UnreachableAgents';
 
 /**
  * A cluster Mesoscope did not start: the same Mesos tabs as a launched one (overview, tasks with the
@@ -31,6 +33,7 @@ export function AttachedClusterDetail({ cluster }: { cluster: AttachedCluster })
   const detach = useMutation({ mutationFn: () => client.call('attach.remove', { name }), onSuccess: () => openCluster(null) });
   const error = setWrites.error ?? detach.error;
   const leader = view?.masters.find((m) => m.leader);
+  const reach = useAgentReach(name).data;
   return (
     <div className="page">
       <Flex mb="3">
@@ -102,6 +105,7 @@ export function AttachedClusterDetail({ cluster }: { cluster: AttachedCluster })
           <Callout.Text>{error.message}</Callout.Text>
         </Callout.Root>
       )}
+      <UnreachableAgents agents={reach} />
       <DashboardSourceContext.Provider value={source}>
         <Tabs.Root value={tab} onValueChange={setTab}>
           <Tabs.List mb="4">
@@ -112,7 +116,7 @@ export function AttachedClusterDetail({ cluster }: { cluster: AttachedCluster })
             </Flex>
           </Tabs.List>
           <Tabs.Content value="connection">
-            <ConnectionCard cluster={cluster} />
+            <ConnectionCard cluster={cluster} agents={reach} />
           </Tabs.Content>
           <MesosTabContents view={view} waiting="Connecting to the masters…" dimWhenStale />
         </Tabs.Root>
@@ -121,7 +125,7 @@ export function AttachedClusterDetail({ cluster }: { cluster: AttachedCluster })
   );
 }
 
-function ConnectionCard({ cluster }: { cluster: AttachedCluster }) {
+function ConnectionCard({ cluster, agents }: { cluster: AttachedCluster; agents: AgentReach[] | undefined }) {
   return (
     <Card size="3">
       <DataList.Root>
@@ -140,6 +144,12 @@ function ConnectionCard({ cluster }: { cluster: AttachedCluster }) {
         <DataList.Item>
           <DataList.Label>Secret kept in</DataList.Label>
           <DataList.Value>{cluster.auth.kind === 'none' ? 'no secret' : cluster.secretStorage.where}</DataList.Value>
+        </DataList.Item>
+        <DataList.Item>
+          <DataList.Label>Agents from here</DataList.Label>
+          <DataList.Value>
+            <AgentReachList agents={agents} />
+          </DataList.Value>
         </DataList.Item>
         <DataList.Item>
           <DataList.Label>What works here</DataList.Label>
