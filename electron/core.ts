@@ -126,6 +126,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     engine,
     monitors,
     evidence: (cluster) => evidence.get(cluster),
+    attached: attach,
     chooseFile: options.chooseRecording,
   });
   // The built-in framework's ids live beside the settings, so an app restart resubscribes with them.

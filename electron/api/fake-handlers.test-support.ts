@@ -89,6 +89,7 @@ export function fakeHandlers(overrides: { onSubscribe?: (signal: AbortSignal) =>
       'attach.add': noCluster,
       'attach.remove': noCluster,
       'attach.setWrites': noCluster,
+      'attach.agents': noCluster,
     },
     events: {
       'docker.statusChanged': (_params, emit, signal) => {

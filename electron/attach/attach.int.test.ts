@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type MesoscopeClient } from '@shared/api/client';
 import { ApiError } from '@shared/errors';
-import { MESOS_KIND, MESOS_TEST_IMAGE } from '../../testbed/real-mesos/images';
+import { MESOS_KIND, MESOS_TEST_IMAGE, ON_REAL_MESOS } from '../../testbed/real-mesos/images';
 import { PLAIN_PRINCIPAL, PLAIN_SECRET, startPlainCluster, type PlainCluster } from '../../testbed/attach/plain-cluster';
 import { createInProcessTransport } from '../api/in-process-transport';
 import { type Core, createCore } from '../core';
@@ -107,6 +107,10 @@ describe(`an attached cluster with HTTP authentication, on ${MESOS_KIND}`, () =>
       const view = await session.live.until('both agents', (v) => (v && Object.keys(v.agents).length === 2 ? v : undefined), 30_000);
       expect(Object.values(view.agents).map((a) => a.attributes.rack).sort()).toEqual(['r1', 'r2']);
       expect(view.connection.state).toBe('live');
+      // Both agents publish their port on 127.0.0.1: reached from here.
+      const reach = await api.call('attach.agents', { name });
+      expect(reach.map((a) => a.reachable)).toEqual([true, true]);
+      expect((await refusal(api.call('attach.agents', { name: 'not-attached' }))).code).toBe('not-found');
       const readOnly = await refusal(api.call('runs.launch', { cluster: name, name: 'nope', command: 'true' }));
       expect(readOnly.code).toBe('refused');
       expect(readOnly.message).toMatch(/attached read-only: Run is refused until writes are turned on/);
@@ -124,10 +128,29 @@ describe(`an attached cluster with HTTP authentication, on ${MESOS_KIND}`, () =>
       const hello = await session.run({ command: 'echo hello from a plain cluster' }, { timeoutMs: 90_000 });
       expect(hello.state).toBe('TASK_FINISHED');
       expect(await session.logs(hello.key)).toBe('hello from a plain cluster\n');
+      // The flight recorder on an attached cluster: its Mesos events while a task runs and fails.
+      const recording = await api.call('recordings.start', { cluster: name });
       const failed = await session.run({ command: 'exit 3' }, { timeoutMs: 90_000 });
       expect(failed.state).toBe('TASK_FAILED');
       const diagnosis = await session.diagnose(failed.key);
       expect(diagnosis.kind === 'diagnosed' && diagnosis.title).toBe('The command failed (exit 3)');
+      const saved = await api.call('recordings.stop', { cluster: name });
+      expect(saved.path).toBe(recording.path);
+      expect(saved.counts.docker ?? 0).toBe(0);
+      const opened = await api.call('recordings.open', { path: saved.path });
+      try {
+        expect(opened.complete).toBe(true);
+        expect(opened.header.cluster).toMatchObject({ name, spec: null, mesos: { emulator: !ON_REAL_MESOS } });
+        expect(opened.header.logs).toBe('none');
+        const end = await api.call('recordings.stateAt', { id: opened.id, t: opened.end });
+        expect(end.view?.tasks[failed.key]?.state).toBe('TASK_FAILED');
+        expect(end.verdicts[failed.key]).toMatchObject({ kind: 'diagnosed', title: 'The command failed (exit 3)' });
+        expect(end.evidence.dockerEvents).toBe(0);
+        const replayed = await api.call('recordings.diagnose', { id: opened.id, t: opened.end, taskKey: failed.key });
+        expect(replayed.kind === 'diagnosed' && replayed.title).toBe('The command failed (exit 3)');
+      } finally {
+        await api.call('recordings.close', { id: opened.id });
+      }
     } finally {
       session.close();
     }

@@ -35,11 +35,6 @@ const WRITES: Partial<Record<CallName, string>> = {
   'services.remove': 'Removing a service',
 };
 
-/** Not there yet for attached clusters (said so rather than failing somewhere deeper). */
-const NOT_YET: Partial<Record<CallName, string>> = {
-  'recordings.start': 'The flight recorder',
-};
-
 export interface AttachedLookup {
   has(name: string): boolean;
   writesOn(name: string): boolean;
@@ -63,8 +58,6 @@ export function refusalFor(call: CallName, input: unknown, attached: AttachedLoo
   if (!cluster || !attached.has(cluster)) return undefined;
   const docker = DOCKER_ONLY[call];
   if (docker) return new ApiError('refused', `${docker} needs the Docker containers of a cluster Mesoscope launched: it is not offered for the attached cluster "${cluster}".`);
-  const notYet = NOT_YET[call];
-  if (notYet) return new ApiError('refused', `${notYet} does not work on attached clusters yet ("${cluster}").`);
   const write = WRITES[call];
   if (write && !attached.writesOn(cluster)) {
     return new ApiError(

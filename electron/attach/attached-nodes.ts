@@ -21,8 +21,8 @@ export function attachedNodes(name: string, view: Pick<ClusterView, 'masters' | 
     address,
   });
   const masters = view.masters.map((m, i) => base('running', 'master', i + 1, m.url, m.hostname ?? new URL(m.url).host));
-  const agents = Object.values(view.agents)
-    .sort((a, b) => (a.registeredAt ?? 0) - (b.registeredAt ?? 0) || a.id.localeCompare(b.id))
-    .map((a, i) => base(a.state === 'active' ? 'running' : 'exited', 'agent', i + 1, `${scheme}://${a.hostname}:${a.port ?? 5051}`, `${a.hostname}:${a.port ?? 5051}`));
-  return { name, nodes: [...masters, ...agents] };
+  const sorted = Object.values(view.agents).sort((a, b) => (a.registeredAt ?? 0) - (b.registeredAt ?? 0) || a.id.localeCompare(b.id));
+  const urlOf = (a: (typeof sorted)[number]) => `${scheme}://${a.hostname}:${a.port ?? 5051}`;
+  const agents = sorted.map((a, i) => base(a.state === 'active' ? 'running' : 'exited', 'agent', i + 1, urlOf(a), `${a.hostname}:${a.port ?? 5051}`));
+  return { name, nodes: [...masters, ...agents], agentUrls: Object.fromEntries(sorted.map((a) => [a.id, urlOf(a)])) };
 }

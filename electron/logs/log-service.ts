@@ -2,6 +2,7 @@ import type Dockerode from 'dockerode';
 import type { ClusterSummary, NodeStatus } from '@shared/cluster/status';
 import { ApiError } from '@shared/errors';
 import type { FollowParams, LogEvent, LogNode, LogSource, ReadRange, Sandbox, SandboxEntry } from '@shared/logs/schema';
+import type { AgentReach } from '@shared/contract/attach';
 import type { HttpAccess } from '../mesos/access';
 import { AgentClient, FilesClient, FilesError, runOfPath, runsOfTask, type ExecutorRun } from '../mesos/agent-client';
 import { Batcher } from './batcher';
@@ -50,7 +51,10 @@ interface FileTarget {
 }
 
 /** What logs need of a cluster: its name and nodes (an attached cluster's have full URLs as addresses and no container). */
-export type LogCluster = Pick<ClusterSummary, 'name' | 'nodes'>;
+export type LogCluster = Pick<ClusterSummary, 'name' | 'nodes'> & {
+  /** Agent id → base URL, as the agent registered with its master (attached clusters: the master is the only source). */
+  agentUrls?: Readonly<Record<string, string>>;
+};
 
 /** A node's base URL: launched nodes give host:port (plain HTTP), attached ones a whole URL. */
 export const nodeBaseUrl = (address: string) => (address.includes('://') ? address : `http://${address}`);
@@ -98,7 +102,7 @@ export class LogService {
     const cluster = await this.deps.cluster(clusterName);
     const candidates = agentId ? [await this.agentClient(cluster, agentId)] : await this.allAgents(cluster);
     const found: Array<{ agentId: string; run: ExecutorRun }> = [];
-    const failures: string[] = [];
+    const failures: Array<{ baseUrl: string; err: unknown }> = [];
     await Promise.all(
       candidates.map(async (agent) => {
         try {
@@ -106,12 +110,16 @@ export class LogService {
           this.remember(cluster.name, state.id, agent.baseUrl);
           for (const run of runsOfTask(state, taskId, frameworkId)) found.push({ agentId: state.id, run });
         } catch (err) {
-          failures.push((err as Error).message);
+          failures.push({ baseUrl: agent.baseUrl, err });
         }
       }),
     );
     if (found.length === 0) {
-      const why = failures.length ? ` (not answering: ${failures.join('; ')})` : '';
+      // One agent named and it does not answer: say so, not "no sandbox" (the sandbox may well be there).
+      const [only] = failures;
+      if (agentId && only && failures.length === 1 && isUnreachable(only.err)) throw agentUnreachable(agentId, only.baseUrl, (only.err as Error).message);
+      const said = failures.map(({ baseUrl, err }) => (isUnreachable(err) ? `agent unreachable at ${new URL(baseUrl).host} from here` : (err as Error).message));
+      const why = said.length ? ` (not answering: ${said.join('; ')})` : '';
       throw new ApiError(
         'not-found',
         `No sandbox of task "${taskId}"${frameworkId ? ` of framework ${frameworkId}` : ''} on the agents of "${cluster.name}"${why}: it never started, or its sandbox was removed.`,
@@ -132,6 +140,30 @@ export class LogService {
       directory: run.executor.directory,
       running: run.running,
     };
+  }
+
+  /**
+   * Whether this machine reaches each agent the master registered (attached clusters): any HTTP answer
+   * from its /files/debug counts; a refused or silent connection is said with the agent's address.
+   */
+  async agentReach(clusterName: string): Promise<AgentReach[]> {
+    const cluster = await this.deps.cluster(clusterName);
+    const access = await this.accessOf(cluster.name);
+    // Only agents the master has active: a removed one is not expected to answer.
+    const active = new Set(cluster.nodes.filter((n) => n.role === 'agent' && n.state === 'running').map((n) => n.address));
+    const agents = Object.entries(cluster.agentUrls ?? {}).filter(([, url]) => active.has(url));
+    return Promise.all(
+      agents.map(async ([agentId, url]): Promise<AgentReach> => {
+        const address = new URL(url).host;
+        try {
+          await this.files(url, 3000, access).debug();
+          return { agentId, address, reachable: true };
+        } catch (err) {
+          if (!isUnreachable(err)) return { agentId, address, reachable: true };
+          return { agentId, address, reachable: false, problem: `unreachable at ${address} from here (${(err as Error).message.replace(/^.*cannot be reached: /, '')})` };
+        }
+      }),
+    );
   }
 
   async browse(clusterName: string, agentId: string, path: string): Promise<SandboxEntry[]> {
@@ -351,7 +383,7 @@ export class LogService {
   /** The agent of that id: remembered, else found by asking each agent of the cluster its /state. */
   private async agentClient(cluster: LogCluster, agentId: string): Promise<AgentClient> {
     const access = await this.accessOf(cluster.name);
-    const known = this.agentUrls.get(cluster.name)?.get(agentId);
+    const known = this.agentUrls.get(cluster.name)?.get(agentId) ?? cluster.agentUrls?.[agentId];
     if (known) return new AgentClient(known, { timeoutMs: this.deps.timeoutMs, access });
     await Promise.all(
       (await this.allAgents(cluster)).map(async (agent) => {
@@ -363,6 +395,18 @@ export class LogService {
     if (!url) throw new ApiError('not-found', `No running agent of "${cluster.name}" has the id ${agentId}.`);
     return new AgentClient(url, { timeoutMs: this.deps.timeoutMs, access });
   }
+}
+
+const isUnreachable = (err: unknown) => err instanceof FilesError && err.kind === 'unreachable';
+
+/** An agent the master knows of that this machine cannot reach (another host's address, a firewall). */
+export function agentUnreachable(agentId: string, baseUrl: string, cause: string): ApiError {
+  const address = new URL(baseUrl).host;
+  return new ApiError(
+    'unavailable',
+    `Agent ${agentId} is unreachable at ${address} from here (${cause.replace(/^.*cannot be reached: /, '')}): its sandboxes and task output cannot be read from this machine.`,
+    { reason: 'agent-unreachable', agentId, address },
+  );
 }
 
 function filesError(err: FilesError): ApiError {

@@ -1,8 +1,10 @@
 import type Dockerode from 'dockerode';
 import { isEvidenceLine } from '@shared/doctor/evidence-lines';
 import type { MonitorRegistry } from '../dashboard/monitor-registry';
+import type { MasterClientOptions } from '../mesos/master-client';
 import type { ClusterEvidence } from '../doctor/cluster-evidence';
 import type { ClusterEngine } from '../engine/cluster-engine';
+import { attachedLayout, attachedMesosVersion } from './attached-header';
 import { ClusterDockerEvents } from './docker-events';
 import { followNodeLogs } from './node-logs';
 import { type LogChoice, Recorder, type RecordingSummary } from './recorder';
@@ -22,6 +24,8 @@ export interface RecordClusterDeps {
   monitors: Pick<MonitorRegistry, 'acquire'>;
   /** The cluster's live evidence buffer, when one runs (it starts with the monitor). */
   evidence?: (cluster: string) => Pick<ClusterEvidence, 'follow'> | undefined;
+  /** Clusters Mesoscope did not start (electron/attach): recorded from their monitor alone. */
+  attached?: { has(cluster: string): boolean; masterClientOptions(cluster: string): Promise<MasterClientOptions> };
 }
 
 export interface RecordClusterOptions {
@@ -41,6 +45,7 @@ export interface ClusterRecording {
 }
 
 export async function recordCluster(deps: RecordClusterDeps, cluster: string, options: RecordClusterOptions): Promise<ClusterRecording> {
+  if (deps.attached?.has(cluster)) return recordAttached(deps, deps.attached, cluster, options);
   const summary = await deps.engine.get(cluster);
   const { monitor, release } = await deps.monitors.acquire(cluster);
   const now = options.now ?? Date.now;
@@ -72,6 +77,37 @@ export async function recordCluster(deps: RecordClusterDeps, cluster: string, op
     release();
     throw err;
   }
+  return releasing(recorder, release);
+}
+
+/**
+ * An attached cluster: the Mesos events of its monitor only. It has no containers of ours (no Docker
+ * events), and its nodes' logs are not followed: the doctor's evidence there is Mesos' own.
+ */
+async function recordAttached(deps: RecordClusterDeps, attached: NonNullable<RecordClusterDeps['attached']>, cluster: string, options: RecordClusterOptions): Promise<ClusterRecording> {
+  const client = await attached.masterClientOptions(cluster);
+  const { monitor, release } = await deps.monitors.acquire(cluster);
+  let recorder: Recorder;
+  try {
+    // The header names the masters: wait briefly for the monitor's first view of them.
+    const deadline = Date.now() + 10_000;
+    while (monitor.snapshot().masters.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const view = monitor.snapshot();
+    recorder = await Recorder.start({
+      path: options.path,
+      cluster: { name: cluster, spec: null, layout: attachedLayout(view, client.zk), mesos: await attachedMesosVersion(view, client.access) },
+      monitor,
+      now: options.now,
+      syncMs: options.syncMs,
+    });
+  } catch (err) {
+    release();
+    throw err;
+  }
+  return releasing(recorder, release);
+}
+
+function releasing(recorder: Recorder, release: () => void): ClusterRecording {
   return {
     recorder,
     stop: async (reason) => {

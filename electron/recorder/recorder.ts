@@ -21,7 +21,8 @@ export type LogChoice = RecordingHeader['logs'];
 
 export interface RecorderOptions {
   path: string;
-  cluster: { name: string; spec: ClusterSpec; layout: ClusterLayout; mesos: ClusterSummary['mesos'] };
+  /** spec: null for a cluster Mesoscope did not start (it has none). */
+  cluster: { name: string; spec: ClusterSpec | null; layout: ClusterLayout; mesos: ClusterSummary['mesos'] };
   monitor: Pick<ClusterMonitor, 'attach' | 'onOperatorEvent'>;
   /** Follows the cluster's Docker events until the signal aborts (electron/recorder/docker-events.ts). */
   dockerEvents?: (onEvent: (e: DockerEvent) => void, signal: AbortSignal) => Promise<void>;

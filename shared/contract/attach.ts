@@ -8,6 +8,16 @@ import { defineCall, defineEvent } from './define';
  * refused connection as `refused` with `detail.reason` (unauthorized, unreachable, not-mesos, tls,
  * name-taken, no-leader), a TLS refusal with the fingerprint presented.
  */
+/** Whether this machine reaches an agent of an attached cluster (its sandboxes and task output are read from it). */
+export const AgentReachSchema = z.object({
+  agentId: z.string(),
+  /** host:port as the agent registered with its master. */
+  address: z.string(),
+  reachable: z.boolean(),
+  problem: z.string().optional(),
+});
+export type AgentReach = z.infer<typeof AgentReachSchema>;
+
 export const attachCalls = {
   'attach.list': defineCall({
     description: 'Every attached cluster (its masters, credentials kind and user name, TLS, writes on or off; never a secret).',
@@ -29,6 +39,12 @@ export const attachCalls = {
     description: 'Turn writes (Run, Kill) on or off for an attached cluster. Off, the host refuses them.',
     input: z.object({ name: ConnectionNameSchema, writes: z.boolean() }).strict(),
     output: AttachedClusterSchema,
+  }),
+  'attach.agents': defineCall({
+    description:
+      "Whether this machine reaches each agent of an attached cluster (any HTTP answer from its /files counts); an unreachable one comes with its address and why, so its sandboxes are not taken for empty.",
+    input: z.object({ name: ConnectionNameSchema }).strict(),
+    output: z.array(AgentReachSchema),
   }),
 } as const;
 

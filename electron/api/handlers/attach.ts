@@ -1,4 +1,5 @@
 import type { ConnectionInput } from '@shared/attach/connection';
+import type { AgentReach } from '@shared/contract/attach';
 import type { AttachService } from '../../attach/attach-service';
 import type { CallHandlers, EventHandlers } from '../dispatcher';
 import { mapErrors } from '../engine-errors';
@@ -6,7 +7,8 @@ import { mapErrors } from '../engine-errors';
 export function attachHandlers(
   attach: AttachService,
   onRemoved: (name: string) => Promise<void>,
-): { calls: Pick<CallHandlers, 'attach.list' | 'attach.add' | 'attach.remove' | 'attach.setWrites'>; events: Pick<EventHandlers, 'attach.changed'> } {
+  agentReach: (name: string) => Promise<AgentReach[]>,
+): { calls: Pick<CallHandlers, 'attach.list' | 'attach.add' | 'attach.remove' | 'attach.setWrites' | 'attach.agents'>; events: Pick<EventHandlers, 'attach.changed'> } {
   return {
     calls: {
       'attach.list': mapErrors(() => attach.list()),
@@ -18,6 +20,10 @@ export function attachHandlers(
         return {};
       }),
       'attach.setWrites': mapErrors(({ name, writes }) => attach.setWrites(name, writes)),
+      'attach.agents': mapErrors(async ({ name }) => {
+        await attach.get(name); // not-found for a name that is not attached
+        return agentReach(name);
+      }),
     },
     events: {
       'attach.changed': (_params, emit, signal) => {

@@ -64,10 +64,14 @@ export function createHandlers({ settings, docker, engine, monitors, frameworks,
     await artifacts.forget(cluster);
   });
   const runs = runHandlers({ engine, frameworks, faults, artifacts, attached: (cluster) => attach.has(cluster) });
-  const attached = attachHandlers(attach, async (name) => {
-    await monitors.forget(name);
-    await frameworks.forget(name);
-  });
+  const attached = attachHandlers(
+    attach,
+    async (name) => {
+      await monitors.forget(name);
+      await frameworks.forget(name);
+    },
+    (name) => logs.agentReach(name),
+  );
   const logApi = logHandlers(logs, logStreams, downloads);
   const questions = questionHandlers({ engine, docker, doctor, recordings, downloads });
   const execApi = execHandlers(exec);

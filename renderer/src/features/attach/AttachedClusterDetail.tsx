@@ -1,5 +1,6 @@
 import { Badge, Button, Callout, Card, DataList, Flex, Heading, Switch, Tabs, Text } from '@radix-ui/themes';
 import type { AttachedCluster } from '@shared/attach/connection';
+import type { AgentReach } from '@shared/contract/attach';
 import { useMutation } from '@tanstack/react-query';
 import { ArrowLeft, CircleAlert, Link2, Unplug } from 'lucide-react';
 import { useMemo, useState } from 'react';
@@ -11,7 +12,9 @@ import { DashboardSourceContext, type DashboardSource } from '../dashboard/sourc
 import { useClusterView } from '../dashboard/use-cluster-view';
 import { useLiveVerdicts } from '../doctor/use-doctor';
 import { MesosConnectionBadge } from '../clusters/ClusterDetail';
+import { RecordButton } from '../recordings/RecordButton';
 import { RunTaskButton } from '../run/RunDialog';
+import { AgentReachList, UnreachableAgents, useAgentReach } from './UnreachableAgents';
 
 /**
  * A cluster Mesoscope did not start: the same Mesos tabs as a launched one (overview, tasks with the
@@ -30,6 +33,7 @@ export function AttachedClusterDetail({ cluster }: { cluster: AttachedCluster })
   const detach = useMutation({ mutationFn: () => client.call('attach.remove', { name }), onSuccess: () => openCluster(null) });
   const error = setWrites.error ?? detach.error;
   const leader = view?.masters.find((m) => m.leader);
+  const reach = useAgentReach(name).data;
   return (
     <div className="page">
       <Flex mb="3">
@@ -81,6 +85,7 @@ export function AttachedClusterDetail({ cluster }: { cluster: AttachedCluster })
               Run task
             </Button>
           )}
+          <RecordButton cluster={name} />
           <ConfirmButton
             title={`Detach ${name}?`}
             description="Mesoscope forgets this connection and its secret. The cluster itself is not touched."
@@ -100,6 +105,7 @@ export function AttachedClusterDetail({ cluster }: { cluster: AttachedCluster })
           <Callout.Text>{error.message}</Callout.Text>
         </Callout.Root>
       )}
+      <UnreachableAgents agents={reach} />
       <DashboardSourceContext.Provider value={source}>
         <Tabs.Root value={tab} onValueChange={setTab}>
           <Tabs.List mb="4">
@@ -110,7 +116,7 @@ export function AttachedClusterDetail({ cluster }: { cluster: AttachedCluster })
             </Flex>
           </Tabs.List>
           <Tabs.Content value="connection">
-            <ConnectionCard cluster={cluster} />
+            <ConnectionCard cluster={cluster} agents={reach} />
           </Tabs.Content>
           <MesosTabContents view={view} waiting="Connecting to the masters…" dimWhenStale />
         </Tabs.Root>
@@ -119,7 +125,7 @@ export function AttachedClusterDetail({ cluster }: { cluster: AttachedCluster })
   );
 }
 
-function ConnectionCard({ cluster }: { cluster: AttachedCluster }) {
+function ConnectionCard({ cluster, agents }: { cluster: AttachedCluster; agents: AgentReach[] | undefined }) {
   return (
     <Card size="3">
       <DataList.Root>
@@ -140,10 +146,16 @@ function ConnectionCard({ cluster }: { cluster: AttachedCluster }) {
           <DataList.Value>{cluster.auth.kind === 'none' ? 'no secret' : cluster.secretStorage.where}</DataList.Value>
         </DataList.Item>
         <DataList.Item>
+          <DataList.Label>Agents from here</DataList.Label>
+          <DataList.Value>
+            <AgentReachList agents={agents} />
+          </DataList.Value>
+        </DataList.Item>
+        <DataList.Item>
           <DataList.Label>What works here</DataList.Label>
           <DataList.Value>
             The live dashboard, frameworks, offers, agents, tasks with their history from the moment of attach, task output and sandboxes through each agent&apos;s /files, and the doctor
-            from Mesos&apos; own evidence. Node actions and faults need Docker containers Mesoscope launched: they are not offered.
+            from Mesos&apos; own evidence, and the flight recorder (its Mesos events; no Docker events, no node logs). Node actions and faults need Docker containers Mesoscope launched: they are not offered.
           </DataList.Value>
         </DataList.Item>
       </DataList.Root>
