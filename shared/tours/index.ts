@@ -1,8 +1,8 @@
 import { describeIssues, fieldIssues } from '../validation';
-import agentDies from './data/agent-dies.json';
-import dockerOnMesos from './data/docker-on-mesos.json';
-import leaderFailover from './data/leader-failover.json';
-import offersAndFrameworks from './data/offers-and-frameworks.json';
+import agentDies from './data/agent-dies.json' with { type: 'json' };
+import dockerOnMesos from './data/docker-on-mesos.json' with { type: 'json' };
+import leaderFailover from './data/leader-failover.json' with { type: 'json' };
+import offersAndFrameworks from './data/offers-and-frameworks.json' with { type: 'json' };
 import { type Tour, TourSchema } from './schema';
 
 /** The tour files shipped with the app (shared/tours/data, one file each). */
