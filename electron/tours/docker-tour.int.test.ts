@@ -1,12 +1,7 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createClient, type MesoscopeClient } from '@shared/api/client';
+import { expect, it } from 'vitest';
 import { endpointsOf } from '@shared/services/schemas';
-import { MESOS_KIND, TEST_IMAGES } from '../../testbed/real-mesos/images';
-import { createInProcessTransport } from '../api/in-process-transport';
-import { type Core, createCore } from '../core';
+import { MESOS_KIND } from '../../testbed/real-mesos/images';
+import { tourTestApp } from './tour-test-app';
 
 // "Docker on Mesos" end to end through the API as the app drives it (tours.*), each scene's outcome
 // asserted against the services API itself: two healthy Redis instances with their endpoints, instance 1
@@ -14,61 +9,44 @@ import { type Core, createCore } from '../core';
 // redis:7 (tours.start serviceImage), as in e2e/services.spec.ts.
 const CLUSTER = `tour-docker-${process.pid}`;
 const REDIS_IMAGE = 'mesoscope/redis:test';
-let dir: string;
-let core: Core;
-let api: MesoscopeClient;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'mesoscope-docker-tour-'));
-  await mkdir(join(dir, 'config'));
-  await writeFile(join(dir, 'config', 'settings.json'), JSON.stringify({ defaultImages: TEST_IMAGES }));
-  core = await createCore({ env: { ...process.env, MESOSCOPE_CONFIG_DIR: join(dir, 'config'), MESOSCOPE_WORK_ROOT: join(dir, 'work') } });
-  api = createClient(createInProcessTransport(core.dispatcher));
-});
-
-afterAll(async () => {
-  await api?.call('tours.end', { destroy: true }).catch(() => undefined);
-  if ((await api?.call('clusters.list', {}).catch(() => []))?.some((c) => c.name === CLUSTER)) await api.call('clusters.destroy', { name: CLUSTER });
-  await core?.dispose();
-  await rm(dir, { recursive: true, force: true });
-});
+const app = tourTestApp(CLUSTER);
 
 const addresses = async () => {
-  const endpoints = endpointsOf(await api.call('services.list', { cluster: CLUSTER }));
+  const endpoints = endpointsOf(await app.api.call('services.list', { cluster: CLUSTER }));
   expect(endpoints.map((e) => [e.service, e.port])).toEqual([['redis', 'redis']]);
   return new Map(endpoints[0]?.endpoints.map((e) => [e.slot, { address: `${e.host}:${e.port}`, taskId: e.taskId, healthy: e.healthy }]));
 };
 
 it(`runs "Docker on Mesos" scene by scene on ${MESOS_KIND}: a service of two, its endpoints, a kill and the relaunch`, async () => {
-  let state = await api.call('tours.start', { tour: 'docker-on-mesos', cluster: CLUSTER, serviceImage: REDIS_IMAGE });
+  let state = await app.api.call('tours.start', { tour: 'docker-on-mesos', cluster: CLUSTER, serviceImage: REDIS_IMAGE });
   expect(state).toMatchObject({ active: true, index: 0, count: 5, cluster: CLUSTER });
 
-  state = await api.call('tours.act', {});
+  state = await app.api.call('tours.act', {});
   expect(state.result, state.result?.message).toMatchObject({ phase: 'landed', message: 'The cluster is up: 2 agents active.' });
   expect(state.highlight).toEqual({ tab: 'nodes' });
 
   // Scene 2: the service; the outcome names both endpoints, which are the services API's own.
-  state = await api.call('tours.go', { to: 'next' });
+  state = await app.api.call('tours.go', { to: 'next' });
   expect(state.scene?.action).toMatchObject({ do: 'service', as: 'redis', image: 'redis:7', instances: 2 });
-  state = await api.call('tours.act', {});
+  state = await app.api.call('tours.act', {});
   expect(state.result?.phase, state.result?.message).toBe('landed');
   const before = await addresses();
   expect([...before.keys()].sort()).toEqual([1, 2]);
   for (const e of before.values()) expect(e.healthy).toBe(true);
   expect(state.result?.message).toBe(`redis: 2 of 2 instances running and healthy (TCP check), at ${before.get(1)?.address}, ${before.get(2)?.address}.`);
   expect(state.highlight).toEqual({ tab: 'services' });
-  const service = (await api.call('services.list', { cluster: CLUSTER })).services[0];
+  const service = (await app.api.call('services.list', { cluster: CLUSTER })).services[0];
   expect(service?.spec).toMatchObject({ id: 'redis', image: REDIS_IMAGE, network: 'BRIDGE', ports: [{ containerPort: 6379 }], healthCheck: { type: 'TCP' } });
 
   // Scene 3 only talks: no action, lands at once, points at Endpoints.
-  expect((await api.call('tours.go', { to: 'next' })).index).toBe(2);
-  state = await api.call('tours.act', {});
+  expect((await app.api.call('tours.go', { to: 'next' })).index).toBe(2);
+  state = await app.api.call('tours.act', {});
   expect(state.result).toMatchObject({ phase: 'landed' });
   expect(state.highlight).toEqual({ tab: 'endpoints' });
 
   // Scene 4: instance 1 killed; it comes back in slot 1 as another task on another endpoint.
-  expect((await api.call('tours.go', { to: 'next' })).scene?.action).toEqual({ do: 'kill-instance', service: 'redis', instance: 1 });
-  state = await api.call('tours.act', {});
+  expect((await app.api.call('tours.go', { to: 'next' })).scene?.action).toEqual({ do: 'kill-instance', service: 'redis', instance: 1 });
+  state = await app.api.call('tours.act', {});
   expect(state.result?.phase, state.result?.message).toBe('landed');
   const after = await addresses();
   const [was, now] = [before.get(1), after.get(1)];
@@ -76,20 +54,20 @@ it(`runs "Docker on Mesos" scene by scene on ${MESOS_KIND}: a service of two, it
   expect(now?.address).not.toBe(was?.address);
   expect(after.get(2)).toEqual(before.get(2));
   expect(state.result?.message).toBe(`Instance 1 of redis relaunched as ${now?.taskId}: ${was?.address} → ${now?.address}.`);
-  const history = (await api.call('services.list', { cluster: CLUSTER })).services[0]?.history ?? [];
+  const history = (await app.api.call('services.list', { cluster: CLUSTER })).services[0]?.history ?? [];
   expect(history.some((h) => h.kind === 'ended' && h.taskId === was?.taskId && h.state === 'TASK_KILLED')).toBe(true);
   expect(history.some((h) => h.kind === 'relaunch' && h.slot === 1)).toBe(true);
 
-  expect((await api.call('tours.go', { to: 'next' })).index).toBe(4);
-  state = await api.call('tours.act', {});
+  expect((await app.api.call('tours.go', { to: 'next' })).index).toBe(4);
+  state = await app.api.call('tours.act', {});
   expect(state.result).toMatchObject({ phase: 'landed' });
   expect(state.highlight).toEqual({ tab: 'endpoints' });
-  await expect(api.call('tours.go', { to: 'next' })).rejects.toThrow('This is the last scene: restart or end the tour.');
+  await expect(app.api.call('tours.go', { to: 'next' })).rejects.toThrow('This is the last scene: restart or end the tour.');
 
   // Restart removes the cluster the tour launched.
-  state = await api.call('tours.go', { to: 'restart' });
+  state = await app.api.call('tours.go', { to: 'restart' });
   expect(state.results).toEqual([null, null, null, null, null]);
-  expect((await api.call('clusters.list', {})).some((c) => c.name === CLUSTER)).toBe(false);
-  state = await api.call('tours.end', { destroy: true });
+  expect((await app.api.call('clusters.list', {})).some((c) => c.name === CLUSTER)).toBe(false);
+  state = await app.api.call('tours.end', { destroy: true });
   expect(state.active).toBe(false);
 }, 180_000);
