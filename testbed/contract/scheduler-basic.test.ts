@@ -60,7 +60,9 @@ describe.skipIf(skip)('scheduler API (transcripts/basic/)', () => {
     await removeTaskContainers([], ids);
   });
 
-  it('SUBSCRIBE: 200, chunked application/json with a Mesos-Stream-Id, then SUBSCRIBED and HEARTBEAT', () => {
+  it('SUBSCRIBE: 200, chunked application/json with a Mesos-Stream-Id, then SUBSCRIBED and HEARTBEAT', async () => {
+    // Real Mesos writes the first HEARTBEAT just after SUBSCRIBED; it can still be in flight here.
+    await fw.waitFor((e) => e.type === 'HEARTBEAT', 'the first HEARTBEAT', 5_000);
     const recorded = recordedCalls()[0]!;
     expect(fw.status).toBe(recorded.status);
     for (const h of ['content-type', 'transfer-encoding']) expect(fw.headers[h], h).toBe(recorded.headers[h]);
