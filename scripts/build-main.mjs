@@ -23,7 +23,7 @@ const started = Date.now();
 await Promise.all([
   build({ ...common, entryPoints: { main: 'electron/main.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' }, packages: 'external' }),
   build({ ...common, entryPoints: { 'web-host': 'electron/web-host/main.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' }, packages: 'external' }),
-  build({ ...common, entryPoints: { cli: 'electron/cli/main.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' }, packages: 'external' }),
+  build({ ...common, entryPoints: { cli: 'electron/cli/entry.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' }, packages: 'external' }),
   build({ ...common, entryPoints: { index: 'electron/index.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' }, packages: 'external' }),
   build({ ...common, entryPoints: { preload: 'electron/shell/preload.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' }, external: ['electron'], minify: true }),
 ]);

@@ -64,44 +64,23 @@ afterAll(async () => {
 }, 120_000);
 
 describe('help and usage', () => {
-  it('prints help with an example for every command, and exit code 2 for bad usage', async () => {
+  // Every command's help and usage errors are checked in-process (help.test.ts); here the process itself:
+  // what it prints and its exit codes.
+  it('prints help and exits 0, exits 2 for bad usage and 4 for what does not exist', async () => {
     const overview = await mesoscope('--help');
     expect(overview.code, overview.stderr).toBe(0);
-    const names = [...overview.stdout.matchAll(/^ {2}(\S+(?: (?:add|remove))?) {2,}/gm)].map((m) => m[1] as string);
-    expect(names).toEqual(expect.arrayContaining(['ps', 'run', 'kill', 'doctor', 'fault', 'undo', 'record', 'replay', 'env', 'state', 'stop', 'start', 'agent add', 'agent remove', 'completion']));
-    // A process each, a few at a time (the machine is shared).
-    const helps = await inBatches(names, (name) => mesoscope(...name.split(' '), '--help'));
-    names.forEach((name, i) => {
-      const help = helps[i] as Result;
-      expect(help.code, name).toBe(0);
-      expect(help.stdout, name).toMatch(new RegExp(`^Usage: mesoscope ${name}`));
-      expect(help.stdout.slice(help.stdout.indexOf('Example:')), name).toContain(`mesoscope ${name} `);
-      expect(help.stdout, name).toContain('--json');
-    });
+    expect(overview.stdout).toMatch(/^Usage: mesoscope <command>/);
+    const agentAddHelp = await mesoscope('agent', 'add', '--help');
+    expect([agentAddHelp.code, agentAddHelp.stdout.split('\n')[0]]).toEqual([0, 'Usage: mesoscope agent add <cluster>']);
     expect((await mesoscope('help', 'fault')).stdout).toContain('stop-agent, pause-agent');
+    const bad = await mesoscope('ps', NAME, '--bogus');
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining("Unknown option '--bogus'")]);
 
-    const cases: Array<[string[], string]> = [
-      [['frobnicate'], 'unknown command "frobnicate"'],
-      [['agent'], '"agent" needs one of: agent add, agent remove'],
-      [['run', NAME, 'echo', 'hi'], 'the command to run comes after --'],
-      [['run', NAME, '--cpus', 'lots', '--', 'true'], '--cpus takes a number, not "lots"'],
-      [['run', NAME, '--env', 'NOEQUALS', '--', 'true'], '--env takes NAME=VALUE'],
-      [['ps', NAME, '--bogus'], "Unknown option '--bogus'"],
-      [['fault', NAME, 'set-fire'], 'unknown fault "set-fire"'],
-      [['kill', NAME], 'give a task id or --all'],
-      [['record', NAME, '--for', 'a while'], '--for takes a duration'],
-      [['completion', 'fish'], 'completion takes bash or zsh'],
-    ];
-    const usage = await inBatches(cases, ([args]) => mesoscope(...args));
-    cases.forEach(([args, message], i) => {
-      expect(usage[i]?.code, args.join(' ')).toBe(2);
-      expect(usage[i]?.stderr, args.join(' ')).toContain(message);
-    });
     // A well-formed request for something that does not exist: 4.
     const missing = [['ps', 'no-such-cluster'], ['kill', NAME, 'no-such-task'], ['doctor', NAME, 'no-such-task'], ['replay', join(dir, 'none.mesorec')]];
     const notFound = await inBatches(missing, (args) => mesoscope(...args));
     missing.forEach((args, i) => expect(notFound[i]?.code, args.join(' ')).toBe(4));
-  }, 300_000);
+  }, 120_000);
 });
 
 describe('tasks', () => {

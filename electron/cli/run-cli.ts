@@ -100,9 +100,24 @@ async function main(commands: Command[], argv: string[], api: () => Promise<Meso
 }
 
 /**
- * Runs the command line and exits with its code. Errors: usage errors print the command's usage
- * (exit 2); API errors their message (exit code by error code).
+ * Runs one command line and answers its exit code, never exiting the process. Errors: usage errors print
+ * the command's usage (exit 2); API errors their message (exit code by error code).
  */
+export async function execute(commands: Command[], argv: string[], api: () => Promise<MesoscopeClient>, interrupted: AbortSignal): Promise<number> {
+  try {
+    return await main(commands, argv, api, interrupted);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      const command = err.cause as Command | undefined;
+      console.error(`mesoscope: ${err.message}\n\n${command ? `Usage: mesoscope ${command.name} ${command.args}\n(mesoscope ${command.name} --help for more)` : overview(commands)}`);
+      return EXIT.usage;
+    }
+    console.error(`mesoscope: ${err instanceof Error ? err.message : String(err)}`);
+    return err instanceof ApiError ? (EXIT_OF[err.code] ?? EXIT.failed) : EXIT.failed;
+  }
+}
+
+/** Runs the command line (`execute`) and exits with its code; Ctrl-C interrupts the command, twice ends it. */
 export function runCli(commands: Command[], argv: string[], api: () => Promise<MesoscopeClient>, dispose: () => Promise<void>): void {
   const interrupt = new AbortController();
   const onSigint = () => {
@@ -111,18 +126,8 @@ export function runCli(commands: Command[], argv: string[], api: () => Promise<M
     setTimeout(() => process.exit(130), INTERRUPT_GRACE_MS).unref();
   };
   process.on('SIGINT', onSigint);
-  const finish = async (code: number) => {
+  void execute(commands, argv, api, interrupt.signal).then(async (code) => {
     await Promise.race([dispose().catch(() => undefined), new Promise((r) => setTimeout(r, 3000).unref())]);
     process.exit(code);
-  };
-  main(commands, argv, api, interrupt.signal).then(finish, async (err: unknown) => {
-    if (err instanceof UsageError) {
-      const command = err.cause as Command | undefined;
-      console.error(`mesoscope: ${err.message}\n\n${command ? `Usage: mesoscope ${command.name} ${command.args}\n(mesoscope ${command.name} --help for more)` : overview(commands)}`);
-      return finish(EXIT.usage);
-    }
-    const code = err instanceof ApiError ? (EXIT_OF[err.code] ?? EXIT.failed) : EXIT.failed;
-    console.error(`mesoscope: ${err instanceof Error ? err.message : String(err)}`);
-    return finish(code);
   });
 }

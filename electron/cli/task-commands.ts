@@ -95,9 +95,16 @@ Exits 0 only when every task FINISHED; otherwise 5, with the doctor's verdict fo
       if (eq <= 0) throw new UsageError(`--env takes NAME=VALUE, not "${pair}"`);
       env[pair.slice(0, eq)] = pair.slice(eq + 1);
     }
+    // Every option is read before the cluster is: a usage error needs no engine.
+    const agentIndex = intOption(v, 'agent', 1);
+    const cpus = numberOption(v, 'cpus');
+    const mem = numberOption(v, 'mem');
+    const instances = intOption(v, 'instances', 1);
+    const killAfter = numberOption(v, 'kill-after');
+    const offerTimeout = numberOption(v, 'offer-timeout');
+    const timeoutMs = durationOption(v, 'timeout') ?? NO_LIMIT_MS;
     const s = await session(ctx);
     try {
-      const agentIndex = intOption(v, 'agent', 1);
       const req: Omit<RunRequestInput, 'cluster' | 'name'> & { name?: string } = {
         command: v['image-entrypoint'] ? words.join('\n') : words.join(' '),
         entrypoint: v['image-entrypoint'] ? 'image' : 'shell',
@@ -106,18 +113,12 @@ Exits 0 only when every task FINISHED; otherwise 5, with the doctor's verdict fo
       };
       if (typeof v.image === 'string') req.image = v.image;
       if (typeof v.name === 'string') req.name = v.name;
-      const cpus = numberOption(v, 'cpus');
-      const mem = numberOption(v, 'mem');
-      const instances = intOption(v, 'instances', 1);
-      const killAfter = numberOption(v, 'kill-after');
       if (cpus !== undefined) req.cpus = cpus;
       if (mem !== undefined) req.mem = mem;
       if (instances !== undefined) req.instances = instances;
       if (killAfter !== undefined) req.killAfterSecs = killAfter;
-      const offerTimeout = numberOption(v, 'offer-timeout');
       if (offerTimeout !== undefined) req.offerTimeoutSecs = offerTimeout;
       if (agentIndex !== undefined) req.agentId = await s.agentIdOf(agentIndex);
-      const timeoutMs = durationOption(v, 'timeout') ?? NO_LIMIT_MS;
 
       const launched = v.explain ? await explainWhileWaiting(s, req, ctx.json) : await s.launch(req);
       const summary = await s.launchedSummary();

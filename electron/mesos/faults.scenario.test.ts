@@ -290,8 +290,10 @@ describe.skipIf(skip)('docs/mesos/faults.md end to end (SchedulerClient + GET_TA
       const end = await legacy.terminal('r15-no-registration');
       expect(row(end.status)).toEqual(['TASK_FAILED', 'REASON_EXECUTOR_REGISTRATION_TIMEOUT', 'SOURCE_AGENT', 'Executor did not register within 2secs']);
       const took = secs(started.get('r15-no-registration')!, end.at);
+      // At the 2 s timeout, not at once; the upper bound only rules out some later, unrelated end (a loaded
+      // machine delays the agent's timer by seconds).
       expect(took).toBeGreaterThan(1.5);
-      expect(took).toBeLessThan(5);
+      expect(took).toBeLessThan(20);
       expect((await inGetTasks(legacy, 'r15-no-registration'))?.last).toEqual(row(end.status));
     });
 

@@ -1,11 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { createClient, type MesoscopeClient } from '@shared/api/client';
+import type { MesoscopeClient } from '@shared/api/client';
 import { connectionInfo } from '@shared/cluster/connection';
 import type { ClusterSummary } from '@shared/cluster/status';
 import { ApiError } from '@shared/errors';
 import { parse } from 'yaml';
-import { createInProcessTransport } from '../api/in-process-transport';
-import { type Core, createCore } from '../core';
 import { attach, describeAttached, detach } from './attach-commands';
 import { agentAdd, agentRemove, env, record, replay, start, state, stop } from './cluster-commands';
 import { type Command, EXIT, need, UsageError } from './command';
@@ -16,15 +14,13 @@ import { table, uptime } from './format';
 import { logs, LOGS_OPTIONS, type LogsValues } from './logs';
 import { exportBundle, type GrepValues, grepLogs } from './question-commands';
 import { reviewBeforeUp } from './review';
-import { runCli } from './run-cli';
 import { SERVICE_COMMANDS } from './service-commands';
 import { doctor, kill, ps, run } from './task-commands';
 import { tour } from './tour-command';
 
 /**
- * `mesoscope`: the engine from a terminal or a script, through the same API the app uses (the
- * in-process dispatcher). The commands are a table (./command.ts): help, option parsing and shell
- * completion are made from it; exit codes are EXIT there.
+ * The `mesoscope` commands, as a table (./command.ts): help, option parsing and shell completion are made
+ * from it; exit codes are EXIT there. ./entry.ts runs it.
  */
 
 const COMMON_OPTIONS = {
@@ -139,13 +135,6 @@ export const COMMANDS: Command[] = [
 ];
 COMMANDS.push(completion(() => COMMANDS));
 
-/** The engine behind the API, made on the first command that needs it. */
-let core: Core | null = null;
-async function api(): Promise<MesoscopeClient> {
-  core ??= await createCore();
-  return createClient(createInProcessTransport(core.dispatcher));
-}
-
 async function specFrom(values: { file?: string; name?: string; masters?: string; agents?: string }): Promise<Record<string, unknown>> {
   let spec: Record<string, unknown> = {};
   if (values.file) {
@@ -235,4 +224,3 @@ function printStatus(cluster: ClusterSummary, json: boolean): void {
   console.log(`\n${info.env}\n# ${cluster.mesos ? `Mesos ${cluster.mesos.version}${cluster.mesos.emulator ? ' (Mesoscope emulator)' : ''}` : 'Mesos version unknown'}`);
 }
 
-runCli(COMMANDS, process.argv.slice(2), api, async () => core?.dispose());
