@@ -6,7 +6,7 @@ import { lastLogLines } from './container-logs';
 import { ensureImage, type PullProgress } from './images';
 import { LABEL, networkName, recordName } from './naming';
 import { type NodeContainer, nodeContainers } from './node-containers';
-import { agentRegisteredAt, leaderSeenBy, waitFor, zookeeperOk } from './readiness';
+import { agentRegisteredAt, electedLeaderSeenBy, leaderSeenBy, waitFor, zookeeperOk } from './readiness';
 import { daemonSocket } from '../docker/daemon-socket';
 
 export interface BringUpOptions {
@@ -90,7 +90,7 @@ export async function bringUp(options: BringUpOptions): Promise<{ leader: string
         m,
         // A leader that stopped without closing its ZooKeeper session still leads until the session expires.
         'a leading master elected (after a restart, up to the ZooKeeper session timeout, 10 s)',
-        () => leaderSeenBy(host, portOf(layout, m)),
+        () => electedLeaderSeenBy(host, portOf(layout, m)),
       ),
     ),
   );

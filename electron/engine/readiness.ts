@@ -76,3 +76,17 @@ export async function agentRegisteredAt(leader: string, agentHostname: string, a
   const agent = body.slaves?.find((s) => s.hostname === agentHostname && s.port === agentPort && s.active !== false);
   return agent?.id;
 }
+
+/**
+ * The leader a master knows of (`leaderSeenBy`), once that leader says it is elected (`master/elected`
+ * in its metrics). After a whole-cluster restart, ZooKeeper still holds the stopped leader's entry until
+ * its session expires (up to 10 s), and a master redirects to that stale leader, often at its own address:
+ * the redirect alone would call a master ready before any election.
+ */
+export async function electedLeaderSeenBy(host: string, port: number, timeoutMs = 2000): Promise<string | undefined> {
+  const seen = await leaderSeenBy(host, port, timeoutMs);
+  if (!seen) return undefined;
+  const res = await get(`http://${host}:${seen.split(':').at(-1)}/metrics/snapshot`, { timeoutMs, follow: false });
+  if (res.status !== 200) return undefined;
+  return (JSON.parse(res.body) as Record<string, number>)['master/elected'] === 1 ? seen : undefined;
+}
