@@ -1,7 +1,7 @@
-import { Badge, Button, Callout, DropdownMenu, Flex, Grid, Heading, Tabs, Text } from '@radix-ui/themes';
+import { Badge, Button, DropdownMenu, Flex, Grid, Heading, Tabs, Text } from '@radix-ui/themes';
 import type { ClusterView } from '@shared/dashboard/view';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { ArrowLeft, CircleAlert, Download, Play, Plus, Square, Trash2 } from 'lucide-react';
+import { ArrowLeft, Download, Play, Plus, Square, Trash2 } from 'lucide-react';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { useUiStore } from '../../store/ui-store';
 import { DashboardSourceContext, type DashboardSource } from '../dashboard/source';
@@ -24,6 +24,7 @@ import { NodeCard } from './NodeCard';
 import { downloadSpec } from './spec-file';
 import { useClusterCall } from './use-cluster-actions';
 import { clusterState, useCluster, useClusters } from './use-clusters';
+import { ErrorCallout } from '../../components/ErrorCallout';
 
 export function ClusterDetail({ name }: { name: string }) {
   const cluster = useCluster(name);
@@ -116,12 +117,7 @@ export function ClusterDetail({ name }: { name: string }) {
         </Flex>
       </Flex>
       {error && (
-        <Callout.Root color="red" mb="4" role="alert">
-          <Callout.Icon>
-            <CircleAlert size={16} />
-          </Callout.Icon>
-          <Callout.Text className="launch-error-text">{error.message}</Callout.Text>
-        </Callout.Root>
+        <ErrorCallout mb="4" textClassName="launch-error-text">{error.message}</ErrorCallout>
       )}
       <DashboardSourceContext.Provider value={source}>
         <Tabs.Root value={tab} onValueChange={setTab}>

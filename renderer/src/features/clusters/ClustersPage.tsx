@@ -1,7 +1,7 @@
-import { Badge, Button, Callout, Card, Flex, Grid, Heading, Skeleton, Text } from '@radix-ui/themes';
+import { Badge, Button, Card, Flex, Grid, Heading, Skeleton, Text } from '@radix-ui/themes';
 import type { AttachedCluster } from '@shared/attach/connection';
 import type { ClusterSummary } from '@shared/cluster/status';
-import { Boxes, CircleAlert, Link2, Plus } from 'lucide-react';
+import { Boxes, Link2, Plus } from 'lucide-react';
 import { useState } from 'react';
 import { EmptyState } from '../../components/EmptyState';
 import { PageHeader } from '../../components/PageHeader';
@@ -15,6 +15,7 @@ import { ClusterDetail } from './ClusterDetail';
 import { MesosBadge } from './MesosBadge';
 import { NewClusterDialog } from './NewClusterDialog';
 import { clusterState, useClusters } from './use-clusters';
+import { ErrorCallout } from '../../components/ErrorCallout';
 
 export function ClustersPage() {
   const selected = useUiStore((s) => s.selectedCluster);
@@ -66,12 +67,7 @@ function ClusterList() {
         {isPending ? (
           <Skeleton height="120px" />
         ) : error && !clusters ? (
-          <Callout.Root color="red" data-testid="clusters-error">
-            <Callout.Icon>
-              <CircleAlert size={16} />
-            </Callout.Icon>
-            <Callout.Text>Could not list the clusters: {error.message}</Callout.Text>
-          </Callout.Root>
+          <ErrorCallout data-testid="clusters-error">Could not list the clusters: {error.message}</ErrorCallout>
         ) : clusters && clusters.length > 0 ? (
           <Grid columns={{ initial: '1', md: '2' }} gap="4">
             {clusters.map((c) => (

@@ -13,6 +13,7 @@ import { useLaunchStore } from './launch-store';
 import { LaunchProgressView } from './LaunchProgressView';
 import { pickSpecFile } from './spec-file';
 import { SpecReview } from './SpecReview';
+import { ErrorCallout } from '../../components/ErrorCallout';
 
 const specText = (name: string, presetId: string) => {
   const preset = PRESETS.find((p) => p.id === presetId) ?? PRESETS[0];
@@ -171,12 +172,7 @@ export function NewClusterDialog({ open, onOpenChange }: { open: boolean; onOpen
           <Flex direction="column" gap="4">
             <LaunchProgressView cluster={launchingName} />
             {launch.isError && (
-              <Callout.Root color="red" role="alert" data-testid="launch-error">
-                <Callout.Icon>
-                  <CircleAlert size={16} />
-                </Callout.Icon>
-                <Callout.Text className="launch-error-text">{launch.error.message}</Callout.Text>
-              </Callout.Root>
+              <ErrorCallout data-testid="launch-error" textClassName="launch-error-text">{launch.error.message}</ErrorCallout>
             )}
             <Flex gap="3" justify="end">
               {launch.isError && (launch.error as ApiError).code !== 'failed' && (

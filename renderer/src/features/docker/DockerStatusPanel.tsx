@@ -4,6 +4,7 @@ import { CircleAlert, Container, RefreshCw } from 'lucide-react';
 import { useUiStore } from '../../store/ui-store';
 import { describeEndpointSource, REASON_HINT, REASON_LABEL, formatBytes, formatTime } from './describe';
 import { useCheckDockerNow, useDockerStatus } from './use-docker-status';
+import { ErrorCallout } from '../../components/ErrorCallout';
 
 /**
  * The Docker engine Mesoscope runs clusters on: what it is, or why it cannot be reached. Live.
@@ -43,12 +44,7 @@ export function DockerStatusPanel({ compact = false }: { compact?: boolean }) {
       </Flex>
       {isPending && <LoadingRows />}
       {error && !status && (
-        <Callout.Root color="red">
-          <Callout.Icon>
-            <CircleAlert size={16} />
-          </Callout.Icon>
-          <Callout.Text>Could not ask the Mesoscope host for the Docker status: {error.message}</Callout.Text>
-        </Callout.Root>
+        <ErrorCallout>Could not ask the Mesoscope host for the Docker status: {error.message}</ErrorCallout>
       )}
       {status?.reachable === true && <EngineDetails status={status} />}
       {status?.reachable === false && <Unreachable status={status} />}

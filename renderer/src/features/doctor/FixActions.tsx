@@ -4,11 +4,12 @@ import { reviewSpec } from '@shared/cluster/spec-review';
 import type { NodeRef } from '@shared/doctor/evidence';
 import { agentFlagOf, applySpecChange, type SpecChange } from '@shared/doctor/spec-change';
 import { useMutation, useMutationState } from '@tanstack/react-query';
-import { CircleAlert, CircleCheck, Download, Wrench } from 'lucide-react';
+import { CircleCheck, Download, Wrench } from 'lucide-react';
 import { useClient } from '../../api/client-context';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { downloadSpec } from '../clusters/spec-file';
 import { SpecReview } from '../clusters/SpecReview';
+import { ErrorCallout } from '../../components/ErrorCallout';
 
 /**
  * The set-up change the doctor offers, and how to make it. The engine cannot change a running
@@ -126,12 +127,7 @@ export function FixOutcome({ cluster, taskId }: { cluster: string; taskId: strin
   }
   if (last?.status === 'error' && last.error) {
     return (
-      <Callout.Root color="red" size="1" role="alert">
-        <Callout.Icon>
-          <CircleAlert size={14} />
-        </Callout.Icon>
-        <Callout.Text>{last.error.message}</Callout.Text>
-      </Callout.Root>
+      <ErrorCallout size="1">{last.error.message}</ErrorCallout>
     );
   }
   return null;

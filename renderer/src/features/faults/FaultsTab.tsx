@@ -1,4 +1,4 @@
-import { Badge, Button, Callout, Card, Code, Flex, Grid, Heading, Select, Switch, Text, TextField } from '@radix-ui/themes';
+import { Badge, Button, Card, Code, Flex, Grid, Heading, Select, Switch, Text, TextField } from '@radix-ui/themes';
 import type { ClusterSummary } from '@shared/cluster/status';
 import type { ClusterView } from '@shared/dashboard/view';
 import { clusterTimers, FAULT_AGENT_ATTRIBUTE, FAULTS, type FaultDefinition, faultContext, faultParams } from '@shared/faults/catalog';
@@ -6,13 +6,14 @@ import { statusText } from '@shared/faults/expectation';
 import { humanMs } from '@shared/mesos/duration';
 import { variantLabel } from '@shared/runs/schemas';
 import { useMutation } from '@tanstack/react-query';
-import { CircleAlert, Zap } from 'lucide-react';
+import { Zap } from 'lucide-react';
 import { useState } from 'react';
 import { useClient } from '../../api/client-context';
 import { parseCitation, splitFaultRows } from '../reference/citation';
 import { CitationLink } from '../reference/CitationLink';
 import { FaultResult } from './FaultResult';
 import { resultKey, useFaultStore } from './fault-store';
+import { ErrorCallout } from '../../components/ErrorCallout';
 
 /**
  * Break things on purpose: one card per fault, each saying what it does and what Mesos will do, how
@@ -145,12 +146,7 @@ function FaultCard({ fault, cluster, view }: { fault: FaultDefinition; cluster: 
           </Flex>
         )}
         {inject.error && (
-          <Callout.Root color="red" size="1" role="alert">
-            <Callout.Icon>
-              <CircleAlert size={16} />
-            </Callout.Icon>
-            <Callout.Text>{inject.error.message}</Callout.Text>
-          </Callout.Root>
+          <ErrorCallout size="1">{inject.error.message}</ErrorCallout>
         )}
         {result && !inject.isPending && <FaultResult injection={result} view={view} />}
       </Flex>

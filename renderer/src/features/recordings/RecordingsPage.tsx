@@ -1,7 +1,7 @@
 import { Badge, Button, Callout, Card, Flex, Text, TextField } from '@radix-ui/themes';
 import type { RecordingFile } from '@shared/contract/doctor';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { CircleAlert, Download, Film, FolderOpen, Trash2, Upload } from 'lucide-react';
+import { Download, Film, FolderOpen, Trash2, Upload } from 'lucide-react';
 import { useState } from 'react';
 import { useClient } from '../../api/client-context';
 import { deliverDownload } from '../../api/deliver-download';
@@ -13,6 +13,7 @@ import { openBundle } from './use-recordings';
 import { pickRecordingFile, uploadRecording } from './upload';
 import { openRecording, RECORDINGS_KEY, useRecordings, useReplayStore } from './use-recordings';
 import './recordings.css';
+import { ErrorCallout } from '../../components/ErrorCallout';
 
 /** Recordings: the files of the recordings folder and any other, opened for a read-only replay. */
 export function RecordingsPage() {
@@ -64,12 +65,7 @@ function RecordingsList() {
         }
       />
       {error && (
-        <Callout.Root color="red" mb="4" role="alert" data-testid="recordings-error">
-          <Callout.Icon>
-            <CircleAlert size={16} />
-          </Callout.Icon>
-          <Callout.Text className="launch-error-text">{error.message}</Callout.Text>
-        </Callout.Root>
+        <ErrorCallout mb="4" data-testid="recordings-error" textClassName="launch-error-text">{error.message}</ErrorCallout>
       )}
       {data && data.active.length > 0 && (
         <Callout.Root color="red" variant="surface" mb="4">

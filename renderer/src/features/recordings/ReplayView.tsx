@@ -1,7 +1,7 @@
-import { Badge, Button, Callout, Card, Flex, Heading, Tabs, Text } from '@radix-ui/themes';
+import { Badge, Button, Card, Flex, Heading, Tabs, Text } from '@radix-ui/themes';
 import type { OpenedRecording } from '@shared/contract/doctor';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { CircleAlert, Film, X } from 'lucide-react';
+import { Film, X } from 'lucide-react';
 import { useEffect, useMemo, useState } from 'react';
 import { useClient } from '../../api/client-context';
 import { clockTime } from '../dashboard/describe';
@@ -9,6 +9,7 @@ import { MesosTabContents, MesosTabTriggers } from '../dashboard/MesosTabs';
 import { type DashboardSource, DashboardSourceContext } from '../dashboard/source';
 import { offsetText, TimeSlider } from './TimeSlider';
 import { useReplayStore } from './use-recordings';
+import { ErrorCallout } from '../../components/ErrorCallout';
 
 /**
  * A recording, replayed: the same Mesos tabs as a live cluster (tasks with the drawer and its doctor,
@@ -101,12 +102,7 @@ export function ReplayView({ opened }: { opened: OpenedRecording }) {
         )}
       </Card>
       {state.error && (
-        <Callout.Root color="red" mb="4" role="alert">
-          <Callout.Icon>
-            <CircleAlert size={16} />
-          </Callout.Icon>
-          <Callout.Text>{state.error.message}</Callout.Text>
-        </Callout.Root>
+        <ErrorCallout mb="4">{state.error.message}</ErrorCallout>
       )}
       <DashboardSourceContext.Provider value={source}>
         <Tabs.Root value={tab} onValueChange={setTab}>

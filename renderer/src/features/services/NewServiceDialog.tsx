@@ -1,10 +1,11 @@
-import { Button, Callout, Dialog, Flex, Grid, Select, Text, TextArea, TextField } from '@radix-ui/themes';
+import { Button, Dialog, Flex, Grid, Select, Text, TextArea, TextField } from '@radix-ui/themes';
 import { ServiceSpecSchema, type ServiceSpecInput } from '@shared/services/schemas';
 import { useMutation } from '@tanstack/react-query';
-import { CircleAlert, Plus } from 'lucide-react';
+import { Plus } from 'lucide-react';
 import { useState, type ReactNode } from 'react';
 import { useClient } from '../../api/client-context';
 import { parseEnv } from '../run/RunDialog';
+import { ErrorCallout } from '../../components/ErrorCallout';
 
 interface Form {
   id: string;
@@ -198,12 +199,7 @@ export function NewServiceButton({ cluster }: { cluster: string }) {
           )}
         </Grid>
         {('error' in result || create.error) && (
-          <Callout.Root color="red" mt="3" role="alert">
-            <Callout.Icon>
-              <CircleAlert size={16} />
-            </Callout.Icon>
-            <Callout.Text>{'error' in result ? result.error : create.error?.message}</Callout.Text>
-          </Callout.Root>
+          <ErrorCallout mt="3">{'error' in result ? result.error : create.error?.message}</ErrorCallout>
         )}
         <Flex gap="3" mt="4" justify="end">
           <Dialog.Close>
