@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliResult, mesoscopeCli } from '../../testbed/support/mesoscope-cli';
 
 // The CLI's commands beyond the shell script's (cli-script.sh): help and usage errors, detached runs,
 // kill --all, timeouts, agents added and removed, a fault undone, record and replay, stop and start,
@@ -14,23 +15,10 @@ const NAME = `cli-cmd-${process.pid % 100_000}`;
 let dir: string;
 let env: NodeJS.ProcessEnv;
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
-async function mesoscope(...args: string[]): Promise<Result> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, ['bin/mesoscope.cjs', ...args], { env, timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const mesoscope = (...args: string[]) => mesoscopeCli(args, { env, timeoutMs: 120_000 });
 
-const json = <T>(r: Result): T => JSON.parse(r.stdout) as T;
+const json = <T>(r: CliResult): T => JSON.parse(r.stdout) as T;
 
 async function inBatches<T, R>(items: T[], work: (item: T) => Promise<R>, size = 4): Promise<R[]> {
   const results: R[] = [];

@@ -1,24 +1,14 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mesoscopeCli } from '../../testbed/support/mesoscope-cli';
 
 // The built CLI (bin/mesoscope.cjs -> dist/electron/cli.cjs), as a script would run it.
-const run = promisify(execFile);
 let dir: string;
 let env: NodeJS.ProcessEnv;
 
-async function mesoscope(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/mesoscope.cjs', ...args], { env, timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const mesoscope = (...args: string[]) => mesoscopeCli(args, { env, timeoutMs: 120_000 });
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mesoscope-cli-'));

@@ -1,25 +1,15 @@
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mesoscopeCli } from '../../testbed/support/mesoscope-cli';
 
 /** From the command line: a spec from elsewhere is shown before it runs, and runs only with --yes. */
-const run = promisify(execFile);
 let dir: string;
 let env: NodeJS.ProcessEnv;
 
-async function mesoscope(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/mesoscope.cjs', ...args], { env, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const mesoscope = (...args: string[]) => mesoscopeCli(args, { env, timeoutMs: 60_000 });
 
 async function containersOf(cluster: string): Promise<number> {
   return (await new Dockerode().listContainers({ all: true, filters: { label: [`io.mesoscope.cluster=${cluster}`] } })).length;

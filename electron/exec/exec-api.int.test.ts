@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type MesoscopeClient } from '@shared/api/client';
@@ -11,11 +10,11 @@ import type { ExecEvent, ExecParamsInput } from '@shared/exec/schema';
 import { createInProcessTransport } from '../api/in-process-transport';
 import { type Core, createCore } from '../core';
 import { ClusterSession } from '../scripting/cluster-session';
+import { mesoscopeCli } from '../../testbed/support/mesoscope-cli';
 
 // Terminals through the API as the UI uses them, and `mesoscope exec`, against one emulator cluster:
 // a node's container and a task's (Docker containerizer), input in, output out, resize, the exit
 // code, the end when the container stops, nothing left running after a close, and hostile input.
-const run = promisify(execFile);
 const CLUSTER = `ex-it-${process.pid % 100_000}`;
 const docker = new Dockerode();
 let dir: string;
@@ -189,15 +188,7 @@ describe('hostile input', () => {
 });
 
 describe('mesoscope exec', () => {
-  const mesoscope = async (...args: string[]) => {
-    try {
-      const { stdout, stderr } = await run(process.execPath, ['bin/mesoscope.cjs', ...args], { env, timeout: 60_000 });
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  };
+  const mesoscope = (...args: string[]) => mesoscopeCli(args, { env, timeoutMs: 60_000 });
 
   it("passes the command's output, stderr apart, and its exit code; stdin piped to its end", async () => {
     const r = await mesoscope('exec', CLUSTER, 'agent-1', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3');

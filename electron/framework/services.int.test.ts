@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type MesoscopeClient } from '@shared/api/client';
 import type { ServicesView, ServiceView } from '@shared/services/schemas';
@@ -10,6 +8,7 @@ import { createInProcessTransport } from '../api/in-process-transport';
 import { type Core, createCore } from '../core';
 import { get } from '../mesos/http';
 import { MESOS_KIND, ON_REAL_MESOS, TEST_IMAGES } from '../../testbed/real-mesos/images';
+import { mesoscopeCli } from '../../testbed/support/mesoscope-cli';
 
 // Services through the API on one cluster (the emulator, or real Mesos in the real-Mesos project): a
 // BRIDGE port mapped from the offer's ports, reachable at its endpoint; a Mesos HTTP health check that
@@ -27,17 +26,8 @@ let core: Core;
 let api: MesoscopeClient;
 let masterUrl: string;
 
-const exec = promisify(execFile);
 
-async function mesoscope(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, ['bin/mesoscope.cjs', ...args], { env, timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const mesoscope = (...args: string[]) => mesoscopeCli(args, { env, timeoutMs: 120_000 });
 
 const until = async <T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
