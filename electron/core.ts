@@ -6,6 +6,7 @@ import { AttachService } from './attach/attach-service';
 import { attachedNodes } from './attach/attached-nodes';
 import { FileSecretStore, type SecretStore } from './attach/secret-store';
 import { zkUrl } from '@shared/cluster/layout';
+import { ClusterMonitor } from './dashboard/cluster-monitor';
 import { MonitorRegistry } from './dashboard/monitor-registry';
 import type { MasterClientOptions } from './mesos/master-client';
 import { DoctorService } from './doctor/doctor-service';
@@ -114,7 +115,10 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       // …and redirects name the leader by container hostname: its port is published at the same number.
       reachable: reachableUrl(layout),
     };
-  });
+  }, undefined, (options) =>
+    // An attached cluster's history before the attach is the master's record, marked so (not seen live).
+    new ClusterMonitor(attach.has(options.clusterId) ? { ...options, model: { ...options.model, markBeforeAttach: true } } : options),
+  );
   // The doctor's evidence (Docker events, the nodes' log lines) is gathered while a cluster's monitor runs.
   const evidence = new EvidenceRegistry({ docker: () => docker.docker, engine });
   // Attached clusters have no containers of ours: the doctor works from Mesos' own evidence there.
@@ -142,6 +146,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       const options = await attach.masterClientOptions(cluster);
       return options.masters.length > 0 ? [...options.masters] : [(await new MasterClient(options).discoverLeader()).url];
     },
+    schedulerAccess: async (cluster) => (attach.has(cluster) ? attach.schedulerAccess(cluster) : undefined),
     onOffer: (cluster, d) =>
       monitors.peek(cluster)?.reportOfferDecision({
         offerId: d.offerId,

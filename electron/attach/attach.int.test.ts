@@ -43,6 +43,8 @@ afterAll(async () => {
 describe(`an attached cluster with HTTP authentication, on ${MESOS_KIND}`, () => {
   let plain: PlainCluster;
   const name = `plain-${process.pid}`;
+  /** A task that finished before the later attach below. */
+  let finishedKey = '';
 
   beforeAll(async () => {
     plain = await startPlainCluster(name, MESOS_TEST_IMAGE);
@@ -127,6 +129,7 @@ describe(`an attached cluster with HTTP authentication, on ${MESOS_KIND}`, () =>
     try {
       const hello = await session.run({ command: 'echo hello from a plain cluster' }, { timeoutMs: 90_000 });
       expect(hello.state).toBe('TASK_FINISHED');
+      finishedKey = hello.key;
       expect(await session.logs(hello.key)).toBe('hello from a plain cluster\n');
       // The flight recorder on an attached cluster: its Mesos events while a task runs and fails.
       const recording = await api.call('recordings.start', { cluster: name });
@@ -153,6 +156,48 @@ describe(`an attached cluster with HTTP authentication, on ${MESOS_KIND}`, () =>
       }
     } finally {
       session.close();
+    }
+  }, 240_000);
+
+  it('attached later (another Mesoscope, the CLI): what was known before is marked "before attach", what follows is live', async () => {
+    const session = new ClusterSession(api, name);
+    const laterDir = join(dir, 'later');
+    const later = await createCore({ env: { ...process.env, MESOSCOPE_CONFIG_DIR: join(laterDir, 'config'), MESOSCOPE_WORK_ROOT: join(laterDir, 'work') } });
+    const laterApi = createClient(createInProcessTransport(later.dispatcher));
+    const laterSession = new ClusterSession(laterApi, name);
+    try {
+      // Running when the other attaches, finished after it: its FINISHED is seen live.
+      const running = await session.run({ command: 'sleep 20' }, { until: 'TASK_RUNNING', timeoutMs: 90_000 });
+      await laterApi.call('attach.add', { connection: { name, masters: plain.masters, auth: { kind: 'basic', username: PLAIN_PRINCIPAL, password: PLAIN_SECRET } } });
+      const finished = await laterSession.task(finishedKey, 30_000);
+      expect(finished.statuses.map((s) => s.state)).toContain('TASK_FINISHED');
+      expect(finished.statuses.every((s) => s.beforeAttach === true)).toBe(true);
+      const before = await laterSession.task(running.key, 30_000);
+      expect(before.statuses.map((s) => [s.state, s.beforeAttach])).toContainEqual(['TASK_RUNNING', true]);
+      const done = await laterSession.waitForTask(running.key, 'TASK_FINISHED', 90_000);
+      expect(done.status).toMatchObject({ state: 'TASK_FINISHED' });
+      expect(done.status?.beforeAttach).toBeUndefined();
+      expect(done.task.statuses.filter((s) => s.beforeAttach).map((s) => s.state)).toContain('TASK_RUNNING');
+      // The process that launched them saw every status live.
+      expect((await session.task(running.key)).statuses.some((s) => s.beforeAttach)).toBe(false);
+
+      // The CLI attaches afresh: its task view marks the earlier statuses.
+      const env = { ...process.env, MESOSCOPE_CONFIG_DIR: join(laterDir, 'cli-config') };
+      await writeFile(join(laterDir, 'pw.txt'), `${PLAIN_SECRET}\n`);
+      const cli = (...args: string[]) => docker(process.execPath, ['bin/mesoscope.cjs', ...args], { env, timeout: 60_000 });
+      await cli('attach', name, '--master', plain.masters[0]!, '--user', PLAIN_PRINCIPAL, '--password-file', join(laterDir, 'pw.txt'));
+      const { stdout } = await cli('ps', name, '--task', finishedKey);
+      const lines = stdout.trim().split('\n');
+      expect(lines[0]).toContain(finishedKey.split('/')[1]);
+      expect(lines.filter((l) => /TASK_FINISHED|finished/i.test(l) && l.endsWith('[before attach]')).length).toBe(1);
+      expect(lines.slice(1).every((l) => l.endsWith('[before attach]'))).toBe(true);
+      const json = JSON.parse((await cli('ps', name, '--task', finishedKey, '--json')).stdout) as { statuses: Array<{ beforeAttach?: boolean }> };
+      expect(json.statuses.every((s) => s.beforeAttach === true)).toBe(true);
+      await cli('detach', name);
+    } finally {
+      laterSession.close();
+      session.close();
+      await later.dispose();
     }
   }, 240_000);
 
