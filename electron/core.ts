@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createDispatcher, type Dispatcher } from './api/dispatcher';
 import { createHandlers } from './api/handlers';
 import { AttachService } from './attach/attach-service';
+import { attachedLogFiles } from './attach/attached-log-files';
 import { attachedNodes } from './attach/attached-nodes';
 import { FileSecretStore, type SecretStore } from './attach/secret-store';
 import { zkUrl } from '@shared/cluster/layout';
@@ -131,6 +132,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     monitors,
     evidence: (cluster) => evidence.get(cluster),
     attached: attach,
+    attachedLogFiles: async (name) => attachedLogFiles(await attachedLogCluster(name), await attach.access(name)),
     chooseFile: options.chooseRecording,
   });
   // The built-in framework's ids live beside the settings, so an app restart resubscribes with them.

@@ -9,6 +9,7 @@ import { ApiError } from '@shared/errors';
 import { MESOS_KIND, MESOS_TEST_IMAGE, ON_REAL_MESOS } from '../../testbed/real-mesos/images';
 import { PLAIN_PRINCIPAL, PLAIN_SECRET, startPlainCluster, type PlainCluster } from '../../testbed/attach/plain-cluster';
 import { createInProcessTransport } from '../api/in-process-transport';
+import { post } from '../mesos/http';
 import { type Core, createCore } from '../core';
 import { ClusterSession } from '../scripting/cluster-session';
 
@@ -118,12 +119,33 @@ describe(`an attached cluster with HTTP authentication, on ${MESOS_KIND}`, () =>
       expect(readOnly.message).toMatch(/attached read-only: Run is refused until writes are turned on/);
       const dockerOnly = await refusal(api.call('clusters.nodeAction', { cluster: name, node: 'agent-1', action: 'stop' }));
       expect(dockerOnly.message).toMatch(/not offered for the attached cluster/);
+
+      // Node logs through /files: the master and agent 1 run with --log_dir, agent 2 without (said in words).
+      const nodes = await api.call('logs.nodes', { cluster: name });
+      // Agents are numbered in the order they registered: found here by address (the script's agent 1 has --log_dir).
+      const withLog = nodes.find((n) => n.container === new URL(plain.agents[0]!).host)!;
+      const without = nodes.find((n) => n.container === new URL(plain.agents[1]!).host)!;
+      expect(nodes.find((n) => n.role === 'master')).toMatchObject({ node: 'master-1', logFile: '/master/log' });
+      expect(withLog).toMatchObject({ role: 'agent', logFile: '/slave/log' });
+      expect(without).toMatchObject({ role: 'agent', logFile: null });
+      expect(without.noLogFile).toBe(`${without.node} writes no Mesos log file: it runs without --log_dir, so /slave/log is not served.`);
+      const masterLog = await api.call('logs.read', { source: { kind: 'node-file', cluster: name, node: 'master-1' }, from: 0, maxBytes: 64 * 1024 });
+      expect(masterLog.text).toMatch(/^[IWEF]\d{4} \d{2}:\d{2}:\d{2}\.\d+ .*\] /m);
+      const agentLog = await api.call('logs.read', { source: { kind: 'node-file', cluster: name, node: withLog.node }, from: 0, maxBytes: 1024 * 1024 });
+      expect(agentLog.text).toMatch(/Registered with master/);
+      const none = await refusal(api.call('logs.read', { source: { kind: 'node-file', cluster: name, node: without.node }, from: 0, maxBytes: 1024 }));
+      expect(none.code).toBe('not-found');
+      expect(none.message).toBe(without.noLogFile);
     } finally {
       session.close();
     }
   }, 60_000);
 
-  it('with writes on: a task runs, its stdout is read through the agent, a failed task is diagnosed', async () => {
+  it('with writes on: a task runs (the framework authenticated), its stdout is read through the agent, a failed task is diagnosed', async () => {
+    // The cluster authenticates frameworks (--authenticate_http_frameworks): a SUBSCRIBE without credentials is refused.
+    const subscribe = JSON.stringify({ type: 'SUBSCRIBE', subscribe: { framework_info: { user: 'root', name: 'no-credentials' } } });
+    const bare = await post(`${plain.masters[0]}/api/v1/scheduler`, subscribe, { timeoutMs: 10_000 });
+    expect(bare.status).toBe(401);
     await api.call('attach.setWrites', { name, writes: true });
     const session = new ClusterSession(api, name);
     try {
@@ -131,6 +153,9 @@ describe(`an attached cluster with HTTP authentication, on ${MESOS_KIND}`, () =>
       expect(hello.state).toBe('TASK_FINISHED');
       finishedKey = hello.key;
       expect(await session.logs(hello.key)).toBe('hello from a plain cluster\n');
+      // …as the connection's user: the master knows the framework by that principal.
+      const framework = await session.live.until('the framework in the view', (v) => v?.frameworks[hello.frameworkId], 10_000);
+      expect(framework.principal).toBe(PLAIN_PRINCIPAL);
       // The flight recorder on an attached cluster: its Mesos events while a task runs and fails.
       const recording = await api.call('recordings.start', { cluster: name });
       const failed = await session.run({ command: 'exit 3' }, { timeoutMs: 90_000 });
@@ -144,11 +169,13 @@ describe(`an attached cluster with HTTP authentication, on ${MESOS_KIND}`, () =>
       try {
         expect(opened.complete).toBe(true);
         expect(opened.header.cluster).toMatchObject({ name, spec: null, mesos: { emulator: !ON_REAL_MESOS } });
-        expect(opened.header.logs).toBe('none');
+        // The masters' and agent 1's Mesos logs (--log_dir) through /files: chosen lines are in the file.
+        expect(opened.header.logs).toBe('evidence');
         const end = await api.call('recordings.stateAt', { id: opened.id, t: opened.end });
         expect(end.view?.tasks[failed.key]?.state).toBe('TASK_FAILED');
         expect(end.verdicts[failed.key]).toMatchObject({ kind: 'diagnosed', title: 'The command failed (exit 3)' });
         expect(end.evidence.dockerEvents).toBe(0);
+        expect(end.evidence.logLines).toBeGreaterThan(0);
         const replayed = await api.call('recordings.diagnose', { id: opened.id, t: opened.end, taskKey: failed.key });
         expect(replayed.kind === 'diagnosed' && replayed.title).toBe('The command failed (exit 3)');
       } finally {

@@ -16,7 +16,7 @@
 set -euo pipefail
 
 cmd="${1:-}"; name="${2:-}"
-[ -n "$cmd" ] && [ -n "$name" ] || { sed -n '13,14p' "$0" >&2; exit 2; }
+[ -n "$cmd" ] && [ -n "$name" ] || { sed -n '11,12p' "$0" >&2; exit 2; }
 label="io.mesoscope-test.plain-cluster=$name"
 
 if [ "$cmd" = down ]; then

@@ -103,10 +103,18 @@ function NodePicker({ cluster, containers, view, onPick }: { cluster: string; co
               {n.node} · container log
             </Select.Item>
           ),
-          n.logFile && (
+          n.logFile ? (
             <Select.Item key={`node-file:${n.node}`} value={`node-file:${n.node}`}>
               {n.node} · {n.logFile}
             </Select.Item>
+          ) : (
+            // No container log to offer instead (an attached cluster): the node is listed, and picking it says why there is no log.
+            !containers &&
+            n.role !== 'zookeeper' && (
+              <Select.Item key={`node-file:${n.node}`} value={`node-file:${n.node}`}>
+                {n.node} · no Mesos log{n.noLogFile?.includes('--log_dir') ? ' (no --log_dir)' : ''}
+              </Select.Item>
+            )
           ),
         ])}
       </Select.Content>
