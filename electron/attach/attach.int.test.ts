@@ -10,6 +10,10 @@ import { MESOS_KIND, MESOS_TEST_IMAGE, ON_REAL_MESOS } from '../../testbed/real-
 import { PLAIN_PRINCIPAL, PLAIN_SECRET, startPlainCluster, type PlainCluster } from '../../testbed/attach/plain-cluster';
 import { createInProcessTransport } from '../api/in-process-transport';
 import { post } from '../mesos/http';
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { extract as tarExtract } from 'tar-stream';
 import { type Core, createCore } from '../core';
 import { ClusterSession } from '../scripting/cluster-session';
 
@@ -20,6 +24,22 @@ const docker = promisify(execFile);
 let dir: string;
 let core: Core;
 let api: MesoscopeClient;
+
+/** Every entry of a .tar.gz: name → content. */
+async function listArchive(path: string): Promise<Map<string, Buffer>> {
+  const entries = new Map<string, Buffer>();
+  const extract = tarExtract();
+  extract.on('entry', (header, stream, next) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.on('end', () => {
+      entries.set(header.name, Buffer.concat(chunks));
+      next();
+    });
+  });
+  await pipeline(createReadStream(path), createGunzip(), extract);
+  return entries;
+}
 
 const refusal = async (p: Promise<unknown>): Promise<ApiError> => {
   const err = await p.then(
@@ -220,6 +240,28 @@ describe(`an attached cluster with HTTP authentication, on ${MESOS_KIND}`, () =>
       expect(lines.slice(1).every((l) => l.endsWith('[before attach]'))).toBe(true);
       const json = JSON.parse((await cli('ps', name, '--task', finishedKey, '--json')).stdout) as { statuses: Array<{ beforeAttach?: boolean }> };
       expect(json.statuses.every((s) => s.beforeAttach === true)).toBe(true);
+
+      // mesoscope export on an attached cluster: Mesos parts, Mesos logs and task output through its HTTP
+      // APIs (with the connection's credentials); the Docker parts in MISSING.txt with why.
+      const bundle = join(laterDir, 'attached.tar.gz');
+      await cli('export', name, '-o', bundle);
+      const entries = await listArchive(bundle);
+      const text = (path: string) => entries.get(path)?.toString() ?? '';
+      for (const part of ['cluster/connection.json', 'cluster/nodes.json', 'versions.json', 'mesos/master-state.json', 'mesos/master-metrics.json', 'nodes/master-1/mesos.log', 'doctor/verdicts.json', 'recording.mesorec', 'manifest.json']) {
+        expect([...entries.keys()], part).toContain(part);
+      }
+      expect([...entries.keys()].filter((p) => /^agents\/agent-\d\/state\.json$/.test(p))).toHaveLength(2);
+      expect(text(`tasks/${finishedKey.split('/')[1]}/stdout`)).toBe('hello from a plain cluster\n');
+      expect(text('nodes/master-1/mesos.log')).toMatch(/^[IWEF]\d{4} /m);
+      const missing = text('MISSING.txt');
+      expect(missing).toMatch(/^nodes\/master-1\/container\.log: not reachable from here: .* attached cluster/m);
+      expect(missing).toMatch(/^nodes\/master-1\/inspect\.json: not reachable from here/m);
+      expect(missing).toMatch(/^tasks\/\*\/inspect\.json: not reachable from here/m);
+      // The agent without --log_dir: its Mesos log is missing, said so.
+      expect(missing).toMatch(/^nodes\/agent-\d\/mesos\.log: agent-\d writes no Mesos log file/m);
+      expect(missing).not.toMatch(/master-state|state\.json|stdout/);
+      expect(JSON.parse(text('cluster/connection.json'))).toMatchObject({ name, auth: { kind: 'basic', username: PLAIN_PRINCIPAL } });
+      for (const [path, content] of entries) expect(content.includes(PLAIN_SECRET), path).toBe(false);
       await cli('detach', name);
     } finally {
       laterSession.close();
