@@ -28,7 +28,8 @@ export async function attachedBundleSource(attach: Pick<AttachService, 'has' | '
       connection,
       leader,
       access: client.access,
-      noDocker: `not reachable from here: "${name}" is an attached cluster, its containers run under the Docker of its own hosts, which Mesoscope does not reach (only Mesos' HTTP APIs)`,
+      // Mesoscope reaches an attached cluster through Mesos' HTTP APIs only, never its hosts' Docker.
+      noDocker: 'not reachable from here: the containers of an attached cluster run on its own hosts',
     };
   } finally {
     release();
