@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createDispatcher, type Dispatcher } from './api/dispatcher';
 import { createHandlers } from './api/handlers';
 import { AttachService } from './attach/attach-service';
+import { AttachedEvidenceRegistry } from './attach/attached-evidence';
 import { attachedLogFiles } from './attach/attached-log-files';
 import { attachedNodes } from './attach/attached-nodes';
 import { FileSecretStore, type SecretStore } from './attach/secret-store';
@@ -122,9 +123,16 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   );
   // The doctor's evidence (Docker events, the nodes' log lines) is gathered while a cluster's monitor runs.
   const evidence = new EvidenceRegistry({ docker: () => docker.docker, engine });
-  // Attached clusters have no containers of ours: the doctor works from Mesos' own evidence there.
-  monitors.alongside((cluster, monitor) => (attach.has(cluster) ? () => undefined : evidence.companion(cluster, monitor)));
-  const doctor = new DoctorService({ monitors, evidence, engine, attached: (cluster) => attach.has(cluster) });
+  // Attached clusters have no containers of ours: the doctor works from Mesos' own evidence there, and
+  // from their nodes' Mesos logs through /files (nodes with --log_dir).
+  const attachedEvidence = new AttachedEvidenceRegistry(async (name) => attachedLogFiles(await attachedLogCluster(name), await attach.access(name)));
+  monitors.alongside((cluster, monitor) => (attach.has(cluster) ? attachedEvidence.companion(cluster, monitor) : evidence.companion(cluster, monitor)));
+  const doctor = new DoctorService({
+    monitors,
+    evidence: { get: (cluster) => (attach.has(cluster) ? attachedEvidence.get(cluster) : evidence.get(cluster)) },
+    engine,
+    attached: (cluster) => attach.has(cluster),
+  });
   const recordings = new RecordingService({
     dir: join(dataDir, 'recordings'),
     docker: () => docker.docker,

@@ -182,6 +182,9 @@ describe(`an attached cluster with HTTP authentication, on ${MESOS_KIND}`, () =>
       expect(failed.state).toBe('TASK_FAILED');
       const diagnosis = await session.diagnose(failed.key);
       expect(diagnosis.kind === 'diagnosed' && diagnosis.title).toBe('The command failed (exit 3)');
+      // Log evidence from the master's Mesos log (--log_dir), read through /files: its lines about the task.
+      const logItems = diagnosis.kind === 'diagnosed' ? diagnosis.timeline.filter((e) => e.kind === 'log') : [];
+      expect(logItems.some((e) => e.source === 'master-log' && e.title.includes(failed.id)), JSON.stringify(logItems.map((e) => e.title))).toBe(true);
       const saved = await api.call('recordings.stop', { cluster: name });
       expect(saved.path).toBe(recording.path);
       expect(saved.counts.docker ?? 0).toBe(0);
