@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { LogLine } from '@shared/doctor/evidence';
 import { isEvidenceLine } from '@shared/doctor/evidence-lines';
 import type { Companion } from '../dashboard/monitor-registry';
@@ -8,7 +9,8 @@ import { type FileLogTarget, followFileLogs } from '../recorder/file-logs';
  * and agents' Mesos log files, followed through /files while the cluster's monitor runs (pass
  * `companion` to MonitorRegistry.alongside), from `lookbackMs` before it started. Nodes without
  * --log_dir give none; there are no Docker events (the containers are on the cluster's own hosts).
- * The nodes are looked up once, when the monitor starts.
+ * The nodes are looked up when the monitor starts (again for a minute while none is found); an agent
+ * that registers later is not followed.
  */
 
 export interface AttachedEvidenceOptions {
@@ -32,7 +34,7 @@ export class AttachedEvidence {
     const since = Date.now() - (this.options.lookbackMs ?? 600_000);
     const max = this.options.maxLogLines ?? 20_000;
     const { signal } = this.controller;
-    this.done = this.targets()
+    this.done = this.findTargets(signal)
       .then((targets) =>
         followFileLogs(
           targets,
@@ -46,6 +48,15 @@ export class AttachedEvidence {
         ),
       )
       .catch(() => undefined);
+  }
+
+  /** The nodes' log files; a monitor that has no view yet (no leader elected) gives none: asked again for a minute. */
+  private async findTargets(signal: AbortSignal): Promise<FileLogTarget[]> {
+    for (let attempt = 0; ; attempt++) {
+      const targets = await this.targets().catch(() => []);
+      if (targets.length > 0 || attempt >= 12 || signal.aborted) return targets;
+      await sleep(5000, undefined, { signal }).catch(() => undefined);
+    }
   }
 
   async stop(): Promise<void> {
