@@ -3,9 +3,12 @@ import { join } from 'node:path';
 import { createDispatcher, type Dispatcher } from './api/dispatcher';
 import { createHandlers } from './api/handlers';
 import { AttachService } from './attach/attach-service';
+import { AttachedEvidenceRegistry } from './attach/attached-evidence';
+import { attachedLogFiles } from './attach/attached-log-files';
 import { attachedNodes } from './attach/attached-nodes';
 import { FileSecretStore, type SecretStore } from './attach/secret-store';
 import { zkUrl } from '@shared/cluster/layout';
+import { ClusterMonitor } from './dashboard/cluster-monitor';
 import { MonitorRegistry } from './dashboard/monitor-registry';
 import type { MasterClientOptions } from './mesos/master-client';
 import { DoctorService } from './doctor/doctor-service';
@@ -114,12 +117,22 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       // …and redirects name the leader by container hostname: its port is published at the same number.
       reachable: reachableUrl(layout),
     };
-  });
+  }, undefined, (options) =>
+    // An attached cluster's history before the attach is the master's record, marked so (not seen live).
+    new ClusterMonitor(attach.has(options.clusterId) ? { ...options, model: { ...options.model, markBeforeAttach: true } } : options),
+  );
   // The doctor's evidence (Docker events, the nodes' log lines) is gathered while a cluster's monitor runs.
   const evidence = new EvidenceRegistry({ docker: () => docker.docker, engine });
-  // Attached clusters have no containers of ours: the doctor works from Mesos' own evidence there.
-  monitors.alongside((cluster, monitor) => (attach.has(cluster) ? () => undefined : evidence.companion(cluster, monitor)));
-  const doctor = new DoctorService({ monitors, evidence, engine, attached: (cluster) => attach.has(cluster) });
+  // Attached clusters have no containers of ours: the doctor works from Mesos' own evidence there, and
+  // from their nodes' Mesos logs through /files (nodes with --log_dir).
+  const attachedEvidence = new AttachedEvidenceRegistry(async (name) => attachedLogFiles(await attachedLogCluster(name), await attach.access(name)));
+  monitors.alongside((cluster, monitor) => (attach.has(cluster) ? attachedEvidence.companion(cluster, monitor) : evidence.companion(cluster, monitor)));
+  const doctor = new DoctorService({
+    monitors,
+    evidence: { get: (cluster) => (attach.has(cluster) ? attachedEvidence.get(cluster) : evidence.get(cluster)) },
+    engine,
+    attached: (cluster) => attach.has(cluster),
+  });
   const recordings = new RecordingService({
     dir: join(dataDir, 'recordings'),
     docker: () => docker.docker,
@@ -127,6 +140,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
     monitors,
     evidence: (cluster) => evidence.get(cluster),
     attached: attach,
+    attachedLogFiles: async (name) => attachedLogFiles(await attachedLogCluster(name), await attach.access(name)),
     chooseFile: options.chooseRecording,
   });
   // The built-in framework's ids live beside the settings, so an app restart resubscribes with them.
@@ -142,6 +156,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       const options = await attach.masterClientOptions(cluster);
       return options.masters.length > 0 ? [...options.masters] : [(await new MasterClient(options).discoverLeader()).url];
     },
+    schedulerAccess: async (cluster) => (attach.has(cluster) ? attach.schedulerAccess(cluster) : undefined),
     onOffer: (cluster, d) =>
       monitors.peek(cluster)?.reportOfferDecision({
         offerId: d.offerId,

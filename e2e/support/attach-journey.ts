@@ -114,6 +114,72 @@ export function attachJourney(shots: string): void {
     await (await drawerOf(page, hello)).getByTestId('task-log-links').getByRole('button', { name: 'stdout' }).click();
     await expect(page.getByTestId('log-line').filter({ hasText: 'hello from a plain cluster' })).toBeVisible({ timeout: 20_000 });
     await page.screenshot({ path: `${shots}/attached-stdout.png` });
+
+    // Node logs through /files: the master's Mesos log (--log_dir), and an agent without one, said in words.
+    await page.getByRole('button', { name: 'Logs', exact: true }).click();
+    await page.getByTestId('logs-cluster').click();
+    await page.getByRole('option', { name, exact: true }).click();
+    await page.getByTestId('logs-node').click();
+    await page.getByRole('option', { name: 'master-1 · /master/log' }).click();
+    const viewer = page.getByTestId('log-viewer');
+    await expect(viewer.getByTestId('log-title')).toHaveText('master-1 · /master/log');
+    await viewer.getByTestId('log-search').fill('Elected as the leading master');
+    await expect(viewer.getByTestId('log-search-count')).toHaveText(/^1 of \d+$/, { timeout: 20_000 });
+    await page.screenshot({ path: `${shots}/attached-master-log.png` });
+    await page.getByTestId('logs-node').click();
+    await page.getByRole('option', { name: /^agent-\d · no Mesos log \(no --log_dir\)$/ }).click();
+    await expect(page.getByTestId('no-log-file')).toHaveText(/^agent-\d writes no Mesos log file: it runs without --log_dir, so \/slave\/log is not served\.$/, { timeout: 20_000 });
+    await page.screenshot({ path: `${shots}/attached-no-log-dir.png` });
+
+    // A support bundle of the attached cluster: the Docker parts listed as missing, with why.
+    // Clusters goes back to the cluster last opened, or to the list when none is.
+    await page.getByRole('button', { name: 'Clusters' }).click();
+    const card = page.getByTestId(`cluster-card-${name}`);
+    await expect(card.or(page.getByTestId('attached-badge'))).toBeVisible();
+    if (await card.isVisible()) await card.click();
+    await expect(page.getByTestId('attached-badge')).toBeVisible();
+    await page.getByTestId('bundle-export').click();
+    const bundle = page.getByTestId('bundle-dialog');
+    await expect(bundle.getByTestId('bundle-done')).toBeVisible({ timeout: 90_000 });
+    await expect(bundle.getByTestId('bundle-done')).toContainText('nodes/master-1/container.log (not reachable from here:');
+    await expect(bundle.getByTestId('bundle-done')).toContainText('tasks/*/inspect.json (not reachable from here:');
+    await expect(bundle.getByTestId('bundle-done')).not.toContainText('master-state');
+    await page.screenshot({ path: `${shots}/attached-bundle.png` });
+    await bundle.getByRole('button', { name: 'Close' }).click();
+
+    // Attached again (a new connection, as another Mesoscope would): what the master knew is marked
+    // "before attach"; a task running meanwhile finishes live, its last status not marked.
+    await page.getByTestId('run-task').click();
+    const run = page.getByTestId('run-dialog');
+    await run.getByRole('textbox', { name: 'Task name' }).fill('sleeper');
+    await run.getByRole('textbox', { name: 'Command' }).fill('sleep 25');
+    await run.getByTestId('run-submit').click();
+    await expect(run.getByTestId('run-result').getByTestId('offer-decision-accepted').first()).toBeVisible({ timeout: 60_000 });
+    await run.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('tab', { name: /^Tasks/ }).click();
+    await expect(page.locator('[data-testid^="task-row-sleeper-"]')).toHaveAttribute('data-state', 'TASK_RUNNING', { timeout: 60_000 });
+    const sleeper = ((await page.locator('[data-testid^="task-row-sleeper-"]').getAttribute('data-testid')) ?? '').replace('task-row-', '');
+    await page.getByRole('button', { name: 'Detach' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Detach' }).click();
+    await expect(page.getByTestId(`cluster-card-${name}`)).toHaveCount(0, { timeout: 30_000 });
+    await connect(page, name, plain.masters, PLAIN_SECRET);
+    await page.getByTestId('connect-dialog').getByRole('button', { name: 'Connect' }).click();
+    await expect(page.getByTestId('attached-badge')).toBeVisible({ timeout: 30_000 });
+    await page.getByRole('tab', { name: /^Tasks/ }).click();
+    const earlier = await drawerOf(page, hello);
+    const timeline = earlier.getByTestId('task-timeline');
+    await expect(timeline.locator('li[data-before-attach="true"]')).toHaveCount(await timeline.locator('li').count() - 1);
+    await expect(timeline).toContainText('accepted by the master before Mesoscope attached');
+    await expect(timeline.locator('li[data-before-attach="true"]').last()).toContainText('before attach');
+    await page.screenshot({ path: `${shots}/attached-before-attach.png` });
+    await closeDrawer(page);
+    await expect(page.locator(`[data-testid="task-row-${sleeper}"]`)).toHaveAttribute('data-state', 'TASK_FINISHED', { timeout: 90_000 });
+    const later = await drawerOf(page, sleeper);
+    await expect(later.getByTestId('task-timeline').locator('li').last()).toContainText('FINISHED');
+    await expect(later.getByTestId('task-timeline').locator('li').last()).not.toHaveAttribute('data-before-attach', 'true');
+    await expect(later.getByTestId('task-timeline').locator('li[data-before-attach="true"]').filter({ hasText: 'RUNNING' })).toHaveCount(1);
+    await page.screenshot({ path: `${shots}/attached-live-after-attach.png` });
+    await closeDrawer(page);
     expect(errors).toEqual([]);
   });
 

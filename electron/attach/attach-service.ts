@@ -8,6 +8,7 @@ import {
 import { ApiError } from '@shared/errors';
 import { describeIssues } from '@shared/validation';
 import { authorizationHeader, type HttpAccess } from '../mesos/access';
+import type { SchedulerAccess } from '../framework/builtin-framework';
 import type { MasterClientOptions } from '../mesos/master-client';
 import type { SettingsStore } from '../settings/settings-store';
 import { attachError, probeConnection, type ProbeResult, type ProbeTarget } from './probe';
@@ -124,6 +125,12 @@ export class AttachService {
   async access(name: string): Promise<HttpAccess> {
     const saved = await this.saved(name);
     return this.accessOf(saved, saved.auth.kind === 'none' ? undefined : await this.deps.secrets.get(secretKey(name)));
+  }
+
+  /** What the built-in framework sends on /api/v1/scheduler: the connection's access, and its user as the principal. */
+  async schedulerAccess(name: string): Promise<SchedulerAccess> {
+    const saved = await this.saved(name);
+    return { access: await this.access(name), ...(saved.auth.kind === 'basic' && saved.auth.username ? { principal: saved.auth.username } : {}) };
   }
 
   async masterClientOptions(name: string): Promise<MasterClientOptions> {

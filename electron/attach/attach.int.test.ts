@@ -9,6 +9,11 @@ import { ApiError } from '@shared/errors';
 import { MESOS_KIND, MESOS_TEST_IMAGE, ON_REAL_MESOS } from '../../testbed/real-mesos/images';
 import { PLAIN_PRINCIPAL, PLAIN_SECRET, startPlainCluster, type PlainCluster } from '../../testbed/attach/plain-cluster';
 import { createInProcessTransport } from '../api/in-process-transport';
+import { post } from '../mesos/http';
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { extract as tarExtract } from 'tar-stream';
 import { type Core, createCore } from '../core';
 import { ClusterSession } from '../scripting/cluster-session';
 
@@ -19,6 +24,22 @@ const docker = promisify(execFile);
 let dir: string;
 let core: Core;
 let api: MesoscopeClient;
+
+/** Every entry of a .tar.gz: name → content. */
+async function listArchive(path: string): Promise<Map<string, Buffer>> {
+  const entries = new Map<string, Buffer>();
+  const extract = tarExtract();
+  extract.on('entry', (header, stream, next) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (c: unknown) => chunks.push(c as Buffer));
+    stream.on('end', () => {
+      entries.set(header.name, Buffer.concat(chunks));
+      next();
+    });
+  });
+  await pipeline(createReadStream(path), createGunzip(), extract);
+  return entries;
+}
 
 const refusal = async (p: Promise<unknown>): Promise<ApiError> => {
   const err = await p.then(
@@ -43,6 +64,8 @@ afterAll(async () => {
 describe(`an attached cluster with HTTP authentication, on ${MESOS_KIND}`, () => {
   let plain: PlainCluster;
   const name = `plain-${process.pid}`;
+  /** A task that finished before the later attach below. */
+  let finishedKey = '';
 
   beforeAll(async () => {
     plain = await startPlainCluster(name, MESOS_TEST_IMAGE);
@@ -116,24 +139,52 @@ describe(`an attached cluster with HTTP authentication, on ${MESOS_KIND}`, () =>
       expect(readOnly.message).toMatch(/attached read-only: Run is refused until writes are turned on/);
       const dockerOnly = await refusal(api.call('clusters.nodeAction', { cluster: name, node: 'agent-1', action: 'stop' }));
       expect(dockerOnly.message).toMatch(/not offered for the attached cluster/);
+
+      // Node logs through /files: the master and agent 1 run with --log_dir, agent 2 without (said in words).
+      const nodes = await api.call('logs.nodes', { cluster: name });
+      // Agents are numbered in the order they registered: found here by address (the script's agent 1 has --log_dir).
+      const withLog = nodes.find((n) => n.container === new URL(plain.agents[0]!).host)!;
+      const without = nodes.find((n) => n.container === new URL(plain.agents[1]!).host)!;
+      expect(nodes.find((n) => n.role === 'master')).toMatchObject({ node: 'master-1', logFile: '/master/log' });
+      expect(withLog).toMatchObject({ role: 'agent', logFile: '/slave/log' });
+      expect(without).toMatchObject({ role: 'agent', logFile: null });
+      expect(without.noLogFile).toBe(`${without.node} writes no Mesos log file: it runs without --log_dir, so /slave/log is not served.`);
+      const masterLog = await api.call('logs.read', { source: { kind: 'node-file', cluster: name, node: 'master-1' }, from: 0, maxBytes: 64 * 1024 });
+      expect(masterLog.text).toMatch(/^[IWEF]\d{4} \d{2}:\d{2}:\d{2}\.\d+ .*\] /m);
+      const agentLog = await api.call('logs.read', { source: { kind: 'node-file', cluster: name, node: withLog.node }, from: 0, maxBytes: 1024 * 1024 });
+      expect(agentLog.text).toMatch(/Registered with master/);
+      const none = await refusal(api.call('logs.read', { source: { kind: 'node-file', cluster: name, node: without.node }, from: 0, maxBytes: 1024 }));
+      expect(none.code).toBe('not-found');
+      expect(none.message).toBe(without.noLogFile);
     } finally {
       session.close();
     }
   }, 60_000);
 
-  it('with writes on: a task runs, its stdout is read through the agent, a failed task is diagnosed', async () => {
+  it('with writes on: a task runs (the framework authenticated), its stdout is read through the agent, a failed task is diagnosed', async () => {
+    // The cluster authenticates frameworks (--authenticate_http_frameworks): a SUBSCRIBE without credentials is refused.
+    const subscribe = JSON.stringify({ type: 'SUBSCRIBE', subscribe: { framework_info: { user: 'root', name: 'no-credentials' } } });
+    const bare = await post(`${plain.masters[0]}/api/v1/scheduler`, subscribe, { timeoutMs: 10_000 });
+    expect(bare.status).toBe(401);
     await api.call('attach.setWrites', { name, writes: true });
     const session = new ClusterSession(api, name);
     try {
       const hello = await session.run({ command: 'echo hello from a plain cluster' }, { timeoutMs: 90_000 });
       expect(hello.state).toBe('TASK_FINISHED');
+      finishedKey = hello.key;
       expect(await session.logs(hello.key)).toBe('hello from a plain cluster\n');
+      // …as the connection's user: the master knows the framework by that principal.
+      const framework = await session.live.until('the framework in the view', (v) => v?.frameworks[hello.frameworkId], 10_000);
+      expect(framework.principal).toBe(PLAIN_PRINCIPAL);
       // The flight recorder on an attached cluster: its Mesos events while a task runs and fails.
       const recording = await api.call('recordings.start', { cluster: name });
       const failed = await session.run({ command: 'exit 3' }, { timeoutMs: 90_000 });
       expect(failed.state).toBe('TASK_FAILED');
       const diagnosis = await session.diagnose(failed.key);
       expect(diagnosis.kind === 'diagnosed' && diagnosis.title).toBe('The command failed (exit 3)');
+      // Log evidence from the master's Mesos log (--log_dir), read through /files: its lines about the task.
+      const logItems = diagnosis.kind === 'diagnosed' ? diagnosis.timeline.filter((e) => e.kind === 'log') : [];
+      expect(logItems.some((e) => e.source === 'master-log' && e.title.includes(failed.id)), JSON.stringify(logItems.map((e) => e.title))).toBe(true);
       const saved = await api.call('recordings.stop', { cluster: name });
       expect(saved.path).toBe(recording.path);
       expect(saved.counts.docker ?? 0).toBe(0);
@@ -141,11 +192,13 @@ describe(`an attached cluster with HTTP authentication, on ${MESOS_KIND}`, () =>
       try {
         expect(opened.complete).toBe(true);
         expect(opened.header.cluster).toMatchObject({ name, spec: null, mesos: { emulator: !ON_REAL_MESOS } });
-        expect(opened.header.logs).toBe('none');
+        // The masters' and agent 1's Mesos logs (--log_dir) through /files: chosen lines are in the file.
+        expect(opened.header.logs).toBe('evidence');
         const end = await api.call('recordings.stateAt', { id: opened.id, t: opened.end });
         expect(end.view?.tasks[failed.key]?.state).toBe('TASK_FAILED');
         expect(end.verdicts[failed.key]).toMatchObject({ kind: 'diagnosed', title: 'The command failed (exit 3)' });
         expect(end.evidence.dockerEvents).toBe(0);
+        expect(end.evidence.logLines).toBeGreaterThan(0);
         const replayed = await api.call('recordings.diagnose', { id: opened.id, t: opened.end, taskKey: failed.key });
         expect(replayed.kind === 'diagnosed' && replayed.title).toBe('The command failed (exit 3)');
       } finally {
@@ -153,6 +206,70 @@ describe(`an attached cluster with HTTP authentication, on ${MESOS_KIND}`, () =>
       }
     } finally {
       session.close();
+    }
+  }, 240_000);
+
+  it('attached later (another Mesoscope, the CLI): what was known before is marked "before attach", what follows is live', async () => {
+    const session = new ClusterSession(api, name);
+    const laterDir = join(dir, 'later');
+    const later = await createCore({ env: { ...process.env, MESOSCOPE_CONFIG_DIR: join(laterDir, 'config'), MESOSCOPE_WORK_ROOT: join(laterDir, 'work') } });
+    const laterApi = createClient(createInProcessTransport(later.dispatcher));
+    const laterSession = new ClusterSession(laterApi, name);
+    try {
+      // Running when the other attaches, finished after it: its FINISHED is seen live.
+      const running = await session.run({ command: 'sleep 20' }, { until: 'TASK_RUNNING', timeoutMs: 90_000 });
+      await laterApi.call('attach.add', { connection: { name, masters: plain.masters, auth: { kind: 'basic', username: PLAIN_PRINCIPAL, password: PLAIN_SECRET } } });
+      const finished = await laterSession.task(finishedKey, 30_000);
+      expect(finished.statuses.map((s) => s.state)).toContain('TASK_FINISHED');
+      expect(finished.statuses.every((s) => s.beforeAttach === true)).toBe(true);
+      const before = await laterSession.task(running.key, 30_000);
+      expect(before.statuses.map((s) => [s.state, s.beforeAttach])).toContainEqual(['TASK_RUNNING', true]);
+      const done = await laterSession.waitForTask(running.key, 'TASK_FINISHED', 90_000);
+      expect(done.status).toMatchObject({ state: 'TASK_FINISHED' });
+      expect(done.status?.beforeAttach).toBeUndefined();
+      expect(done.task.statuses.filter((s) => s.beforeAttach).map((s) => s.state)).toContain('TASK_RUNNING');
+      // The process that launched them saw every status live.
+      expect((await session.task(running.key)).statuses.some((s) => s.beforeAttach)).toBe(false);
+
+      // The CLI attaches afresh: its task view marks the earlier statuses.
+      const env = { ...process.env, MESOSCOPE_CONFIG_DIR: join(laterDir, 'cli-config') };
+      await writeFile(join(laterDir, 'pw.txt'), `${PLAIN_SECRET}\n`);
+      const cli = (...args: string[]) => docker(process.execPath, ['bin/mesoscope.cjs', ...args], { env, timeout: 60_000 });
+      await cli('attach', name, '--master', plain.masters[0]!, '--user', PLAIN_PRINCIPAL, '--password-file', join(laterDir, 'pw.txt'));
+      const { stdout } = await cli('ps', name, '--task', finishedKey);
+      const lines = stdout.trim().split('\n');
+      expect(lines[0]).toContain(finishedKey.split('/')[1]);
+      expect(lines.filter((l) => /TASK_FINISHED|finished/i.test(l) && l.endsWith('[before attach]')).length).toBe(1);
+      expect(lines.slice(1).every((l) => l.endsWith('[before attach]'))).toBe(true);
+      const json = JSON.parse((await cli('ps', name, '--task', finishedKey, '--json')).stdout) as { statuses: Array<{ beforeAttach?: boolean }> };
+      expect(json.statuses.every((s) => s.beforeAttach === true)).toBe(true);
+
+      // mesoscope export on an attached cluster: Mesos parts, Mesos logs and task output through its HTTP
+      // APIs (with the connection's credentials); the Docker parts in MISSING.txt with why.
+      const bundle = join(laterDir, 'attached.tar.gz');
+      await cli('export', name, '-o', bundle);
+      const entries = await listArchive(bundle);
+      const text = (path: string) => entries.get(path)?.toString() ?? '';
+      for (const part of ['cluster/connection.json', 'cluster/nodes.json', 'versions.json', 'mesos/master-state.json', 'mesos/master-metrics.json', 'nodes/master-1/mesos.log', 'doctor/verdicts.json', 'recording.mesorec', 'manifest.json']) {
+        expect([...entries.keys()], part).toContain(part);
+      }
+      expect([...entries.keys()].filter((p) => /^agents\/agent-\d\/state\.json$/.test(p))).toHaveLength(2);
+      expect(text(`tasks/${finishedKey.split('/')[1]}/stdout`)).toBe('hello from a plain cluster\n');
+      expect(text('nodes/master-1/mesos.log')).toMatch(/^[IWEF]\d{4} /m);
+      const missing = text('MISSING.txt');
+      expect(missing).toMatch(/^nodes\/master-1\/container\.log: not reachable from here: .* attached cluster/m);
+      expect(missing).toMatch(/^nodes\/master-1\/inspect\.json: not reachable from here/m);
+      expect(missing).toMatch(/^tasks\/\*\/inspect\.json: not reachable from here/m);
+      // The agent without --log_dir: its Mesos log is missing, said so.
+      expect(missing).toMatch(/^nodes\/agent-\d\/mesos\.log: agent-\d writes no Mesos log file/m);
+      expect(missing).not.toMatch(/master-state|state\.json|stdout/);
+      expect(JSON.parse(text('cluster/connection.json'))).toMatchObject({ name, auth: { kind: 'basic', username: PLAIN_PRINCIPAL } });
+      for (const [path, content] of entries) expect(content.includes(PLAIN_SECRET), path).toBe(false);
+      await cli('detach', name);
+    } finally {
+      laterSession.close();
+      session.close();
+      await later.dispose();
     }
   }, 240_000);
 

@@ -94,6 +94,18 @@ describe('probeConnection', () => {
     expect(err.message).toMatch(/cannot be reached: connection refused/);
   });
 
+  it('a leader still recovering (503 "Master has not finished recovery", as Mesos 1.12 answers): no-leader, to try again', async () => {
+    const recovering: string = await listen(
+      http.createServer((req, res) => {
+        if (req.url !== '/api/v1') return mesosLike(req, res, () => recovering);
+        res.writeHead(503).end('Master has not finished recovery');
+      }),
+    );
+    const err = await refused({ masters: [recovering], access: basic('pw'), authKind: 'basic' });
+    expect(err.detail).toMatchObject({ reason: 'no-leader', url: recovering });
+    expect(err.message).toMatch(/leads but is still recovering \(POST \/api\/v1 \(the operator API\) answered 503: Master has not finished recovery\): try again in a moment/);
+  });
+
   it('a web server that is not Mesos: not-mesos, with what it answered', async () => {
     const err = await refused({ masters: [htmlUrl], authKind: 'none' });
     expect(err.detail).toMatchObject({ reason: 'not-mesos' });

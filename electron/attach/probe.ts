@@ -102,6 +102,10 @@ async function expectAuthorized(leader: string, what: string, ask: () => Promise
   if (answer.status === 403) {
     throw attachError(`403 Forbidden: ${leader} knows these credentials but its ACLs do not let this principal use ${what}.`, { reason: 'unauthorized', url: leader });
   }
+  // A just-elected leader answers 503 "Master has not finished recovery" until its registry is read: no leader yet, in effect.
+  if (answer.status === 503) {
+    throw attachError(`${leader} leads but is still recovering (${what} answered 503: ${answer.body.slice(0, 120)}): try again in a moment.`, { reason: 'no-leader', url: leader });
+  }
   if (answer.status !== 200) throw attachError(`${leader} answered ${what} with HTTP ${answer.status}: ${answer.body.slice(0, 200)}`, { reason: 'not-mesos', url: leader });
 }
 

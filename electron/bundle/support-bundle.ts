@@ -13,7 +13,8 @@ import { taskContainerName } from '@shared/tasks';
 import { APP_NAME, APP_VERSION } from '../app-version';
 import { leaderUrl } from '../faults/cluster-probe';
 import { readSpan } from '../logs/file-reader';
-import { shortName } from '../logs/log-service';
+import { nodeBaseUrl, shortName } from '../logs/log-service';
+import type { HttpAccess } from '../mesos/access';
 import { AgentClient, type AgentState, executorRuns, FilesClient } from '../mesos/agent-client';
 import { get } from '../mesos/http';
 import { redactSecrets } from './redact';
@@ -35,6 +36,22 @@ export interface SupportBundleDeps {
   snapshot: (cluster: string, path: string) => Promise<{ current: string | undefined }>;
   /** HTTP requests to the nodes; default 10 s. */
   timeoutMs?: number;
+  /** A cluster Mesoscope did not start, when the name is one (electron/attach/attached-bundle.ts). */
+  attached?: (name: string) => Promise<AttachedBundleSource | undefined>;
+}
+
+/**
+ * An attached cluster as a bundle source: its masters and agents as the monitor sees them (addresses
+ * are whole URLs), reached with the connection's credentials; its containers are not ours to read.
+ */
+export interface AttachedBundleSource {
+  summary: Pick<ClusterSummary, 'name' | 'nodes' | 'layout' | 'mesos'>;
+  /** The saved connection (no secret), written instead of a spec. */
+  connection: unknown;
+  leader: string;
+  access: HttpAccess | undefined;
+  /** Why Docker parts are missing (MISSING.txt). */
+  noDocker: string;
 }
 
 export interface BundleOptions {
@@ -99,7 +116,10 @@ class BundleWriter {
 }
 
 export async function writeSupportBundle(deps: SupportBundleDeps, clusterName: string, target: string, options: BundleOptions): Promise<BundleManifest> {
-  const cluster = await deps.cluster(clusterName);
+  const attached = await deps.attached?.(clusterName);
+  const cluster = attached?.summary ?? (await deps.cluster(clusterName));
+  const access = attached?.access;
+  const leader = async () => attached?.leader ?? (await leaderUrl(cluster as ClusterSummary));
   const timeoutMs = deps.timeoutMs ?? 10_000;
   const docker = deps.docker();
   const aborted = () => {
@@ -109,35 +129,39 @@ export async function writeSupportBundle(deps: SupportBundleDeps, clusterName: s
   const out = new BundleWriter(partial, options.onProgress);
   const work = await mkdtemp(join(tmpdir(), 'mesoscope-bundle-'));
   try {
-    await out.json('cluster/spec.json', cluster.spec);
+    if (attached) await out.json('cluster/connection.json', attached.connection);
+    else await out.json('cluster/spec.json', (cluster as ClusterSummary).spec);
     await out.json('cluster/layout.json', cluster.layout);
     await out.json('cluster/nodes.json', cluster.nodes);
-    await out.try('versions.json', async () => ({ json: { mesoscope: APP_VERSION, mesos: cluster.mesos, docker: await docker.version() } }));
+    await out.try('versions.json', async () => ({ json: { mesoscope: APP_VERSION, mesos: cluster.mesos, docker: attached ? null : await docker.version() } }));
+    /** A part Docker gives: an attached cluster's containers are on its own hosts, named as missing. */
+    const dockerPart = (path: string, make: () => Promise<Buffer | string | { json: unknown } | undefined>) =>
+      attached ? Promise.resolve(out.miss(path, new Error(attached.noDocker))) : out.try(path, make);
 
     for (const node of cluster.nodes) {
       aborted();
       const dir = `nodes/${shortName(node)}`;
-      await out.try(`${dir}/inspect.json`, async () => ({ json: await docker.getContainer(node.containerId ?? node.name).inspect() }));
-      await out.try(`${dir}/container.log`, () => containerLog(docker, node));
-      if (node.role !== 'zookeeper') await out.try(`${dir}/mesos.log`, () => mesosLog(node, timeoutMs));
+      await dockerPart(`${dir}/inspect.json`, async () => ({ json: await docker.getContainer(node.containerId ?? node.name).inspect() }));
+      await dockerPart(`${dir}/container.log`, () => containerLog(docker, node));
+      if (node.role !== 'zookeeper') await out.try(`${dir}/mesos.log`, () => mesosLog(node, timeoutMs, access));
     }
 
-    await out.try('mesos/master-state.json', async () => ({ json: await getJson(`${await leaderUrl(cluster)}/master/state`, timeoutMs) }));
-    await out.try('mesos/master-metrics.json', async () => ({ json: await getJson(`${await leaderUrl(cluster)}/metrics/snapshot`, timeoutMs) }));
+    await out.try('mesos/master-state.json', async () => ({ json: await getJson(`${await leader()}/master/state`, timeoutMs, access) }));
+    await out.try('mesos/master-metrics.json', async () => ({ json: await getJson(`${await leader()}/metrics/snapshot`, timeoutMs, access) }));
 
     const agents: Array<{ node: NodeStatus; client: AgentClient; state: AgentState }> = [];
     for (const node of cluster.nodes.filter((n) => n.role === 'agent')) {
       aborted();
       const dir = `agents/${shortName(node)}`;
-      const base = `http://${node.address}`;
-      const client = new AgentClient(base, { timeoutMs });
+      const base = nodeBaseUrl(node.address);
+      const client = new AgentClient(base, { timeoutMs, access });
       await out.try(`${dir}/state.json`, async () => {
         const state = await client.state();
         agents.push({ node, client, state });
         return { json: state };
       });
-      await out.try(`${dir}/flags.json`, async () => ({ json: await getJson(`${base}/flags`, timeoutMs) }));
-      await out.try(`${dir}/metrics.json`, async () => ({ json: await getJson(`${base}/metrics/snapshot`, timeoutMs) }));
+      await out.try(`${dir}/flags.json`, async () => ({ json: await getJson(`${base}/flags`, timeoutMs, access) }));
+      await out.try(`${dir}/metrics.json`, async () => ({ json: await getJson(`${base}/metrics/snapshot`, timeoutMs, access) }));
     }
 
     const maxBytes = Math.round(options.taskOutputMb * 1024 * 1024);
@@ -155,7 +179,7 @@ export async function writeSupportBundle(deps: SupportBundleDeps, clusterName: s
             return readSpan(client, path, Math.max(0, size - maxBytes), size);
           });
         }
-        if (executor.container) {
+        if (executor.container && !attached) {
           await out.try(`${dir}/inspect.json`, async () => {
             try {
               return { json: await docker.getContainer(taskContainerName(executor.container as string)).inspect() };
@@ -168,6 +192,8 @@ export async function writeSupportBundle(deps: SupportBundleDeps, clusterName: s
         }
       }
     }
+
+    if (attached) out.miss('tasks/*/inspect.json', new Error(attached.noDocker));
 
     aborted();
     await out.try('doctor/verdicts.json', async () => ({ json: await deps.verdicts(cluster.name) }));
@@ -208,8 +234,8 @@ export async function writeSupportBundle(deps: SupportBundleDeps, clusterName: s
 /** Task ids are free text: as a folder name, only what is safe in a path. */
 const safeName = (id: string) => id.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 200) || '_';
 
-async function getJson(url: string, timeoutMs: number): Promise<unknown> {
-  const res = await get(url, { timeoutMs });
+async function getJson(url: string, timeoutMs: number, access?: HttpAccess): Promise<unknown> {
+  const res = await get(url, { timeoutMs, access });
   if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${res.body.slice(0, 200)}`);
   return JSON.parse(res.body) as unknown;
 }
@@ -235,9 +261,9 @@ export function demultiplex(raw: Buffer): Buffer {
 }
 
 /** A master's or agent's Mesos log file (--log_dir), its last MESOS_LOG_BYTES. */
-async function mesosLog(node: NodeStatus, timeoutMs: number): Promise<Buffer> {
+async function mesosLog(node: NodeStatus, timeoutMs: number, access?: HttpAccess): Promise<Buffer> {
   if (node.state !== 'running') throw new Error(`the node is ${node.state}`);
-  const files = new FilesClient(`http://${node.address}`, { timeoutMs });
+  const files = new FilesClient(nodeBaseUrl(node.address), { timeoutMs, access });
   const virtual = node.role === 'master' ? '/master/log' : '/slave/log';
   const debug = await files.debug();
   if (!(virtual in debug)) throw new Error(`${shortName(node)} writes no Mesos log file (it runs without --log_dir)`);

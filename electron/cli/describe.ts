@@ -67,6 +67,17 @@ export function statusLine(s: StatusEntry | undefined): string {
   return statusText({ state: s.state, reason: s.reason ?? null, source: s.source ?? 'SOURCE_MASTER', message: s.message ?? '' });
 }
 
+/** A task's status history, one line a status; those known before an attach are marked so. */
+export function taskHistoryText(task: Task): string {
+  const lines = [`${task.id} (${task.frameworkId}) on ${task.agentId || 'no agent yet'}: ${task.state}`];
+  if (task.statuses.length === 0) lines.push('  no status yet (STAGING)');
+  for (const s of task.statuses) {
+    const at = s.at !== undefined ? new Date(s.at).toISOString() : '(no time)';
+    lines.push(`  ${at}  ${statusLine(s)}${s.beforeAttach ? '  [before attach]' : ''}`);
+  }
+  return lines.join('\n');
+}
+
 /** A diagnosis as text: the verdict, cause, fix and the decisive evidence. */
 export function diagnosisText(taskId: string, d: Diagnosis): string {
   if (d.kind === 'none') return `${taskId}: nothing to diagnose (${d.why}).`;

@@ -8,7 +8,7 @@ import { ClusterSession, endStatus, outcomeOf, type TaskOutcome, type TaskSpec }
 import { isTimeout } from '../scripting/live-view';
 import { streamLog } from '../scripting/log-stream';
 import { type Command, type CommandContext, durationOption, EXIT, intOption, need, numberOption, printJson, UsageError } from './command';
-import { agentName, diagnosisText, statusLine, taskRows, taskTable } from './describe';
+import { agentName, diagnosisText, statusLine, taskHistoryText, taskRows, taskTable } from './describe';
 
 /** `ps`, `run`, `kill`, `doctor`: tasks through the built-in framework and the doctor. */
 
@@ -21,15 +21,23 @@ const NO_LIMIT_MS = 86_400_000;
 
 export const ps: Command = {
   name: 'ps',
-  args: '<cluster>',
-  summary: 'Tasks: framework, id, state, reason, agent, age.',
-  help: 'Every task the leading master knows (the dashboard\'s view, from the operator stream), oldest first.',
-  example: 'mesoscope ps demo\nmesoscope ps demo --json | node -e \'…\'',
+  args: '<cluster> [--task ID]',
+  summary: 'Tasks: framework, id, state, reason, agent, age; with --task, that task\'s status history.',
+  help: `Every task the leading master knows (the dashboard's view, from the operator stream), oldest first.
+--task ID prints one task's status history instead; on an attached cluster the statuses known before
+the attach (the master's record) are marked "before attach", the rest were seen live.`,
+  example: 'mesoscope ps demo\nmesoscope ps demo --task hello\nmesoscope ps demo --json | node -e \'…\'',
   clusterArg: true,
-  options: {},
+  options: { task: { type: 'string' } },
   async run(ctx) {
     const s = await session(ctx);
     try {
+      if (typeof ctx.values.task === 'string') {
+        const task = await s.task(ctx.values.task);
+        if (ctx.json) printJson(task);
+        else console.log(taskHistoryText(task));
+        return EXIT.ok;
+      }
       const [tasks, summary] = await Promise.all([s.tasks(), s.launchedSummary()]);
       const rows = taskRows(tasks, summary, s.live.current);
       if (ctx.json) printJson(rows);

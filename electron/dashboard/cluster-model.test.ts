@@ -101,6 +101,38 @@ describe('ClusterModel on basic/operator.events.jsonl', () => {
   });
 });
 
+describe('ClusterModel on an attached cluster (markBeforeAttach)', () => {
+  const snapshot = () => GetStateResponseSchema.parse(JSON.parse(httpBody('after/api-get-state.http'))).get_state;
+  const marks = (view: ClusterView) => Object.values(view.tasks).flatMap((t) => t.statuses.map((s) => s.beforeAttach === true));
+
+  it('marks every status of the first snapshot "before attach", and keeps the mark when the same status comes again live', () => {
+    const model = new ClusterModel({ markBeforeAttach: true }, T0);
+    model.reset(snapshot(), T0);
+    const first = marks(model.view());
+    expect(first.length).toBeGreaterThan(20);
+    expect(first.every(Boolean)).toBe(true);
+    // The stream that led to that state, replayed: the same statuses again, no doubles, still marked.
+    const replayed = fold('basic/operator.events.jsonl', Infinity, model).view();
+    expect(columns(replayed, FW(0), 'kill-me').map((c) => c[0])).toEqual(['TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLING', 'TASK_KILLED']);
+    expect(replayed.tasks[`${FW(0)}/kill-me`]!.statuses.every((s) => s.beforeAttach)).toBe(true);
+  });
+
+  it('marks nothing seen live, nor what a later snapshot (a resync) adds', () => {
+    const model = fold('basic/operator.events.jsonl', Infinity, new ClusterModel({ markBeforeAttach: true }, T0));
+    expect(marks(model.view()).some(Boolean)).toBe(false);
+    model.reset(snapshot(), T0 + 600_000);
+    const after = model.view();
+    expect(after.tasks[`${FW(1)}/long-a`]).toBeDefined();
+    expect(marks(after).some(Boolean)).toBe(false);
+  });
+
+  it('a launched cluster\'s model (no option) marks nothing', () => {
+    const model = new ClusterModel({}, T0);
+    model.reset(snapshot(), T0);
+    expect(marks(model.view()).some(Boolean)).toBe(false);
+  });
+});
+
 describe('ClusterModel on the fault recordings', () => {
   it('fault-pause-legacy: the paused agent goes unreachable, comes back, its task is re-added without doubles', () => {
     const file = 'fault-pause-legacy/operator.events.jsonl';

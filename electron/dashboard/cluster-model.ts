@@ -43,6 +43,11 @@ export interface ClusterModelOptions {
   maxTerminalTasks?: number;
   maxOfferHistory?: number;
   maxMetricSamples?: number;
+  /**
+   * Mark the statuses of the first snapshot `beforeAttach` (an attached cluster: what the master knew
+   * when we began to watch, told apart from what is seen live after).
+   */
+  markBeforeAttach?: boolean;
 }
 
 /** Tasks in these states still hold their resources on the agent. */
@@ -69,6 +74,8 @@ export class ClusterModel {
   private readonly frameworkAllocated = new Map<string, Scalars>();
   private readonly frameworkCounts = new Map<string, Partial<Record<TaskState, number>>>();
   private readonly terminal = new Set<string>();
+  /** Whether a snapshot was folded yet (the first one is what was known before attaching). */
+  private snapshots = 0;
 
   constructor(
     private readonly options: ClusterModelOptions = {},
@@ -100,7 +107,8 @@ export class ClusterModel {
   reset(state: GetState, now: number): Delta[] {
     const t = state.get_tasks;
     const listed = new Set<string>();
-    for (const task of [...t.tasks, ...t.unreachable_tasks, ...t.completed_tasks]) listed.add(this.foldTask(task, now));
+    const before = this.options.markBeforeAttach === true && this.snapshots++ === 0;
+    for (const task of [...t.tasks, ...t.unreachable_tasks, ...t.completed_tasks]) listed.add(this.foldTask(task, now, before));
     for (const [key, task] of this.tasks) if (!listed.has(key) && !TERMINAL_TASK_STATES.has(task.state)) this.deleteTask(task);
 
     const agentsListed = new Set(state.get_agents.agents.map((a) => a.agent_info.id.value));
@@ -221,10 +229,11 @@ export class ClusterModel {
 
   // ---- tasks ----
 
-  private foldTask(t: OperatorTask, now: number): string {
+  private foldTask(t: OperatorTask, now: number, beforeAttach = false): string {
     const key = taskKey(t.framework_id.value, t.task_id.value);
     const old = this.tasks.get(key);
-    const statuses = mergeStatuses(old?.statuses ?? [], t.statuses.map(statusEntry));
+    const entries = t.statuses.map(statusEntry);
+    const statuses = mergeStatuses(old?.statuses ?? [], beforeAttach ? entries.map((e) => ({ ...e, beforeAttach: true as const })) : entries);
     const pending = t.status_update_state && t.status_update_state !== t.state ? t.status_update_state : undefined;
     const docker = (t as { container?: { type?: string; docker?: { image?: string }; mesos?: { image?: { docker?: { name?: string } } } } }).container;
     this.putTask({

@@ -21,7 +21,8 @@ import type { EvidenceRegistry } from './evidence-registry';
 
 export interface DoctorServiceDeps {
   monitors: Pick<MonitorRegistry, 'acquire' | 'forget'>;
-  evidence: Pick<EvidenceRegistry, 'get'>;
+  /** The evidence gathered beside a cluster's monitor (a launched cluster's, or an attached one's Mesos logs). */
+  evidence: { get(cluster: string): Pick<NonNullable<ReturnType<EvidenceRegistry['get']>>, 'summary' | 'dockerEvents' | 'logs'> | undefined };
   engine: Pick<ClusterEngine, 'get' | 'addAgent' | 'removeAgent' | 'destroy' | 'create'>;
   stagingThresholdMs?: number;
   /** An attached cluster has no spec nor layout: the doctor works from Mesos' own evidence. */

@@ -4,6 +4,7 @@ import { TERMINAL_TASK_STATES, type Offer, type TaskState, type TaskStatus } fro
 import { ApiError } from '@shared/errors';
 import { type FrameworkStatus, type FrameworkVariant, type Launched, type OfferDecision, type ReceivedUpdate, type RunRequest, variantKey } from '@shared/runs/schemas';
 import { SchedulerClient, type Subscribed } from '../mesos/scheduler-client';
+import type { HttpAccess } from '../mesos/access';
 import { BUSY_REFUSE_SECONDS, matchOffers, type OfferSummary, summarizeOffer, type Want } from './offer-matcher';
 import { taskId as makeTaskId, taskInfo } from './task-infos';
 
@@ -21,10 +22,23 @@ export const FRAMEWORK_NAME = 'mesoscope';
 /** One week, as docs/mesos/api.md §3.2's example: long enough to survive the app being closed for a while. */
 export const FAILOVER_TIMEOUT_SECS = 604_800;
 
+/**
+ * How the framework reaches an attached cluster's masters: the connection's credentials and TLS on
+ * every scheduler call (Mesos' --authenticate_http_frameworks with --http_framework_authenticators=basic
+ * refuses a SUBSCRIBE without them), and the principal they authenticate, set in FrameworkInfo (the
+ * master refuses one that differs from the authenticated principal).
+ */
+export interface SchedulerAccess {
+  access?: HttpAccess;
+  principal?: string;
+}
+
 export interface BuiltInFrameworkOptions {
   cluster: string;
   variant: FrameworkVariant;
   masters: () => Promise<string[]>;
+  /** An attached cluster's credentials (none for a launched one). */
+  schedulerAccess?: () => Promise<SchedulerAccess | undefined>;
   /** Subscribe with this id (a previous run of the app). */
   storedId?: string;
   /** A (re)subscription got this id: keep it. */
@@ -157,7 +171,7 @@ export class BuiltInFramework {
     return now !== undefined && now.join(' ') !== this.masterUrls.join(' ');
   }
 
-  private frameworkInfo() {
+  private frameworkInfo(principal?: string) {
     const { variant } = this.options;
     return {
       user: 'root',
@@ -167,6 +181,7 @@ export class BuiltInFramework {
       failover_timeout: this.current.failoverTimeoutSecs,
       capabilities: [{ type: 'MULTI_ROLE' }, { type: 'TASK_KILLING_STATE' }, ...(variant.partitionAware ? [{ type: 'PARTITION_AWARE' }] : [])],
       labels: { labels: [{ key: 'io.mesoscope.variant', value: this.key }] },
+      ...(principal ? { principal } : {}),
       ...(this.storedId ? { id: { value: this.storedId } } : {}),
     };
   }
@@ -174,14 +189,21 @@ export class BuiltInFramework {
   private async subscribe(): Promise<void> {
     this.setStatus({ state: 'subscribing', error: undefined });
     let masters: string[];
+    let access: SchedulerAccess | undefined;
     try {
       masters = await this.options.masters();
+      access = await this.options.schedulerAccess?.();
     } catch (err) {
       this.setStatus({ state: 'failed', error: (err as Error).message });
       throw err;
     }
     this.masterUrls = masters;
-    const client = new SchedulerClient({ masters, framework: this.frameworkInfo(), backoffMs: this.options.backoffMs ?? [250, 500, 1000, 2000] });
+    const client = new SchedulerClient({
+      masters,
+      framework: this.frameworkInfo(access?.principal),
+      access: access?.access,
+      backoffMs: this.options.backoffMs ?? [250, 500, 1000, 2000],
+    });
     this.client = client;
     const resuming = this.storedId !== undefined;
     client.on('subscribed', (s) => this.subscribed(s, resuming));

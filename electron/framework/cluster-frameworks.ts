@@ -1,6 +1,6 @@
 import { ApiError } from '@shared/errors';
 import { type FrameworkVariant, type Launched, type OfferDecision, type ReceivedUpdate, type RunRequest, type RunsView, variantKey } from '@shared/runs/schemas';
-import { BuiltInFramework } from './builtin-framework';
+import { BuiltInFramework, type SchedulerAccess } from './builtin-framework';
 import type { FrameworkStore } from './framework-store';
 import { ServiceManager, type ServiceManagerOptions } from './service-manager';
 import type { ServiceStore } from './service-store';
@@ -17,6 +17,8 @@ const MAX_UPDATES = 200;
 export interface ClusterFrameworksOptions {
   cluster: string;
   masters: () => Promise<string[]>;
+  /** An attached cluster's credentials for the scheduler API (none for a launched one). */
+  schedulerAccess?: () => Promise<SchedulerAccess | undefined>;
   store: FrameworkStore;
   /** Where the services' definitions are kept (services.json beside frameworks.json). */
   serviceStore: ServiceStore;
@@ -99,6 +101,7 @@ export class ClusterFrameworks {
       cluster: this.cluster,
       variant,
       masters: this.options.masters,
+      schedulerAccess: this.options.schedulerAccess,
       storedId,
       backoffMs: this.options.backoffMs,
       onSubscribed: (id) => void this.options.store.save(this.cluster, key, id).catch(() => undefined),

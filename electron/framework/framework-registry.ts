@@ -3,6 +3,7 @@ import { ClusterFrameworks } from './cluster-frameworks';
 import type { FrameworkStore } from './framework-store';
 import type { ServiceStore } from './service-store';
 import type { OfferSummary } from './offer-matcher';
+import type { SchedulerAccess } from './builtin-framework';
 
 export interface FrameworkRegistryOptions {
   store: FrameworkStore;
@@ -10,6 +11,8 @@ export interface FrameworkRegistryOptions {
   verdict?: (cluster: string, taskKey: string) => Promise<{ title: string; summary?: string } | undefined>;
   /** The masters' base URLs of a cluster; throws for an unknown one. */
   masters: (cluster: string) => Promise<string[]>;
+  /** An attached cluster's credentials for the scheduler API; undefined for a launched one. */
+  schedulerAccess?: (cluster: string) => Promise<SchedulerAccess | undefined>;
   onOffer?: (cluster: string, decision: OfferDecision, offer: OfferSummary) => void;
   backoffMs?: readonly number[];
 }
@@ -26,6 +29,7 @@ export class FrameworkRegistry {
       c = new ClusterFrameworks({
         cluster,
         masters: () => this.options.masters(cluster),
+        schedulerAccess: this.options.schedulerAccess ? () => this.options.schedulerAccess!(cluster) : undefined,
         store: this.options.store,
         serviceStore: this.options.serviceStore,
         verdict: this.options.verdict ? (taskKey) => this.options.verdict?.(cluster, taskKey) ?? Promise.resolve(undefined) : undefined,

@@ -85,15 +85,20 @@ export class LogService {
     return Promise.all(
       cluster.nodes.map(async (n): Promise<LogNode> => {
         let logFile: string | null = null;
+        let noLogFile: string | undefined;
         if (n.role !== 'zookeeper' && n.state === 'running') {
           const virtual = n.role === 'master' ? '/master/log' : '/slave/log';
           // Attached only when the node runs with --log_dir (docs/mesos/api.md §5.1).
           const debug = await this.files(nodeBaseUrl(n.address), 2000, await this.accessOf(cluster.name))
             .debug()
-            .catch(() => ({}) as Record<string, string>);
+            .catch((err: unknown) => {
+              noLogFile = `${shortName(n)} does not answer from here: ${(err as Error).message}`;
+              return {} as Record<string, string>;
+            });
           if (virtual in debug) logFile = virtual;
+          else noLogFile ??= noLogFileText(n, virtual);
         }
-        return { node: shortName(n), container: n.name, role: n.role, state: n.state, logFile };
+        return { node: shortName(n), container: n.name, role: n.role, state: n.state, logFile, ...(noLogFile ? { noLogFile } : {}) };
       }),
     );
   }
@@ -324,9 +329,7 @@ export class LogService {
         const path = node.role === 'master' ? '/master/log' : '/slave/log';
         const files = this.files(nodeBaseUrl(node.address), undefined, await this.accessOf(cluster.name));
         const debug = await files.debug().catch(filesToApi);
-        if (!(path in debug)) {
-          throw new ApiError('not-found', `${shortName(node)} writes no Mesos log file: start it with --log_dir (flags in the spec) to get ${path}.`);
-        }
+        if (!(path in debug)) throw new ApiError('not-found', noLogFileText(node, path));
         return { files, path, title: `${shortName(node)} · ${path}`, node: shortName(node), ended: async () => false };
       }
       case 'task': {
@@ -396,6 +399,10 @@ export class LogService {
     return new AgentClient(url, { timeoutMs: this.deps.timeoutMs, access });
   }
 }
+
+/** A node that serves no Mesos log: it runs without --log_dir (a launched one gets it from the spec's flags). */
+const noLogFileText = (node: NodeStatus, path: string) =>
+  `${shortName(node)} writes no Mesos log file: it runs without --log_dir, so ${path} is not served${node.containerId ? ' (add log_dir to its flags in the spec)' : ''}.`;
 
 const isUnreachable = (err: unknown) => err instanceof FilesError && err.kind === 'unreachable';
 

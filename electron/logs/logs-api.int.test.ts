@@ -166,7 +166,7 @@ describe('node logs', () => {
     expect(file.text()).toMatch(/Registered with master .*; given agent ID /);
 
     const none = follow({ source: { kind: 'node-file', cluster: CLUSTER, node: 'master-1' } });
-    expect(await none.ended).toMatch(/^error: master-1 writes no Mesos log file: start it with --log_dir/);
+    expect(await none.ended).toMatch(/^error: master-1 writes no Mesos log file: it runs without --log_dir, so \/master\/log is not served \(add log_dir to its flags in the spec\)/);
     const wrong = follow({ source: { kind: 'node', cluster: CLUSTER, node: 'agent-9' } });
     expect(await wrong.ended).toBe(`error: Cluster "${CLUSTER}" has no node "agent-9" (it has zookeeper, master-1, agent-1).`);
   });

@@ -8,6 +8,7 @@ import {
   type TaskInfo,
 } from '@shared/mesos/scheduler';
 import type { MasterInfo, Offer, TaskStatus } from '@shared/mesos/v1';
+import type { HttpAccess } from './access';
 import { MesosHttpError, openStream, post } from './http';
 import { RecordIODecoder } from './recordio';
 import { backoffDelay, HeartbeatWatchdog } from './stream-keepalive';
@@ -36,6 +37,11 @@ export interface SchedulerClientOptions {
   autoAcknowledge?: boolean;
   /** Per call (default 10 s). */
   callTimeoutMs?: number;
+  /**
+   * Credentials and TLS for every call (a cluster Mesoscope did not start): with
+   * --authenticate_http_frameworks the master answers 401 to a SUBSCRIBE without them.
+   */
+  access?: HttpAccess;
   /** How long `start()` keeps trying before it gives up (default 30 s). */
   startTimeoutMs?: number;
 }
@@ -225,6 +231,7 @@ export class SchedulerClient {
     const answer = await post(current.endpoint, JSON.stringify(payload), {
       headers: { 'Mesos-Stream-Id': current.streamId },
       timeoutMs: this.options.callTimeoutMs ?? 10_000,
+      access: this.options.access,
     });
     if (answer.status !== 202) throw new MesosHttpError(answer.status, answer.body, answer.url);
   }
@@ -255,7 +262,7 @@ export class SchedulerClient {
     for (const url of this.candidates()) {
       if (this.state !== 'connecting') return;
       try {
-        const opened = await openStream(url, this.subscribeBody());
+        const opened = await openStream(url, this.subscribeBody(), { access: this.options.access });
         if (this.state !== 'connecting') {
           opened.request.destroy();
           return;

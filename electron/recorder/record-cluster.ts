@@ -6,6 +6,7 @@ import type { ClusterEvidence } from '../doctor/cluster-evidence';
 import type { ClusterEngine } from '../engine/cluster-engine';
 import { attachedLayout, attachedMesosVersion } from './attached-header';
 import { ClusterDockerEvents } from './docker-events';
+import { type FileLogTarget, followFileLogs } from './file-logs';
 import { followNodeLogs } from './node-logs';
 import { type LogChoice, Recorder, type RecordingSummary } from './recorder';
 
@@ -26,6 +27,8 @@ export interface RecordClusterDeps {
   evidence?: (cluster: string) => Pick<ClusterEvidence, 'follow'> | undefined;
   /** Clusters Mesoscope did not start (electron/attach): recorded from their monitor alone. */
   attached?: { has(cluster: string): boolean; masterClientOptions(cluster: string): Promise<MasterClientOptions> };
+  /** An attached cluster's Mesos log files (nodes with --log_dir), followed through /files. */
+  attachedLogFiles?: (cluster: string) => Promise<FileLogTarget[]>;
 }
 
 export interface RecordClusterOptions {
@@ -81,14 +84,19 @@ export async function recordCluster(deps: RecordClusterDeps, cluster: string, op
 }
 
 /**
- * An attached cluster: the Mesos events of its monitor only. It has no containers of ours (no Docker
- * events), and its nodes' logs are not followed: the doctor's evidence there is Mesos' own.
+ * An attached cluster: the Mesos events of its monitor, and the log lines of its masters' and agents'
+ * Mesos log files where they write one (--log_dir), read through /files. It has no containers of ours:
+ * no Docker events.
  */
 async function recordAttached(deps: RecordClusterDeps, attached: NonNullable<RecordClusterDeps['attached']>, cluster: string, options: RecordClusterOptions): Promise<ClusterRecording> {
   const client = await attached.masterClientOptions(cluster);
   const { monitor, release } = await deps.monitors.acquire(cluster);
+  const now = options.now ?? Date.now;
+  const since = now() - (options.lookbackMs ?? 60_000);
+  const choice = options.logs ?? 'evidence';
   let recorder: Recorder;
   try {
+    const targets = choice === 'none' || !deps.attachedLogFiles ? [] : await deps.attachedLogFiles(cluster);
     // The header names the masters: wait briefly for the monitor's first view of them.
     const deadline = Date.now() + 10_000;
     while (monitor.snapshot().masters.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
@@ -97,6 +105,11 @@ async function recordAttached(deps: RecordClusterDeps, attached: NonNullable<Rec
       path: options.path,
       cluster: { name: cluster, spec: null, layout: attachedLayout(view, client.zk), mesos: await attachedMesosVersion(view, client.access) },
       monitor,
+      logs:
+        targets.length > 0
+          ? (onLines, signal) => followFileLogs(targets, onLines, signal, { since, keep: choice === 'all' ? undefined : isEvidenceLine })
+          : undefined,
+      logChoice: choice,
       now: options.now,
       syncMs: options.syncMs,
     });

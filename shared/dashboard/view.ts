@@ -83,6 +83,11 @@ export const StatusEntrySchema = z.object({
   ip: z.string().optional(),
   healthy: z.boolean().optional(),
   unreachableAt: z.number().optional(),
+  /**
+   * An attached cluster's status known before Mesoscope attached (from the master's record: the
+   * SUBSCRIBED snapshot's GET_TASKS), not seen live; its reason and message are what the master kept.
+   */
+  beforeAttach: z.literal(true).optional(),
 });
 export type StatusEntry = z.infer<typeof StatusEntrySchema>;
 

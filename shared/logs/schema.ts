@@ -103,6 +103,8 @@ export const LogNodeSchema = z.object({
   state: z.string(),
   /** The virtual path of its Mesos log file (`/master/log`, `/slave/log`), when it writes one. */
   logFile: z.string().nullable(),
+  /** Why there is no log file, in words (it runs without --log_dir; it does not answer from here). */
+  noLogFile: z.string().optional(),
 });
 export type LogNode = z.infer<typeof LogNodeSchema>;
 

@@ -3,7 +3,10 @@
 # names and labels, a user-defined bridge network, every HTTP port published on 127.0.0.1 at the same
 # number it listens on inside (so that the hostname 127.0.0.1 each node advertises is reachable from
 # this machine), and HTTP authentication on (--authenticate_http_readonly/_readwrite; the master reads
-# --credentials, the agent --http_credentials: the flag names differ in Mesos 1.12).
+# --credentials, the agent --http_credentials: the flag names differ in Mesos 1.12), for frameworks too
+# (--authenticate_http_frameworks with --http_framework_authenticators=basic: a SUBSCRIBE on
+# /api/v1/scheduler without the credentials is a 401). Masters and agent 1 write their Mesos log
+# (--log_dir, served as /master/log and /slave/log); agent 2 does not, as many clusters' agents do not.
 #
 #   plain-cluster.sh up NAME IMAGE BASE_PORT [--ha]   # 1 master (or 3 + ZooKeeper) and 2 agents
 #   plain-cluster.sh down NAME
@@ -13,7 +16,7 @@
 set -euo pipefail
 
 cmd="${1:-}"; name="${2:-}"
-[ -n "$cmd" ] && [ -n "$name" ] || { sed -n '9,10p' "$0" >&2; exit 2; }
+[ -n "$cmd" ] && [ -n "$name" ] || { sed -n '11,12p' "$0" >&2; exit 2; }
 label="io.mesoscope-test.plain-cluster=$name"
 
 if [ "$cmd" = down ]; then
@@ -34,6 +37,7 @@ chmod 0644 "$dir/credentials.json"
 
 docker network create --label "$label" "$name-net" >/dev/null
 auth=(--authenticate_http_readonly --authenticate_http_readwrite)
+frameworks=(--authenticate_http_frameworks --http_framework_authenticators=basic)
 run() { docker run -d --label "$label" --network "$name-net" "$@" >/dev/null; }
 
 if [ "$ha" = --ha ]; then
@@ -51,16 +55,17 @@ for i in $(seq 1 "$masters"); do
   run --name "$name-master$i" --hostname "$name-master$i" -p "127.0.0.1:$port:$port" \
     -v "$dir/credentials.json:/etc/mesos/credentials.json:ro" --entrypoint mesos-master "$image" \
     --ip=0.0.0.0 --port="$port" --hostname=127.0.0.1 --work_dir=/var/lib/mesos/master --cluster="$name" \
-    "${registry[@]}" "${auth[@]}" --credentials=/etc/mesos/credentials.json
+    "${registry[@]}" "${auth[@]}" "${frameworks[@]}" --credentials=/etc/mesos/credentials.json --log_dir=/var/log/mesos
 done
 
 for j in 1 2; do
   port=$((base + 9 + j))
+  logs=(); [ "$j" = 1 ] && logs=(--log_dir=/var/log/mesos)
   run --name "$name-agent$j" --hostname "$name-agent$j" -p "127.0.0.1:$port:$port" \
     -v "$dir/credentials.json:/etc/mesos/credentials.json:ro" --entrypoint mesos-agent "$image" \
     --master="$where" --ip=0.0.0.0 --port="$port" --hostname=127.0.0.1 --work_dir=/var/lib/mesos/agent \
     --containerizers=mesos --launcher=posix --isolation=posix/cpu,posix/mem --switch_user=false \
     --systemd_enable_support=false --resources="cpus:2;mem:1024;disk:2048;ports:[$((31000 + j * 100))-$((31099 + j * 100))]" \
-    --attributes="rack:r$j" "${auth[@]}" --http_credentials=/etc/mesos/credentials.json
+    --attributes="rack:r$j" "${auth[@]}" --http_credentials=/etc/mesos/credentials.json ${logs[@]+"${logs[@]}"}
 done
 echo "plain-cluster $name: masters on 127.0.0.1:$base${ha:+..$((base + 2))}, agents on $((base + 10)) and $((base + 11))"

@@ -5,7 +5,8 @@
  * reads ON_REAL_MESOS instead of assuming.
  */
 
-export const EMULATOR_IMAGE = 'mesoscope/mesos-emulator:test';
+/** MESOSCOPE_TEST_EMULATOR_IMAGE: an emulator image built under another tag (a branch's changes, beside the shared one). */
+export const EMULATOR_IMAGE = process.env.MESOSCOPE_TEST_EMULATOR_IMAGE?.trim() || 'mesoscope/mesos-emulator:test';
 export const REAL_MESOS_IMAGE = 'mesoscope/mesos:1.12.0';
 
 export const MESOS_TEST_IMAGE = process.env.MESOSCOPE_TEST_MESOS_IMAGE?.trim() || EMULATOR_IMAGE;

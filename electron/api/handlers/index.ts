@@ -1,4 +1,5 @@
 import type { AttachService } from '../../attach/attach-service';
+import { attachedBundleSource } from '../../attach/attached-bundle';
 import { guardAttached } from '../../attach/attached-guard';
 import type { MonitorRegistry } from '../../dashboard/monitor-registry';
 import type { DockerService } from '../../docker/docker-service';
@@ -73,7 +74,7 @@ export function createHandlers({ settings, docker, engine, monitors, frameworks,
     (name) => logs.agentReach(name),
   );
   const logApi = logHandlers(logs, logStreams, downloads);
-  const questions = questionHandlers({ engine, docker, doctor, recordings, downloads });
+  const questions = questionHandlers({ engine, docker, doctor, recordings, downloads, attached: (name) => attachedBundleSource(attach, monitors, name) });
   const execApi = execHandlers(exec);
   const services = serviceHandlers(engine, frameworks);
   const tourApi = tourHandlers(tours, sharing);

@@ -5,7 +5,7 @@ import { BUNDLE_EXTENSION } from '@shared/bundle/schema';
 import { ApiError } from '@shared/errors';
 import { RECORDING_EXTENSION } from '@shared/recording/schema';
 import { readBundle } from '../../bundle/bundle-reader';
-import { bundleBytes, bundleDir, writeSupportBundle } from '../../bundle/support-bundle';
+import { bundleBytes, bundleDir, type SupportBundleDeps, writeSupportBundle } from '../../bundle/support-bundle';
 import type { DockerService } from '../../docker/docker-service';
 import type { DoctorService } from '../../doctor/doctor-service';
 import type { ClusterEngine } from '../../engine/cluster-engine';
@@ -23,11 +23,13 @@ export interface QuestionDeps {
   doctor: Pick<DoctorService, 'verdicts'>;
   recordings: RecordingService;
   downloads?: DownloadHost;
+  /** An attached cluster as a bundle source (undefined for a launched one). */
+  attached?: SupportBundleDeps['attached'];
 }
 
 const stamp = (t: number) => new Date(t).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 
-export function questionHandlers({ engine, docker, doctor, recordings, downloads }: QuestionDeps): {
+export function questionHandlers({ engine, docker, doctor, recordings, downloads, attached }: QuestionDeps): {
   calls: Pick<CallHandlers, 'bundles.open' | 'bundles.download'>;
   events: Pick<EventHandlers, 'logs.searchAll' | 'bundles.export'>;
 } {
@@ -62,7 +64,8 @@ export function questionHandlers({ engine, docker, doctor, recordings, downloads
       },
       'bundles.export': async ({ cluster, taskOutputMb }, emit, signal) => {
         try {
-          await engine.get(cluster);
+          const source = await attached?.(cluster);
+          if (!source) await engine.get(cluster);
           await mkdir(dir(), { recursive: true });
           const path = join(dir(), `${cluster}-${stamp(Date.now())}${BUNDLE_EXTENSION}`);
           const manifest = await writeSupportBundle(
@@ -71,6 +74,7 @@ export function questionHandlers({ engine, docker, doctor, recordings, downloads
               cluster: (name) => engine.get(name),
               verdicts: (name) => doctor.verdicts(name),
               snapshot: (name, file) => recordings.snapshot(name, file),
+              attached: async () => source,
             },
             cluster,
             path,

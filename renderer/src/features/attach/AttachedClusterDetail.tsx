@@ -12,6 +12,7 @@ import { DashboardSourceContext, type DashboardSource } from '../dashboard/sourc
 import { useClusterView } from '../dashboard/use-cluster-view';
 import { useLiveVerdicts } from '../doctor/use-doctor';
 import { MesosConnectionBadge } from '../clusters/ClusterDetail';
+import { SupportBundleButton } from '../bundle/SupportBundleButton';
 import { RecordButton } from '../recordings/RecordButton';
 import { RunTaskButton } from '../run/RunDialog';
 import { AgentReachList, UnreachableAgents, useAgentReach } from './UnreachableAgents';
@@ -86,6 +87,7 @@ export function AttachedClusterDetail({ cluster }: { cluster: AttachedCluster })
             </Button>
           )}
           <RecordButton cluster={name} />
+          <SupportBundleButton cluster={name} />
           <ConfirmButton
             title={`Detach ${name}?`}
             description="Mesoscope forgets this connection and its secret. The cluster itself is not touched."

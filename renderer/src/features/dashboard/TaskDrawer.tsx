@@ -89,15 +89,20 @@ export function TaskDrawer({ task, view, onClose }: { task: Task | undefined; vi
                   </Text>{' '}
                   <Badge color="gray">STAGING</Badge>{' '}
                   <Text size="1" color="gray">
-                    accepted by the master (no status yet)
+                    {task.statuses[0]?.beforeAttach ? 'accepted by the master before Mesoscope attached' : 'accepted by the master (no status yet)'}
                   </Text>
                 </li>
                 {task.statuses.map((s, i) => (
-                  <li key={`${s.state}-${s.at ?? i}-${i}`}>
+                  <li key={`${s.state}-${s.at ?? i}-${i}`} data-before-attach={s.beforeAttach ? 'true' : undefined}>
                     <Text size="1" color="gray">
                       {clockTime(s.at)}
                     </Text>{' '}
                     <Badge color={STATE_COLOR[s.state] ?? 'gray'}>{shortState(s.state)}</Badge>
+                    {s.beforeAttach && (
+                      <Badge color="gray" variant="outline" ml="1" title="Known from the master's record when Mesoscope attached (GET_TASKS), not seen live">
+                        before attach
+                      </Badge>
+                    )}
                     {s.source && (
                       <Text size="1" color="gray">
                         {' '}

@@ -1,7 +1,8 @@
-import { Button, Card, Flex, SegmentedControl, Select, Text } from '@radix-ui/themes';
+import { Button, Callout, Card, Flex, SegmentedControl, Select, Text } from '@radix-ui/themes';
 import type { LogSource } from '@shared/logs/schema';
 import { useQuery } from '@tanstack/react-query';
-import { ArrowLeft, ScrollText, Search } from 'lucide-react';
+import type { ReactNode } from 'react';
+import { ArrowLeft, Info, ScrollText, Search } from 'lucide-react';
 import { EmptyState } from '../../components/EmptyState';
 import { PageHeader } from '../../components/PageHeader';
 import { useClient } from '../../api/client-context';
@@ -67,7 +68,9 @@ export function LogsPage() {
               Pick a node or a task.
             </Text>
           ) : view.kind === 'source' ? (
-            <LogViewer source={view.source} cluster={view.source.cluster} initialQuery={view.find} />
+            <NoLogFile source={view.source}>
+              <LogViewer source={view.source} cluster={view.source.cluster} initialQuery={view.find} />
+            </NoLogFile>
           ) : view.kind === 'search' ? (
             <OutputSearch cluster={view.cluster} />
           ) : (
@@ -76,6 +79,23 @@ export function LogsPage() {
         </Flex>
       )}
     </div>
+  );
+}
+
+/** A node picked for its Mesos log that writes none (no --log_dir): why, in words, instead of an empty viewer. */
+function NoLogFile({ source, children }: { source: LogSource; children: ReactNode }) {
+  const client = useClient();
+  const cluster = source.cluster;
+  const nodes = useQuery({ queryKey: ['logs.nodes', cluster], queryFn: () => client.call('logs.nodes', { cluster }), staleTime: 10_000 });
+  const node = source.kind === 'node-file' ? nodes.data?.find((n) => n.node === source.node || n.container === source.node) : undefined;
+  if (!node || node.logFile || !node.noLogFile) return <>{children}</>;
+  return (
+    <Callout.Root color="gray" data-testid="no-log-file">
+      <Callout.Icon>
+        <Info size={16} />
+      </Callout.Icon>
+      <Callout.Text>{node.noLogFile}</Callout.Text>
+    </Callout.Root>
   );
 }
 
@@ -103,10 +123,18 @@ function NodePicker({ cluster, containers, view, onPick }: { cluster: string; co
               {n.node} · container log
             </Select.Item>
           ),
-          n.logFile && (
+          n.logFile ? (
             <Select.Item key={`node-file:${n.node}`} value={`node-file:${n.node}`}>
               {n.node} · {n.logFile}
             </Select.Item>
+          ) : (
+            // No container log to offer instead (an attached cluster): the node is listed, and picking it says why there is no log.
+            !containers &&
+            n.role !== 'zookeeper' && (
+              <Select.Item key={`node-file:${n.node}`} value={`node-file:${n.node}`}>
+                {n.node} · no Mesos log{n.noLogFile?.includes('--log_dir') ? ' (no --log_dir)' : ''}
+              </Select.Item>
+            )
           ),
         ])}
       </Select.Content>

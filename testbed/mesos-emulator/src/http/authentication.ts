@@ -3,12 +3,15 @@
 // metrics, /files) answer 401 to a request without valid credentials; with
 // --authenticate_http_readwrite, so does the operator API (`api/v1`, every call, GET_STATE included).
 // The 401 carries `WWW-Authenticate: Basic realm="mesos-<role>-readonly|readwrite"` and the body
-// "401 Unauthorized.". /health, /version, /redirect and the scheduler API are never authenticated here.
+// "401 Unauthorized.". /health, /version and /redirect are never authenticated. The scheduler API
+// (`/api/v1/scheduler`) is, with --authenticate_http_frameworks (and --http_framework_authenticators=basic,
+// without which the master exits), in the realm "mesos-master-scheduler"; a SUBSCRIBE whose
+// FrameworkInfo names another principal than the authenticated one is a 400 (scheduler-api.ts).
 // Credentials come from a JSON file {"credentials":[{"principal","secret"}]} or "principal secret" lines.
 import fs from 'node:fs';
 import { TEXT_PLAIN, type HttpResponse } from './responses';
 
-export type Realm = 'readonly' | 'readwrite';
+export type Realm = 'readonly' | 'readwrite' | 'scheduler';
 
 export interface HttpAuthentication {
   /** The realm a request to `processId`/`endpoint` needs, or null when it is open. */
@@ -35,6 +38,15 @@ export function readCredentials(path: string): Map<string, string> {
     }
     return out;
   }
+}
+
+/** The principal of a `Basic` Authorization header (not checked: challenge() did that). */
+export function basicPrincipal(authorization: string | undefined): string | undefined {
+  const match = /^Basic\s+(\S+)$/i.exec(authorization ?? '');
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon > 0 ? decoded.slice(0, colon) : undefined;
 }
 
 /** The 401 libprocess answers, or undefined when the request may pass. */

@@ -97,16 +97,21 @@ export async function startMaster(opts: MasterOptions = {}): Promise<MasterHandl
 
   const bindIp = flags.str('ip') ?? '0.0.0.0';
   const router = new Router('master');
-  if (flags.bool('authenticate_http_readonly') || flags.bool('authenticate_http_readwrite')) {
+  if (flags.bool('authenticate_http_frameworks') && flags.str('http_framework_authenticators') === undefined) {
+    fatal('Missing `--http_framework_authenticators` flag. This must be used in conjunction with `--authenticate_http_frameworks`');
+  }
+  if (flags.bool('authenticate_http_readonly') || flags.bool('authenticate_http_readwrite') || flags.bool('authenticate_http_frameworks')) {
     const file = flags.str('credentials');
+    const flagOf = { readonly: 'authenticate_http_readonly', readwrite: 'authenticate_http_readwrite', scheduler: 'authenticate_http_frameworks' } as const;
     router.authenticate({
       role: 'mesos-master',
       credentials: file ? readCredentials(file) : new Map(),
-      enabled: (realm) => flags.bool(realm === 'readonly' ? 'authenticate_http_readonly' : 'authenticate_http_readwrite'),
+      enabled: (realm) => flags.bool(flagOf[realm]),
       realmOf: (processId, endpoint) => {
         if (processId === 'metrics' || processId === 'files') return 'readonly';
         if (processId !== 'master') return null;
         if (endpoint === 'api/v1') return 'readwrite';
+        if (endpoint === 'api/v1/scheduler') return 'scheduler';
         return ['state', 'state-summary', 'frameworks', 'slaves', 'tasks', 'flags'].includes(endpoint) ? 'readonly' : null;
       },
     });

@@ -1,6 +1,7 @@
 // `POST /api/v1/scheduler` (Master::Http::scheduler, docs/mesos/api.md §3.1): transport rules, call
 // validation, SUBSCRIBE on a stream, every other call answered 202 once the framework and its
 // `Mesos-Stream-Id` check out. Error texts are Mesos'.
+import { basicPrincipal } from '../http/authentication';
 import { emptyResponse, textResponse, type HttpResponse } from '../http/responses';
 import { STREAMED, type HttpRequest } from '../http/router';
 import { parseV1Call, type CallSpec } from '../http/v1';
@@ -56,6 +57,11 @@ export function schedulerApi(
       // framework_info without the call's framework_id is refused too (a resubscription must name both).
       if ((frameworkId ?? '') !== (infoId ?? '')) return invalid("'framework_id' differs from 'subscribe.framework_info.id'");
       if (req.headers[STREAM_HEADER] !== undefined) return textResponse(400, "Subscribe calls should not include the 'Mesos-Stream-Id' header");
+      // The router has checked the credentials (realm mesos-master-scheduler); the principal must agree.
+      const principal = ctx.flags.bool('authenticate_http_frameworks') ? basicPrincipal(req.headers.authorization) : undefined;
+      if (principal !== undefined && typeof info.principal === 'string' && info.principal !== principal) {
+        return invalid(`Authenticated principal '${principal}' does not match principal '${info.principal}' set in \`FrameworkInfo\``);
+      }
       frameworks.subscribe(req.res, info);
       return STREAMED;
     }

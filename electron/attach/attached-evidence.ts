@@ -1,0 +1,98 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { LogLine } from '@shared/doctor/evidence';
+import { isEvidenceLine } from '@shared/doctor/evidence-lines';
+import type { Companion } from '../dashboard/monitor-registry';
+import { type FileLogTarget, followFileLogs } from '../recorder/file-logs';
+
+/**
+ * The doctor's log evidence for attached clusters: the chosen lines (isEvidenceLine) of their masters'
+ * and agents' Mesos log files, followed through /files while the cluster's monitor runs (pass
+ * `companion` to MonitorRegistry.alongside), from `lookbackMs` before it started. Nodes without
+ * --log_dir give none; there are no Docker events (the containers are on the cluster's own hosts).
+ * The nodes are looked up when the monitor starts (again for a minute while none is found); an agent
+ * that registers later is not followed.
+ */
+
+export interface AttachedEvidenceOptions {
+  lookbackMs?: number;
+  maxLogLines?: number;
+}
+
+export class AttachedEvidence {
+  /** An attached cluster has no spec nor layout of ours. */
+  readonly summary = undefined;
+  private readonly lines: LogLine[] = [];
+  private readonly controller = new AbortController();
+  private done: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly targets: () => Promise<FileLogTarget[]>,
+    private readonly options: AttachedEvidenceOptions = {},
+  ) {}
+
+  start(): void {
+    const since = Date.now() - (this.options.lookbackMs ?? 600_000);
+    const max = this.options.maxLogLines ?? 20_000;
+    const { signal } = this.controller;
+    this.done = this.findTargets(signal)
+      .then((targets) =>
+        followFileLogs(
+          targets,
+          (lines) => {
+            this.lines.push(...lines);
+            if (this.lines.length > max + (max >> 2)) this.lines.splice(0, this.lines.length - max);
+          },
+          signal,
+          // A line with no words (a bare glog prefix) says nothing beside a task.
+          { since, keep: (line) => line.text.trim() !== '' && isEvidenceLine(line) },
+        ),
+      )
+      .catch(() => undefined);
+  }
+
+  /** The nodes' log files; a monitor that has no view yet (no leader elected) gives none: asked again for a minute. */
+  private async findTargets(signal: AbortSignal): Promise<FileLogTarget[]> {
+    for (let attempt = 0; ; attempt++) {
+      const targets = await this.targets().catch(() => []);
+      if (targets.length > 0 || attempt >= 12 || signal.aborted) return targets;
+      await sleep(5000, undefined, { signal }).catch(() => undefined);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.controller.abort();
+    await this.done;
+  }
+
+  dockerEvents(): readonly never[] {
+    return [];
+  }
+
+  logs(): readonly LogLine[] {
+    return this.lines;
+  }
+}
+
+/** One AttachedEvidence per attached cluster whose monitor runs. */
+export class AttachedEvidenceRegistry {
+  private readonly running = new Map<string, AttachedEvidence>();
+
+  constructor(
+    private readonly targets: (cluster: string) => Promise<FileLogTarget[]>,
+    private readonly options: AttachedEvidenceOptions = {},
+  ) {}
+
+  readonly companion: Companion = (cluster) => {
+    const evidence = new AttachedEvidence(() => this.targets(cluster), this.options);
+    this.running.set(cluster, evidence);
+    evidence.start();
+    return async () => {
+      if (this.running.get(cluster) === evidence) this.running.delete(cluster);
+      await evidence.stop();
+    };
+  };
+
+  get(cluster: string): AttachedEvidence | undefined {
+    return this.running.get(cluster);
+  }
+}
