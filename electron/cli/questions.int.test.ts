@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -114,8 +115,10 @@ describe('logs --grep', () => {
 });
 
 describe('export', () => {
-  it('a bundle of a cluster with a failed task holds every part, redacts PASSWORD=x, and replays with the same verdicts', async () => {
-    const failed = await mesoscope('run', NAME, '--name', 'secret', '--image', TASK_IMAGE, '--env', 'PASSWORD=x', '--env', 'GREETING=hi', '--', 'echo about to fail; exit 3');
+  it('a bundle of a cluster with a failed task holds every part, redacts the PASSWORD everywhere, and replays with the same verdicts', async () => {
+    const secret = `hunter2-${randomBytes(6).toString('hex')}`;
+    // A short secret too (replaced by name only) and one the task prints (replaced as a value).
+    const failed = await mesoscope('run', NAME, '--name', 'secret', '--image', TASK_IMAGE, '--env', `PASSWORD=${secret}`, '--env', 'API_TOKEN=x', '--env', 'GREETING=hi', '--', 'echo about to fail; echo "connecting with $PASSWORD"; exit 3');
     expect(failed.code, failed.stderr).toBe(5);
     const file = join(dir, 'bundle.tar.gz');
     const exported = await mesoscope('export', NAME, '-o', file, '--json');
@@ -151,14 +154,21 @@ describe('export', () => {
     expect(versions.docker.Version).toMatch(/^\d+\./);
 
     const secretTask = names.find((n) => /^tasks\/secret-[^/]+\/stdout$/.test(n));
-    expect(entries.get(secretTask as string)?.toString()).toBe('about to fail\n');
+    expect(entries.get(secretTask as string)?.toString()).toBe('about to fail\nconnecting with <redacted>\n');
     const inspect = entries.get((secretTask as string).replace(/stdout$/, 'inspect.json'))?.toString() ?? '';
     expect(inspect).toContain('"PASSWORD=<redacted>"');
+    expect(inspect).toContain('"API_TOKEN=<redacted>"');
     expect(inspect).toContain('"GREETING=hi"');
-    for (const [name, content] of entries) {
-      const text = name.endsWith('.mesorec') ? gunzipSync(content).toString() : content.toString();
-      expect(text, name).not.toContain('PASSWORD=x');
+    // Every entry, recordings unpacked: neither secret is anywhere, by value or as NAME=value.
+    const texts = [...entries].map(([name, content]) => [name, name.endsWith('.mesorec') ? gunzipSync(content).toString() : content.toString()] as const);
+    for (const [name, text] of texts) {
+      expect(text, name).not.toContain(secret);
+      expect(text, name).not.toContain(Buffer.from(secret).toString('base64').slice(0, 16));
+      expect(text, name).not.toContain('API_TOKEN=x');
     }
+    // …though the value was there to take out: by name in the container's Env, by value in what the task printed.
+    const redactedIn = texts.filter(([, text]) => text.includes('<redacted>')).map(([name]) => name);
+    expect(redactedIn).toEqual(expect.arrayContaining([secretTask, (secretTask as string).replace(/stdout$/, 'inspect.json')]));
 
     const live = await mesoscope('doctor', NAME, '--json');
     const replayed = await mesoscope('replay', file, '--json');
