@@ -67,7 +67,7 @@ export function LogsPage() {
               Pick a node or a task.
             </Text>
           ) : view.kind === 'source' ? (
-            <LogViewer source={view.source} cluster={view.source.cluster} initialQuery={view.find} />
+            <LogViewer source={view.source} cluster={view.source.cluster} initialQuery={view.find} openAt={view.at} />
           ) : view.kind === 'search' ? (
             <OutputSearch cluster={view.cluster} />
           ) : (
