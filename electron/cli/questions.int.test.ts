@@ -111,7 +111,29 @@ describe('logs --grep', () => {
     const bad = await mesoscope('logs', NAME, '--grep', '(', '--regex');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('not a regular expression');
-  }, 180_000);
+
+    // Scoped to one agent (by its node name): only that agent's files, every match of its tasks.
+    const all = JSON.parse((await mesoscope('logs', NAME, '--grep', 'hello from many-', '--json')).stdout) as OutputSearchView;
+    expect(all.groups).toHaveLength(20);
+    const agentIds = [...new Set(all.groups.map((g) => g.agentId))];
+    const byId = JSON.parse((await mesoscope('logs', NAME, '--grep', 'hello from many-', '--agent', agentIds[0] as string, '--json')).stdout) as OutputSearchView;
+    expect(byId.groups.length).toBe(all.groups.filter((g) => g.agentId === agentIds[0]).length);
+    expect(new Set(byId.groups.map((g) => g.agentId))).toEqual(new Set([agentIds[0]]));
+    const byName = await Promise.all(['agent-1', 'agent-2'].map(async (node) => JSON.parse((await mesoscope('logs', NAME, '--grep', 'hello from many-', '--agent', node, '--json')).stdout) as OutputSearchView));
+    for (const view of byName) expect(new Set(view.groups.map((g) => g.agentId)).size).toBeLessThanOrEqual(1);
+    expect(byName[0]!.groups.length + byName[1]!.groups.length).toBe(20);
+    const nowhere = await mesoscope('logs', NAME, '--grep', 'hello', '--agent', 'agent-9');
+    expect(nowhere.code, nowhere.stderr).toBe(0);
+    expect(nowhere.stderr).toContain('not searched: no running agent agent-9 answered');
+    const twoScopes = await mesoscope('logs', NAME, '--grep', 'hello', '--agent', 'agent-1', '--service', 'web');
+    expect(twoScopes.code).toBe(2);
+    expect(twoScopes.stderr).toContain('--agent and --service: search one scope at a time');
+
+    // A service is resolved to its instances' task ids first; one the cluster does not have is refused.
+    const noService = await mesoscope('logs', NAME, '--grep', 'hello', '--service', 'nope');
+    expect(noService.code).toBe(4);
+    expect(noService.stderr).toContain(`Cluster "${NAME}" has no service "nope".`);
+  }, 300_000);
 });
 
 describe('export', () => {
