@@ -11,6 +11,7 @@ import { extract as tarExtract } from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BundleManifest } from '@shared/bundle/schema';
 import type { OutputSearchView } from '@shared/search/schema';
+import { TEST_IMAGES } from '../../testbed/real-mesos/images';
 
 // The three questions from the CLI, on one emulator cluster of two small agents: why isn't my task
 // launching (run --explain), where in all these logs (logs --grep), send me everything (export, and
@@ -63,7 +64,8 @@ beforeAll(async () => {
       `name: ${NAME}`,
       'agents: { count: 2, resources: { cpus: 2, mem: 512, disk: 1024 } }',
       'masters: { flags: { allocation_interval: 250ms } }',
-      'images: { zookeeper: mesoscope/zookeeper:test, master: mesoscope/mesos-emulator:test, agent: mesoscope/mesos-emulator:test }',
+      // The emulator, or real Mesos with MESOSCOPE_TEST_MESOS_IMAGE (testbed/real-mesos/README.md).
+      `images: { zookeeper: ${TEST_IMAGES.zookeeper}, master: ${TEST_IMAGES.master}, agent: ${TEST_IMAGES.agent} }`,
       'pullPolicy: never',
     ].join('\n'),
   );

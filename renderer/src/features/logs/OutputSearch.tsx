@@ -56,50 +56,55 @@ export function OutputSearch({ cluster }: { cluster: string }) {
           submit();
         }}
       >
-        <Flex gap="3" align="center" wrap="wrap">
-          <TextField.Root
-            value={pattern}
-            onChange={(e) => setPattern(e.target.value)}
-            placeholder="Search every task's stdout and stderr…"
-            aria-label="Search all task output"
-            style={{ minWidth: 320 }}
-            data-testid="output-search-pattern"
-          >
-            <TextField.Slot>
-              <Search size={14} />
-            </TextField.Slot>
-          </TextField.Root>
-          <Text as="label" size="2">
-            <Flex gap="1" align="center">
-              <Checkbox checked={regex} onCheckedChange={(v) => setRegex(v === true)} /> regular expression
-            </Flex>
-          </Text>
-          <Text as="label" size="2">
-            <Flex gap="1" align="center">
-              <Checkbox checked={caseSensitive} onCheckedChange={(v) => setCaseSensitive(v === true)} /> match case
-            </Flex>
-          </Text>
-          <ScopePicker
-            scope={scope}
-            onChange={setScope}
-            frameworks={Object.values(clusterView?.frameworks ?? {}).map((f) => ({ id: f.id, label: f.name || f.id }))}
-            agents={Object.values(clusterView?.agents ?? {}).map((a) => ({ id: a.id, label: a.port ? `${a.hostname}:${a.port}` : a.hostname }))}
-            services={services.map((s) => s.spec.id)}
-          />
-          <Flex gap="1" align="center">
-            <Text size="2">last</Text>
-            <TextField.Root value={maxMb} onChange={(e) => setMaxMb(e.target.value)} aria-label="MB per file" inputMode="decimal" style={{ width: 56 }} />
-            <Text size="2">MB of each file</Text>
+        <Flex direction="column" gap="2">
+          <Flex gap="2" align="center" wrap="wrap">
+            <TextField.Root
+              value={pattern}
+              onChange={(e) => setPattern(e.target.value)}
+              placeholder="Search every task's stdout and stderr…"
+              aria-label="Search all task output"
+              style={{ minWidth: 320 }}
+              data-testid="output-search-pattern"
+            >
+              <TextField.Slot>
+                <Search size={14} />
+              </TextField.Slot>
+            </TextField.Root>
+            <Text size="2">in</Text>
+            <ScopePicker
+              scope={scope}
+              onChange={setScope}
+              frameworks={Object.values(clusterView?.frameworks ?? {}).map((f) => ({ id: f.id, label: f.name || f.id }))}
+              agents={Object.values(clusterView?.agents ?? {}).map((a) => ({ id: a.id, label: a.port ? `${a.hostname}:${a.port}` : a.hostname }))}
+              services={services.map((s) => s.spec.id)}
+            />
+            {state?.running ? (
+              <Button type="button" variant="soft" color="gray" onClick={() => cancel(cluster)} data-testid="output-search-cancel">
+                <X size={14} /> Cancel
+              </Button>
+            ) : (
+              <Button type="submit" data-testid="output-search-submit">
+                <Search size={14} /> Search
+              </Button>
+            )}
           </Flex>
-          {state?.running ? (
-            <Button type="button" variant="soft" color="gray" onClick={() => cancel(cluster)} data-testid="output-search-cancel">
-              <X size={14} /> Cancel
-            </Button>
-          ) : (
-            <Button type="submit" data-testid="output-search-submit">
-              <Search size={14} /> Search
-            </Button>
-          )}
+          <Flex gap="3" align="center" wrap="wrap">
+            <Text as="label" size="2">
+              <Flex gap="1" align="center">
+                <Checkbox checked={regex} onCheckedChange={(v) => setRegex(v === true)} /> regular expression
+              </Flex>
+            </Text>
+            <Text as="label" size="2">
+              <Flex gap="1" align="center">
+                <Checkbox checked={caseSensitive} onCheckedChange={(v) => setCaseSensitive(v === true)} /> match case
+              </Flex>
+            </Text>
+            <Flex gap="1" align="center">
+              <Text size="2">last</Text>
+              <TextField.Root size="1" value={maxMb} onChange={(e) => setMaxMb(e.target.value)} aria-label="MB per file" inputMode="decimal" style={{ width: 56 }} />
+              <Text size="2">MB of each file</Text>
+            </Flex>
+          </Flex>
         </Flex>
       </form>
       {(formError || state?.error) && (
