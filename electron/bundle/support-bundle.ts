@@ -1,11 +1,9 @@
-import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { createInterface } from 'node:readline';
-import { constants as zlibConstants, createGunzip, createGzip } from 'node:zlib';
+import { createGzip } from 'node:zlib';
 import type Dockerode from 'dockerode';
 import { pack as tarPack, type Pack } from 'tar-stream';
 import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, BUNDLE_RECORDING, type BundleManifest, type BundleProgress } from '@shared/bundle/schema';
@@ -19,6 +17,7 @@ import { shortName } from '../logs/log-service';
 import { AgentClient, type AgentState, executorRuns, FilesClient } from '../mesos/agent-client';
 import { get } from '../mesos/http';
 import { Redactor } from './redact';
+import { redactRecording } from './redact-recording';
 
 /**
  * Writes a support bundle: one `.tar.gz` with everything about a cluster that someone helping needs
@@ -253,23 +252,6 @@ export async function writeSupportBundle(deps: SupportBundleDeps, clusterName: s
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-}
-
-/**
- * A recording (gzip of NDJSON) with every line redacted, written to `to` and returned. The recording
- * under way may end in the middle of its gzip stream (flushed, not closed): what decompresses is kept.
- */
-async function redactRecording(from: string, to: string, redactor: Redactor): Promise<Buffer> {
-  const lines = createInterface({ input: createReadStream(from).pipe(createGunzip({ finishFlush: zlibConstants.Z_SYNC_FLUSH })), crlfDelay: Infinity });
-  const gzip = createGzip();
-  const written = pipeline(gzip, createWriteStream(to));
-  for await (const line of lines) {
-    if (line === '') continue;
-    if (!gzip.write(`${redactor.line(line)}\n`)) await once(gzip, 'drain');
-  }
-  gzip.end();
-  await written;
-  return readFile(to);
 }
 
 /** Task ids are free text: as a folder name, only what is safe in a path. */
