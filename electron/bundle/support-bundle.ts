@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -17,14 +17,16 @@ import { nodeBaseUrl, shortName } from '../logs/log-service';
 import type { HttpAccess } from '../mesos/access';
 import { AgentClient, type AgentState, executorRuns, FilesClient } from '../mesos/agent-client';
 import { get } from '../mesos/http';
-import { redactSecrets } from './redact';
+import { Redactor } from './redact';
+import { redactRecording } from './redact-recording';
 
 /**
  * Writes a support bundle: one `.tar.gz` with everything about a cluster that someone helping needs
  * (docs/support-bundle-format.md). Each part is asked for on its own; one that cannot be had is named
  * in MISSING.txt with why, never silently dropped. Entries are written as they come (tar-stream), so
- * only one part is held in memory at a time. `docker inspect` output and every JSON part go through
- * redactSecrets first.
+ * only one part is held in memory at a time (besides the JSON documents read first for their secrets).
+ * Every part goes through one Redactor (redact.ts): secrets by name in JSON, and the values found so
+ * replaced everywhere.
  */
 
 export interface SupportBundleDeps {
@@ -74,6 +76,7 @@ class BundleWriter {
 
   constructor(
     readonly path: string,
+    private readonly redactor: Redactor,
     private readonly onProgress?: BundleOptions['onProgress'],
   ) {
     this.done = pipeline(this.pack, createGzip(), createWriteStream(path));
@@ -81,6 +84,7 @@ class BundleWriter {
     this.done.catch(() => undefined);
   }
 
+  /** A part as it is (`json`, `try` redact theirs first). */
   async add(path: string, content: Buffer | string): Promise<void> {
     const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
     await new Promise<void>((resolve, reject) => this.pack.entry({ name: path, size: data.length, mtime: new Date(), mode: 0o644 }, data, (err) => (err ? reject(err) : resolve())));
@@ -89,7 +93,7 @@ class BundleWriter {
   }
 
   json(path: string, value: unknown): Promise<void> {
-    return this.add(path, `${JSON.stringify(redactSecrets(value), null, 2)}\n`);
+    return this.add(path, `${JSON.stringify(this.redactor.json(value), null, 2)}\n`);
   }
 
   miss(path: string, err: unknown): void {
@@ -98,11 +102,13 @@ class BundleWriter {
   }
 
   /** Adds what `make` returns, or names the part in MISSING.txt with why not. */
-  async try(path: string, make: () => Promise<Buffer | string | { json: unknown } | undefined>): Promise<void> {
+  async try(path: string, make: () => Promise<Buffer | string | { json: unknown } | { redacted: Buffer } | undefined>): Promise<void> {
     try {
       const value = await make();
       if (value === undefined) return;
-      if (typeof value === 'string' || Buffer.isBuffer(value)) await this.add(path, value);
+      if (typeof value === 'string') await this.add(path, this.redactor.text(value));
+      else if (Buffer.isBuffer(value)) await this.add(path, this.redactor.bytes(value));
+      else if ('redacted' in value) await this.add(path, value.redacted);
       else await this.json(path, value.json);
     } catch (err) {
       this.miss(path, err);
@@ -115,6 +121,25 @@ class BundleWriter {
   }
 }
 
+type Settled<T> = { ok: true; value: T } | { ok: false; err: unknown };
+
+const settle = <T>(make: () => Promise<T>): Promise<Settled<T>> =>
+  make().then(
+    (value) => ({ ok: true as const, value }),
+    (err: unknown) => ({ ok: false as const, err }),
+  );
+
+const unwrap = <T>(s: Settled<T>): T => {
+  if (!s.ok) throw s.err;
+  return s.value;
+};
+
+interface AgentParts {
+  node: NodeStatus;
+  client: AgentClient;
+  state: Settled<AgentState>;
+}
+
 export async function writeSupportBundle(deps: SupportBundleDeps, clusterName: string, target: string, options: BundleOptions): Promise<BundleManifest> {
   const attached = await deps.attached?.(clusterName);
   const cluster = attached?.summary ?? (await deps.cluster(clusterName));
@@ -125,10 +150,44 @@ export async function writeSupportBundle(deps: SupportBundleDeps, clusterName: s
   const aborted = () => {
     if (options.signal?.aborted) throw new Error('The support bundle was cancelled.');
   };
+  const redactor = new Redactor();
   const partial = `${target}.partial`;
-  const out = new BundleWriter(partial, options.onProgress);
+  const out = new BundleWriter(partial, redactor, options.onProgress);
   const work = await mkdtemp(join(tmpdir(), 'mesoscope-bundle-'));
   try {
+    // First the documents where secrets sit by name (TaskInfos' environments and labels in the
+    // masters' and agents' state, containers' Env), so that their values are known before any part
+    // is written, and replaced in every part: logs and task output included.
+    const reading = (part: string) => options.onProgress?.({ kind: 'progress', part: `reading ${part}`, written: 0, missing: 0 });
+    redactor.learn(attached ? { connection: attached.connection, layout: cluster.layout, nodes: cluster.nodes } : { spec: (cluster as ClusterSummary).spec, layout: cluster.layout, nodes: cluster.nodes });
+    const nodeInspects = new Map<NodeStatus, Settled<unknown>>();
+    if (!attached) {
+      for (const node of cluster.nodes) {
+        aborted();
+        reading(`nodes/${shortName(node)}/inspect.json`);
+        nodeInspects.set(node, await settle(() => docker.getContainer(node.containerId ?? node.name).inspect()));
+      }
+    }
+    reading('mesos/master-state.json');
+    const masterState = await settle(async () => getJson(`${await leader()}/master/state`, timeoutMs, access));
+    const agents: AgentParts[] = [];
+    for (const node of cluster.nodes.filter((n) => n.role === 'agent')) {
+      aborted();
+      reading(`agents/${shortName(node)}/state.json`);
+      const client = new AgentClient(nodeBaseUrl(node.address), { timeoutMs, access });
+      agents.push({ node, client, state: await settle(() => client.state()) });
+    }
+    const taskInspects = new Map<string, Settled<unknown>>();
+    for (const { state } of attached ? [] : agents) {
+      if (!state.ok) continue;
+      for (const { executor } of executorRuns(state.value)) {
+        aborted();
+        if (!executor.container || taskInspects.has(executor.container)) continue;
+        taskInspects.set(executor.container, await settle(() => docker.getContainer(taskContainerName(executor.container as string)).inspect()));
+      }
+    }
+    for (const s of [...nodeInspects.values(), masterState, ...agents.map((a) => a.state), ...taskInspects.values()]) if (s.ok) redactor.learn(s.value);
+
     if (attached) await out.json('cluster/connection.json', attached.connection);
     else await out.json('cluster/spec.json', (cluster as ClusterSummary).spec);
     await out.json('cluster/layout.json', cluster.layout);
@@ -141,32 +200,27 @@ export async function writeSupportBundle(deps: SupportBundleDeps, clusterName: s
     for (const node of cluster.nodes) {
       aborted();
       const dir = `nodes/${shortName(node)}`;
-      await dockerPart(`${dir}/inspect.json`, async () => ({ json: await docker.getContainer(node.containerId ?? node.name).inspect() }));
+      await dockerPart(`${dir}/inspect.json`, async () => ({ json: unwrap(nodeInspects.get(node) as Settled<unknown>) }));
       await dockerPart(`${dir}/container.log`, () => containerLog(docker, node));
       if (node.role !== 'zookeeper') await out.try(`${dir}/mesos.log`, () => mesosLog(node, timeoutMs, access));
     }
 
-    await out.try('mesos/master-state.json', async () => ({ json: await getJson(`${await leader()}/master/state`, timeoutMs, access) }));
+    await out.try('mesos/master-state.json', async () => ({ json: unwrap(masterState) }));
     await out.try('mesos/master-metrics.json', async () => ({ json: await getJson(`${await leader()}/metrics/snapshot`, timeoutMs, access) }));
 
-    const agents: Array<{ node: NodeStatus; client: AgentClient; state: AgentState }> = [];
-    for (const node of cluster.nodes.filter((n) => n.role === 'agent')) {
+    for (const { node, state } of agents) {
       aborted();
       const dir = `agents/${shortName(node)}`;
       const base = nodeBaseUrl(node.address);
-      const client = new AgentClient(base, { timeoutMs, access });
-      await out.try(`${dir}/state.json`, async () => {
-        const state = await client.state();
-        agents.push({ node, client, state });
-        return { json: state };
-      });
+      await out.try(`${dir}/state.json`, async () => ({ json: unwrap(state) }));
       await out.try(`${dir}/flags.json`, async () => ({ json: await getJson(`${base}/flags`, timeoutMs, access) }));
       await out.try(`${dir}/metrics.json`, async () => ({ json: await getJson(`${base}/metrics/snapshot`, timeoutMs, access) }));
     }
 
     const maxBytes = Math.round(options.taskOutputMb * 1024 * 1024);
     for (const { client, state } of agents) {
-      for (const run of executorRuns(state)) {
+      if (!state.ok) continue;
+      for (const run of executorRuns(state.value)) {
         aborted();
         const { executor } = run;
         const listed = [...executor.tasks, ...executor.queued_tasks, ...executor.completed_tasks];
@@ -179,15 +233,12 @@ export async function writeSupportBundle(deps: SupportBundleDeps, clusterName: s
             return readSpan(client, path, Math.max(0, size - maxBytes), size);
           });
         }
-        if (executor.container && !attached) {
+        const inspect = executor.container ? taskInspects.get(executor.container) : undefined;
+        if (inspect) {
           await out.try(`${dir}/inspect.json`, async () => {
-            try {
-              return { json: await docker.getContainer(taskContainerName(executor.container as string)).inspect() };
-            } catch (err) {
-              // A task of the Mesos containerizer has no Docker container: nothing to miss.
-              if ((err as { statusCode?: number }).statusCode === 404) return undefined;
-              throw err;
-            }
+            // A task of the Mesos containerizer has no Docker container: nothing to miss.
+            if (!inspect.ok && (inspect.err as { statusCode?: number }).statusCode === 404) return undefined;
+            return { json: unwrap(inspect) };
           });
         }
       }
@@ -201,12 +252,12 @@ export async function writeSupportBundle(deps: SupportBundleDeps, clusterName: s
     let current: string | undefined;
     await out.try(BUNDLE_RECORDING, async () => {
       current = (await deps.snapshot(cluster.name, recordingPath)).current;
-      return readFile(recordingPath);
+      return { redacted: await redactRecording(recordingPath, join(work, `redacted-${BUNDLE_RECORDING}`), redactor) };
     });
-    if (current) await out.try('current-recording.mesorec', () => readFile(current as string));
+    if (current) await out.try('current-recording.mesorec', async () => ({ redacted: await redactRecording(current as string, join(work, 'redacted-current.mesorec'), redactor) }));
 
     if (out.missing.length > 0) {
-      await out.add('MISSING.txt', `Parts of this bundle that could not be had, and why:\n\n${out.missing.map((m) => `${m.path}: ${m.why}`).join('\n')}\n`);
+      await out.add('MISSING.txt', redactor.text(`Parts of this bundle that could not be had, and why:\n\n${out.missing.map((m) => `${m.path}: ${m.why}`).join('\n')}\n`));
     }
     const manifest: BundleManifest = {
       format: BUNDLE_FORMAT,

@@ -95,11 +95,13 @@ const logsCommand: Command = {
 timestamps; --mesos-log: the node's Mesos log file (when it runs with --log_dir). --task: a task's stdout
 (--stderr) from its sandbox. -f follows until Ctrl-C, the container stops or the task ends.
 --grep searches the stdout and stderr of every task the agents keep (the last --max-mb MB of each, default
-10; --regex, --case-sensitive, --framework ID): the matches grouped by task, newest first.`,
-  example: 'mesoscope logs demo agent-1 -f\nmesoscope logs demo --task task-1-1 --stderr\nmesoscope logs demo --grep "connection refused" --json',
+10; --regex, --case-sensitive): the matches grouped by task, newest first, each with its byte offset. Only
+one framework's tasks: --framework ID; one agent's: --agent ID (or its node name, agent-2); one service's:
+--service ID (its instances' tasks, the ones before a relaunch too).`,
+  example: 'mesoscope logs demo agent-1 -f\nmesoscope logs demo --task task-1-1 --stderr\nmesoscope logs demo --grep "connection refused" --json\nmesoscope logs demo --grep ERROR --agent agent-2',
   clusterArg: true,
-  options: { ...LOGS_OPTIONS, grep: { type: 'string' }, regex: { type: 'boolean', default: false }, 'case-sensitive': { type: 'boolean', default: false }, 'max-mb': { type: 'string' } },
-  optionHelp: { task: 'ID', framework: 'ID', tail: 'N', grep: 'PATTERN', 'max-mb': 'MB' },
+  options: { ...LOGS_OPTIONS, grep: { type: 'string' }, regex: { type: 'boolean', default: false }, 'case-sensitive': { type: 'boolean', default: false }, 'max-mb': { type: 'string' }, agent: { type: 'string' }, service: { type: 'string' } },
+  optionHelp: { task: 'ID', framework: 'ID', tail: 'N', grep: 'PATTERN', 'max-mb': 'MB', agent: 'ID|agent-N', service: 'ID' },
   run: async (ctx) =>
     typeof ctx.values.grep === 'string'
       ? grepLogs(await ctx.api(), need(ctx.positionals[0], '<cluster>'), ctx.values as unknown as GrepValues, ctx.json, ctx.interrupted)

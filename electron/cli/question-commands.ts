@@ -5,6 +5,7 @@ import type { EventName, EventParamsInput, EventPayload } from '@shared/contract
 import type { BundleProgress } from '@shared/bundle/schema';
 import { ApiError } from '@shared/errors';
 import type { OutputSearchView } from '@shared/search/schema';
+import { scopeParams } from '@shared/search/scope';
 import { type Command, EXIT, need, numberOption, printJson, UsageError } from './command';
 
 /** `logs --grep` (search every task's output) and `export` (a support bundle). */
@@ -66,6 +67,8 @@ export interface GrepValues {
   'case-sensitive'?: boolean;
   'max-mb'?: string;
   framework?: string;
+  agent?: string;
+  service?: string;
   stderr?: boolean;
 }
 
@@ -73,6 +76,15 @@ export interface GrepValues {
 export async function grepLogs(api: MesoscopeClient, cluster: string, values: GrepValues, json: boolean, signal: AbortSignal): Promise<number> {
   const maxMb = values['max-mb'] === undefined ? undefined : Number(values['max-mb']);
   if (maxMb !== undefined && !(maxMb > 0)) throw new UsageError(`--max-mb takes a positive number of MB, not "${values['max-mb']}"`);
+  const scopes = (['framework', 'agent', 'service'] as const).filter((k) => values[k] !== undefined);
+  if (scopes.length > 1) throw new UsageError(`--${scopes.join(' and --')}: search one scope at a time`);
+  let taskIds: string[] | undefined;
+  if (values.service !== undefined) {
+    const { services } = await api.call('services.list', { cluster });
+    const scoped = scopeParams({ kind: 'service', id: values.service }, services);
+    if (!scoped) throw new ApiError('not-found', `Cluster "${cluster}" has no service "${values.service}"${services.length ? ` (it has ${services.map((s) => s.spec.id).join(', ')})` : ''}.`);
+    taskIds = scoped.taskIds;
+  }
   const tty = process.stderr.isTTY && !json;
   const view = await untilLast(
     api,
@@ -84,6 +96,8 @@ export async function grepLogs(api: MesoscopeClient, cluster: string, values: Gr
       caseSensitive: values['case-sensitive'] === true,
       ...(maxMb !== undefined ? { maxMbPerFile: maxMb } : {}),
       ...(values.framework ? { frameworkId: values.framework } : {}),
+      ...(values.agent ? { agentId: values.agent } : {}),
+      ...(taskIds ? { taskIds } : {}),
     },
     (v) => v.done,
     (v) => {

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { extract as tarExtract } from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BundleManifest } from '@shared/bundle/schema';
 import type { OutputSearchView } from '@shared/search/schema';
+import { TEST_IMAGES } from '../../testbed/real-mesos/images';
 
 // The three questions from the CLI, on one emulator cluster of two small agents: why isn't my task
 // launching (run --explain), where in all these logs (logs --grep), send me everything (export, and
@@ -62,7 +64,8 @@ beforeAll(async () => {
       `name: ${NAME}`,
       'agents: { count: 2, resources: { cpus: 2, mem: 512, disk: 1024 } }',
       'masters: { flags: { allocation_interval: 250ms } }',
-      'images: { zookeeper: mesoscope/zookeeper:test, master: mesoscope/mesos-emulator:test, agent: mesoscope/mesos-emulator:test }',
+      // The emulator, or real Mesos with MESOSCOPE_TEST_MESOS_IMAGE (testbed/real-mesos/README.md).
+      `images: { zookeeper: ${TEST_IMAGES.zookeeper}, master: ${TEST_IMAGES.master}, agent: ${TEST_IMAGES.agent} }`,
       'pullPolicy: never',
     ].join('\n'),
   );
@@ -110,12 +113,36 @@ describe('logs --grep', () => {
     const bad = await mesoscope('logs', NAME, '--grep', '(', '--regex');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('not a regular expression');
-  }, 180_000);
+
+    // Scoped to one agent (by its node name): only that agent's files, every match of its tasks.
+    const all = JSON.parse((await mesoscope('logs', NAME, '--grep', 'hello from many-', '--json')).stdout) as OutputSearchView;
+    expect(all.groups).toHaveLength(20);
+    const agentIds = [...new Set(all.groups.map((g) => g.agentId))];
+    const byId = JSON.parse((await mesoscope('logs', NAME, '--grep', 'hello from many-', '--agent', agentIds[0] as string, '--json')).stdout) as OutputSearchView;
+    expect(byId.groups.length).toBe(all.groups.filter((g) => g.agentId === agentIds[0]).length);
+    expect(new Set(byId.groups.map((g) => g.agentId))).toEqual(new Set([agentIds[0]]));
+    const byName = await Promise.all(['agent-1', 'agent-2'].map(async (node) => JSON.parse((await mesoscope('logs', NAME, '--grep', 'hello from many-', '--agent', node, '--json')).stdout) as OutputSearchView));
+    for (const view of byName) expect(new Set(view.groups.map((g) => g.agentId)).size).toBeLessThanOrEqual(1);
+    expect(byName[0]!.groups.length + byName[1]!.groups.length).toBe(20);
+    const nowhere = await mesoscope('logs', NAME, '--grep', 'hello', '--agent', 'agent-9');
+    expect(nowhere.code, nowhere.stderr).toBe(0);
+    expect(nowhere.stderr).toContain('not searched: no running agent agent-9 answered');
+    const twoScopes = await mesoscope('logs', NAME, '--grep', 'hello', '--agent', 'agent-1', '--service', 'web');
+    expect(twoScopes.code).toBe(2);
+    expect(twoScopes.stderr).toContain('--agent and --service: search one scope at a time');
+
+    // A service is resolved to its instances' task ids first; one the cluster does not have is refused.
+    const noService = await mesoscope('logs', NAME, '--grep', 'hello', '--service', 'nope');
+    expect(noService.code).toBe(4);
+    expect(noService.stderr).toContain(`Cluster "${NAME}" has no service "nope".`);
+  }, 300_000);
 });
 
 describe('export', () => {
-  it('a bundle of a cluster with a failed task holds every part, redacts PASSWORD=x, and replays with the same verdicts', async () => {
-    const failed = await mesoscope('run', NAME, '--name', 'secret', '--image', TASK_IMAGE, '--env', 'PASSWORD=x', '--env', 'GREETING=hi', '--', 'echo about to fail; exit 3');
+  it('a bundle of a cluster with a failed task holds every part, redacts the PASSWORD everywhere, and replays with the same verdicts', async () => {
+    const secret = `hunter2-${randomBytes(6).toString('hex')}`;
+    // A short secret too (replaced by name only) and one the task prints (replaced as a value).
+    const failed = await mesoscope('run', NAME, '--name', 'secret', '--image', TASK_IMAGE, '--env', `PASSWORD=${secret}`, '--env', 'API_TOKEN=x', '--env', 'GREETING=hi', '--', 'echo about to fail; echo "connecting with $PASSWORD"; exit 3');
     expect(failed.code, failed.stderr).toBe(5);
     const file = join(dir, 'bundle.tar.gz');
     const exported = await mesoscope('export', NAME, '-o', file, '--json');
@@ -151,14 +178,21 @@ describe('export', () => {
     expect(versions.docker.Version).toMatch(/^\d+\./);
 
     const secretTask = names.find((n) => /^tasks\/secret-[^/]+\/stdout$/.test(n));
-    expect(entries.get(secretTask as string)?.toString()).toBe('about to fail\n');
+    expect(entries.get(secretTask as string)?.toString()).toBe('about to fail\nconnecting with <redacted>\n');
     const inspect = entries.get((secretTask as string).replace(/stdout$/, 'inspect.json'))?.toString() ?? '';
     expect(inspect).toContain('"PASSWORD=<redacted>"');
+    expect(inspect).toContain('"API_TOKEN=<redacted>"');
     expect(inspect).toContain('"GREETING=hi"');
-    for (const [name, content] of entries) {
-      const text = name.endsWith('.mesorec') ? gunzipSync(content).toString() : content.toString();
-      expect(text, name).not.toContain('PASSWORD=x');
+    // Every entry, recordings unpacked: neither secret is anywhere, by value or as NAME=value.
+    const texts = [...entries].map(([name, content]) => [name, name.endsWith('.mesorec') ? gunzipSync(content).toString() : content.toString()] as const);
+    for (const [name, text] of texts) {
+      expect(text, name).not.toContain(secret);
+      expect(text, name).not.toContain(Buffer.from(secret).toString('base64').slice(0, 16));
+      expect(text, name).not.toContain('API_TOKEN=x');
     }
+    // …though the value was there to take out: by name in the container's Env, by value in what the task printed.
+    const redactedIn = texts.filter(([, text]) => text.includes('<redacted>')).map(([name]) => name);
+    expect(redactedIn).toEqual(expect.arrayContaining([secretTask, (secretTask as string).replace(/stdout$/, 'inspect.json')]));
 
     const live = await mesoscope('doctor', NAME, '--json');
     const replayed = await mesoscope('replay', file, '--json');

@@ -188,7 +188,9 @@ export class LogService {
 
   async read(source: LogSource, where: { from: number } | { before: number }, maxBytes: number): Promise<ReadRange> {
     const target = await this.fileTarget(source);
-    return readLines(target.files, target.path, where, maxBytes).catch(filesToApi);
+    const range = await readLines(target.files, target.path, where, maxBytes).catch(filesToApi);
+    const file = { path: target.path, ...(target.agentId ? { agentId: target.agentId } : {}), ...(target.node ? { node: target.node } : {}) };
+    return { ...range, title: target.title, file };
   }
 
   async search(

@@ -137,6 +137,8 @@ describe('task logs', () => {
     expect(tail.text.startsWith('line ')).toBe(true);
     const head = await api.call('logs.read', { source, from: 0, maxBytes: 50 });
     expect(head.text).toBe('line 1 é€😀\nline 2 é€😀\n');
+    // What a viewer opened at an offset shows for a title and downloads.
+    expect(head).toMatchObject({ title: 'stdout', file: { agentId, path: source.path } });
 
     await expect(api.call('logs.sandbox', { cluster: CLUSTER, taskId: 'no-such-task' })).rejects.toMatchObject({ code: 'not-found' });
     await expect(api.call('logs.read', { source: { ...source, path: `${sandbox.directory}/nope` }, from: 0 })).rejects.toMatchObject({ code: 'not-found' });

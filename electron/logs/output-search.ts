@@ -3,6 +3,7 @@ import { ApiError } from '@shared/errors';
 import { MAX_SEARCH_MATCHES, type OutputGroup, type OutputSearchParams, type OutputSearchView } from '@shared/search/schema';
 import { AgentClient, executorRuns, type FilesClient } from '../mesos/agent-client';
 import { readSpan } from './file-reader';
+import { shortName } from './log-service';
 
 /**
  * Search every task's stdout and stderr at once, through each agent's /files (the sandboxes it keeps,
@@ -50,8 +51,10 @@ export async function searchTaskOutput(
     if (!signal.aborted) emit({ ...view, groups: view.groups.filter((g) => g.matches.length > 0), problems: [...view.problems] });
   };
 
-  const agents = cluster.nodes.filter((n) => n.role === 'agent' && n.state === 'running').map((n) => new AgentClient(`http://${n.address}`, { timeoutMs }));
-  const jobs = (await Promise.all(agents.map((agent) => filesOf(agent, params, view.problems, signal)))).flat();
+  const agents = cluster.nodes.filter((n) => n.role === 'agent' && n.state === 'running').map((n) => ({ name: shortName(n), client: new AgentClient(`http://${n.address}`, { timeoutMs }) }));
+  const scoped = { agent: false };
+  const jobs = (await Promise.all(agents.map((agent) => filesOf(agent, params, view.problems, scoped, signal)))).flat();
+  if (params.agentId && !scoped.agent && !signal.aborted) view.problems.push(`no running agent ${params.agentId} answered (an agent id, or a node name such as agent-1)`);
   // Newest first: the order results are shown in, and the order they are searched in.
   jobs.sort((a, b) => b.group.mtime - a.group.mtime);
   view.filesTotal = jobs.length;
@@ -105,7 +108,13 @@ export function matcher(params: Pick<OutputSearchParams, 'pattern' | 'regex' | '
 }
 
 /** The stdout / stderr of every task in an agent's sandboxes that the search covers. */
-async function filesOf(agent: AgentClient, params: OutputSearchParams, problems: string[], signal: AbortSignal): Promise<FileJob[]> {
+async function filesOf(
+  { name, client: agent }: { name: string; client: AgentClient },
+  params: OutputSearchParams,
+  problems: string[],
+  scoped: { agent: boolean },
+  signal: AbortSignal,
+): Promise<FileJob[]> {
   let state;
   try {
     state = await agent.state(signal);
@@ -113,7 +122,9 @@ async function filesOf(agent: AgentClient, params: OutputSearchParams, problems:
     problems.push(`agent at ${agent.baseUrl}: ${(err as Error).message}`);
     return [];
   }
-  if (params.agentId && state.id !== params.agentId) return [];
+  // An agent is named by its id, or by its node's name (agent-2).
+  if (params.agentId && state.id !== params.agentId && name !== params.agentId) return [];
+  if (params.agentId) scoped.agent = true;
   const jobs: FileJob[] = [];
   await Promise.all(
     executorRuns(state).map(async (run) => {

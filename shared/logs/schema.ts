@@ -150,6 +150,9 @@ export const ReadRangeSchema = z.object({
   end: z.number(),
   size: z.number(),
   text: z.string(),
+  /** What the source is, in words, and the file read (as a followed log's `open` says): for a viewer opened at an offset. */
+  title: z.string().optional(),
+  file: z.object({ agentId: z.string().optional(), node: z.string().optional(), path: z.string() }).optional(),
 });
 export type ReadRange = z.infer<typeof ReadRangeSchema>;
 

@@ -21,7 +21,7 @@ export const OutputSearchParamsSchema = z
     caseSensitive: z.boolean().default(false),
     /** Read at most the last N MB of each file. */
     maxMbPerFile: z.number().positive().max(1024).default(DEFAULT_SEARCH_MB),
-    /** Only the tasks of this framework, on this agent, or with these ids. */
+    /** Only the tasks of this framework, on this agent (its id, or its node's name: agent-2), or with these ids (a service's: search/scope.ts). */
     frameworkId: Id.optional(),
     agentId: Id.optional(),
     taskIds: z.array(Id).max(1000).optional(),

@@ -16,13 +16,13 @@ const ROW = 18;
  * a followed log keeps its newest lines in view until the user scrolls up (pause) or presses Pause;
  * a file is read in ranges as the view moves past what is held.
  */
-export function LogViewer({ source, cluster, initialQuery }: { source: LogSource; cluster: string; initialQuery?: string }) {
+export function LogViewer({ source, cluster, initialQuery, openAt }: { source: LogSource; cluster: string; initialQuery?: string; openAt?: number }) {
   const client = useClient();
   const key = JSON.stringify(source);
-  // One document per source; a new source starts a new one (and closes the old one's follow).
-  const doc = useMemo(() => new LogDocument(client, JSON.parse(key) as LogSource), [client, key]);
+  // One document per source and place; a new one starts anew (and closes the old one's follow).
+  const doc = useMemo(() => new LogDocument(client, JSON.parse(key) as LogSource, openAt !== undefined ? { openAt } : {}), [client, key, openAt]);
   useEffect(() => {
-    doc.start();
+    doc.open();
     return () => doc.dispose();
   }, [doc]);
   const { state, version } = useSyncExternalStore(doc.subscribe, doc.snapshot);
@@ -54,6 +54,8 @@ export function LogViewer({ source, cluster, initialQuery }: { source: LogSource
   const needle = query.trim().toLowerCase();
   const [matches, setMatches] = useState<number[]>([]);
   const searchedAt = useRef({ version: -1, query: '', at: 0 });
+  // Opened at a line (a search match): the current match is that line, once it is held.
+  const alignedTo = useRef<LogDocument | null>(null);
   useEffect(() => {
     const last = searchedAt.current;
     if (last.query === needle && (last.version === version || needle === '')) return;
@@ -63,8 +65,14 @@ export function LogViewer({ source, cluster, initialQuery }: { source: LogSource
       searchedAt.current = { version, query: needle, at: performance.now() };
       const found = needle ? buffer.search(needle) : [];
       setMatches(found);
-      // A new search shows its first match at once (and stops following, or the match would scroll away).
-      if (fresh && found.length > 0) {
+      const target = doc.targetIndex;
+      const atTarget = target === undefined ? -1 : found.indexOf(target);
+      if (atTarget >= 0 && alignedTo.current !== doc) {
+        alignedTo.current = doc;
+        setCurrent(atTarget);
+        rows.scrollToIndex(target as number, { align: 'center' });
+      } else if (fresh && found.length > 0) {
+        // A new search shows its first match at once (and stops following, or the match would scroll away).
         setCurrent(0);
         doc.pause();
         rows.scrollToIndex(found[0] as number, { align: 'center' });
@@ -79,7 +87,11 @@ export function LogViewer({ source, cluster, initialQuery }: { source: LogSource
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    if (pendingIndex.current !== null) {
+    if (doc.scrollToTarget && doc.targetIndex !== undefined) {
+      doc.scrollToTarget = false;
+      rows.scrollToIndex(doc.targetIndex, { align: 'center' });
+      lastTop.current = el.scrollTop;
+    } else if (pendingIndex.current !== null) {
       rows.scrollToIndex(pendingIndex.current, { align: 'center' });
       pendingIndex.current = null;
       lastTop.current = el.scrollTop;
@@ -161,6 +173,7 @@ export function LogViewer({ source, cluster, initialQuery }: { source: LogSource
 
   const fileForDownload = state.file?.agentId ? { cluster, agentId: state.file.agentId, path: state.file.path } : null;
   const currentLine = matches[current];
+  const targetLine = doc.targetIndex;
 
   return (
     <Flex direction="column" gap="2" className="log-viewer" data-testid="log-viewer" data-mode={state.mode} data-following={String(state.following)}>
@@ -291,7 +304,7 @@ export function LogViewer({ source, cluster, initialQuery }: { source: LogSource
                 key={item.index}
                 data-index={item.index}
                 ref={wrap ? rows.measureElement : undefined}
-                className={`log-line${buffer.isStderr(item.index) ? ' log-stderr' : ''}${item.index === currentLine && needle ? ' log-current' : ''}`}
+                className={`log-line${buffer.isStderr(item.index) ? ' log-stderr' : ''}${item.index === currentLine && needle ? ' log-current' : ''}${item.index === targetLine ? ' log-target' : ''}`}
                 style={{ transform: `translateY(${item.start}px)`, ...(wrap ? {} : { height: ROW }) }}
                 data-testid="log-line"
               >

@@ -69,7 +69,7 @@ export function LogsPage() {
             </Text>
           ) : view.kind === 'source' ? (
             <NoLogFile source={view.source}>
-              <LogViewer source={view.source} cluster={view.source.cluster} initialQuery={view.find} />
+              <LogViewer source={view.source} cluster={view.source.cluster} initialQuery={view.find} openAt={view.at} />
             </NoLogFile>
           ) : view.kind === 'search' ? (
             <OutputSearch cluster={view.cluster} />

@@ -75,4 +75,43 @@ describe('LogDocument', () => {
     expect(doc.buffer.text()).toBe('one');
     expect(counts().stopped).toBe(2);
   });
+
+  it('opened at a byte offset: holds a window around that line, marks it, follows nothing, pages on from there', async () => {
+    // A file of 1,000 lines "line NNNN\n" (10 bytes each); the line at byte 5000 is "line 0500".
+    const file = Array.from({ length: 1000 }, (_, i) => `line ${String(i).padStart(4, '0')}\n`).join('');
+    const reads: Array<{ from?: number; before?: number }> = [];
+    let subscriptions = 0;
+    const client = {
+      subscribe: () => ((subscriptions += 1), () => undefined),
+      call: async (name: string, input: { from?: number; before?: number; maxBytes: number }) => {
+        if (name !== 'logs.read') return {};
+        reads.push({ from: input.from, before: input.before });
+        // Whole lines, as the host reads them (the test's maxBytes is a multiple of the line length).
+        const [start, end] = input.from !== undefined ? [input.from, Math.min(file.length, input.from + 100)] : [Math.max(0, (input.before as number) - 100), input.before as number];
+        return { start, end, size: file.length, text: file.slice(start, end), title: 'stdout of task t', file: { path: '/s/stdout', agentId: 'a1' } };
+      },
+    } as unknown as MesoscopeClient;
+    const doc = new LogDocument(client, { kind: 'task', cluster: 'c', taskId: 't', file: 'stdout' }, { openAt: 5000 });
+    doc.open();
+    await new Promise((r) => setTimeout(r, 0));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(subscriptions).toBe(0);
+    expect(reads).toEqual([{ before: 5000 }, { from: 5000 }]);
+    expect(doc.state).toMatchObject({ mode: 'window', following: false, title: 'stdout of task t', file: { path: '/s/stdout', agentId: 'a1' }, size: 10_000 });
+    expect(doc.buffer.line(doc.targetIndex as number)).toBe('line 0500');
+    expect(doc.scrollToTarget).toBe(true);
+    expect([doc.buffer.startOffset, doc.buffer.endOffset]).toEqual([4900, 5100]);
+
+    // Older lines paged in before: the mark stays on the same line.
+    await doc.loadEarlier();
+    expect(doc.buffer.startOffset).toBe(4800);
+    expect(doc.buffer.line(doc.targetIndex as number)).toBe('line 0500');
+    await doc.loadLater();
+    expect(doc.buffer.endOffset).toBe(5200);
+    expect(doc.buffer.line(doc.targetIndex as number)).toBe('line 0500');
+    // Jumping to the end follows the file again: no mark any more.
+    doc.jumpToEnd();
+    expect(subscriptions).toBe(1);
+    expect(doc.targetIndex).toBeUndefined();
+  });
 });

@@ -72,11 +72,16 @@ export class LogDocument {
   prependedLines = 0;
   /** The buffer now starts at the start of the file: the view goes to its top. */
   scrollToTop = false;
+  /** Opened at a byte offset: the global index (LineBuffer.base-relative) of the line that starts there. */
+  private targetGlobal: number | undefined;
+  /** The target line was just loaded: the view brings it into view once. */
+  scrollToTarget = false;
 
   constructor(
     private readonly client: MesoscopeClient,
     readonly source: LogSource,
-    private readonly options: { tailLines?: number; capacity?: number } = {},
+    /** `openAt`: files, the byte offset of a line to open at (a search match) instead of the end. */
+    private readonly options: { tailLines?: number; capacity?: number; openAt?: number } = {},
   ) {
     this.buffer = new LineBuffer(options.capacity ?? CAPACITY);
     this.state = { title: '', mode: 'opening', following: true, waitingLines: 0, timestamps: false, loading: false };
@@ -94,12 +99,65 @@ export class LogDocument {
 
   snapshot = () => this.snapshotValue;
 
+  /** Open where asked: at the line of `openAt`, or at the end of the source, following it. */
+  open(): void {
+    if (this.options.openAt !== undefined && this.isFile) void this.openAt(this.options.openAt);
+    else this.start();
+  }
+
+  /** The line the document was opened at, as an index into the buffer now (undefined: none, or no longer held). */
+  get targetIndex(): number | undefined {
+    if (this.targetGlobal === undefined) return undefined;
+    const index = this.targetGlobal - this.buffer.base;
+    return index >= 0 && index < this.buffer.count ? index : undefined;
+  }
+
+  /**
+   * Files: hold a window around the line starting at byte `offset` (half a page before, half after),
+   * not following; older and newer lines are paged in as the view moves, as after a jump to the start.
+   */
+  async openAt(offset: number): Promise<void> {
+    this.disposed = false;
+    this.stopFollow?.();
+    this.stopFollow = undefined;
+    this.held = [];
+    this.buffer.clear();
+    this.targetGlobal = undefined;
+    this.set({ mode: 'opening', following: false, waitingLines: 0, endReason: undefined, error: undefined, problem: undefined, loading: true });
+    try {
+      const half = PAGE_BYTES / 2;
+      const [before, after] = await Promise.all([
+        offset > 0 ? this.client.call('logs.read', { source: this.source, before: offset, maxBytes: half }) : undefined,
+        this.client.call('logs.read', { source: this.source, from: offset, maxBytes: half }),
+      ]);
+      if (this.disposed) return;
+      this.buffer.clear();
+      if (before?.text) this.buffer.append(before.text, { offset: before.start, bytes: before.end - before.start });
+      // The file may have shrunk (a new sandbox of the same task): then there is no line to mark.
+      const target = after.start === offset && after.text ? this.buffer.base + this.buffer.count : undefined;
+      if (after.text) this.buffer.append(after.text, { offset: after.start, bytes: after.end - after.start });
+      this.targetGlobal = target;
+      this.scrollToTarget = target !== undefined;
+      this.set({
+        mode: 'window',
+        title: after.title ?? '',
+        ...(after.file ? { file: after.file } : {}),
+        size: after.size,
+        loading: false,
+        ...(target === undefined ? { problem: `The file no longer has a line at byte ${offset} (it is ${after.size} bytes now).` } : {}),
+      });
+    } catch (err) {
+      if (!this.disposed) this.set({ mode: 'error', loading: false, error: (err as Error).message });
+    }
+  }
+
   /** Open at the end of the source, and follow it. */
   start(): void {
     // StrictMode mounts, unmounts and mounts again: a disposed document may be started anew.
     this.disposed = false;
     this.stopFollow?.();
     this.buffer.clear();
+    this.targetGlobal = undefined;
     this.held = [];
     this.taken = 0;
     this.set({ mode: 'opening', following: true, waitingLines: 0, endReason: undefined, error: undefined, problem: undefined });

@@ -7,8 +7,11 @@ import { useUiStore } from '../../store/ui-store';
  * task's sandbox browser. Entry points elsewhere (node cards, the task drawer) set it and open the page.
  */
 export type LogView =
-  /** `back`: where the user came from (the sandbox a file was opened from); `find`: search the viewer for this at once. */
-  | { kind: 'source'; source: LogSource; back?: LogView; find?: string }
+  /**
+   * `back`: where the user came from (the sandbox a file was opened from); `find`: search the viewer for
+   * this at once; `at`: files, open at the line starting at this byte offset (a search match), marked.
+   */
+  | { kind: 'source'; source: LogSource; back?: LogView; find?: string; at?: number }
   | { kind: 'sandbox'; cluster: string; taskId: string; frameworkId?: string; agentId?: string }
   /** Every task's output searched at once. */
   | { kind: 'search'; cluster: string };

@@ -1,5 +1,6 @@
 import type { MesoscopeClient } from '@shared/api/client';
 import type { OutputSearchParamsInput, OutputSearchView } from '@shared/search/schema';
+import type { SearchScope } from '@shared/search/scope';
 import { create } from 'zustand';
 
 /**
@@ -10,6 +11,8 @@ import { create } from 'zustand';
 
 export interface SearchState {
   params: OutputSearchParamsInput;
+  /** What the user chose the search to cover (the params hold it resolved). */
+  scope: SearchScope;
   view: OutputSearchView | null;
   running: boolean;
   error: string | null;
@@ -17,7 +20,7 @@ export interface SearchState {
 
 interface OutputSearchStore {
   byCluster: Record<string, SearchState>;
-  start(client: MesoscopeClient, params: OutputSearchParamsInput): void;
+  start(client: MesoscopeClient, params: OutputSearchParamsInput, scope?: SearchScope): void;
   cancel(cluster: string): void;
 }
 
@@ -31,10 +34,10 @@ export const useOutputSearch = create<OutputSearchStore>()((set) => {
     });
   return {
     byCluster: {},
-    start(client, params) {
+    start(client, params, scope = { kind: 'cluster' }) {
       const { cluster } = params;
       stops.get(cluster)?.();
-      set((s) => ({ byCluster: { ...s.byCluster, [cluster]: { params, view: null, running: true, error: null } } }));
+      set((s) => ({ byCluster: { ...s.byCluster, [cluster]: { params, scope, view: null, running: true, error: null } } }));
       const stop = client.subscribe(
         'logs.searchAll',
         params,
