@@ -16,6 +16,7 @@ import { createGunzip } from 'node:zlib';
 import { extract as tarExtract } from 'tar-stream';
 import { type Core, createCore } from '../core';
 import { ClusterSession } from '../scripting/cluster-session';
+import { mesoscopeCli } from '../../testbed/support/mesoscope-cli';
 
 // Attach to a Mesos cluster Mesoscope did not start (testbed/attach/plain-cluster.sh: its own names,
 // a user-defined bridge, ports on 127.0.0.1, HTTP authentication on), through the API the UI uses.
@@ -92,11 +93,7 @@ describe(`an attached cluster with HTTP authentication, on ${MESOS_KIND}`, () =>
 
   it('mesoscope attach: the 401 in words (exit 3), then attached read-only; run refused; detach', async () => {
     const env = { ...process.env, MESOSCOPE_CONFIG_DIR: join(dir, 'cli-config') };
-    const cli = (...args: string[]) =>
-      docker(process.execPath, ['bin/mesoscope.cjs', ...args], { env, timeout: 60_000 }).then(
-        ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-        (err: { code?: number; stdout?: string; stderr?: string }) => ({ code: err.code ?? -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' }),
-      );
+    const cli = (...args: string[]) => mesoscopeCli(args, { env, timeoutMs: 60_000 });
     await writeFile(join(dir, 'wrong.txt'), 'wrong-password\n');
     await writeFile(join(dir, 'right.txt'), `${PLAIN_SECRET}\n`);
     const master = ['--master', plain.masters[0]!, '--user', PLAIN_PRINCIPAL];

@@ -1,43 +1,28 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { promisify } from 'node:util';
 import { gunzipSync, createGunzip } from 'node:zlib';
 import { extract as tarExtract } from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BundleManifest } from '@shared/bundle/schema';
 import type { OutputSearchView } from '@shared/search/schema';
 import { TEST_IMAGES } from '../../testbed/real-mesos/images';
+import { mesoscopeCli } from '../../testbed/support/mesoscope-cli';
 
 // The three questions from the CLI, on one emulator cluster of two small agents: why isn't my task
 // launching (run --explain), where in all these logs (logs --grep), send me everything (export, and
 // the bundle replayed read-only with the doctor's verdicts).
 
-const exec = promisify(execFile);
 const NAME = `cli-q-${process.pid % 100_000}`;
 const TASK_IMAGE = 'mesoscope/task-base:test';
 let dir: string;
 let env: NodeJS.ProcessEnv;
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
-async function mesoscope(...args: string[]): Promise<Result> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, ['bin/mesoscope.cjs', ...args], { env, timeout: 150_000, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const mesoscope = (...args: string[]) => mesoscopeCli(args, { env, timeoutMs: 150_000 });
 
 /** Every entry of a .tar.gz: name → content. */
 async function listArchive(path: string): Promise<Map<string, Buffer>> {

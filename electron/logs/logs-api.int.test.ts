@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type MesoscopeClient } from '@shared/api/client';
 import type { LogEvent, LogSourceInput } from '@shared/logs/schema';
@@ -10,6 +8,7 @@ import { createInProcessTransport } from '../api/in-process-transport';
 import { type Core, createCore } from '../core';
 import { TestFramework } from '../mesos/testing/framework';
 import { commandTask } from '../mesos/testing/tasks';
+import { mesoscopeCli } from '../../testbed/support/mesoscope-cli';
 
 // Logs through the API as the UI and the CLI use it, against a real cluster of the testbed images:
 // task output followed while the task runs and after it ended, node logs through Docker, the Mesos
@@ -184,16 +183,7 @@ describe('node logs', () => {
 });
 
 describe('mesoscope logs (the CLI, built)', () => {
-  const run = promisify(execFile);
-  const cli = async (...args: string[]) => {
-    try {
-      const { stdout, stderr } = await run(process.execPath, ['bin/mesoscope.cjs', 'logs', ...args], { timeout: 60_000 });
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  };
+  const cli = (...args: string[]) => mesoscopeCli(['logs', ...args], { timeoutMs: 60_000 });
 
   it("prints a task's stdout (following it to its end with -f) and stderr, and a node's log", async () => {
     await framework.launch(agentId, [task('lg-cli', 'sleep 1; for i in 1 2 3 4 5; do echo "cli $i"; sleep 0.2; done')]);
