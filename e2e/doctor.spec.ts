@@ -3,11 +3,11 @@ import { gunzipSync } from 'node:zlib';
 import { expect, type Locator, type Page, test } from '@playwright/test';
 import { faultById, type FaultId } from '@shared/faults/catalog';
 import { startCluster, type RunningCluster } from '../electron/index';
-import { dropLocal, prepareSlowPullImage, registryUp } from '../testbed/scenario/registry-images';
+import { dropLocal } from '../testbed/scenario/registry-images';
 import { collectConsoleErrors } from './support/console-errors';
 import { closeDrawer, drawerOf, injectFault } from './support/fault-ui';
 import { startWebHostProcess, TEST_IMAGES, type WebHostProcess } from './support/web-host-process';
-import { get } from '../electron/mesos/http';
+import { FAULT_TIMERS, type FaultBench, MISSING_IMAGE, startFaultBench, stopFaultBench } from './support/fault-cluster';
 
 /**
  * The task doctor through the UI. The fault suite is run from its fault buttons on one HA cluster
@@ -18,12 +18,10 @@ import { get } from '../electron/mesos/http';
  */
 
 const CLUSTER = 'dr-e2e';
-const MISSING_IMAGE = '127.0.0.1:5000/mesoscope/does-not-exist:1';
-const TIMERS = { agentPingTimeout: '1secs', maxAgentPingTimeouts: 3 };
 
 let host: WebHostProcess;
 let cluster: RunningCluster;
-let agents: Array<{ id: string; port: number }> = [];
+let agents: FaultBench['agents'] = [];
 let slowImage: string | undefined;
 
 /** What the live doctor said, and when: the replay must say the same at that moment. */
@@ -43,22 +41,11 @@ test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
   test.setTimeout(240_000);
-  if (!(await registryUp())) throw new Error('the loopback registry (127.0.0.1:5000) is needed: bash testbed/images/registry.sh');
-  host = await startWebHostProcess({}, { defaultImages: TEST_IMAGES });
-  cluster = await startCluster(
-    { name: CLUSTER, masters: { count: 3, flags: { allocation_interval: '250ms' } }, agents: { count: 4 }, timers: TIMERS, pullPolicy: 'never', images: TEST_IMAGES },
-    { workRoot: host.workRoot },
-  );
-  // The app's HTTP client, not fetch: fetch refuses ports a master may get when others are taken (5060, 5061).
-  const slaves = JSON.parse((await get(`http://${cluster.master}/master/slaves`)).body) as { slaves: Array<{ id: string; port: number }> };
-  agents = slaves.slaves.sort((a, b) => a.port - b.port);
-  slowImage = await prepareSlowPullImage();
+  ({ host, cluster, agents, slowImage } = await startFaultBench(CLUSTER));
 });
 
 test.afterAll(async () => {
-  await cluster?.destroy();
-  await host?.stop();
-  if (slowImage) await dropLocal(slowImage);
+  await stopFaultBench({ host, cluster, slowImage });
 });
 
 async function openCluster(page: Page, name = CLUSTER): Promise<void> {
@@ -350,7 +337,7 @@ test('the recording, opened in a fresh app: the same diagnoses at the same momen
 test('a cut network (bridge clusters only): the master’s “unreachable” line decides it (row 9)', async ({ page }) => {
   test.setTimeout(180_000);
   const bridge = await startCluster(
-    { name: 'dr-e2e-br', network: 'bridge', agents: { count: 1 }, timers: TIMERS, pullPolicy: 'never', images: TEST_IMAGES },
+    { name: 'dr-e2e-br', network: 'bridge', agents: { count: 1 }, timers: FAULT_TIMERS, pullPolicy: 'never', images: TEST_IMAGES },
     { workRoot: host.workRoot },
   );
   try {

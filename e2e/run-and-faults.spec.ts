@@ -6,11 +6,11 @@ import { expect, type Locator, type Page, test } from '@playwright/test';
 import { type FaultId } from '@shared/faults/catalog';
 import { statusText } from '@shared/faults/expectation';
 import { startCluster, type RunningCluster } from '../electron/index';
-import { dropLocal, prepareSlowPullImage, registryUp } from '../testbed/scenario/registry-images';
+import { dropLocal } from '../testbed/scenario/registry-images';
 import { collectConsoleErrors } from './support/console-errors';
 import { closeDrawer, drawerOf, injectFault, TASK_IMAGE } from './support/fault-ui';
 import { startWebHostProcess, TEST_IMAGES, type WebHostProcess } from './support/web-host-process';
-import { get } from '../electron/mesos/http';
+import { FAULT_TIMERS, type FaultBench, MISSING_IMAGE, startFaultBench, stopFaultBench } from './support/fault-cluster';
 
 /**
  * The built-in framework and the faults through the UI: the Run dialog and what became of each offer, kill and kill all, every fault
@@ -21,40 +21,21 @@ import { get } from '../electron/mesos/http';
  */
 
 const CLUSTER = 'rn-e2e';
-const MISSING_IMAGE = '127.0.0.1:5000/mesoscope/does-not-exist:1';
 
 let host: WebHostProcess;
 let cluster: RunningCluster;
-let agents: Array<{ id: string; port: number }> = [];
+let agents: FaultBench['agents'] = [];
 let slowImage: string | undefined;
 
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
   test.setTimeout(240_000);
-  if (!(await registryUp())) throw new Error('the loopback registry (127.0.0.1:5000) is needed: bash testbed/images/registry.sh');
-  host = await startWebHostProcess({}, { defaultImages: TEST_IMAGES });
-  cluster = await startCluster(
-    {
-      name: CLUSTER,
-      masters: { count: 3, flags: { allocation_interval: '250ms' } },
-      agents: { count: 4 },
-      timers: { agentPingTimeout: '1secs', maxAgentPingTimeouts: 3 },
-      pullPolicy: 'never',
-      images: TEST_IMAGES,
-    },
-    { workRoot: host.workRoot },
-  );
-  // The app's HTTP client, not fetch: fetch refuses ports a master may get when others are taken (5060, 5061).
-  const slaves = JSON.parse((await get(`http://${cluster.master}/master/slaves`)).body) as { slaves: Array<{ id: string; port: number }> };
-  agents = slaves.slaves.sort((a, b) => a.port - b.port);
-  slowImage = await prepareSlowPullImage();
+  ({ host, cluster, agents, slowImage } = await startFaultBench(CLUSTER));
 });
 
 test.afterAll(async () => {
-  await cluster?.destroy();
-  await host?.stop();
-  if (slowImage) await dropLocal(slowImage);
+  await stopFaultBench({ host, cluster, slowImage });
 });
 
 async function openCluster(page: Page, tab?: string): Promise<void> {
@@ -334,7 +315,7 @@ test('fault: cutting an agent off the network is offered only on a bridge networ
   await expect(page.getByTestId('fault-cut-agent-network')).toHaveCount(0);
 
   const bridge = await startCluster(
-    { name: 'rn-e2e-br', network: 'bridge', agents: { count: 1 }, timers: { agentPingTimeout: '1secs', maxAgentPingTimeouts: 3 }, pullPolicy: 'never', images: TEST_IMAGES },
+    { name: 'rn-e2e-br', network: 'bridge', agents: { count: 1 }, timers: FAULT_TIMERS, pullPolicy: 'never', images: TEST_IMAGES },
     { workRoot: host.workRoot },
   );
   try {
