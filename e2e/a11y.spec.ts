@@ -116,7 +116,7 @@ for (const theme of THEMES) {
     await expectAccessible(page, `run-result-${theme}`);
     await run.getByRole('button', { name: 'Close' }).click();
 
-    for (const tab of ['Overview', 'Tasks', 'Frameworks', 'Offers', 'Faults']) {
+    for (const tab of ['Overview', 'Tasks', 'Frameworks', 'Offers', 'Services', 'Endpoints', 'Faults']) {
       await page.getByRole('tab', { name: new RegExp(`^${tab}`) }).click();
       if (tab === 'Tasks') await expect(page.locator(`[data-testid^="task-row-${name}"]`).first()).toHaveAttribute('data-state', 'TASK_FAILED', { timeout: 30_000 });
       await expectAccessible(page, `cluster-${tab.toLowerCase()}-${theme}`);
