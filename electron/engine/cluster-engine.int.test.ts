@@ -83,7 +83,10 @@ describe('the cluster engine with a real Docker daemon', () => {
     const grown = await e.addAgent('int-a', { resources: { cpus: 0.5, mem: 256 } });
     expect(grown.nodes.filter((n) => n.role === 'agent')).toHaveLength(4);
     expect((await masterSlaves(master)).filter((s) => s.active)).toHaveLength(4);
-    expect(grown.layout.agents.map((a) => a.taskPorts.begin)).toEqual([31000, 31100, 31200, 31300]);
+    // Task port ranges of 100 from Mesos' default 31000 on, one per agent (another cluster on the daemon holds others).
+    const begins = grown.layout.agents.map((a) => a.taskPorts.begin);
+    expect(new Set(begins).size).toBe(4);
+    for (const a of grown.layout.agents) expect([a.taskPorts.begin % 100, a.taskPorts.end - a.taskPorts.begin, a.taskPorts.begin >= 31000]).toEqual([0, 99, true]);
 
     await e.nodeAction('int-a', 'mesoscope-int-a-agent-2', 'stop');
     const afterStop = await e.get('int-a');

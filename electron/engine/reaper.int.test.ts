@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Dockerode from 'dockerode';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REAPER_LABEL, ReaperError, startReaper } from './reaper';
+import { REAPER_LABEL, ReaperError, SESSION_LABEL, startReaper } from './reaper';
 
 // Integration: a separate Node process starts a cluster through the package entry (as test code does),
 // is killed with SIGKILL, and the reaper it started removes everything that process made.
@@ -67,6 +67,10 @@ describe('the reaper', () => {
     await mkdir(sandbox, { recursive: true });
     await (await docker.createContainer({ name: `mesos-${taskId}`, Image: 'mesoscope/task-base:test', Cmd: ['sleep', '3600'], HostConfig: { NetworkMode: 'none' } })).start();
     const before = await leftovers();
+    // The killed process's session: its reaper carries it (other sessions' reapers may be running beside).
+    const [node] = await docker.listContainers({ all: true, filters: { label: [`io.mesoscope.cluster=${CLUSTER}`] } });
+    const session = node?.Labels[SESSION_LABEL];
+    expect(session).toBeTruthy();
     expect(before.filter((l) => l.startsWith('container')).length).toBeGreaterThanOrEqual(4);
     expect(before.some((l) => l.startsWith('network'))).toBe(true);
     expect(before.some((l) => l.startsWith('volume'))).toBe(true);
@@ -80,7 +84,7 @@ describe('the reaper', () => {
     console.log(`reaper: everything gone ${(reapedAfterMs / 1000).toFixed(1)} s after kill -9 (grace ${GRACE_MS / 1000} s)`);
     expect(reapedAfterMs).toBeGreaterThanOrEqual(GRACE_MS);
     // The reaper removes itself once done.
-    await expect.poll(async () => (await docker.listContainers({ all: true, filters: { label: [REAPER_LABEL] } })).filter((c) => c.Labels[REAPER_LABEL] && c.Names[0]?.includes('reaper')).length, { timeout: 20_000 }).toBe(0);
+    await expect.poll(async () => (await docker.listContainers({ all: true, filters: { label: [`${REAPER_LABEL}=${session}`] } })).length, { timeout: 20_000 }).toBe(0);
   }, 240_000);
 
   it('says what it needs when the image cannot run it (no perl)', async () => {
