@@ -26,7 +26,7 @@ import { TEST_IMAGES } from '../e2e/support/web-host-process';
 import { startCluster } from '../electron/index';
 import type { Transition } from './load/generator';
 import type { LoadSourceStats } from './load/source';
-import { type CpuProfile, printProfile } from './profile';
+import { type CpuProfile, printProfile, printTrace, type TraceEvent } from './profile';
 
 const smoke = !!process.env.BENCH_SMOKE;
 const profiling = !!process.env.BENCH_PROFILE;
@@ -220,6 +220,15 @@ function eventToPaint(sent: Transition[], paints: PaintRecord[]): { ms: number[]
   return { ms, offScreen };
 }
 
+/** A Chrome trace of the page for `ms`, to test-results/bench/events-renderer.trace.json, summarised. */
+async function traceFor(browser: Browser, page: Page, ms: number): Promise<void> {
+  await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink'] });
+  await page.waitForTimeout(Math.max(0, ms));
+  const buffer = await browser.stopTracing();
+  await writeFile(join(OUT, 'events-renderer.trace.json'), buffer);
+  printTrace(JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] }, 25);
+}
+
 async function heapAfterGc(page: Page): Promise<number> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('HeapProfiler.collectGarbage');
@@ -300,7 +309,10 @@ async function main(): Promise<void> {
     const cpu0 = await cpuSeconds(host.pid);
     const rendererCpu0 = await rendererCpuSeconds(browser);
     const load = await watch(page, async () => {
-      await page.waitForTimeout(Math.max(0, LOAD_SECONDS * 1000 * (smoke ? 0.3 : 0.6)));
+      const settled = from + LOAD_SECONDS * 1000 * (smoke ? 0.3 : 0.6);
+      // The first seconds of the load traced too: the trace names what a CPU profile calls "(program)".
+      if (profiling) await traceFor(browser, page, Math.min(5000, settled - Date.now()));
+      await page.waitForTimeout(Math.max(0, settled - Date.now()));
       await interact(page);
       await page.waitForTimeout(Math.max(0, from + LOAD_SECONDS * 1000 - Date.now()));
     });

@@ -1,4 +1,5 @@
 import type { MonitorRegistry } from '../../dashboard/monitor-registry';
+import { SubscriberFeed } from '../../dashboard/subscriber-feed';
 import type { EventHandlers } from '../dispatcher';
 import { toApiError } from '../engine-errors';
 
@@ -10,12 +11,16 @@ export function dashboardHandlers(monitors: MonitorRegistry): Pick<EventHandlers
       });
       if (signal.aborted) return release();
       const stopOffers = offers ? monitor.watchOffers() : undefined;
-      const stopDeltas = monitor.onDeltas(emit);
-      emit({ clusterId: cluster, seq: -1, deltas: [{ kind: 'snapshot', view: monitor.snapshot() }] });
+      // The view and every batch after it, nothing lost or doubled between them (attach), paced and
+      // compacted for this subscriber (SubscriberFeed).
+      const feed = new SubscriberFeed(cluster, emit);
+      const { view, detach } = monitor.attach((batch) => feed.push(batch));
+      feed.start(view);
       signal.addEventListener(
         'abort',
         () => {
-          stopDeltas();
+          feed.close();
+          detach();
           stopOffers?.();
           release();
         },
