@@ -18,15 +18,34 @@ const enabled = typeof window !== 'undefined' && new URLSearchParams(window.loca
 const records: PaintRecord[] = [];
 if (enabled) (window as unknown as { __mesoscopePaints: PaintRecord[] }).__mesoscopePaints = records;
 
+/** Rows committed and waiting for a frame; then rows painted by a frame, waiting for the message after it. */
+let committed: Array<Omit<PaintRecord, 'at'>> = [];
+const painted: Array<Array<Omit<PaintRecord, 'at'>>> = [];
+let channel: MessageChannel | undefined;
+
+/** All rows of a frame stamped at once, after it: one frame callback and one message, not one per row. */
+function stampAfterNextFrame(row: Omit<PaintRecord, 'at'>): void {
+  committed.push(row);
+  if (committed.length > 1) return;
+  if (!channel) {
+    channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      const at = performance.timeOrigin + performance.now();
+      for (const r of painted.shift() ?? []) records.push({ ...r, at });
+    };
+  }
+  const port = channel.port2;
+  // The DOM is committed; the next animation frame paints it. A message posted from inside that
+  // frame's callback runs right after the frame, which is as close to "painted" as a page can see.
+  requestAnimationFrame(() => {
+    painted.push(committed);
+    committed = [];
+    port.postMessage(null);
+  });
+}
+
 export function usePaintProbe(task: string, state: string, statusAt: number | undefined): void {
   useLayoutEffect(() => {
-    if (!enabled) return;
-    // The DOM is committed; the next animation frame paints it. A message posted from inside that
-    // frame's callback runs right after the frame, which is as close to "painted" as a page can see.
-    requestAnimationFrame(() => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => records.push({ task, state, statusAt, at: performance.timeOrigin + performance.now() });
-      channel.port2.postMessage(null);
-    });
+    if (enabled) stampAfterNextFrame({ task, state, statusAt });
   }, [task, state, statusAt]);
 }
