@@ -12,6 +12,7 @@ import { useTourHighlight } from '../tours/use-tour';
 import { TaskDrawer } from './TaskDrawer';
 import { usePaintProbe } from './paint-probe';
 import { ANY_VALUE, TaskOrder } from './task-order';
+import { taskCount } from './live-view';
 
 const ROW_HEIGHT = 40;
 const ALL = ANY_VALUE;
@@ -26,13 +27,13 @@ export function TasksTab({ view }: { view: ClusterView }) {
 
   // Only the tasks that changed since the last view are filtered and placed again (TaskOrder).
   const [order] = useState(() => new TaskOrder());
-  const tasks = useMemo(() => order.update(view.tasks, { state, framework, agent, text }), [order, view.tasks, state, framework, agent, text]);
-  const total = order.total;
+  const tasks = useMemo(() => order.update(view, { state, framework, agent, text }), [order, view, state, framework, agent, text]);
+  const total = taskCount(view);
 
   const parent = useRef<HTMLDivElement>(null);
   // useVirtualizer returns functions React Compiler cannot memoize; this component does not rely on it.
   // eslint-disable-next-line react-hooks/incompatible-library
-  const rows = useVirtualizer({ count: tasks.length, getScrollElement: () => parent.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const rows = useVirtualizer({ count: tasks.length, getScrollElement: () => parent.current, estimateSize: () => ROW_HEIGHT, overscan: 4 });
   // The filters' choices, the same arrays while they read the same (so the filters do not render
   // with every batch). The states present, from the frameworks' counts rather than every task.
   const stateOptions = useSameOptions([...new Set(Object.values(view.frameworks).flatMap((f) => Object.keys(f.taskCounts)))].sort().map((s) => [s, shortState(s)]));

@@ -1,4 +1,5 @@
-import type { Task } from '@shared/dashboard/view';
+import type { ClusterView, Task } from '@shared/dashboard/view';
+import { changedTasks } from './live-view';
 
 /** The task table's filters; ANY_VALUE matches every task. */
 export interface TaskFilter {
@@ -29,61 +30,47 @@ export function matcher(filter: TaskFilter): (t: Task) => boolean {
 const REBUILD_SHARE = 0.25;
 
 /**
- * The task table's rows, kept from one view to the next: only the tasks whose object changed (views are
- * folded with structural sharing, so an unchanged task keeps its object) are filtered and placed again,
- * merged into the rows kept. At 1,000 updates a second on 10,000 tasks (bench:events) that is about a
- * hundred tasks per fold instead of a filter and a sort of all of them. The same rows (the same array)
- * come back when nothing shown changed, so the table need not render.
+ * The task table's rows, kept from one view to the next: only the tasks a fold changed (changedTasks:
+ * the live view's folder keeps them) are filtered and placed again, merged into the rows kept. At 1,000
+ * updates a second on 10,000 tasks (bench:events) that is about a hundred tasks per fold instead of a
+ * filter and a sort of all of them. Any other view (a replay's moment) is filtered and sorted whole.
+ * The same rows (the same array) come back when nothing shown changed, so the table need not render.
  */
 export class TaskOrder {
-  private tasks: Readonly<Record<string, Task>> | null = null;
+  private view: ClusterView | null = null;
   private filterKey = '';
   private rows: Task[] = [];
-  private count = 0;
 
-  /** The tasks the filter lets through, newest first. */
-  update(tasks: Readonly<Record<string, Task>>, filter: TaskFilter): Task[] {
+  /** The tasks of `view` the filter lets through, newest first. */
+  update(view: ClusterView, filter: TaskFilter): Task[] {
     const filterKey = JSON.stringify([filter.state, filter.framework, filter.agent, filter.text.trim().toLowerCase()]);
-    const before = this.tasks;
-    if (tasks === before && filterKey === this.filterKey) return this.rows;
+    const before = this.view;
+    const sameFilter = filterKey === this.filterKey;
+    this.view = view;
+    this.filterKey = filterKey;
+    if (before === view && sameFilter) return this.rows;
     const matches = matcher(filter);
-    this.tasks = tasks;
-    if (before === null || filterKey !== this.filterKey) {
-      this.filterKey = filterKey;
-      return this.rebuild(tasks, matches);
+    const changed = before && sameFilter ? changedTasks(before, view) : undefined;
+    if (!changed || changed.size > Math.max(50, this.rows.length * REBUILD_SHARE)) return this.rebuild(view, matches);
+    if (changed.size === 0) return this.rows;
+    const added: Task[] = [];
+    for (const key of changed) {
+      const task = view.tasks[key];
+      if (task && matches(task)) added.push(task);
     }
-    const changed: Task[] = [];
-    let count = 0;
-    for (const key in tasks) {
-      count += 1;
-      const task = tasks[key]!;
-      if (task !== before[key]) changed.push(task);
-    }
-    const removed = count - changed.length < this.count;
-    this.count = count;
-    if (changed.length > Math.max(50, this.rows.length * REBUILD_SHARE)) return this.rebuild(tasks, matches);
-    const added = changed.filter(matches).sort(newestFirst);
-    // A row stays while its task is still there unchanged (a changed one is among `changed`).
-    const kept = changed.length > 0 || removed ? this.rows.filter((r) => tasks[r.key] === r) : this.rows;
+    added.sort(newestFirst);
+    const kept = this.rows.filter((r) => !changed.has(r.key));
     if (added.length === 0 && kept.length === this.rows.length) return this.rows;
     this.rows = merge(kept, added);
     return this.rows;
   }
 
-  /** How many tasks the view holds (counted on the way). */
-  get total(): number {
-    return this.count;
-  }
-
-  private rebuild(tasks: Readonly<Record<string, Task>>, matches: (t: Task) => boolean): Task[] {
+  private rebuild(view: ClusterView, matches: (t: Task) => boolean): Task[] {
     const rows: Task[] = [];
-    let count = 0;
-    for (const key in tasks) {
-      count += 1;
-      const task = tasks[key]!;
+    for (const key in view.tasks) {
+      const task = view.tasks[key]!;
       if (matches(task)) rows.push(task);
     }
-    this.count = count;
     this.rows = rows.sort(newestFirst);
     return this.rows;
   }
@@ -91,8 +78,8 @@ export class TaskOrder {
 
 /** Two lists sorted newestFirst, as one. */
 function merge(a: Task[], b: Task[]): Task[] {
-  if (b.length === 0) return a.slice();
-  const out: Task[] = new Array(a.length + b.length);
+  if (b.length === 0) return a;
+  const out: Task[] = new Array<Task>(a.length + b.length);
   let i = 0;
   let j = 0;
   let k = 0;

@@ -1,8 +1,8 @@
-import { applyDeltas } from '@shared/dashboard/apply';
 import type { Delta } from '@shared/dashboard/deltas';
 import type { ClusterView } from '@shared/dashboard/view';
 import { useEffect, useState } from 'react';
 import { useClient } from '../../api/client-context';
+import { LiveViewFolder } from './live-view';
 
 /**
  * How long batches gather before they are folded into the view: about a frame. The host sends at most
@@ -23,13 +23,15 @@ export function useClusterView(cluster: string, { offers = false }: { offers?: b
 
   useEffect(() => {
     let lastSeq: number | null = null;
+    // Folded here, outside React's updaters (which may run twice): the folder changes its tasks in place.
+    const folder = new LiveViewFolder();
     let pending: Delta[] = [];
     let timer: ReturnType<typeof setTimeout> | undefined;
     const fold = () => {
       timer = undefined;
       const deltas = pending;
       pending = [];
-      setView((current) => applyDeltas(current, deltas));
+      setView(folder.fold(deltas));
     };
     const unsubscribe = client.subscribe(
       'dashboard.deltas',
