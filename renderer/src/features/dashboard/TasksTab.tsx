@@ -87,6 +87,7 @@ export function TasksTab({ view }: { view: ClusterView }) {
                     frameworkName={view.frameworks[task.frameworkId]?.name ?? task.frameworkId}
                     agentName={agent ? `${agent.hostname}:${agent.port}` : task.agentId}
                     top={item.start}
+                    index={item.index}
                     verdict={source.verdicts[task.key]}
                     highlighted={tourHighlight?.taskKey === task.key}
                     onOpen={setOpen}
@@ -108,6 +109,7 @@ const TaskRow = memo(function TaskRow({
   frameworkName,
   agentName,
   top,
+  index,
   verdict,
   highlighted = false,
   onOpen,
@@ -116,12 +118,14 @@ const TaskRow = memo(function TaskRow({
   frameworkName: string;
   agentName: string;
   top: number;
+  /** Its place in the table (the paint probe tells the first screen from rows scrolled to). */
+  index: number;
   verdict?: Verdict;
   highlighted?: boolean;
   onOpen: (key: string) => void;
 }) {
   const last = task.statuses.at(-1);
-  usePaintProbe(task.id, task.state, last?.at);
+  usePaintProbe(task.id, task.state, last?.at, index);
   return (
     <button
       type="button"

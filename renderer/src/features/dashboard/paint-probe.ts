@@ -10,6 +10,11 @@ export interface PaintRecord {
   state: string;
   /** The shown status' own timestamp (epoch ms), which tells one update of a task from the next. */
   statusAt?: number;
+  /**
+   * The row's place in the table. Sorted newest first, an update lands in the first rows; a row
+   * further down shows an older update brought into view by scrolling, which is no measure of latency.
+   */
+  row: number;
   /** Epoch ms, comparable with Mesos status timestamps (same host clock). */
   at: number;
 }
@@ -44,8 +49,10 @@ function stampAfterNextFrame(row: Omit<PaintRecord, 'at'>): void {
   });
 }
 
-export function usePaintProbe(task: string, state: string, statusAt: number | undefined): void {
+export function usePaintProbe(task: string, state: string, statusAt: number | undefined, row: number): void {
   useLayoutEffect(() => {
-    if (enabled) stampAfterNextFrame({ task, state, statusAt });
+    if (enabled) stampAfterNextFrame({ task, state, statusAt, row });
+    // The row's place is recorded, not watched: the same update moving down a row is not painted anew.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [task, state, statusAt]);
 }
