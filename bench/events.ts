@@ -379,11 +379,14 @@ async function main(): Promise<void> {
     from = Date.now();
     const cpu0 = await cpuSeconds(host.pid);
     const rendererCpu0 = await rendererCpuSeconds(browser);
+    let steady = { main: 0, renderer: 0, updates: 0 };
     const load = await watch(page, async () => {
       const settled = from + LOAD_SECONDS * 1000 * (smoke ? 0.3 : 0.6);
       // The first seconds of the load traced too: the trace names what a CPU profile calls "(program)".
       if (profiling) await traceFor(browser, page, Math.min(5000, settled - Date.now()));
       await page.waitForTimeout(Math.max(0, settled - Date.now()));
+      // The steady load's cost apart from the interaction's (a tab's first render, a drawer, a scroll).
+      steady = { main: (await cpuSeconds(host.pid)) - cpu0, renderer: (await rendererCpuSeconds(browser)) - rendererCpu0, updates: (await source.stats()).updates };
       await interact(page);
       await page.waitForTimeout(Math.max(0, from + LOAD_SECONDS * 1000 - Date.now()));
     });
@@ -457,6 +460,8 @@ async function main(): Promise<void> {
     // CPU per 1,000 updates taken: what the app costs, whatever else the machine runs.
     const per1000 = (share: number) => `${((share * loadSeconds * 1000) / Math.max(taken, 1)).toFixed(2)} s`;
     row('CPU s per 1,000 updates', `main ${per1000(mainCpu)}`, `renderer ${per1000(rendererCpu)}`, '');
+    const steadyPer1000 = (cpu: number) => `${((cpu * 1000) / Math.max(steady.updates, 1)).toFixed(2)} s`;
+    row('  the same, steady load only', `main ${steadyPer1000(steady.main)}`, `renderer ${steadyPer1000(steady.renderer)}`, `(before the interaction: ${steady.updates} updates)`);
     console.log(`  a blank page beside it, the app quiet (the machine's floor): longest frame ${fmt(Math.max(...floor))}, p95 frame ${fmt(percentile(floor, 95))}`);
     for (const f of load.longFrames) console.log(`    a ${f.ms} ms frame under load: ${f.scripts.join('; ') || 'layout / paint (no script)'}`);
     console.log(
@@ -473,7 +478,7 @@ async function main(): Promise<void> {
           shape: SHAPE,
           rate: { asked: RATE, achieved: rate, updates: loadStats.updates, seconds: loadSeconds, backlogBytes: loadStats.backlogBytes },
           idle: { frames: idle.frames, heapMb: idle.heapMb, paintMs: idlePaint.ms, offScreen: idlePaint.offScreen },
-          load: { frames: load.frames, longFrames: load.longFrames, heapMb: load.heapMb, paintMs: loadPaint.ms, offScreen: loadPaint.offScreen, mainCpu, rendererCpu },
+          load: { frames: load.frames, longFrames: load.longFrames, heapMb: load.heapMb, paintMs: loadPaint.ms, offScreen: loadPaint.offScreen, mainCpu, rendererCpu, steadyCpu: steady },
           soak: { seconds: SOAK_SECONDS, filled: !smoke, heapStartMb: heapStart, heapEndMb: heapEnd, growthPercent: growth, rate: soakRate },
           blankPage: { frames: floor },
           loadavg: loadavg(),
