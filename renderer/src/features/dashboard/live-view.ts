@@ -16,6 +16,8 @@ import type { ClusterView, StatusEntry, Task } from '@shared/dashboard/view';
  */
 export class LiveViewFolder {
   private view: ClusterView | null = null;
+  /** The views of the last folds, oldest first: the one that falls out is cut from the chain, so the chain does not keep every view ever folded. */
+  private readonly recent: ClusterView[] = [];
 
   get current(): ClusterView | null {
     return this.view;
@@ -71,6 +73,11 @@ export class LiveViewFolder {
       }
     }
     CHANGES.set(next, { previous, keys, count });
+    this.recent.push(next);
+    if (this.recent.length > MAX_FOLDS_BACK) {
+      const cut = CHANGES.get(this.recent.shift()!);
+      if (cut) cut.previous = null;
+    }
     this.view = next;
     return next;
   }

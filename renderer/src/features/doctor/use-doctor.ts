@@ -77,6 +77,9 @@ export function useLiveVerdicts(cluster: string, view: ClusterView | null): Verd
     enabled: asked !== '' && !asked.startsWith('0:'),
     refetchInterval: 5000,
     placeholderData: keepPreviousData,
+    // Each signature is a query of its own: kept the default 5 minutes, a busy cluster's every-2-s
+    // answers (each a verdict per ended task) piled up in the cache (bench:events' soak).
+    gcTime: 10_000,
     retry: false,
   });
   return asked.startsWith('0:') ? {} : (data ?? {});
