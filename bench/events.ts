@@ -472,6 +472,8 @@ async function main(): Promise<void> {
     if (loadStats.unknownRequests.length) console.log(`  the app asked the source for what it does not serve: ${loadStats.unknownRequests.join(', ')}`);
     console.log(`  machine load (1 min) at the end: ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores${smoke ? '   (smoke mode: short phases)' : ''}`);
 
+    // Made again: a Playwright run meanwhile clears test-results/.
+    await mkdir(OUT, { recursive: true });
     await writeFile(
       join(OUT, 'events.json'),
       JSON.stringify(
