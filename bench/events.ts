@@ -11,12 +11,14 @@
  *    open a task's drawer, scroll the table end to end;
  * 3. the soak: 10 minutes more at 1,000 a second, the heap (after a GC) at its start and end.
  * Measured: every animation frame (longest, p95), from each status' own timestamp to its row painted
- * (`?paint-probe`; updates whose row was not on screen are counted apart), the renderer's JS heap, the
+ * (`?paint-probe`; among the table's first screen of rows, where a newest-first table shows every update;
+ * updates never painted there are counted apart), the renderer's JS heap, the
  * main process' CPU (from /proc), the update rate achieved. Printed with met / MISSED beside the idle page.
  * BENCH_SMOKE=1: short phases (CI's crash check; the soak shortened, and said so).
  * BENCH_PROFILE=1: CPU profiles of the renderer and the main process during the load, to test-results/bench/.
  */
-import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, fork, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +28,7 @@ import { TEST_IMAGES } from '../e2e/support/web-host-process';
 import { startCluster } from '../electron/index';
 import type { Transition } from './load/generator';
 import type { LoadSourceStats } from './load/source';
-import { type CpuProfile, printProfile } from './profile';
+import { type CpuProfile, printProfile, printTrace, type TraceEvent } from './profile';
 
 const smoke = !!process.env.BENCH_SMOKE;
 const profiling = !!process.env.BENCH_PROFILE;
@@ -35,6 +37,8 @@ const RATE = 1000;
 const IDLE = { rate: 10, churn: 1, seconds: smoke ? 3 : 10 };
 const LOAD_SECONDS = smoke ? 10 : 60;
 const SOAK_SECONDS = smoke ? 5 : 600;
+/** Before the soak (full run): 15 more statuses for each running task, which has 1 from the snapshot: every history at its bound of 16. */
+const FILL = { rate: 4000, updates: 15 * SHAPE.tasks };
 const OUT = 'test-results/bench';
 const BROWSER_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 
@@ -53,6 +57,8 @@ interface PaintRecord {
   task: string;
   state: string;
   statusAt?: number;
+  /** The row's place in the table. */
+  row: number;
   at: number;
 }
 
@@ -67,7 +73,7 @@ const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
 
 interface SourceProcess {
   url: string;
-  setRate(rate: number, churn: number): void;
+  setRate(rate: number, churn: number, roundRobin?: boolean): void;
   stats(): Promise<LoadSourceStats>;
   sent(from: number): Promise<Transition[]>;
   close(): Promise<void>;
@@ -92,7 +98,7 @@ async function startSource(): Promise<SourceProcess> {
   const url = await ask<string>('url');
   return {
     url,
-    setRate: (rate, churn) => child.send({ rate, churn }),
+    setRate: (rate, churn, roundRobin = false) => child.send({ rate, churn, roundRobin }),
     stats: () => ask<LoadSourceStats>('stats'),
     sent: (from) => ask<Transition[]>('transitions', { from }),
     close: async () => {
@@ -202,11 +208,16 @@ async function watch(page: Page, during: () => Promise<void>): Promise<Window> {
   return { frames, longFrames: out.long.sort((a, b) => b.ms - a.ms).slice(0, 3), heapMb: heap / 2 ** 20, paints: out.paints };
 }
 
-/** From each update's own timestamp to the first paint of its row showing it; updates never on screen counted apart. */
-function eventToPaint(sent: Transition[], paints: PaintRecord[]): { ms: number[]; offScreen: number } {
+/**
+ * From each update's own timestamp to the first paint of its row showing it, among the table's first
+ * screen of rows (`firstScreen`): sorted newest first, that is where every update lands. A row further
+ * down shows an update from seconds ago that scrolling brought into view, which says nothing about how
+ * fast updates reach the screen; updates never painted on the first screen are counted apart.
+ */
+function eventToPaint(sent: Transition[], paints: PaintRecord[], firstScreen: number): { ms: number[]; offScreen: number } {
   const firstPaint = new Map<string, number>();
   for (const p of paints) {
-    if (p.statusAt === undefined) continue;
+    if (p.statusAt === undefined || p.row >= firstScreen) continue;
     const key = `${p.task}|${Math.round(p.statusAt)}`;
     if (!firstPaint.has(key)) firstPaint.set(key, p.at);
   }
@@ -220,7 +231,32 @@ function eventToPaint(sent: Transition[], paints: PaintRecord[]): { ms: number[]
   return { ms, offScreen };
 }
 
+/** Rows the task table shows at once. */
+async function firstScreenRows(page: Page): Promise<number> {
+  return (await page.evaluate(`Math.ceil(document.querySelector('[data-testid="task-table"]').clientHeight / 40)`)) as number;
+}
+
+/** A Chrome trace of the page for `ms`, to test-results/bench/events-renderer.trace.json, summarised. */
+async function traceFor(browser: Browser, page: Page, ms: number): Promise<void> {
+  await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink'] });
+  await page.waitForTimeout(Math.max(0, ms));
+  const buffer = await browser.stopTracing();
+  await writeFile(join(OUT, 'events-renderer.trace.json'), buffer);
+  printTrace(JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] }, 25);
+}
+
+/** Waits (polling each second, at most `ms`) until `done()`; throws naming `what` otherwise. */
+async function until(done: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`waited ${ms / 1000} s for ${what}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
 async function heapAfterGc(page: Page): Promise<number> {
+  // The paint probe's own records are the bench's, not the app's: dropped before the heap is read.
+  await page.evaluate(`window.__mesoscopePaints.length = 0`);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('HeapProfiler.collectGarbage');
   await cdp.send('Performance.enable');
@@ -237,40 +273,79 @@ async function filterFramework(page: Page): Promise<void> {
 
 /** What a user does while the load runs: another tab and back, a drawer, the table scrolled end to end. */
 async function interact(page: Page): Promise<void> {
+  const look = smoke ? 500 : 1000;
   await page.getByRole('tab', { name: /^Overview/ }).click();
-  await page.waitForTimeout(1000);
+  await page.waitForTimeout(look);
   await page.getByRole('tab', { name: /^Tasks/ }).click();
   // The tab's filters are its own state: coming back to it, the user sets the filter again.
   await filterFramework(page);
   await page.getByTestId('task-table').locator('[data-testid^="task-row-"]').first().click();
   await page.getByRole('dialog').waitFor({ timeout: 10_000 });
-  await page.waitForTimeout(1000);
+  await page.waitForTimeout(look);
   await page.keyboard.press('Escape');
   await page.getByRole('dialog').waitFor({ state: 'hidden', timeout: 10_000 });
-  // 40 steps to the end and 40 back, one a frame-and-a-bit apart, as a fast scroll wheel does.
-  for (const direction of [1, -1]) {
-    for (let i = 1; i <= 40; i++) {
-      const f = direction === 1 ? i / 40 : 1 - i / 40;
-      await page.evaluate(`(() => { const el = document.querySelector('[data-testid="task-table"]'); el.scrollTop = ${f} * (el.scrollHeight - el.clientHeight); })()`);
-      await page.waitForTimeout(25);
-    }
+  // 40 steps to the end and 40 back, 25 ms apart, as a fast scroll wheel does (run in the page: a round
+  // trip per step from here would pace it by the busy page's answers instead).
+  await page.evaluate(`new Promise((done) => {
+    const el = document.querySelector('[data-testid="task-table"]');
+    const steps = [...Array.from({ length: 40 }, (_, i) => (i + 1) / 40), ...Array.from({ length: 40 }, (_, i) => 1 - (i + 1) / 40)];
+    let i = 0;
+    const step = () => {
+      if (i === steps.length) return done();
+      el.scrollTop = steps[i++] * (el.scrollHeight - el.clientHeight);
+      setTimeout(step, 25);
+    };
+    step();
+  })`);
+}
+
+/** Frames of a blank page for `ms`: what this machine, as loaded as it is now, allows any page. */
+async function blankPageFrames(browser: Browser, ms: number): Promise<number[]> {
+  const blank = await browser.newPage();
+  try {
+    return (await blank.evaluate(`new Promise((done) => {
+      const gaps = [];
+      let last = 0;
+      const end = performance.now() + ${ms};
+      const tick = (t) => { if (last) gaps.push(t - last); last = t; if (t < end) requestAnimationFrame(tick); else done(gaps); };
+      requestAnimationFrame(tick);
+    })`)) as number[];
+  } finally {
+    await blank.close();
   }
 }
 
 async function main(): Promise<void> {
-  // The renderer unminified when profiling, so that the profile names functions.
-  execFileSync('npm', ['run', '--silent', 'build:main'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn', ...(profiling ? ['--minify', 'false'] : [])], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const took: Array<[string, number]> = [];
+  let mark = Date.now();
+  const phase = (name: string) => {
+    took.push([name, Date.now() - mark]);
+    mark = Date.now();
+  };
+  // The builds and the cluster's start at once (the smoke run is CI's and must stay short). The
+  // renderer unminified when profiling, so that the profile names functions.
   const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', tsconfig: 'tsconfig.json', logLevel: 'warning' } as const;
-  await build({ ...common, entryPoints: ['bench/load/source-process.ts'], outfile: 'dist/bench/load-source.cjs' });
-  await build({ ...common, entryPoints: ['bench/load/host-process.ts'], outfile: 'dist/bench/host-process.cjs' });
+  const built = Promise.all([
+    promisify(execFile)('npx', ['vite', 'build', '--logLevel', 'error', ...(profiling ? ['--minify', 'false'] : [])]),
+    build({ ...common, entryPoints: ['bench/load/source-process.ts'], outfile: 'dist/bench/load-source.cjs' }),
+    build({ ...common, entryPoints: ['bench/load/host-process.ts'], outfile: 'dist/bench/host-process.cjs' }),
+  ]);
   await mkdir(OUT, { recursive: true });
 
   const dir = await mkdtemp(join(tmpdir(), 'mesoscope-bench-events-'));
-  const cluster = await startCluster(
+  const starting = startCluster(
     { name: `bench-events-${process.pid}`, agents: { count: 1 }, pullPolicy: 'never', images: TEST_IMAGES },
     { workRoot: join(dir, 'work') },
   );
+  // Whichever fails, the other is still waited for (a cluster started is destroyed).
+  const [builds, started] = await Promise.allSettled([built, starting]);
+  if (started.status === 'rejected') throw started.reason;
+  const cluster = started.value;
+  if (builds.status === 'rejected') {
+    await cluster.destroy();
+    throw builds.reason;
+  }
+  phase('builds and cluster');
   const source = await startSource();
   const host = await startHost(cluster.name, source.url, dir);
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: BROWSER_ARGS });
@@ -282,12 +357,19 @@ async function main(): Promise<void> {
     await page.getByRole('tab', { name: /^Tasks/ }).click();
     await filterFramework(page);
     await page.getByTestId('task-count').filter({ hasText: `${SHAPE.tasks} of ${SHAPE.tasks + 100} tasks` }).waitFor({ timeout: 60_000 });
+    phase('page with the table');
+
+    // 0. A blank page beside it, the app quiet: the machine's floor for the frame targets.
+    const floor = await blankPageFrames(browser, smoke ? 2000 : 5000);
+    await page.bringToFront();
 
     // 1. The idle page.
     source.setRate(IDLE.rate, IDLE.churn);
     let from = Date.now();
     const idle = await watch(page, () => page.waitForTimeout(IDLE.seconds * 1000));
-    const idlePaint = eventToPaint(await source.sent(from), idle.paints);
+    const firstScreen = await firstScreenRows(page);
+    const idlePaint = eventToPaint(await source.sent(from), idle.paints, firstScreen);
+    phase('idle page');
 
     // 2. The load.
     const rendererProfiler = profiling ? await page.context().newCDPSession(page) : undefined;
@@ -299,8 +381,14 @@ async function main(): Promise<void> {
     from = Date.now();
     const cpu0 = await cpuSeconds(host.pid);
     const rendererCpu0 = await rendererCpuSeconds(browser);
+    let steady = { main: 0, renderer: 0, updates: 0 };
     const load = await watch(page, async () => {
-      await page.waitForTimeout(Math.max(0, LOAD_SECONDS * 1000 * (smoke ? 0.3 : 0.6)));
+      const settled = from + LOAD_SECONDS * 1000 * (smoke ? 0.3 : 0.6);
+      // The first seconds of the load traced too: the trace names what a CPU profile calls "(program)".
+      if (profiling) await traceFor(browser, page, Math.min(5000, settled - Date.now()));
+      await page.waitForTimeout(Math.max(0, settled - Date.now()));
+      // The steady load's cost apart from the interaction's (a tab's first render, a drawer, a scroll).
+      steady = { main: (await cpuSeconds(host.pid)) - cpu0, renderer: (await rendererCpuSeconds(browser)) - rendererCpu0, updates: (await source.stats()).updates };
       await interact(page);
       await page.waitForTimeout(Math.max(0, from + LOAD_SECONDS * 1000 - Date.now()));
     });
@@ -312,6 +400,7 @@ async function main(): Promise<void> {
     const loadPaint = eventToPaint(
       (await source.sent(from)).filter((s) => s.at < Date.now() - 1000),
       load.paints,
+      firstScreen,
     );
     if (rendererProfiler) {
       const { profile } = (await rendererProfiler.send('Profiler.stop')) as { profile: CpuProfile };
@@ -320,14 +409,31 @@ async function main(): Promise<void> {
       await rendererProfiler.detach();
     }
     const shown = await page.getByTestId('task-count').textContent();
+    phase('load');
 
-    // 3. The soak (shortened in smoke mode).
+    // 3. The soak (shortened in smoke mode). The full run first fills every running task's history to
+    // its bound (health checks to each task in turn, faster than the load), so that from there on the
+    // page holds all it ever will and its heap must stay flat.
+    let filled = 'histories not filled first (smoke mode)';
+    if (!smoke) {
+      const fillFrom = Date.now();
+      source.setRate(FILL.rate, 0, true);
+      await until(async () => (await source.stats()).updates >= FILL.updates, 600_000, 'the fill');
+      filled = `every history filled to its bound first (${FILL.updates} health checks in turn at up to ${FILL.rate}/s, ${((Date.now() - fillFrom) / 1000).toFixed(0)} s)`;
+    }
+    source.setRate(RATE, SHAPE.churn);
+    // Measured once the app has taken what was sent.
+    await until(async () => (await source.stats()).backlogBytes === 0, 60_000, 'the app to read what the source sent');
+    await page.waitForTimeout(smoke ? 500 : 2000);
+    phase(smoke ? 'soak start' : 'fill');
     const heapStart = await heapAfterGc(page);
     const soakFrom = Date.now();
+    const soakCounted = (await source.stats()).updates;
     await page.waitForTimeout(SOAK_SECONDS * 1000);
     const heapEnd = await heapAfterGc(page);
-    const soakStats = await source.stats();
+    const soakRate = ((await source.stats()).updates - soakCounted) / ((Date.now() - soakFrom) / 1000);
     const growth = ((heapEnd - heapStart) / heapStart) * 100;
+    phase('soak');
 
     // ---- report ----
     // What the app took: the updates written less those still waiting in its socket's backlog here.
@@ -356,13 +462,18 @@ async function main(): Promise<void> {
     // CPU per 1,000 updates taken: what the app costs, whatever else the machine runs.
     const per1000 = (share: number) => `${((share * loadSeconds * 1000) / Math.max(taken, 1)).toFixed(2)} s`;
     row('CPU s per 1,000 updates', `main ${per1000(mainCpu)}`, `renderer ${per1000(rendererCpu)}`, '');
+    const steadyPer1000 = (cpu: number) => `${((cpu * 1000) / Math.max(steady.updates, 1)).toFixed(2)} s`;
+    row('  the same, steady load only', `main ${steadyPer1000(steady.main)}`, `renderer ${steadyPer1000(steady.renderer)}`, `(before the interaction: ${steady.updates} updates)`);
+    console.log(`  a blank page beside it, the app quiet (the machine's floor): longest frame ${fmt(Math.max(...floor))}, p95 frame ${fmt(percentile(floor, 95))}`);
     for (const f of load.longFrames) console.log(`    a ${f.ms} ms frame under load: ${f.scripts.join('; ') || 'layout / paint (no script)'}`);
     console.log(
-      `  soak${smoke ? ' (SHORTENED to ' + SOAK_SECONDS + ' s: smoke mode; the full run soaks 600 s)' : ` ${SOAK_SECONDS} s`}: heap after GC ${heapStart.toFixed(1)} MB -> ${heapEnd.toFixed(1)} MB (${growth >= 0 ? '+' : ''}${growth.toFixed(1)} %; target <= ${TARGETS.heapGrowth} %: ${verdict(growth <= TARGETS.heapGrowth)}), ${(soakStats.updates / ((Date.now() - soakFrom) / 1000 + loadSeconds)).toFixed(0)} updates/s over load and soak`,
+      `  soak${smoke ? ' (SHORTENED to ' + SOAK_SECONDS + ' s: smoke mode; the full run soaks 600 s)' : ` ${SOAK_SECONDS} s`}, ${filled}: heap after GC ${heapStart.toFixed(1)} MB -> ${heapEnd.toFixed(1)} MB (${growth >= 0 ? '+' : ''}${growth.toFixed(1)} %; target <= ${TARGETS.heapGrowth} %: ${verdict(growth <= TARGETS.heapGrowth)}), ${soakRate.toFixed(0)} updates/s`,
     );
     if (loadStats.unknownRequests.length) console.log(`  the app asked the source for what it does not serve: ${loadStats.unknownRequests.join(', ')}`);
     console.log(`  machine load (1 min) at the end: ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores${smoke ? '   (smoke mode: short phases)' : ''}`);
 
+    // Made again: a Playwright run meanwhile clears test-results/.
+    await mkdir(OUT, { recursive: true });
     await writeFile(
       join(OUT, 'events.json'),
       JSON.stringify(
@@ -371,8 +482,9 @@ async function main(): Promise<void> {
           shape: SHAPE,
           rate: { asked: RATE, achieved: rate, updates: loadStats.updates, seconds: loadSeconds, backlogBytes: loadStats.backlogBytes },
           idle: { frames: idle.frames, heapMb: idle.heapMb, paintMs: idlePaint.ms, offScreen: idlePaint.offScreen },
-          load: { frames: load.frames, longFrames: load.longFrames, heapMb: load.heapMb, paintMs: loadPaint.ms, offScreen: loadPaint.offScreen, mainCpu, rendererCpu },
-          soak: { seconds: SOAK_SECONDS, heapStartMb: heapStart, heapEndMb: heapEnd, growthPercent: growth },
+          load: { frames: load.frames, longFrames: load.longFrames, heapMb: load.heapMb, paintMs: loadPaint.ms, offScreen: loadPaint.offScreen, mainCpu, rendererCpu, steadyCpu: steady },
+          soak: { seconds: SOAK_SECONDS, filled: !smoke, heapStartMb: heapStart, heapEndMb: heapEnd, growthPercent: growth, rate: soakRate },
+          blankPage: { frames: floor },
           loadavg: loadavg(),
           cores: cpus().length,
         },
@@ -388,6 +500,9 @@ async function main(): Promise<void> {
     await cluster.destroy();
     await rm(dir, { recursive: true, force: true });
   }
+  phase('teardown');
+  const total = took.reduce((n, [, ms]) => n + ms, 0);
+  console.log(`  took ${(total / 1000).toFixed(0)} s: ${took.map(([name, ms]) => `${name} ${(ms / 1000).toFixed(0)} s`).join(', ')}`);
   if (profiling) printProfile(JSON.parse(await readFile(join(OUT, 'events-main.cpuprofile'), 'utf8')) as CpuProfile, 'main process (whole run)', 25);
 }
 

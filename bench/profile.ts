@@ -19,3 +19,43 @@ export function printProfile(profile: CpuProfile, what = 'renderer', top = 20): 
   console.log(`${what} profile: ${(total / 1000).toFixed(0)} ms sampled`);
   for (const [name, us] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${(us / 1000).toFixed(0).padStart(7)} ms  ${name}`);
 }
+
+/** A Chrome trace (Tracing / browser.startTracing) as written: its events. */
+export interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  pid: number;
+  tid: number;
+  args?: { name?: string };
+}
+
+/**
+ * Where the renderer's main thread spent a trace: self time per event name (FunctionCall, Layout,
+ * UpdateLayoutTree, Paint, GC…), nested complete events subtracted from their parents. A CPU profile
+ * lumps style, layout and paint together as "(program)"; the trace names them.
+ */
+export function printTrace(trace: { traceEvents: TraceEvent[] }, top = 20): void {
+  const events = trace.traceEvents;
+  const main = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  if (!main) {
+    console.log('trace: no renderer main thread found');
+    return;
+  }
+  const onMain = events.filter((e) => e.ph === 'X' && e.pid === main.pid && e.tid === main.tid && e.dur !== undefined).sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+  const self = new Map<string, number>();
+  const stack: Array<{ end: number; name: string }> = [];
+  let busy = 0;
+  for (const e of onMain) {
+    while (stack.length && stack[stack.length - 1]!.end <= e.ts) stack.pop();
+    const parent = stack[stack.length - 1];
+    if (parent) self.set(parent.name, (self.get(parent.name) ?? 0) - e.dur!);
+    else busy += e.dur!;
+    self.set(e.name, (self.get(e.name) ?? 0) + e.dur!);
+    stack.push({ end: e.ts + e.dur!, name: e.name });
+  }
+  const span = onMain.length ? (onMain[onMain.length - 1]!.ts - onMain[0]!.ts) / 1000 : 0;
+  console.log(`renderer main thread (trace): busy ${(busy / 1000).toFixed(0)} ms of ${span.toFixed(0)} ms; self time by event:`);
+  for (const [name, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${(us / 1000).toFixed(0).padStart(7)} ms  ${name}`);
+}

@@ -28,8 +28,8 @@ export interface LoadSourceStats {
 
 export interface LoadSource {
   url: string;
-  /** Status updates a second from now on (0: heartbeats only), `churn` of them state changes. */
-  setRate(rate: number, churn?: number): void;
+  /** Status updates a second from now on (0: heartbeats only), `churn` of them state changes; `roundRobin`: health checks to each task in turn. */
+  setRate(rate: number, churn?: number, roundRobin?: boolean): void;
   stats(): LoadSourceStats;
   /** Status updates sent since `from` (epoch ms). */
   updates(from: number): Transition[];
@@ -125,9 +125,10 @@ export async function startLoadSource(options: LoadSourceOptions): Promise<LoadS
 
   return {
     url: `http://127.0.0.1:${port}`,
-    setRate(next, churn) {
+    setRate(next, churn, roundRobin = false) {
       rate = next;
       if (churn !== undefined) gen().churn = churn;
+      gen().roundRobin = roundRobin;
       counted = { updates: 0, bytes: 0, since: Date.now() };
       paced = { sent: 0, since: Date.now() };
     },

@@ -101,6 +101,9 @@ export function fakeHandlers(overrides: { onSubscribe?: (signal: AbortSignal) =>
       'dashboard.deltas': async () => {
         throw new ApiError('not-found', 'No cluster here.');
       },
+      'dashboard.watchOffers': async () => {
+        throw new ApiError('not-found', 'No cluster here.');
+      },
       'runs.view': async () => {
         throw new ApiError('not-found', 'No cluster here.');
       },

@@ -1,5 +1,6 @@
 import type { StatusEntry } from '@shared/dashboard/view';
 import type { TaskStatus } from '@shared/mesos/v1';
+import { MAX_STATUS_HISTORY } from '@shared/dashboard/history';
 
 /**
  * A task's status history: every distinct status seen, in arrival order. The same status reaches us
@@ -40,12 +41,8 @@ function fill(old: StatusEntry, next: StatusEntry): StatusEntry {
   return out;
 }
 
-/**
- * A task's history keeps its first status (how it began) and its latest ones, this many in all: a task
- * whose health check flaps sends a status every few seconds for as long as it runs, and every change
- * of a task goes to the UI with its history (bench:events: 10,000 tasks, 1,000 updates a second).
- */
-export const MAX_STATUS_HISTORY = 16;
+/** The bound is shared with the subscribers that append new statuses themselves (shared/dashboard/history.ts). */
+export { MAX_STATUS_HISTORY };
 
 /** `history` with `incoming` merged in (bounded: MAX_STATUS_HISTORY); the same array when nothing changed. */
 export function mergeStatuses(history: readonly StatusEntry[], incoming: readonly StatusEntry[]): readonly StatusEntry[] {

@@ -86,6 +86,7 @@ export const CALL_ACCESS: Record<CallName, Access> = {
 /** Subscriptions, classified as deliberately as calls: most only watch, but a terminal or a bundle acts on the host. */
 export const EVENT_ACCESS: Record<EventName, Access> = {
   'dashboard.deltas': read,
+  'dashboard.watchOffers': read,
   'clusters.changed': read,
   'clusters.launchProgress': read,
   'docker.statusChanged': read,

@@ -120,10 +120,16 @@ export const contract = {
   events: {
     'dashboard.deltas': defineEvent({
       description:
-        "A cluster's live Mesos view: first a batch holding a snapshot, then batches of deltas (agents, frameworks, tasks with their whole status history, offers, masters with the leader, connection, metrics). After any snapshot, seq counts on from that batch; a gap means a batch was missed. offers: poll the outstanding offers while subscribed.",
+        "A cluster's live Mesos view: first a batch holding a snapshot (seq 0), then batches of deltas (agents, frameworks, tasks: a new one with its whole status history, a known one with only its new statuses; offers, masters with the leader, connection, metrics), at most one batch every 100 ms while the cluster is busy. After any snapshot, seq counts on from that batch; a gap means a batch was missed. offers: poll the outstanding offers while subscribed.",
       params: z.object({ cluster: ClusterName, offers: z.boolean().default(false) }).strict(),
       payload: DeltaBatchSchema,
       hot: 'operator events are parsed with their schemas where they arrive (MasterClient), the deltas built from them by ClusterModel',
+    }),
+    'dashboard.watchOffers': defineEvent({
+      description:
+        "Polls a cluster's outstanding offers while subscribed; they arrive in its dashboard.deltas. Sends one event when the watch is on. For a view that shows offers for a while (a tab) beside a dashboard.deltas subscription it keeps: changing that subscription's offers would cost a whole new snapshot.",
+      params: z.object({ cluster: ClusterName }).strict(),
+      payload: z.object({ cluster: z.string(), watching: z.literal(true) }),
     }),
     'clusters.changed': defineEvent({
       description: 'All clusters at once, then again whenever a node changes state (from Docker events).',

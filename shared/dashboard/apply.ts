@@ -1,5 +1,6 @@
 import type { Delta } from './deltas';
-import type { ClusterView } from './view';
+import { appendStatuses } from './history';
+import type { ClusterView, StatusEntry } from './view';
 
 /** Bounds of the view's histories; the main process keeps the same. */
 export const MAX_OFFER_HISTORY = 200;
@@ -59,6 +60,11 @@ export function applyDeltas(view: ClusterView | null, deltas: readonly Delta[]):
       case 'task':
         own('tasks')[delta.task.key] = delta.task;
         break;
+      case 'taskUpdate': {
+        const had = next.tasks[delta.task.key]?.statuses ?? [];
+        own('tasks')[delta.task.key] = { ...delta.task, statuses: appendStatuses(had, delta.statuses) as StatusEntry[] };
+        break;
+      }
       case 'taskRemoved':
         if (delta.key in next.tasks) delete own('tasks')[delta.key];
         break;

@@ -7,6 +7,7 @@ import { OffersTab } from './OffersTab';
 import { OverviewTab } from './OverviewTab';
 import { StaleNotice } from './StaleNotice';
 import { TasksTab } from './TasksTab';
+import { taskCount } from './live-view';
 
 /**
  * The Mesos tabs (overview, tasks, frameworks, offers), the same for a live cluster and for a replayed
@@ -19,7 +20,7 @@ export function MesosTabTriggers({ view }: { view: ClusterView | null }) {
   return (
     <>
       <Tabs.Trigger value="overview">Overview</Tabs.Trigger>
-      <Tabs.Trigger value="tasks">Tasks{view ? ` (${Object.keys(view.tasks).length})` : ''}</Tabs.Trigger>
+      <Tabs.Trigger value="tasks">Tasks{view ? ` (${taskCount(view)})` : ''}</Tabs.Trigger>
       <Tabs.Trigger value="frameworks">Frameworks{view ? ` (${Object.keys(view.frameworks).length})` : ''}</Tabs.Trigger>
       <Tabs.Trigger value="offers">Offers</Tabs.Trigger>
     </>

@@ -11,9 +11,11 @@ import { useDashboardSource } from './source';
 import { useTourHighlight } from '../tours/use-tour';
 import { TaskDrawer } from './TaskDrawer';
 import { usePaintProbe } from './paint-probe';
+import { ANY_VALUE, TaskOrder } from './task-order';
+import { taskCount } from './live-view';
 
 const ROW_HEIGHT = 40;
-const ALL = 'all';
+const ALL = ANY_VALUE;
 
 /** Every task the master knows, newest first; thousands of rows stay smooth (only visible rows render). */
 export function TasksTab({ view }: { view: ClusterView }) {
@@ -23,26 +25,20 @@ export function TasksTab({ view }: { view: ClusterView }) {
   const [text, setText] = useState('');
   const [open, setOpen] = useState<string | null>(null);
 
-  // One pass over the tasks per batch (they change many times a second under load: bench:events).
-  const tasks = useMemo(() => {
-    const needle = text.trim().toLowerCase();
-    const out: Task[] = [];
-    for (const t of Object.values(view.tasks)) {
-      if (state !== ALL && t.state !== state) continue;
-      if (framework !== ALL && t.frameworkId !== framework) continue;
-      if (agent !== ALL && t.agentId !== agent) continue;
-      if (needle && !`${t.id} ${t.name} ${t.statuses.at(-1)?.message ?? ''}`.toLowerCase().includes(needle)) continue;
-      out.push(t);
-    }
-    return out.sort((a, b) => b.updatedAt - a.updatedAt);
-  }, [view.tasks, state, framework, agent, text]);
+  // Only the tasks that changed since the last view are filtered and placed again (TaskOrder).
+  const [order] = useState(() => new TaskOrder());
+  const tasks = useMemo(() => order.update(view, { state, framework, agent, text }), [order, view, state, framework, agent, text]);
+  const total = taskCount(view);
 
   const parent = useRef<HTMLDivElement>(null);
   // useVirtualizer returns functions React Compiler cannot memoize; this component does not rely on it.
   // eslint-disable-next-line react-hooks/incompatible-library
-  const rows = useVirtualizer({ count: tasks.length, getScrollElement: () => parent.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
-  // The states present, from the frameworks' counts (a few entries) rather than every task.
-  const states = useMemo(() => [...new Set(Object.values(view.frameworks).flatMap((f) => Object.keys(f.taskCounts)))].sort(), [view.frameworks]);
+  const rows = useVirtualizer({ count: tasks.length, getScrollElement: () => parent.current, estimateSize: () => ROW_HEIGHT, overscan: 4 });
+  // The filters' choices, the same arrays while they read the same (so the filters do not render
+  // with every batch). The states present, from the frameworks' counts rather than every task.
+  const stateOptions = useSameOptions([...new Set(Object.values(view.frameworks).flatMap((f) => Object.keys(f.taskCounts)))].sort().map((s) => [s, shortState(s)]));
+  const frameworkOptions = useSameOptions(Object.values(view.frameworks).map((f) => [f.id, f.name]));
+  const agentOptions = useSameOptions(Object.values(view.agents).map((a) => [a.id, `${a.hostname}:${a.port}`]));
   const selected = open ? view.tasks[open] : undefined;
   const source = useDashboardSource();
   // The task a tour scene points at (a live cluster only).
@@ -56,12 +52,12 @@ export function TasksTab({ view }: { view: ClusterView }) {
             <Search size={14} />
           </TextField.Slot>
         </TextField.Root>
-        <Filter label="State" value={state} onChange={setState} options={states.map((s) => [s, shortState(s)])} />
-        <Filter label="Framework" value={framework} onChange={setFramework} options={Object.values(view.frameworks).map((f) => [f.id, f.name])} />
-        <Filter label="Agent" value={agent} onChange={setAgent} options={Object.values(view.agents).map((a) => [a.id, `${a.hostname}:${a.port}`])} />
+        <Filter label="State" value={state} onChange={setState} options={stateOptions} />
+        <Filter label="Framework" value={framework} onChange={setFramework} options={frameworkOptions} />
+        <Filter label="Agent" value={agent} onChange={setAgent} options={agentOptions} />
         {source.kind === 'live' && <KillAllButton view={view} />}
         <Text size="1" color="gray" ml="auto" data-testid="task-count">
-          {tasks.length} of {Object.keys(view.tasks).length} tasks
+          {tasks.length} of {total} tasks
         </Text>
       </Flex>
       <Card size="1" className="task-table">
@@ -76,7 +72,7 @@ export function TasksTab({ view }: { view: ClusterView }) {
         <div ref={parent} className="task-scroll" data-testid="task-table">
           {tasks.length === 0 ? (
             <Text as="p" size="2" color="gray" className="task-empty">
-              {Object.keys(view.tasks).length === 0 ? 'No tasks yet: launch one from a framework, and it appears here at once.' : 'No task matches the filters.'}
+              {total === 0 ? 'No tasks yet: launch one from a framework, and it appears here at once.' : 'No task matches the filters.'}
             </Text>
           ) : (
             <div style={{ height: rows.getTotalSize(), position: 'relative' }}>
@@ -91,6 +87,7 @@ export function TasksTab({ view }: { view: ClusterView }) {
                     frameworkName={view.frameworks[task.frameworkId]?.name ?? task.frameworkId}
                     agentName={agent ? `${agent.hostname}:${agent.port}` : task.agentId}
                     top={item.start}
+                    index={item.index}
                     verdict={source.verdicts[task.key]}
                     highlighted={tourHighlight?.taskKey === task.key}
                     onOpen={setOpen}
@@ -112,6 +109,7 @@ const TaskRow = memo(function TaskRow({
   frameworkName,
   agentName,
   top,
+  index,
   verdict,
   highlighted = false,
   onOpen,
@@ -120,12 +118,14 @@ const TaskRow = memo(function TaskRow({
   frameworkName: string;
   agentName: string;
   top: number;
+  /** Its place in the table (the paint probe tells the first screen from rows scrolled to). */
+  index: number;
   verdict?: Verdict;
   highlighted?: boolean;
   onOpen: (key: string) => void;
 }) {
   const last = task.statuses.at(-1);
-  usePaintProbe(task.id, task.state, last?.at);
+  usePaintProbe(task.id, task.state, last?.at, index);
   return (
     <button
       type="button"
@@ -160,7 +160,14 @@ const TaskRow = memo(function TaskRow({
   );
 });
 
-function Filter({ label, value, onChange, options }: { label: string; value: string; onChange: (v: string) => void; options: string[][] }) {
+/** `options`, the same array while they read the same. */
+function useSameOptions(options: string[][]): string[][] {
+  const key = JSON.stringify(options);
+  return useMemo(() => JSON.parse(key) as string[][], [key]);
+}
+
+/** Radix's Select renders its items even while closed: a filter renders only when its own props change. */
+const Filter = memo(function Filter({ label, value, onChange, options }: { label: string; value: string; onChange: (v: string) => void; options: string[][] }) {
   return (
     <Select.Root value={value} onValueChange={onChange}>
       <Select.Trigger aria-label={`${label} filter`} />
@@ -174,4 +181,4 @@ function Filter({ label, value, onChange, options }: { label: string; value: str
       </Select.Content>
     </Select.Root>
   );
-}
+});

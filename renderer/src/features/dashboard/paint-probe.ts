@@ -10,6 +10,11 @@ export interface PaintRecord {
   state: string;
   /** The shown status' own timestamp (epoch ms), which tells one update of a task from the next. */
   statusAt?: number;
+  /**
+   * The row's place in the table. Sorted newest first, an update lands in the first rows; a row
+   * further down shows an older update brought into view by scrolling, which is no measure of latency.
+   */
+  row: number;
   /** Epoch ms, comparable with Mesos status timestamps (same host clock). */
   at: number;
 }
@@ -18,15 +23,36 @@ const enabled = typeof window !== 'undefined' && new URLSearchParams(window.loca
 const records: PaintRecord[] = [];
 if (enabled) (window as unknown as { __mesoscopePaints: PaintRecord[] }).__mesoscopePaints = records;
 
-export function usePaintProbe(task: string, state: string, statusAt: number | undefined): void {
+/** Rows committed and waiting for a frame; then rows painted by a frame, waiting for the message after it. */
+let committed: Array<Omit<PaintRecord, 'at'>> = [];
+const painted: Array<Array<Omit<PaintRecord, 'at'>>> = [];
+let channel: MessageChannel | undefined;
+
+/** All rows of a frame stamped at once, after it: one frame callback and one message, not one per row. */
+function stampAfterNextFrame(row: Omit<PaintRecord, 'at'>): void {
+  committed.push(row);
+  if (committed.length > 1) return;
+  if (!channel) {
+    channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      const at = performance.timeOrigin + performance.now();
+      for (const r of painted.shift() ?? []) records.push({ ...r, at });
+    };
+  }
+  const port = channel.port2;
+  // The DOM is committed; the next animation frame paints it. A message posted from inside that
+  // frame's callback runs right after the frame, which is as close to "painted" as a page can see.
+  requestAnimationFrame(() => {
+    painted.push(committed);
+    committed = [];
+    port.postMessage(null);
+  });
+}
+
+export function usePaintProbe(task: string, state: string, statusAt: number | undefined, row: number): void {
   useLayoutEffect(() => {
-    if (!enabled) return;
-    // The DOM is committed; the next animation frame paints it. A message posted from inside that
-    // frame's callback runs right after the frame, which is as close to "painted" as a page can see.
-    requestAnimationFrame(() => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => records.push({ task, state, statusAt, at: performance.timeOrigin + performance.now() });
-      channel.port2.postMessage(null);
-    });
+    if (enabled) stampAfterNextFrame({ task, state, statusAt, row });
+    // The row's place is recorded, not watched: the same update moving down a row is not painted anew.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [task, state, statusAt]);
 }

@@ -1,22 +1,20 @@
-import { applyDeltas } from '@shared/dashboard/apply';
 import type { Delta } from '@shared/dashboard/deltas';
 import type { ClusterView } from '@shared/dashboard/view';
 import { useEffect, useState } from 'react';
 import { useClient } from '../../api/client-context';
+import { LiveViewFolder } from './live-view';
 
 /**
- * How long batches gather before they are folded into the view: about a frame when the stream is
- * quiet; while it is busy (more than BUSY_DELTAS_PER_S at the last fold) longer, so that the table is
- * filtered, sorted and rendered ten times a second rather than with every batch (bench:events: at
- * 1,000 updates a second that work, not the updates, was what the page could not keep up with).
+ * How long batches gather before they are folded into the view: about a frame. The host sends at most
+ * ten batches a second while the cluster is busy (SubscriberFeed), so this joins only what arrives together.
  */
 const FOLD_MS = 16;
-const BUSY_FOLD_MS = 100;
-const BUSY_DELTAS_PER_S = 300;
 
 /**
  * A cluster's live Mesos view, pushed by the host (`dashboard.deltas`) and folded here. A gap in the
- * batches' sequence means one was missed: subscribing again brings a fresh snapshot.
+ * batches' sequence means one was missed: subscribing again brings a fresh snapshot. `offers`: the
+ * host polls the outstanding offers meanwhile (a subscription of its own, so that turning it on and off
+ * does not subscribe the view again: that would send the whole view, 10,000 tasks, again).
  */
 export function useClusterView(cluster: string, { offers = false }: { offers?: boolean } = {}): ClusterView | null {
   const client = useClient();
@@ -25,27 +23,19 @@ export function useClusterView(cluster: string, { offers = false }: { offers?: b
 
   useEffect(() => {
     let lastSeq: number | null = null;
-    // Batches that came since the last fold: folded together once per frame, so a page that falls
-    // behind a busy stream (1,000 updates a second, bench:events) catches up in one step, not one per batch.
+    // Folded here, outside React's updaters (which may run twice): the folder changes its tasks in place.
+    const folder = new LiveViewFolder();
     let pending: Delta[] = [];
     let timer: ReturnType<typeof setTimeout> | undefined;
-    let lastFold = 0;
-    let busy = false;
     const fold = () => {
       timer = undefined;
-      const now = Date.now();
-      busy = (pending.length * 1000) / Math.max(now - lastFold, 1) > BUSY_DELTAS_PER_S;
-      lastFold = now;
       const deltas = pending;
       pending = [];
-      // Not a transition: under a busy stream a new fold arrived before a transition's render finished
-      // and restarted it, so the table could go seconds without a commit (bench:events). A fold is
-      // bounded work (the table renders only its visible rows), done at most ten times a second.
-      setView((current) => applyDeltas(current, deltas));
+      setView(folder.fold(deltas));
     };
     const unsubscribe = client.subscribe(
       'dashboard.deltas',
-      { cluster, offers },
+      { cluster },
       (batch) => {
         const startsFresh = batch.deltas[0]?.kind === 'snapshot';
         if (!startsFresh && lastSeq !== null && batch.seq !== lastSeq + 1) {
@@ -55,7 +45,7 @@ export function useClusterView(cluster: string, { offers = false }: { offers?: b
         lastSeq = batch.seq;
         if (startsFresh) pending = [];
         pending.push(...batch.deltas);
-        timer ??= setTimeout(fold, busy ? BUSY_FOLD_MS : FOLD_MS);
+        timer ??= setTimeout(fold, FOLD_MS);
       },
       () => setView(null),
     );
@@ -63,7 +53,13 @@ export function useClusterView(cluster: string, { offers = false }: { offers?: b
       clearTimeout(timer);
       unsubscribe();
     };
-  }, [client, cluster, offers, generation]);
+  }, [client, cluster, generation]);
+
+  useEffect(() => {
+    if (!offers) return;
+    // Nothing to do with its one event: the offers come in the view's batches.
+    return client.subscribe('dashboard.watchOffers', { cluster }, () => undefined);
+  }, [client, cluster, offers]);
 
   return view;
 }

@@ -56,29 +56,33 @@ export function useDiagnosis(task: Task | undefined) {
  */
 export function useLiveVerdicts(cluster: string, view: ClusterView | null): Verdicts {
   const client = useClient();
-  const signature = useMemo(() => {
-    if (!view) return '';
+  // The view looked at no more than every VERDICTS_EVERY_MS: under load tasks end many times a second,
+  // each answer diagnoses every one of them, and even walking every task with each batch was a cost
+  // of its own (bench:events).
+  const sampled = useThrottled(view, VERDICTS_EVERY_MS);
+  const asked = useMemo(() => {
+    if (!sampled) return '';
     let count = 0;
     let latest = 0;
-    for (const t of Object.values(view.tasks)) {
+    for (const t of Object.values(sampled.tasks)) {
       if (!DOCTOR_STATES.has(t.state)) continue;
       count += 1;
       latest = Math.max(latest, t.updatedAt);
     }
     return `${count}:${latest}`;
-  }, [view]);
-  // Asked again when the tasks it covers change, at most every VERDICTS_EVERY_MS: under load tasks end
-  // many times a second, and each answer diagnoses every one of them (bench:events).
-  const asked = useThrottled(signature, VERDICTS_EVERY_MS);
+  }, [sampled]);
   const { data } = useQuery({
     queryKey: ['doctor-verdicts', cluster, asked],
     queryFn: () => client.call('doctor.verdicts', { cluster }),
     enabled: asked !== '' && !asked.startsWith('0:'),
     refetchInterval: 5000,
     placeholderData: keepPreviousData,
+    // Each signature is a query of its own: kept the default 5 minutes, a busy cluster's every-2-s
+    // answers (each a verdict per ended task) piled up in the cache (bench:events' soak).
+    gcTime: 10_000,
     retry: false,
   });
-  return signature.startsWith('0:') ? {} : (data ?? {});
+  return asked.startsWith('0:') ? {} : (data ?? {});
 }
 
 const VERDICTS_EVERY_MS = 2000;
