@@ -134,7 +134,7 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
       const endpoints = await attach.dockerEndpoints(name);
       if (endpoints.length === 0) return undefined;
       const access = await attach.access(name);
-      return { docker: new AttachedDocker({ cluster: name, endpoints, access }), agents: attachedAgents(await attachedLogCluster(name)) };
+      return { docker: new AttachedDocker({ cluster: name, endpoints, access }), agents: async () => attachedAgents(await attachedLogCluster(name)) };
     },
   );
   monitors.alongside((cluster, monitor) => (attach.has(cluster) ? attachedEvidence.companion(cluster, monitor) : evidence.companion(cluster, monitor)));

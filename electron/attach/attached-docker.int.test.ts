@@ -84,10 +84,15 @@ describe(`Docker evidence on an attached cluster through a named endpoint, on ${
     const session = new ClusterSession(api, name);
     try {
       await session.live.until('both agents', (v) => (v && Object.keys(v.agents).length === 2 ? v : undefined), 60_000);
+      // The agents are looked up again every 15 s: both are followed on the endpoint before a task starts.
+      let status = await api.call('attach.docker', { name });
+      for (let i = 0; i < 100 && status[0]?.agents.length !== 2; i++) {
+        await new Promise((r) => setTimeout(r, 400));
+        status = await api.call('attach.docker', { name });
+      }
+      expect(status).toEqual([expect.objectContaining({ url: 'unix:///var/run/docker.sock', agents: [1, 2], state: 'following', problems: [] })]);
       const failed = await session.run({ image: TASK_IMAGE, command: 'exit 7' }, { timeoutMs: 120_000 });
       expect(failed.state).toBe('TASK_FAILED');
-      const status = await api.call('attach.docker', { name });
-      expect(status).toEqual([expect.objectContaining({ url: 'unix:///var/run/docker.sock', agents: [1, 2], state: 'following', problems: [] })]);
       // The die event arrives on the daemon's stream beside the task's status: give it a moment.
       let diagnosis = await session.diagnose(failed.key);
       for (let i = 0; i < 40 && !(diagnosis.kind === 'diagnosed' && diagnosis.timeline.some((e) => e.source === 'task-container')); i++) {
@@ -97,7 +102,10 @@ describe(`Docker evidence on an attached cluster through a named endpoint, on ${
       expect(diagnosis.kind).toBe('diagnosed');
       const dockerItems = diagnosis.kind === 'diagnosed' ? diagnosis.timeline.filter((e) => e.source === 'task-container') : [];
       expect(dockerItems.length, JSON.stringify(diagnosis)).toBeGreaterThan(0);
-      expect(JSON.stringify(dockerItems)).toMatch(/\b7\b/);
+      const die = dockerItems.find((e) => e.docker?.action === 'die');
+      expect(die?.docker, JSON.stringify(dockerItems)).toMatchObject({ role: 'task', exitCode: 7, oomKilled: false });
+      expect(die?.docker?.agentIndex).toBeGreaterThanOrEqual(1);
+      expect(die?.title).toMatch(/exit 7/);
       expect(diagnosis.kind === 'diagnosed' && diagnosis.evidenceGaps).toBeFalsy();
 
       // The same cluster under a second name, its agents' Docker endpoint a closed port: said in words, nothing crashes.

@@ -41,38 +41,32 @@ export interface AttachedDockerOptions {
   pingTimeoutMs?: number;
 }
 
+interface Group {
+  docker: Dockerode;
+  events: ClusterDockerEvents;
+  agents: Array<AttachedAgent & { workDir?: string; problem?: string }>;
+}
+
 export class AttachedDocker {
   private readonly statuses = new Map<string, DockerEndpointStatus>();
+  private readonly groups = new Map<string, Group>();
   private readonly tasks: Promise<unknown>[] = [];
+  private readonly seen = new Set<string>();
 
   constructor(private readonly options: AttachedDockerOptions) {}
 
-  /** Follows every named endpoint of these agents until the signal aborts; resolves then. */
-  async follow(agents: readonly AttachedAgent[], onEvent: (e: DockerEvent) => void, signal: AbortSignal, since: number): Promise<void> {
-    const byUrl = new Map<string, Array<AttachedAgent & { workDir?: string; problem?: string }>>();
-    for (const agent of agents) {
-      const url = endpointFor(this.options.endpoints, agent.hostname);
-      if (!url) continue;
-      const state = await new AgentClient(agent.address, { access: this.options.access, timeoutMs: 5000 }).state(signal).catch((err: Error) => err);
-      const workDir = state instanceof Error ? undefined : state.flags?.work_dir;
-      const problem = state instanceof Error ? `its /state did not answer (${state.message})` : workDir ? undefined : 'its /state names no --work_dir';
-      byUrl.set(url, [...(byUrl.get(url) ?? []), { ...agent, workDir: workDir?.replace(/\/+$/, ''), problem }]);
-    }
-    for (const [url, list] of byUrl) {
-      const agentsText = list.map((a) => `agent ${a.index} (${a.hostname})`).join(', ');
-      const problems = list.filter((a) => a.problem).map((a) => `agent ${a.index}: ${a.problem}, so its containers cannot be told apart`);
-      this.set(url, { url, agents: list.map((a) => a.index), state: 'connecting', message: `Connecting to ${url} for ${agentsText}.`, problems });
-      let docker: Dockerode;
-      try {
-        docker = (this.options.docker ?? dockerForEndpoint)(url);
-      } catch (err) {
-        this.set(url, { ...this.statuses.get(url)!, state: 'unreachable', message: `Docker endpoint ${url} cannot be used: ${(err as Error).message}` });
-        continue;
-      }
-      const claim = (sources: readonly string[]) =>
-        list.find((a) => a.workDir && sources.some((s) => s === a.workDir || s.startsWith(`${a.workDir}/`)))?.index;
-      const events = new ClusterDockerEvents(() => docker, { name: this.options.cluster }, claim);
-      this.tasks.push(this.watch(url, docker, agentsText, signal), events.follow(onEvent, signal, { since, backoffMs: 1000 }));
+  /**
+   * Follows every named endpoint of the cluster's agents until the signal aborts; resolves then. The
+   * agents are asked again at each check, so one that registers later is followed too.
+   */
+  async follow(agents: () => Promise<readonly AttachedAgent[]>, onEvent: (e: DockerEvent) => void, signal: AbortSignal, since: number): Promise<void> {
+    while (!signal.aborted) {
+      await this.addAgents(await agents().catch(() => []), onEvent, signal, since);
+      await Promise.all([...this.groups].map(([url, group]) => this.check(url, group)));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.options.checkEveryMs ?? 15_000);
+        signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+      });
     }
     await Promise.allSettled(this.tasks);
   }
@@ -82,25 +76,54 @@ export class AttachedDocker {
     return [...this.statuses.values()];
   }
 
-  private async watch(url: string, docker: Dockerode, agentsText: string, signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      const error = await ping(docker, this.options.pingTimeoutMs ?? 5000);
-      const current = this.statuses.get(url)!;
-      this.set(
-        url,
-        error === undefined
-          ? { ...current, state: 'following', message: `Following Docker events on ${url} for ${agentsText}.` }
-          : { ...current, state: 'unreachable', message: `Docker endpoint ${url} (for ${agentsText}) does not answer: ${error}. The doctor has no Docker evidence from it.` },
-      );
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.options.checkEveryMs ?? 15_000);
-        signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-      });
+  private async addAgents(agents: readonly AttachedAgent[], onEvent: (e: DockerEvent) => void, signal: AbortSignal, since: number): Promise<void> {
+    for (const agent of agents) {
+      const url = endpointFor(this.options.endpoints, agent.hostname);
+      const key = `${agent.index}@${agent.address}`;
+      if (!url || this.seen.has(key) || signal.aborted) continue;
+      const state = await new AgentClient(agent.address, { access: this.options.access, timeoutMs: 5000 }).state(signal).catch((err: Error) => err);
+      const workDir = state instanceof Error ? undefined : state.flags?.work_dir?.replace(/\/+$/, '');
+      // Asked again at the next check: an agent that did not answer may yet.
+      if (state instanceof Error) continue;
+      this.seen.add(key);
+      const problem = workDir ? undefined : 'its /state names no --work_dir';
+      let group = this.groups.get(url);
+      if (!group) {
+        let docker: Dockerode;
+        try {
+          docker = (this.options.docker ?? dockerForEndpoint)(url);
+        } catch (err) {
+          this.statuses.set(url, { url, agents: [agent.index], state: 'unreachable', message: `Docker endpoint ${url} cannot be used: ${(err as Error).message}`, problems: [] });
+          continue;
+        }
+        const list: Group['agents'] = [];
+        const claim = (sources: readonly string[]) => list.find((a) => a.workDir && sources.some((s) => s === a.workDir || s.startsWith(`${a.workDir}/`)))?.index;
+        group = { docker, agents: list, events: new ClusterDockerEvents(() => docker, { name: this.options.cluster }, claim) };
+        this.groups.set(url, group);
+        this.tasks.push(group.events.follow(onEvent, signal, { since, backoffMs: 1000 }));
+      }
+      const at = group.agents.findIndex((a) => a.index === agent.index);
+      if (at >= 0) group.agents.splice(at, 1);
+      group.agents.push({ ...agent, workDir, problem });
+      group.agents.sort((a, b) => a.index - b.index);
+      group.events.reclaim();
     }
   }
 
-  private set(url: string, status: DockerEndpointStatus): void {
-    this.statuses.set(url, status);
+  private async check(url: string, group: Group): Promise<void> {
+    const error = await ping(group.docker, this.options.pingTimeoutMs ?? 5000);
+    const agentsText = group.agents.map((a) => `agent ${a.index} (${a.hostname})`).join(', ');
+    const base = {
+      url,
+      agents: group.agents.map((a) => a.index),
+      problems: group.agents.filter((a) => a.problem).map((a) => `agent ${a.index}: ${a.problem}, so its containers cannot be told apart`),
+    };
+    this.statuses.set(
+      url,
+      error === undefined
+        ? { ...base, state: 'following', message: `Following Docker events on ${url} for ${agentsText}.` }
+        : { ...base, state: 'unreachable', message: `Docker endpoint ${url} (for ${agentsText}) does not answer: ${error}. The doctor has no Docker evidence from it.` },
+    );
   }
 }
 

@@ -21,8 +21,8 @@ export interface AttachedEvidenceOptions {
   maxDockerEvents?: number;
 }
 
-/** The cluster's named Docker endpoints and its agents now; undefined when it names none. */
-export type AttachedDockerSource = () => Promise<{ docker: AttachedDocker; agents: AttachedAgent[] } | undefined>;
+/** The cluster's named Docker endpoints, and how to list its agents (asked again as they change); undefined when it names none. */
+export type AttachedDockerSource = () => Promise<{ docker: AttachedDocker; agents: () => Promise<AttachedAgent[]> } | undefined>;
 
 export class AttachedEvidence {
   /** An attached cluster has no spec nor layout of ours. */
@@ -67,20 +67,14 @@ export class AttachedEvidence {
     const max = this.options.maxDockerEvents ?? 5000;
     const { signal } = this.controller;
     this.dockerDone = (async () => {
-      for (let attempt = 0; !signal.aborted; attempt++) {
-        const source = await this.dockerSource!().catch(() => undefined);
-        if (!source) return;
-        if (source.agents.length > 0 || attempt >= 12) {
-          this.dockerFollower = source.docker;
-          const onEvent = (e: DockerEvent) => {
-            this.docker.push(e);
-            if (this.docker.length > max + (max >> 2)) this.docker.splice(0, this.docker.length - max);
-          };
-          await source.docker.follow(source.agents, onEvent, signal, since);
-          return;
-        }
-        await sleep(5000, undefined, { signal }).catch(() => undefined);
-      }
+      const source = await this.dockerSource!();
+      if (!source || signal.aborted) return;
+      this.dockerFollower = source.docker;
+      const onEvent = (e: DockerEvent) => {
+        this.docker.push(e);
+        if (this.docker.length > max + (max >> 2)) this.docker.splice(0, this.docker.length - max);
+      };
+      await source.docker.follow(source.agents, onEvent, signal, since);
     })().catch(() => undefined);
   }
 

@@ -57,6 +57,11 @@ export class ClusterDockerEvents {
   /** The cluster's layout changed (an agent added or removed): claim task containers by the new one. */
   setLayout(layout: ClusterLayout): void {
     this.cluster = { ...this.cluster, layout };
+    this.reclaim();
+  }
+
+  /** Agents changed (a TaskClaim knows more now): task containers not claimed so far are looked at again. */
+  reclaim(): void {
     for (const [id, claim] of this.claims) if (claim === null) this.claims.delete(id);
   }
 
