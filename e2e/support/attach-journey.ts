@@ -130,6 +130,10 @@ export function attachJourney(shots: string): void {
     await expect(dockerDrawer.getByTestId('doctor-evidence').locator('[data-kind="docker"]').filter({ hasText: /exit 7/ }).first()).toBeVisible({ timeout: 30_000 });
     await page.screenshot({ path: `${shots}/attached-docker-evidence.png` });
     await closeDrawer(page);
+    await page.getByRole('tab', { name: 'Connection' }).click();
+    await expect(page.getByTestId('docker-endpoints')).toContainText(/every agent: unix:\/\/\/var\/run\/docker\.sock\s*following \(agents 1, 2\)/, { timeout: 30_000 });
+    await page.screenshot({ path: `${shots}/attached-docker-endpoints.png` });
+    await page.getByRole('tab', { name: /^Tasks/ }).click();
 
     const hello = ((await page.locator('[data-testid^="task-row-hello-"]').getAttribute('data-testid')) ?? '').replace('task-row-', '');
     await (await drawerOf(page, hello)).getByTestId('task-log-links').getByRole('button', { name: 'stdout' }).click();
