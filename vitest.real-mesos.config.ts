@@ -21,6 +21,8 @@ export const REAL_MESOS_SUITES = [
   'electron/framework/services.int.test.ts',
   // Attach to a cluster started by a plain script with HTTP authentication on (401, read-only, HA).
   'electron/attach/attach.int.test.ts',
+  // …and its Docker evidence through the Docker endpoint named for its agents (DOCKER tasks, the doctor).
+  'electron/attach/attached-docker.int.test.ts',
 ];
 
 export default defineConfig({

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createDispatcher, type Dispatcher } from './api/dispatcher';
 import { createHandlers } from './api/handlers';
 import { AttachService } from './attach/attach-service';
+import { AttachedDocker, attachedAgents } from './attach/attached-docker';
 import { AttachedEvidenceRegistry } from './attach/attached-evidence';
 import { attachedLogFiles } from './attach/attached-log-files';
 import { attachedNodes } from './attach/attached-nodes';
@@ -125,7 +126,17 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const evidence = new EvidenceRegistry({ docker: () => docker.docker, engine });
   // Attached clusters have no containers of ours: the doctor works from Mesos' own evidence there, and
   // from their nodes' Mesos logs through /files (nodes with --log_dir).
-  const attachedEvidence = new AttachedEvidenceRegistry(async (name) => attachedLogFiles(await attachedLogCluster(name), await attach.access(name)));
+  const attachedEvidence = new AttachedEvidenceRegistry(
+    async (name) => attachedLogFiles(await attachedLogCluster(name), await attach.access(name)),
+    {},
+    // …and Docker events only from the Docker endpoints the user named for its agents.
+    async (name) => {
+      const endpoints = await attach.dockerEndpoints(name);
+      if (endpoints.length === 0) return undefined;
+      const access = await attach.access(name);
+      return { docker: new AttachedDocker({ cluster: name, endpoints, access }), agents: async () => attachedAgents(await attachedLogCluster(name)) };
+    },
+  );
   monitors.alongside((cluster, monitor) => (attach.has(cluster) ? attachedEvidence.companion(cluster, monitor) : evidence.companion(cluster, monitor)));
   const doctor = new DoctorService({
     monitors,

@@ -31,7 +31,7 @@ export function attachJourney(shots: string): void {
 
   test.beforeAll(async () => {
     test.setTimeout(240_000);
-    [plain, ha] = await Promise.all([startPlainCluster(name, MESOS_TEST_IMAGE), startPlainCluster(haName, MESOS_TEST_IMAGE, { ha: true })]);
+    [plain, ha] = await Promise.all([startPlainCluster(name, MESOS_TEST_IMAGE, { docker: true }), startPlainCluster(haName, MESOS_TEST_IMAGE, { ha: true })]);
     host = await startWebHostProcess();
   });
   test.afterAll(async () => {
@@ -39,7 +39,7 @@ export function attachJourney(shots: string): void {
     await Promise.all([plain?.down(), ha?.down()]);
   });
 
-  async function connect(page: Page, cluster: string, masters: string[], password: string): Promise<void> {
+  async function connect(page: Page, cluster: string, masters: string[], password: string, dockerEndpoints?: string): Promise<void> {
     await page.getByRole('button', { name: 'Connect' }).first().click();
     const dialog = page.getByTestId('connect-dialog');
     await dialog.getByRole('textbox', { name: 'Name' }).fill(cluster);
@@ -47,13 +47,18 @@ export function attachJourney(shots: string): void {
     await dialog.getByRole('radio', { name: 'User and password' }).click();
     await dialog.getByRole('textbox', { name: 'User' }).fill(PLAIN_PRINCIPAL);
     await dialog.getByLabel('Password').fill(password);
+    if (dockerEndpoints) {
+      await dialog.getByText(/^Docker endpoints/).click();
+      await dialog.getByRole('textbox', { name: 'Docker endpoints' }).fill(dockerEndpoints);
+    }
   }
 
   test(`attach with HTTP authentication on ${MESOS_KIND}: the 401 in words, agents and tasks live, read-only until writes, stdout, the doctor`, async ({ page }) => {
     test.setTimeout(240_000);
     const errors = collectConsoleErrors(page);
     await page.goto(host.url);
-    await connect(page, name, plain.masters, 'wrong-password');
+    // The plain cluster's agents run DOCKER tasks on this host's daemon: its socket is their honest Docker endpoint.
+    await connect(page, name, plain.masters, 'wrong-password', '*=unix:///var/run/docker.sock');
     await page.screenshot({ path: `${shots}/connect-dialog.png` });
     const dialog = page.getByTestId('connect-dialog');
     await dialog.getByRole('button', { name: 'Connect' }).click();
@@ -109,6 +114,26 @@ export function attachJourney(shots: string): void {
     await expect(drawer.getByTestId('doctor')).toContainText('The command failed (exit 3)', { timeout: 15_000 });
     await page.screenshot({ path: `${shots}/attached-doctor.png` });
     await closeDrawer(page);
+
+    // A DOCKER task that exits 7: the verdict carries its container's die event, from the named Docker endpoint.
+    await page.getByTestId('run-task').click();
+    const runDocker = page.getByTestId('run-dialog');
+    await runDocker.getByRole('textbox', { name: 'Task name' }).fill('dockerfail');
+    await runDocker.getByRole('textbox', { name: 'Docker image' }).fill('mesoscope/task-base:test');
+    await runDocker.getByRole('textbox', { name: 'Command' }).fill('exit 7');
+    await runDocker.getByTestId('run-submit').click();
+    await expect(runDocker.getByTestId('run-result').getByTestId('offer-decision-accepted').first()).toBeVisible({ timeout: 60_000 });
+    await runDocker.getByRole('button', { name: 'Close' }).click();
+    await expect(page.locator('[data-testid^="task-row-dockerfail-"]')).toHaveAttribute('data-state', 'TASK_FAILED', { timeout: 90_000 });
+    const dockerFail = ((await page.locator('[data-testid^="task-row-dockerfail-"]').getAttribute('data-testid')) ?? '').replace('task-row-', '');
+    const dockerDrawer = await drawerOf(page, dockerFail);
+    await expect(dockerDrawer.getByTestId('doctor-evidence').locator('[data-kind="docker"]').filter({ hasText: /exit 7/ }).first()).toBeVisible({ timeout: 30_000 });
+    await page.screenshot({ path: `${shots}/attached-docker-evidence.png` });
+    await closeDrawer(page);
+    await page.getByRole('tab', { name: 'Connection' }).click();
+    await expect(page.getByTestId('docker-endpoints')).toContainText(/every agent: unix:\/\/\/var\/run\/docker\.sock\s*following \(agents 1, 2\)/, { timeout: 30_000 });
+    await page.screenshot({ path: `${shots}/attached-docker-endpoints.png` });
+    await page.getByRole('tab', { name: /^Tasks/ }).click();
 
     const hello = ((await page.locator('[data-testid^="task-row-hello-"]').getAttribute('data-testid')) ?? '').replace('task-row-', '');
     await (await drawerOf(page, hello)).getByTestId('task-log-links').getByRole('button', { name: 'stdout' }).click();

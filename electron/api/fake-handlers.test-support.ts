@@ -90,6 +90,7 @@ export function fakeHandlers(overrides: { onSubscribe?: (signal: AbortSignal) =>
       'attach.remove': noCluster,
       'attach.setWrites': noCluster,
       'attach.agents': noCluster,
+      'attach.docker': noCluster,
     },
     events: {
       'docker.statusChanged': (_params, emit, signal) => {

@@ -94,6 +94,7 @@ export class AttachService {
       auth: input.auth.kind === 'basic' ? { kind: 'basic', username: input.auth.username } : { kind: input.auth.kind },
       ...(input.tls && (input.tls.caFile || input.tls.fingerprint256) ? { tls: input.tls } : {}),
       writes: input.writes,
+      ...(input.dockerEndpoints?.length ? { dockerEndpoints: input.dockerEndpoints } : {}),
       addedAt: new Date().toISOString(),
     };
     const access = await this.accessOf(saved, secret);
@@ -131,6 +132,11 @@ export class AttachService {
   async schedulerAccess(name: string): Promise<SchedulerAccess> {
     const saved = await this.saved(name);
     return { access: await this.access(name), ...(saved.auth.kind === 'basic' && saved.auth.username ? { principal: saved.auth.username } : {}) };
+  }
+
+  /** The Docker endpoints the user named for the cluster's agents (none: no Docker evidence). */
+  async dockerEndpoints(name: string): Promise<NonNullable<SavedConnection['dockerEndpoints']>> {
+    return (await this.saved(name)).dockerEndpoints ?? [];
   }
 
   async masterClientOptions(name: string): Promise<MasterClientOptions> {

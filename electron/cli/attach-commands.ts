@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { AttachedCluster, ConnectionInput } from '@shared/attach/connection';
+import { type DockerEndpointEntry, parseDockerFlag } from '@shared/attach/docker-endpoint';
 import { type Command, type CommandContext, EXIT, need, printJson, UsageError } from './command';
 import { table } from './format';
 
@@ -22,6 +23,17 @@ function onOff(value: unknown): boolean | undefined {
   throw new UsageError(`--writes takes on or off, not "${String(value)}"`);
 }
 
+/** `--docker HOST=URL`, repeatable: the split only; the host validates the values (errors name the field). */
+function dockerFlags(value: unknown): DockerEndpointEntry[] | undefined {
+  const flags = (value as string[] | undefined) ?? [];
+  if (flags.length === 0) return undefined;
+  return flags.map((flag) => {
+    const entry = parseDockerFlag(flag);
+    if ('error' in entry) throw new UsageError(entry.error);
+    return entry;
+  });
+}
+
 export function describeAttached(c: AttachedCluster): string[] {
   return [
     c.name,
@@ -34,16 +46,20 @@ export function describeAttached(c: AttachedCluster): string[] {
 
 export const attach: Command = {
   name: 'attach',
-  args: '<name> --master URL|zk://… [--user U --password-stdin|--password-file F | --token-stdin|--token-file F] [--ca FILE | --fingerprint SHA256] [--writes on|off]',
+  args: '<name> --master URL|zk://… [--user U --password-stdin|--password-file F | --token-stdin|--token-file F] [--ca FILE | --fingerprint SHA256] [--docker HOST=URL]… [--writes on|off]',
   summary: 'Attach a Mesos cluster Mesoscope did not start (read-only unless --writes on); with only --writes, change that.',
   help: `It is checked before it is saved: each master answers as Mesos does, a leader is found, and the credentials
 open the operator API and the read-only endpoints. A wrong password says "401 Unauthorized" in words (exit 3);
 an unreachable master, a server that is not Mesos, a certificate not trusted: each its own message (exit 3).
 Secrets are read from stdin or a file, never from the command line, and kept in a 0600 file beside the
-settings (secrets.json), never in settings.json. The dashboard, ps, logs --task and doctor then work with
+settings (secrets.json), never in settings.json. --docker names the Docker endpoint of the agents whose
+hostname (as Mesos reports it) is HOST, or of every agent with *: unix:///path, tcp://host:port or
+ssh://user@host[:port] (your ssh agent or default key; nothing stored). The doctor then has Docker
+evidence (exit codes, OOM kills) for their task containers. The dashboard, ps, logs --task and doctor then work with
 the name; run and kill only with --writes on; Docker actions (stop, fault…) never.`,
   example: `mesoscope attach prod --master http://m1:5050 --master http://m2:5050 --user ops --password-stdin <pw.txt
 mesoscope attach lab --master zk://zk1:2181,zk2:2181/mesos
+mesoscope attach lab --master http://m1:5050 --docker '*=ssh://ops@agents.lab'
 mesoscope attach prod --writes on`,
   options: {
     master: { type: 'string', multiple: true },
@@ -55,13 +71,15 @@ mesoscope attach prod --writes on`,
     ca: { type: 'string' },
     fingerprint: { type: 'string' },
     writes: { type: 'string' },
+    docker: { type: 'string', multiple: true },
   },
-  optionHelp: { master: 'URL', user: 'NAME', 'password-file': 'FILE', 'token-file': 'FILE', ca: 'FILE', fingerprint: 'SHA256', writes: 'on|off' },
+  optionHelp: { master: 'URL', user: 'NAME', 'password-file': 'FILE', 'token-file': 'FILE', ca: 'FILE', fingerprint: 'SHA256', writes: 'on|off', docker: 'HOST=URL' },
   async run(ctx) {
     const name = need(ctx.positionals[0], '<name>');
     const api = await ctx.api();
     const masters = (ctx.values.master as string[] | undefined) ?? [];
     const writes = onOff(ctx.values.writes);
+    const dockerEndpoints = dockerFlags(ctx.values.docker);
     if (masters.length === 0) {
       if (writes === undefined) throw new UsageError('--master URL (or zk://…) is needed to attach; --writes on|off to change an attached cluster');
       const changed = await api.call('attach.setWrites', { name, writes });
@@ -81,12 +99,14 @@ mesoscope attach prod --writes on`,
       auth: user ? { kind: 'basic', username: user, password: password ?? '' } : token !== undefined ? { kind: 'bearer', token } : { kind: 'none' },
       ...(ctx.values.ca || ctx.values.fingerprint ? { tls: { caFile: ctx.values.ca as string | undefined, fingerprint256: ctx.values.fingerprint as string | undefined } } : {}),
       writes: writes ?? false,
+      ...(dockerEndpoints ? { dockerEndpoints } : {}),
     };
     const attached = await api.call('attach.add', { connection });
     if (ctx.json) printJson(attached);
     else {
       console.log(table(['NAME', 'STATE', 'MASTERS', 'AUTH', 'TLS'], [describeAttached(attached)]));
       console.log(`Secrets: ${attached.secretStorage.where}`);
+      for (const e of attached.dockerEndpoints ?? []) console.log(`Docker endpoint for ${e.agent === '*' ? 'every agent' : `agent ${e.agent}`}: ${e.url}`);
     }
     return EXIT.ok;
   },

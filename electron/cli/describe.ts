@@ -91,6 +91,7 @@ export function diagnosisText(taskId: string, d: Diagnosis): string {
   const decisive = d.timeline.find((e) => e.decisive);
   if (decisive) lines.push(`  Decisive: ${new Date(decisive.at).toISOString()} ${decisive.title}${decisive.detail ? ` — ${decisive.detail}` : ''}`);
   lines.push(`  Evidence: ${d.timeline.length} item${d.timeline.length === 1 ? '' : 's'} (mesoscope doctor --json for all)`);
+  for (const gap of d.evidenceGaps ?? []) lines.push(`  Not seen: ${gap}`);
   return lines.join('\n');
 }
 

@@ -1,5 +1,6 @@
 import { agentsOf, validateSpec } from '@shared/cluster/spec';
 import { unsafeAgentFlagIssues } from '@shared/cluster/unsafe-flags';
+import type { DockerEndpointStatus } from '@shared/attach/connection';
 import type { ClusterSummary } from '@shared/cluster/status';
 import type { ApplyFixResult, FixAction } from '@shared/contract/doctor';
 import type { ClusterView } from '@shared/dashboard/view';
@@ -22,7 +23,9 @@ import type { EvidenceRegistry } from './evidence-registry';
 export interface DoctorServiceDeps {
   monitors: Pick<MonitorRegistry, 'acquire' | 'forget'>;
   /** The evidence gathered beside a cluster's monitor (a launched cluster's, or an attached one's Mesos logs). */
-  evidence: { get(cluster: string): Pick<NonNullable<ReturnType<EvidenceRegistry['get']>>, 'summary' | 'dockerEvents' | 'logs'> | undefined };
+  evidence: {
+    get(cluster: string): (Pick<NonNullable<ReturnType<EvidenceRegistry['get']>>, 'summary' | 'dockerEvents' | 'logs'> & { dockerStatus?(): DockerEndpointStatus[] }) | undefined;
+  };
   engine: Pick<ClusterEngine, 'get' | 'addAgent' | 'removeAgent' | 'destroy' | 'create'>;
   stagingThresholdMs?: number;
   /** An attached cluster has no spec nor layout: the doctor works from Mesos' own evidence. */
@@ -39,7 +42,13 @@ export class DoctorService {
     const { view, context } = await this.live(cluster);
     const diagnosis = diagnoseTask(view, taskKey, context);
     if (!diagnosis) throw new ApiError('not-found', `Cluster "${cluster}" has no task ${taskKey} (or not any more: the dashboard keeps a bounded history).`);
-    return diagnosis;
+    const gaps = this.dockerStatus(cluster).filter((s) => s.state === 'unreachable').map((s) => s.message);
+    return gaps.length > 0 && diagnosis.kind !== 'none' ? { ...diagnosis, evidenceGaps: gaps } : diagnosis;
+  }
+
+  /** An attached cluster's named Docker endpoints and whether they answer (none for launched clusters). */
+  dockerStatus(cluster: string): DockerEndpointStatus[] {
+    return this.deps.evidence.get(cluster)?.dockerStatus?.() ?? [];
   }
 
   async verdicts(cluster: string): Promise<Verdicts> {

@@ -105,3 +105,21 @@ describe('ClusterDockerEvents.classify', () => {
     expect(await events.classify(nodeEvent('unpause', 'agent', 2))).not.toBeNull();
   });
 });
+
+describe('ClusterDockerEvents with a claim hook (a cluster without a layout of ours)', () => {
+  it('claims task containers by the hook alone; one unclaimed is looked at again after reclaim()', async () => {
+    const { docker } = fakeDocker({ t1: { Mounts: [{ Source: '/srv/mesos/slaves/S0/frameworks/F/executors/e/runs/r' }] }, t2: { Mounts: [{ Source: '/other/agent/slaves/x' }] } });
+    let workDirs: Array<[number, string]> = [[4, '/srv/mesos']];
+    const claim = (sources: readonly string[]) => workDirs.find(([, dir]) => sources.some((s) => s.startsWith(`${dir}/`)))?.[0];
+    const events = new ClusterDockerEvents(docker, { name: 'attached-x' }, claim);
+    expect(await events.classify(taskEvent('die', 't1', { exitCode: '7' }))).toMatchObject({ role: 'task', mesosContainerId: CID, agentIndex: 4, exitCode: 7 });
+    // Not this cluster's (yet): no event, until an agent with that work dir is known.
+    expect(await events.classify(taskEvent('start', 't2', {}, 1_795_272_981))).toBeNull();
+    workDirs = [...workDirs, [5, '/other/agent']];
+    expect(await events.classify(taskEvent('die', 't2', { exitCode: '1' }, 1_795_272_982))).toBeNull();
+    events.reclaim();
+    expect(await events.classify(taskEvent('die', 't2', { exitCode: '1' }, 1_795_272_983))).toMatchObject({ agentIndex: 5, exitCode: 1 });
+    // Node containers of a launched cluster with another name are never this one's.
+    expect(await events.classify(nodeEvent('die', 'agent', 1, 'dr-ev'))).toBeNull();
+  });
+});

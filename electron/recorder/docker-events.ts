@@ -28,10 +28,18 @@ interface RawEvent {
 
 export interface ClusterRef {
   name: string;
-  layout: ClusterLayout;
+  /** Absent for clusters we did not launch: then a TaskClaim decides. */
+  layout?: ClusterLayout;
 }
 
 type Claim = { agentIndex: number } | null;
+
+/**
+ * Which agent's task container this is, from its mounts' sources (undefined: not this cluster's). Given
+ * for clusters without a layout of ours (attached ones: by each agent's --work_dir); without it the
+ * layout's agent work dirs decide.
+ */
+export type TaskClaim = (mountSources: readonly string[]) => number | undefined;
 
 export class ClusterDockerEvents {
   /** Task containers already looked at: which agent's, or null when not this cluster's. */
@@ -43,11 +51,17 @@ export class ClusterDockerEvents {
   constructor(
     private readonly docker: () => Dockerode,
     private cluster: ClusterRef,
+    private readonly claimTask?: TaskClaim,
   ) {}
 
   /** The cluster's layout changed (an agent added or removed): claim task containers by the new one. */
   setLayout(layout: ClusterLayout): void {
     this.cluster = { ...this.cluster, layout };
+    this.reclaim();
+  }
+
+  /** Agents changed (a TaskClaim knows more now): task containers not claimed so far are looked at again. */
+  reclaim(): void {
     for (const [id, claim] of this.claims) if (claim === null) this.claims.delete(id);
   }
 
@@ -147,11 +161,15 @@ export class ClusterDockerEvents {
     if (action === 'destroy') return null;
     const info = await this.inspect(dockerId);
     const sources = (info?.Mounts ?? []).map((m) => m.Source ?? '');
-    const agent = this.cluster.layout.agents.find((a) => sources.some((s) => s === a.workDir || s.startsWith(`${a.workDir}/`)));
-    const index = agent?.index ?? this.newAgentIndex(sources);
+    const index = this.claimTask ? this.claimTask(sources) : this.layoutClaim(sources);
     const claim = index !== undefined ? { agentIndex: index } : null;
     if (info) this.claims.set(dockerId, claim);
     return claim;
+  }
+
+  private layoutClaim(sources: readonly string[]): number | undefined {
+    const agent = this.cluster.layout?.agents.find((a) => sources.some((s) => s === a.workDir || s.startsWith(`${a.workDir}/`)));
+    return agent?.index ?? this.newAgentIndex(sources);
   }
 
   /**
@@ -159,7 +177,7 @@ export class ClusterDockerEvents {
    * its work dir is `<work root>/<cluster>/agent-<n>` like its siblings' (electron/engine/port-allocation.ts).
    */
   private newAgentIndex(sources: readonly string[]): number | undefined {
-    const sibling = this.cluster.layout.agents[0]?.workDir;
+    const sibling = this.cluster.layout?.agents[0]?.workDir;
     const clusterDir = sibling?.slice(0, sibling.lastIndexOf('/'));
     if (!clusterDir) return undefined;
     for (const source of sources) {

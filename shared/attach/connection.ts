@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DockerEndpointEntrySchema, DockerEndpointsSchema } from './docker-endpoint';
 
 /**
  * A connection to a Mesos cluster Mesoscope did not start ("attached"): where its masters are, how to
@@ -50,6 +51,8 @@ export const ConnectionInputSchema = z
     auth: AuthInputSchema.default({ kind: 'none' }),
     tls: TlsSettingsSchema.optional(),
     writes: z.boolean().default(false),
+    /** Docker endpoints of its agents (by hostname, or `*`): the doctor's Docker evidence comes from there. */
+    dockerEndpoints: DockerEndpointsSchema.optional(),
   })
   .strict();
 export type ConnectionInput = z.input<typeof ConnectionInputSchema>;
@@ -62,6 +65,7 @@ export const SavedConnectionSchema = z.object({
   auth: z.object({ kind: z.enum(['none', 'basic', 'bearer']), username: z.string().optional() }),
   tls: TlsSettingsSchema.optional(),
   writes: z.boolean(),
+  dockerEndpoints: z.array(DockerEndpointEntrySchema).optional(),
   addedAt: z.string(),
 });
 export type SavedConnection = z.infer<typeof SavedConnectionSchema>;
@@ -82,3 +86,15 @@ export const AttachFailureSchema = z.object({
   fingerprint256: z.string().optional(),
 });
 export type AttachFailure = z.infer<typeof AttachFailureSchema>;
+
+/** A Docker endpoint of an attached cluster's agents, as followed now (the doctor's Docker evidence). */
+export const DockerEndpointStatusSchema = z.object({
+  url: z.string(),
+  /** The agents (node index) whose task containers are looked for there. */
+  agents: z.array(z.number().int()),
+  state: z.enum(['connecting', 'following', 'unreachable']),
+  message: z.string(),
+  /** Agents whose work dir is unknown (their containers cannot be claimed). */
+  problems: z.array(z.string()),
+});
+export type DockerEndpointStatus = z.infer<typeof DockerEndpointStatusSchema>;

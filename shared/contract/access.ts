@@ -81,6 +81,7 @@ export const CALL_ACCESS: Record<CallName, Access> = {
   'attach.remove': write('removes a connection'),
   'attach.setWrites': write("turns a connection's writes on or off"),
   'attach.agents': read,
+  'attach.docker': read,
 };
 
 /** Subscriptions, classified as deliberately as calls: most only watch, but a terminal or a bundle acts on the host. */

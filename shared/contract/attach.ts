@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AttachedClusterSchema, ConnectionNameSchema } from '../attach/connection';
+import { AttachedClusterSchema, ConnectionNameSchema, DockerEndpointStatusSchema } from '../attach/connection';
 import { defineCall, defineEvent } from './define';
 
 /**
@@ -45,6 +45,12 @@ export const attachCalls = {
       "Whether this machine reaches each agent of an attached cluster (any HTTP answer from its /files counts); an unreachable one comes with its address and why, so its sandboxes are not taken for empty.",
     input: z.object({ name: ConnectionNameSchema }).strict(),
     output: z.array(AgentReachSchema),
+  }),
+  'attach.docker': defineCall({
+    description:
+      "The Docker endpoints named for an attached cluster's agents, while its dashboard or doctor runs: which agents each serves, and whether its daemon answers (in words when it does not).",
+    input: z.object({ name: ConnectionNameSchema }).strict(),
+    output: z.array(DockerEndpointStatusSchema),
   }),
 } as const;
 

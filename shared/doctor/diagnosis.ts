@@ -73,6 +73,8 @@ const common = {
   mesos: MesosUsedSchema,
   timeline: z.array(EvidenceItemSchema),
   links: DiagnosisLinksSchema,
+  /** Evidence the doctor could not gather, in words (an attached cluster's Docker endpoint that does not answer). */
+  evidenceGaps: z.array(z.string()).optional(),
 };
 
 export const DiagnosisSchema = z.discriminatedUnion('kind', [

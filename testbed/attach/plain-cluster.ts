@@ -39,13 +39,13 @@ async function freeBase(): Promise<number> {
   throw new Error('no free block of ports on 127.0.0.1 for the plain cluster');
 }
 
-export async function startPlainCluster(name: string, image: string, options: { ha?: boolean } = {}): Promise<PlainCluster> {
+export async function startPlainCluster(name: string, image: string, options: { ha?: boolean; docker?: boolean } = {}): Promise<PlainCluster> {
   const base = await freeBase();
   const env = { ...process.env, PLAIN_PRINCIPAL, PLAIN_SECRET };
   const down = async () => void (await run('bash', [SCRIPT, 'down', name], { env }));
   await down();
   try {
-    await run('bash', [SCRIPT, 'up', name, image, String(base), ...(options.ha ? ['--ha'] : [])], { env, timeout: 120_000 });
+    await run('bash', [SCRIPT, 'up', name, image, String(base), ...(options.ha ? ['--ha'] : []), ...(options.docker ? ['--docker'] : [])], { env, timeout: 120_000 });
   } catch (err) {
     await down();
     throw err;

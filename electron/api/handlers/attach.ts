@@ -1,4 +1,4 @@
-import type { ConnectionInput } from '@shared/attach/connection';
+import type { ConnectionInput, DockerEndpointStatus } from '@shared/attach/connection';
 import type { AgentReach } from '@shared/contract/attach';
 import type { AttachService } from '../../attach/attach-service';
 import type { CallHandlers, EventHandlers } from '../dispatcher';
@@ -8,7 +8,8 @@ export function attachHandlers(
   attach: AttachService,
   onRemoved: (name: string) => Promise<void>,
   agentReach: (name: string) => Promise<AgentReach[]>,
-): { calls: Pick<CallHandlers, 'attach.list' | 'attach.add' | 'attach.remove' | 'attach.setWrites' | 'attach.agents'>; events: Pick<EventHandlers, 'attach.changed'> } {
+  dockerStatus: (name: string) => DockerEndpointStatus[],
+): { calls: Pick<CallHandlers, 'attach.list' | 'attach.add' | 'attach.remove' | 'attach.setWrites' | 'attach.agents' | 'attach.docker'>; events: Pick<EventHandlers, 'attach.changed'> } {
   return {
     calls: {
       'attach.list': mapErrors(() => attach.list()),
@@ -23,6 +24,10 @@ export function attachHandlers(
       'attach.agents': mapErrors(async ({ name }) => {
         await attach.get(name); // not-found for a name that is not attached
         return agentReach(name);
+      }),
+      'attach.docker': mapErrors(async ({ name }) => {
+        await attach.get(name);
+        return dockerStatus(name);
       }),
     },
     events: {

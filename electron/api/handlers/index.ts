@@ -72,6 +72,7 @@ export function createHandlers({ settings, docker, engine, monitors, frameworks,
       await frameworks.forget(name);
     },
     (name) => logs.agentReach(name),
+    (name) => doctor.dockerStatus(name),
   );
   const logApi = logHandlers(logs, logStreams, downloads);
   const questions = questionHandlers({ engine, docker, doctor, recordings, downloads, attached: (name) => attachedBundleSource(attach, monitors, name) });

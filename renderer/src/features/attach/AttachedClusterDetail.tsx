@@ -1,5 +1,5 @@
 import { Badge, Button, Callout, Card, DataList, Flex, Heading, Switch, Tabs, Text } from '@radix-ui/themes';
-import type { AttachedCluster } from '@shared/attach/connection';
+import type { AttachedCluster, DockerEndpointStatus } from '@shared/attach/connection';
 import type { AgentReach } from '@shared/contract/attach';
 import { useMutation } from '@tanstack/react-query';
 import { ArrowLeft, CircleAlert, Link2, Unplug } from 'lucide-react';
@@ -15,6 +15,7 @@ import { MesosConnectionBadge } from '../clusters/ClusterDetail';
 import { SupportBundleButton } from '../bundle/SupportBundleButton';
 import { RecordButton } from '../recordings/RecordButton';
 import { RunTaskButton } from '../run/RunDialog';
+import { DockerEndpointList, UnreachableDocker, useDockerStatus } from './DockerEndpoints';
 import { AgentReachList, UnreachableAgents, useAgentReach } from './UnreachableAgents';
 
 /**
@@ -35,6 +36,7 @@ export function AttachedClusterDetail({ cluster }: { cluster: AttachedCluster })
   const error = setWrites.error ?? detach.error;
   const leader = view?.masters.find((m) => m.leader);
   const reach = useAgentReach(name).data;
+  const dockerStatus = useDockerStatus(cluster).data;
   return (
     <div className="page">
       <Flex mb="3">
@@ -108,6 +110,7 @@ export function AttachedClusterDetail({ cluster }: { cluster: AttachedCluster })
         </Callout.Root>
       )}
       <UnreachableAgents agents={reach} />
+      <UnreachableDocker status={dockerStatus} />
       <DashboardSourceContext.Provider value={source}>
         <Tabs.Root value={tab} onValueChange={setTab}>
           <Tabs.List mb="4">
@@ -118,7 +121,7 @@ export function AttachedClusterDetail({ cluster }: { cluster: AttachedCluster })
             </Flex>
           </Tabs.List>
           <Tabs.Content value="connection">
-            <ConnectionCard cluster={cluster} agents={reach} />
+            <ConnectionCard cluster={cluster} agents={reach} dockerStatus={dockerStatus} />
           </Tabs.Content>
           <MesosTabContents view={view} waiting="Connecting to the masters…" dimWhenStale />
         </Tabs.Root>
@@ -127,7 +130,7 @@ export function AttachedClusterDetail({ cluster }: { cluster: AttachedCluster })
   );
 }
 
-function ConnectionCard({ cluster, agents }: { cluster: AttachedCluster; agents: AgentReach[] | undefined }) {
+function ConnectionCard({ cluster, agents, dockerStatus }: { cluster: AttachedCluster; agents: AgentReach[] | undefined; dockerStatus: DockerEndpointStatus[] | undefined }) {
   return (
     <Card size="3">
       <DataList.Root>
@@ -154,10 +157,16 @@ function ConnectionCard({ cluster, agents }: { cluster: AttachedCluster; agents:
           </DataList.Value>
         </DataList.Item>
         <DataList.Item>
+          <DataList.Label>Docker endpoints</DataList.Label>
+          <DataList.Value>
+            <DockerEndpointList cluster={cluster} status={dockerStatus} />
+          </DataList.Value>
+        </DataList.Item>
+        <DataList.Item>
           <DataList.Label>What works here</DataList.Label>
           <DataList.Value>
             The live dashboard, frameworks, offers, agents, tasks with their history from the moment of attach, task output and sandboxes through each agent&apos;s /files, and the doctor
-            from Mesos&apos; own evidence, and the flight recorder (its Mesos events; no Docker events, no node logs). Node actions and faults need Docker containers Mesoscope launched: they are not offered.
+            from Mesos&apos; own evidence and the Mesos logs (with Docker evidence only from the Docker endpoints named above), and the flight recorder (its Mesos events and log lines; no Docker events). Node actions and faults need Docker containers Mesoscope launched: they are not offered.
           </DataList.Value>
         </DataList.Item>
       </DataList.Root>

@@ -21,6 +21,18 @@ const TITLES: Record<AttachFailure['reason'], string> = {
   'no-leader': 'No leading master',
 };
 
+/** `HOST=URL` a line (a bare URL: every agent); the host validates each and names the bad one. */
+function dockerEntries(text: string): Array<{ agent: string; url: string }> {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => {
+      const eq = line.indexOf('=');
+      return eq > 0 && !line.slice(0, eq).includes('://') ? { agent: line.slice(0, eq).trim(), url: line.slice(eq + 1).trim() } : { agent: '*', url: line };
+    });
+}
+
 /**
  * Connect to a Mesos cluster Mesoscope did not start: master URLs (or one zk:// URL), HTTP basic
  * credentials or a bearer token, TLS with a CA file or a pinned certificate, writes off by default.
@@ -39,6 +51,7 @@ export function ConnectDialog({ open, onOpenChange }: { open: boolean; onOpenCha
   const [caFile, setCaFile] = useState('');
   const [fingerprint, setFingerprint] = useState('');
   const [writes, setWrites] = useState(false);
+  const [dockerEndpoints, setDockerEndpoints] = useState('');
   /** Answers so far (for tests and the like: each attempt's end is visible on the form). */
   const [answers, setAnswers] = useState(0);
 
@@ -59,6 +72,7 @@ export function ConnectDialog({ open, onOpenChange }: { open: boolean; onOpenCha
     auth: auth === 'basic' ? { kind: 'basic', username, password } : auth === 'bearer' ? { kind: 'bearer', token } : { kind: 'none' },
     ...(caFile.trim() || pin.trim() ? { tls: { ...(caFile.trim() ? { caFile: caFile.trim() } : {}), ...(pin.trim() ? { fingerprint256: pin.trim() } : {}) } } : {}),
     writes,
+    ...(dockerEndpoints.trim() ? { dockerEndpoints: dockerEntries(dockerEndpoints) } : {}),
   });
   function close(next: boolean) {
     if (!next && connect.isPending) return;
@@ -143,6 +157,25 @@ export function ConnectDialog({ open, onOpenChange }: { open: boolean; onOpenCha
                 <TextField.Root value={caFile} onChange={(e) => setCaFile(e.target.value)} placeholder="/path/to/ca.pem (a CA file on the host)" aria-label="CA file" />
                 <TextField.Root value={fingerprint} onChange={(e) => setFingerprint(e.target.value)} placeholder="SHA-256 fingerprint to trust this one certificate" aria-label="Certificate fingerprint" />
               </Flex>
+            </details>
+            <details>
+              <summary>
+                <Text size="2" weight="medium">
+                  Docker endpoints (optional: the doctor&apos;s Docker evidence)
+                </Text>
+              </summary>
+              <TextArea
+                mt="2"
+                value={dockerEndpoints}
+                onChange={(e) => setDockerEndpoints(e.target.value)}
+                placeholder={'*=unix:///var/run/docker.sock\nagent-7.lab=ssh://ops@agent-7.lab\nagent-8.lab=tcp://agent-8.lab:2375'}
+                aria-label="Docker endpoints"
+                rows={3}
+              />
+              <Text as="div" size="1" color="gray" mt="1">
+                One a line: an agent&apos;s hostname as Mesos reports it (or * for every agent) = its Docker daemon: unix://, tcp:// or ssh://user@host (your ssh agent or key; nothing is
+                stored). With it the doctor sees its task containers&apos; exit codes and OOM kills.
+              </Text>
             </details>
             <Text as="label" size="2">
               <Flex gap="2" align="center">

@@ -69,6 +69,7 @@ export function DoctorSection({ task, view }: { task: Task; view: ClusterView })
             {data.raw.message ? `\n${data.raw.message}` : ''}
           </Code>
           <EvidenceTimeline items={data.timeline} />
+          <EvidenceGaps gaps={data.evidenceGaps} />
           <DoctorLinks links={data.links} task={task} />
         </Flex>
       </Card>
@@ -114,6 +115,7 @@ export function DoctorSection({ task, view }: { task: Task; view: ClusterView })
             Evidence
           </Text>
           <EvidenceTimeline items={data.timeline} />
+          <EvidenceGaps gaps={data.evidenceGaps} />
         </div>
         <DoctorLinks links={data.links} task={task} />
         <Text size="1" color="gray">
@@ -123,6 +125,20 @@ export function DoctorSection({ task, view }: { task: Task; view: ClusterView })
         </Text>
       </Flex>
     </Card>
+  );
+}
+
+/** Evidence the doctor could not gather (an attached cluster's Docker endpoint that does not answer), in words. */
+function EvidenceGaps({ gaps }: { gaps: string[] | undefined }) {
+  if (!gaps?.length) return null;
+  return (
+    <div data-testid="doctor-evidence-gaps">
+      {gaps.map((g) => (
+        <Text key={g} as="p" size="1" color="amber">
+          {g}
+        </Text>
+      ))}
+    </div>
   );
 }
 
