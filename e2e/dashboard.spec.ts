@@ -44,7 +44,9 @@ test('tasks appear live and move through their states; a failed one shows its me
   await framework.launch(agentId, [task('e2e-ok', 'echo hello; sleep 2'), task('e2e-fails', 'echo oops >&2; exit 3'), dockerTask('e2e-docker', 'exit 4')]);
 
   const ok = page.getByTestId('task-row-e2e-ok');
-  await expect(ok).toHaveAttribute('data-state', 'TASK_RUNNING', { timeout: 15_000 });
+  // Seen live before its end (it sleeps 2 s); which of its states a row shows depends on the batches the
+  // host coalesced (at most one per 100 ms), so the whole history is checked in the drawer below.
+  await expect(ok).toHaveAttribute('data-state', /^TASK_(STAGING|STARTING|RUNNING)$/, { timeout: 15_000 });
   await expect(ok).toHaveAttribute('data-state', 'TASK_FINISHED', { timeout: 15_000 });
   const failed = page.getByTestId('task-row-e2e-fails');
   await expect(failed).toHaveAttribute('data-state', 'TASK_FAILED', { timeout: 15_000 });

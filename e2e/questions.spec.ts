@@ -173,12 +173,14 @@ test("a search scoped to one agent shows only that agent's tasks' matches", asyn
   test.setTimeout(120_000);
   const errors = collectConsoleErrors(page);
   await openCluster(page);
-  // One more task that says hello, pinned to the second agent: each agent has some.
-  const dialog = await openRunDialog(page, 'other', { command: 'echo "hello from the other one"', agent: 1 });
-  await expect(dialog).toContainText('Launched 1 task', { timeout: 60_000 });
-  await dialog.getByRole('button', { name: 'Close' }).click();
-  await expect.poll(async () => (await cluster.tasks()).some((t) => t.name === 'other' && t.state === 'TASK_FINISHED'), { timeout: 60_000 }).toBe(true);
-  const tasks = (await cluster.tasks()).filter((t) => t.name === 'other' || t.id.startsWith('many-'));
+  // A task that says hello pinned to each agent: each agent has some, wherever the offers put the others.
+  for (const [name, agent] of [['other', 1], ['first', 0]] as const) {
+    const dialog = await openRunDialog(page, name, { command: `echo "hello from the ${name} one"`, agent });
+    await expect(dialog).toContainText('Launched 1 task', { timeout: 60_000 });
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await expect.poll(async () => (await cluster.tasks()).some((t) => t.name === name && t.state === 'TASK_FINISHED'), { timeout: 60_000 }).toBe(true);
+  }
+  const tasks = (await cluster.tasks()).filter((t) => t.name === 'other' || t.name === 'first' || t.id.startsWith('many-'));
 
   await page.getByRole('button', { name: 'Logs', exact: true }).click();
   await page.getByTestId('logs-cluster').click();

@@ -73,6 +73,11 @@ describe('judging a fault by what its task went through', () => {
     expect(judge({ expectation: failover, injectedAt: T0, task: t, now: T0 + 9000 }).verdict).toBe('waiting');
     expect(judge({ expectation: failover, injectedAt: T0, task: t, now: T0 + 9000, leaderChangedAt: T0 + 8000 }).detail).toBe('No update for 9 s: the task is still TASK_RUNNING. A new leader after 8.0 s.');
     expect(judge({ expectation: failover, injectedAt: T0, task: t, now: T0 + 40_000 }).verdict).toBe('late');
+    // The same RUNNING again (delivered at least once) is no update; any other is.
+    const again = task('TASK_RUNNING', [{ ...running, at: T0 - 500 }, { ...running, at: T0 + 20 }]);
+    expect(judge({ expectation: failover, injectedAt: T0, task: again, now: T0 + 9000, leaderChangedAt: T0 + 8000 }).verdict).toBe('as-expected');
+    const other = task('TASK_RUNNING', [{ ...running, at: T0 - 500 }, { ...running, message: 'another', at: T0 + 20 }]);
+    expect(judge({ expectation: failover, injectedAt: T0, task: other, now: T0 + 9000, leaderChangedAt: T0 + 8000 }).detail).toBe('An update came: TASK_RUNNING, where none was expected.');
   });
 
   it('takes the other outcome a fault names as expected too, and says which it was', () => {

@@ -32,6 +32,8 @@ export interface JudgeInput {
   reconciled?: { state: string; reason?: string; source?: string; message?: string; at: number };
 }
 
+const summary = (s: Pick<StatusEntry, 'state' | 'reason' | 'source' | 'message'>): string => [s.state, s.reason ?? '', s.source ?? '', s.message ?? ''].join('\u0000');
+
 export const matches = (s: Pick<StatusEntry, 'state' | 'reason' | 'source' | 'message'>, want: ExpectedStatus): boolean =>
   s.state === want.state && (s.reason ?? null) === want.reason && s.source === want.source && (s.message ?? '') === want.message;
 
@@ -42,7 +44,12 @@ export function judge({ expectation: exp, injectedAt, task, now, leaderChangedAt
   const waited = now - injectedAt;
 
   if (exp.final === null) {
-    if (last) return { verdict: 'different', since, observed: last, elapsedMs: (last.at ?? now) - injectedAt, detail: `An update came: ${last.state}${last.reason ? ` / ${last.reason}` : ''}, where none was expected.` };
+    // Mesos delivers updates at least once, so the update the task already had may come again (an agent
+    // resends one whose acknowledgement a stopped leader never passed on): no change of state, not an update.
+    const before = (task?.statuses ?? []).filter((s) => !since.includes(s) && s.reason !== 'REASON_RECONCILIATION').at(-1);
+    const changed = since.filter((s) => !before || summary(s) !== summary(before));
+    const change = changed.at(-1);
+    if (change) return { verdict: 'different', since, observed: change, elapsedMs: (change.at ?? now) - injectedAt, detail: `An update came: ${change.state}${change.reason ? ` / ${change.reason}` : ''}, where none was expected.` };
     if (!task) return { verdict: waited > exp.withinMs ? 'different' : 'waiting', since, detail: 'The task is not in the view yet.' };
     if (exp.stays && task.state !== exp.stays) return { verdict: 'different', since, detail: `The task is ${task.state}, expected to stay ${exp.stays}.` };
     if (exp.leaderChange && leaderChangedAt === undefined) {
