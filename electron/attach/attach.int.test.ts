@@ -5,18 +5,16 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type MesoscopeClient } from '@shared/api/client';
-import { ApiError } from '@shared/errors';
+import { type ApiError } from '@shared/errors';
 import { MESOS_KIND, MESOS_TEST_IMAGE, ON_REAL_MESOS } from '../../testbed/real-mesos/images';
 import { PLAIN_PRINCIPAL, PLAIN_SECRET, startPlainCluster, type PlainCluster } from '../../testbed/attach/plain-cluster';
 import { createInProcessTransport } from '../api/in-process-transport';
 import { post } from '../mesos/http';
-import { createReadStream } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
-import { extract as tarExtract } from 'tar-stream';
 import { type Core, createCore } from '../core';
 import { ClusterSession } from '../scripting/cluster-session';
 import { mesoscopeCli } from '../../testbed/support/mesoscope-cli';
+import { archiveEntries } from '../../testbed/support/archive-entries';
+import { refusal } from '../api/refusal.test-support';
 
 // Attach to a Mesos cluster Mesoscope did not start (testbed/attach/plain-cluster.sh: its own names,
 // a user-defined bridge, ports on 127.0.0.1, HTTP authentication on), through the API the UI uses.
@@ -26,30 +24,7 @@ let dir: string;
 let core: Core;
 let api: MesoscopeClient;
 
-/** Every entry of a .tar.gz: name → content. */
-async function listArchive(path: string): Promise<Map<string, Buffer>> {
-  const entries = new Map<string, Buffer>();
-  const extract = tarExtract();
-  extract.on('entry', (header, stream, next) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (c: unknown) => chunks.push(c as Buffer));
-    stream.on('end', () => {
-      entries.set(header.name, Buffer.concat(chunks));
-      next();
-    });
-  });
-  await pipeline(createReadStream(path), createGunzip(), extract);
-  return entries;
-}
 
-const refusal = async (p: Promise<unknown>): Promise<ApiError> => {
-  const err = await p.then(
-    () => new Error('resolved'),
-    (e: unknown) => e,
-  );
-  if (!(err instanceof ApiError)) throw new Error(`expected an ApiError, got ${String(err)}`);
-  return err;
-};
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mesoscope-attach-'));
@@ -249,7 +224,7 @@ describe(`an attached cluster with HTTP authentication, on ${MESOS_KIND}`, () =>
       // APIs (with the connection's credentials); the Docker parts in MISSING.txt with why.
       const bundle = join(laterDir, 'attached.tar.gz');
       await cli('export', name, '-o', bundle);
-      const entries = await listArchive(bundle);
+      const entries = await archiveEntries(bundle);
       const text = (path: string) => entries.get(path)?.toString() ?? '';
       for (const part of ['cluster/connection.json', 'cluster/nodes.json', 'versions.json', 'mesos/master-state.json', 'mesos/master-metrics.json', 'nodes/master-1/mesos.log', 'doctor/verdicts.json', 'recording.mesorec', 'manifest.json']) {
         expect([...entries.keys()], part).toContain(part);

@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type MesoscopeClient } from '@shared/api/client';
-import { ApiError } from '@shared/errors';
+import { type ApiError } from '@shared/errors';
 import { MESOS_KIND, MESOS_TEST_IMAGE } from '../../testbed/real-mesos/images';
 import { PLAIN_PRINCIPAL, PLAIN_SECRET, startPlainCluster, type PlainCluster } from '../../testbed/attach/plain-cluster';
 import { mesoscopeCli } from '../../testbed/support/mesoscope-cli';
 import { createInProcessTransport } from '../api/in-process-transport';
 import { type Core, createCore } from '../core';
 import { ClusterSession } from '../scripting/cluster-session';
+import { refusal } from '../api/refusal.test-support';
 
 // Docker evidence on an attached cluster, from the Docker endpoint the user names for its agents: the
 // plain-script cluster's agents (--docker) run DOCKER tasks on this host's daemon, so
@@ -35,14 +36,6 @@ const closedPort = () =>
     });
   });
 
-const refusal = async (p: Promise<unknown>): Promise<ApiError> => {
-  const err = await p.then(
-    () => new Error('resolved'),
-    (e: unknown) => e,
-  );
-  if (!(err instanceof ApiError)) throw new Error(`expected an ApiError, got ${String(err)}`);
-  return err;
-};
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mesoscope-attach-docker-'));

@@ -1,16 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { gunzipSync, createGunzip } from 'node:zlib';
-import { extract as tarExtract } from 'tar-stream';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BundleManifest } from '@shared/bundle/schema';
 import type { OutputSearchView } from '@shared/search/schema';
 import { TEST_IMAGES } from '../../testbed/real-mesos/images';
 import { mesoscopeCli } from '../../testbed/support/mesoscope-cli';
+import { archiveEntries } from '../../testbed/support/archive-entries';
 
 // The three questions from the CLI, on one emulator cluster of two small agents: why isn't my task
 // launching (run --explain), where in all these logs (logs --grep), send me everything (export, and
@@ -24,21 +22,6 @@ let env: NodeJS.ProcessEnv;
 
 const mesoscope = (...args: string[]) => mesoscopeCli(args, { env, timeoutMs: 150_000 });
 
-/** Every entry of a .tar.gz: name → content. */
-async function listArchive(path: string): Promise<Map<string, Buffer>> {
-  const entries = new Map<string, Buffer>();
-  const extract = tarExtract();
-  extract.on('entry', (header, stream, next) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (c: unknown) => chunks.push(c as Buffer));
-    stream.on('end', () => {
-      entries.set(header.name, Buffer.concat(chunks));
-      next();
-    });
-  });
-  await pipeline(createReadStream(path), createGunzip(), extract);
-  return entries;
-}
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mesoscope-cli-q-'));
@@ -133,7 +116,7 @@ describe('export', () => {
     const exported = await mesoscope('export', NAME, '-o', file, '--json');
     expect(exported.code, exported.stderr).toBe(0);
 
-    const entries = await listArchive(file);
+    const entries = await archiveEntries(file);
     const names = [...entries.keys()];
     const manifest = JSON.parse((entries.get('manifest.json') as Buffer).toString()) as BundleManifest;
     expect(manifest.parts.map((p) => p.path).sort()).toEqual(names.filter((n) => n !== 'manifest.json').sort());
