@@ -125,8 +125,8 @@ export class MasterClient {
         return out;
       });
       if (infos.length === 0) throw new Error(`no master in ${path}`);
-      const urls = infos.map((i) => this.reach(masterInfoUrl(i)));
-      const masters = mergeMasters(this.options.masters, urls[0]!, infos, (u) => this.reach(u));
+      const urls = infos.map((i) => this.reach(masterInfoUrl(i, this.zkScheme)));
+      const masters = mergeMasters(this.options.masters, urls[0]!, infos, (u) => this.reach(u), this.zkScheme);
       return { url: urls[0]!, masters };
     } finally {
       client.close();
@@ -150,6 +150,14 @@ export class MasterClient {
       }
     }
     throw new Error(failures.join('; ') || 'no master configured');
+  }
+
+  /**
+   * ZooKeeper's MasterInfo names no scheme: masters of a connection that trusts a TLS certificate (a CA or
+   * a pin) are reached over https, with Mesos' SSL on the same port; others over http.
+   */
+  private get zkScheme(): 'http' | 'https' {
+    return this.options.access?.tls ? 'https' : 'http';
   }
 
   private reach(url: string): string {
@@ -279,18 +287,19 @@ export class MasterClient {
 }
 
 /** `address.ip`/`address.port` first; the packed `ip` is a last resort (§6, transcripts/ha). */
-export function masterInfoUrl(info: MasterInfo): string {
+/** A master's base URL from its MasterInfo, which names no scheme: the caller says whether it speaks TLS. */
+export function masterInfoUrl(info: MasterInfo, scheme: 'http' | 'https' = 'http'): string {
   const host = info.address?.ip ?? info.address?.hostname ?? (info.ip !== undefined ? unpackIp(info.ip) : info.hostname);
-  return `http://${host}:${info.address?.port ?? info.port}`;
+  return `${scheme}://${host}:${info.address?.port ?? info.port}`;
 }
 
 const unpackIp = (ip: number) => [ip & 255, (ip >>> 8) & 255, (ip >>> 16) & 255, ip >>> 24].join('.');
 
-function mergeMasters(configured: readonly string[], leaderUrl: string, infos: MasterInfo[], reach: (url: string) => string = (u) => u): Master[] {
+function mergeMasters(configured: readonly string[], leaderUrl: string, infos: MasterInfo[], reach: (url: string) => string = (u) => u, scheme: 'http' | 'https' = 'http'): Master[] {
   const byUrl = new Map<string, Master>();
   for (const m of configured) byUrl.set(baseOf(m), { url: baseOf(m), leader: false });
   for (const info of infos) {
-    const url = reach(masterInfoUrl(info));
+    const url = reach(masterInfoUrl(info, scheme));
     byUrl.set(url, { url, id: info.id, hostname: info.hostname ?? info.address?.hostname, version: info.version, leader: false });
   }
   if (!byUrl.has(leaderUrl)) byUrl.set(leaderUrl, { url: leaderUrl, leader: false });
