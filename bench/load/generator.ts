@@ -1,3 +1,6 @@
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+
 /**
  * The load source's events: a seeded, deterministic stream of operator events for a busy cluster, shaped
  * like the real Mesos 1.12 stream recorded in testbed/transcripts (field names, nesting, `{ value }` ids,
@@ -36,16 +39,10 @@ export interface Transition {
 
 type Json = Record<string, unknown>;
 
-/** mulberry32: a small, fast, seeded PRNG; the same seed gives the same stream. */
+/** A seeded random number in [0, 1): the same seed gives the same stream (pure-rand's xoroshiro128+). */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = xoroshiro128plus(seed);
+  return () => uniformFloat64(rng);
 }
 
 const id = (value: string) => ({ value });

@@ -5,6 +5,8 @@ import { MAX_STATUS_HISTORY } from '@shared/dashboard/history';
 import type { ClusterView, StatusEntry, Task } from '@shared/dashboard/view';
 import { changedTasks, LiveViewFolder, taskCount } from './live-view';
 import { ANY_VALUE, matcher, newestFirst, TaskOrder, type TaskFilter } from './task-order';
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 
 /**
  * The live view's folder against applyDeltas (the reference: the replay and every other subscriber
@@ -13,15 +15,10 @@ import { ANY_VALUE, matcher, newestFirst, TaskOrder, type TaskFilter } from './t
  * removals, agents, and a snapshot now and then.
  */
 
+/** A seeded random number in [0, 1): the same seed gives the same stream (pure-rand's xoroshiro128+). */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = xoroshiro128plus(seed);
+  return () => uniformFloat64(rng);
 }
 
 const STATES = ['TASK_RUNNING', 'TASK_KILLED', 'TASK_STARTING'] as const;
