@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DockerEndpointStatus } from '@shared/attach/connection';
 import type { DockerEvent, LogLine } from '@shared/doctor/evidence';
 import { isEvidenceLine } from '@shared/doctor/evidence-lines';
-import type { Companion } from '../dashboard/monitor-registry';
+import { CompanionRegistry } from '../dashboard/companion-registry';
 import { type FileLogTarget, followFileLogs } from '../recorder/file-logs';
 import type { AttachedAgent, AttachedDocker } from './attached-docker';
 
@@ -107,27 +107,12 @@ export class AttachedEvidence {
 }
 
 /** One AttachedEvidence per attached cluster whose monitor runs. */
-export class AttachedEvidenceRegistry {
-  private readonly running = new Map<string, AttachedEvidence>();
-
+export class AttachedEvidenceRegistry extends CompanionRegistry<AttachedEvidence> {
   constructor(
-    private readonly targets: (cluster: string) => Promise<FileLogTarget[]>,
-    private readonly options: AttachedEvidenceOptions = {},
-    private readonly dockerSource?: (cluster: string) => ReturnType<AttachedDockerSource>,
-  ) {}
-
-  readonly companion: Companion = (cluster) => {
-    const source = this.dockerSource;
-    const evidence = new AttachedEvidence(() => this.targets(cluster), this.options, source && (() => source(cluster)));
-    this.running.set(cluster, evidence);
-    evidence.start();
-    return async () => {
-      if (this.running.get(cluster) === evidence) this.running.delete(cluster);
-      await evidence.stop();
-    };
-  };
-
-  get(cluster: string): AttachedEvidence | undefined {
-    return this.running.get(cluster);
+    targets: (cluster: string) => Promise<FileLogTarget[]>,
+    options: AttachedEvidenceOptions = {},
+    dockerSource?: (cluster: string) => ReturnType<AttachedDockerSource>,
+  ) {
+    super((cluster) => new AttachedEvidence(() => targets(cluster), options, dockerSource && (() => dockerSource(cluster))));
   }
 }
