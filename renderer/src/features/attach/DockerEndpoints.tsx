@@ -1,8 +1,8 @@
-import { Badge, Callout, Flex, Text } from '@radix-ui/themes';
+import { Badge, Flex, Text } from '@radix-ui/themes';
 import type { AttachedCluster, DockerEndpointStatus } from '@shared/attach/connection';
 import { useQuery } from '@tanstack/react-query';
-import { TriangleAlert } from 'lucide-react';
 import { useClient } from '../../api/client-context';
+import { WarningCallout } from '../../components/ErrorCallout';
 
 /** The named Docker endpoints' state (following, unreachable), checked now and every 10 s. */
 export function useDockerStatus(cluster: AttachedCluster) {
@@ -21,18 +21,13 @@ export function UnreachableDocker({ status }: { status: DockerEndpointStatus[] |
   const down = status?.filter((s) => s.state === 'unreachable') ?? [];
   if (down.length === 0) return null;
   return (
-    <Callout.Root color="amber" mb="4" data-testid="docker-unreachable">
-      <Callout.Icon>
-        <TriangleAlert size={16} />
-      </Callout.Icon>
-      <Callout.Text>
-        {down.map((s) => (
-          <span key={s.url} style={{ display: 'block' }}>
-            {s.message}
-          </span>
-        ))}
-      </Callout.Text>
-    </Callout.Root>
+    <WarningCallout mb="4" data-testid="docker-unreachable">
+      {down.map((s) => (
+        <span key={s.url} style={{ display: 'block' }}>
+          {s.message}
+        </span>
+      ))}
+    </WarningCallout>
   );
 }
 

@@ -1,11 +1,12 @@
-import { Badge, Button, Callout, Card, Code, Flex, IconButton, Text, Tooltip } from '@radix-ui/themes';
+import { Badge, Button, Card, Code, Flex, IconButton, Text, Tooltip } from '@radix-ui/themes';
 import type { SandboxEntry } from '@shared/logs/schema';
 import { useQuery } from '@tanstack/react-query';
-import { ChevronDown, ChevronRight, Download, FileText, Folder, TriangleAlert } from 'lucide-react';
+import { ChevronDown, ChevronRight, Download, FileText, Folder } from 'lucide-react';
 import { useState } from 'react';
 import { useClient } from '../../api/client-context';
 import { openLogs, type LogView } from './log-target';
 import { useDownload } from './use-download';
+import { WarningCallout } from '../../components/ErrorCallout';
 
 /** A task's sandbox as its agent has it (/files/browse): folders open in place, files open in the viewer. */
 export function SandboxBrowser({ view }: { view: Extract<LogView, { kind: 'sandbox' }> }) {
@@ -138,12 +139,9 @@ function Entry({ cluster, agentId, entry, depth, back }: { cluster: string; agen
 
 function Problem({ message }: { message: string }) {
   return (
-    <Callout.Root color="amber" size="1" role="alert">
-      <Callout.Icon>
-        <TriangleAlert size={14} />
-      </Callout.Icon>
-      <Callout.Text>{message}</Callout.Text>
-    </Callout.Root>
+    <WarningCallout size="1" role="alert">
+      {message}
+    </WarningCallout>
   );
 }
 

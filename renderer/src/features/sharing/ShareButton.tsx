@@ -1,12 +1,13 @@
-import { Badge, Button, Callout, Dialog, Flex, Select, Text } from '@radix-ui/themes';
+import { Badge, Button, Dialog, Flex, Select, Text } from '@radix-ui/themes';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { CircleAlert, Radio, TriangleAlert, Users } from 'lucide-react';
+import { Radio, Users } from 'lucide-react';
 import { useState } from 'react';
 import { useClient } from '../../api/client-context';
 import { CopyField } from '../../components/CopyField';
 import { useSharing } from '../tours/use-tour';
 import { QrCode } from './QrCode';
 import { WATCHING } from './viewer';
+import { ErrorCallout, WarningCallout } from '../../components/ErrorCallout';
 
 /**
  * Share (the cluster page): a read-only view of this cluster for the audience, on an address the
@@ -55,12 +56,7 @@ function ShareForm({ cluster }: { cluster: string }) {
   return (
     <Flex direction="column" gap="3">
       {error && (
-        <Callout.Root color="red" role="alert">
-          <Callout.Icon>
-            <CircleAlert size={16} />
-          </Callout.Icon>
-          <Callout.Text>{error.message}</Callout.Text>
-        </Callout.Root>
+        <ErrorCallout>{error.message}</ErrorCallout>
       )}
       {sharing.on ? (
         <>
@@ -76,12 +72,9 @@ function ShareForm({ cluster }: { cluster: string }) {
             </Text>
           </Flex>
           {sharing.warning && (
-            <Callout.Root color="amber" size="1" data-testid="share-warning">
-              <Callout.Icon>
-                <TriangleAlert size={14} />
-              </Callout.Icon>
-              <Callout.Text>{sharing.warning}</Callout.Text>
-            </Callout.Root>
+            <WarningCallout size="1" data-testid="share-warning">
+              {sharing.warning}
+            </WarningCallout>
           )}
           {sharing.url && (
             <Flex gap="4" align="start">
@@ -115,12 +108,7 @@ function ShareForm({ cluster }: { cluster: string }) {
             </Select.Root>
           </Flex>
           {chosen && !chosen.loopback && (
-            <Callout.Root color="amber" size="1">
-              <Callout.Icon>
-                <TriangleAlert size={14} />
-              </Callout.Icon>
-              <Callout.Text>A network address: anyone on that network who gets the link can watch (not change) this cluster.</Callout.Text>
-            </Callout.Root>
+            <WarningCallout size="1">A network address: anyone on that network who gets the link can watch (not change) this cluster.</WarningCallout>
           )}
           <Flex>
             <Button onClick={() => start.mutate()} loading={start.isPending} data-testid="share-start">
