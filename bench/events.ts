@@ -277,8 +277,8 @@ async function interact(page: Page): Promise<void> {
   await page.getByRole('tab', { name: /^Overview/ }).click();
   await page.waitForTimeout(look);
   await page.getByRole('tab', { name: /^Tasks/ }).click();
-  // The tab's filters are its own state: coming back to it, the user sets the filter again.
-  await filterFramework(page);
+  // The tab kept its filter while hidden.
+  await page.getByRole('combobox', { name: 'Framework filter' }).filter({ hasText: 'bench-load' }).waitFor({ timeout: 10_000 });
   await page.getByTestId('task-table').locator('[data-testid^="task-row-"]').first().click();
   await page.getByRole('dialog').waitFor({ timeout: 10_000 });
   await page.waitForTimeout(look);

@@ -93,6 +93,11 @@ test('tasks appear live and move through their states; a failed one shows its me
   await page.getByRole('tab', { name: /^Frameworks/ }).click();
   await expect(page.getByTestId('frameworks-table')).toContainText('e2e-framework');
   await page.screenshot({ path: 'test-results/screenshots/frameworks.png' });
+
+  // Back on Tasks: the filter set before is still set, and the table follows it.
+  await page.getByRole('tab', { name: /^Tasks/ }).click();
+  await expect(page.getByRole('combobox', { name: 'State filter' })).toHaveText('FAILED');
+  await expect(page.getByTestId('task-count')).toHaveText(/^2 of 3 tasks$/);
   expect(errors).toEqual([]);
 });
 

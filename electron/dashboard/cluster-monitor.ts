@@ -17,7 +17,7 @@ export interface ClusterMonitorOptions {
   clusterId: string;
   /** A client, or what to build one from. */
   client: MasterClient | MasterClientOptions;
-  /** Deltas are sent at most this often (default 30 ms). */
+  /** Deltas are sent at most this often (default 16 ms: a frame; each subscriber paces its own, SubscriberFeed). */
   batchMs?: number;
   offerPollMs?: number;
   metricsPollMs?: number;
@@ -222,7 +222,7 @@ export class ClusterMonitor {
   private emit(deltas: Delta[]): void {
     if (deltas.length === 0) return;
     this.pending.push(...deltas);
-    this.flushTimer ??= setTimeout(() => this.flush(), this.options.batchMs ?? 30);
+    this.flushTimer ??= setTimeout(() => this.flush(), this.options.batchMs ?? 16);
   }
 
   private flush(): void {

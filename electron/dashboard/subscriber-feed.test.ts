@@ -44,6 +44,19 @@ function monitorBatches(model: ClusterModel, gen: LoadGenerator, events: number,
   return all;
 }
 
+/** `events` of the monitor, `everyMs` apart; the times they were pushed. */
+function monitorPaced(model: ClusterModel, gen: LoadGenerator, events: number, everyMs: number, onBatch: (b: DeltaBatch) => void): number[] {
+  const at: number[] = [];
+  for (let i = 0; i < events; i++) {
+    const deltas: Delta[] = [];
+    for (const json of gen.next(Date.now())) deltas.push(...model.apply(parse(json), Date.now()));
+    at.push(Date.now());
+    onBatch({ clusterId: 'c', seq: i + 1, deltas: coalesce(deltas) });
+    vi.advanceTimersByTime(everyMs);
+  }
+  return at;
+}
+
 const fold = (batches: DeltaBatch[]) => batches.reduce<ClusterView | null>((view, b) => applyDeltas(view, b.deltas), null);
 
 describe('SubscriberFeed', () => {
@@ -70,7 +83,8 @@ describe('SubscriberFeed', () => {
   it('sends at most one batch per interval while busy, the first at once, and far fewer bytes than the whole histories', () => {
     const { gen, model } = busyCluster();
     const sent: DeltaBatch[] = [];
-    const feed = new SubscriberFeed('c', (b) => sent.push(b), { intervalMs: 100 });
+    // Busy from the first delta on (the default threshold is met within the first 100 ms: see below).
+    const feed = new SubscriberFeed('c', (b) => sent.push(b), { intervalMs: 100, busyPerSecond: 0 });
     feed.start(model.view());
     vi.advanceTimersByTime(500); // quiet: the first batch after it is not held back
     let first: DeltaBatch | undefined;
@@ -85,6 +99,28 @@ describe('SubscriberFeed', () => {
     expect(sent.length - 1).toBeGreaterThanOrEqual(29);
     const bytes = (batches: DeltaBatch[]) => batches.reduce((n, b) => n + JSON.stringify(b).length, 0);
     expect(bytes(sent.slice(1)) * 3).toBeLessThan(bytes(monitor));
+  });
+
+  it('while quiet, sends each batch within a frame; once busy, one every interval', () => {
+    const { gen, model } = busyCluster();
+    const sent: Array<{ at: number; batch: DeltaBatch }> = [];
+    const feed = new SubscriberFeed('c', (batch) => sent.push({ at: Date.now(), batch }));
+    feed.start(model.view());
+    // 14 events a second (about the idle page of bench:events): each goes within a frame of its arrival.
+    const quiet = monitorPaced(model, gen, 20, 70, (b) => feed.push(b));
+    vi.advanceTimersByTime(100);
+    const waits = quiet.map((pushedAt) => sent.find((s) => s.at >= pushedAt)!.at - pushedAt);
+    expect(Math.max(...waits)).toBeLessThanOrEqual(16);
+    expect(sent).toHaveLength(1 + quiet.length);
+    // 1,000 a second: busy within its first 100 ms, then one batch per 100 ms.
+    const before = sent.length;
+    monitorPaced(model, gen, 2000, 1, (b) => feed.push(b));
+    vi.advanceTimersByTime(200);
+    const busy = sent.slice(before);
+    expect(busy.length).toBeLessThanOrEqual(2000 / 100 + 100 / 16 + 1);
+    const gaps = busy.slice(1).map((s, i) => s.at - busy[i]!.at);
+    expect(gaps.filter((g) => g < 100).length).toBeLessThanOrEqual(100 / 16);
+    expect(fold(sent.map((s) => s.batch))).toEqual(model.view());
   });
 
   it('starts again from a snapshot the monitor sends after a resync', () => {

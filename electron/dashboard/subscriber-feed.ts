@@ -5,18 +5,24 @@ import { coalesce } from './cluster-model';
 
 /**
  * What one subscriber of `dashboard.deltas` is sent: the view (seq 0), then the monitor's batches
- * renumbered for this subscriber (1, 2, …: a gap means one was lost), at most one every `intervalMs`.
- * The first batch after a quiet spell goes at once; while the stream is busy, batches gather for up to
- * `intervalMs` and go as one, coalesced (the latest version of each entity). A task this subscriber
+ * renumbered for this subscriber (1, 2, …: a gap means one was lost). While the stream is busy (more
+ * than `busyPerSecond` deltas in about the last second), at most one batch every `intervalMs`: batches
+ * gather and go as one, coalesced (the latest version of each entity). While it is quiet, at most one a
+ * frame (`quietIntervalMs`), so that a lone update reaches the page at once. A task this subscriber
  * already has goes as a `taskUpdate`: its fields and only the statuses new since the version it was
  * sent, which it appends by the same bound as the main process (shared/dashboard/history.ts).
  *
  * Why (bench:events, 1,000 task updates a second): the page was sent a batch every 30 ms, each task with
- * its whole history, and stringifying and parsing those histories was most of both processes' work.
+ * its whole history, and stringifying and parsing those histories was most of both processes' work. And
+ * why not 100 ms always: at 10 updates a second that wait was most of the idle page's event-to-paint.
  */
 export interface SubscriberFeedOptions {
-  /** At most one batch this often, in ms (default 100). */
+  /** While busy, at most one batch this often, in ms (default 100). */
   intervalMs?: number;
+  /** While quiet, at most one batch this often, in ms (default 16: a frame). */
+  quietIntervalMs?: number;
+  /** Busy: more deltas than this in about the last second (default 100). */
+  busyPerSecond?: number;
   now?: () => number;
 }
 
@@ -28,7 +34,12 @@ export class SubscriberFeed {
   private closed = false;
   /** Each task's history as this subscriber has it (the arrays the model made: entries are never changed in place). */
   private readonly sent = new Map<string, readonly StatusEntry[]>();
+  /** Deltas pushed, each weighed down by e every second since: about those of the last second. */
+  private recent = 0;
+  private recentAt = -Infinity;
   private readonly intervalMs: number;
+  private readonly quietIntervalMs: number;
+  private readonly busyPerSecond: number;
   private readonly now: () => number;
 
   constructor(
@@ -37,6 +48,8 @@ export class SubscriberFeed {
     options: SubscriberFeedOptions = {},
   ) {
     this.intervalMs = options.intervalMs ?? 100;
+    this.quietIntervalMs = options.quietIntervalMs ?? 16;
+    this.busyPerSecond = options.busyPerSecond ?? 100;
     this.now = options.now ?? Date.now;
   }
 
@@ -49,12 +62,16 @@ export class SubscriberFeed {
     this.send({ clusterId: this.clusterId, seq: 0, deltas: [{ kind: 'snapshot', view }] });
   }
 
-  /** A batch of the monitor: sent now, or with the next ones when one went less than `intervalMs` ago. */
+  /** A batch of the monitor: sent now, or with the next ones when one went less than an interval ago. */
   push(batch: DeltaBatch): void {
     if (this.closed || batch.deltas.length === 0) return;
     this.pending.push(...batch.deltas);
+    const now = this.now();
+    this.recent = this.recent * Math.exp((this.recentAt - now) / 1000) + batch.deltas.length;
+    this.recentAt = now;
     if (this.timer) return;
-    const wait = this.lastSentAt + this.intervalMs - this.now();
+    const interval = this.recent > this.busyPerSecond ? this.intervalMs : this.quietIntervalMs;
+    const wait = this.lastSentAt + interval - now;
     if (wait <= 0) this.flush();
     else this.timer = setTimeout(() => this.flush(), wait);
   }

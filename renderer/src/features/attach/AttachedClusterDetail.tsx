@@ -123,7 +123,7 @@ export function AttachedClusterDetail({ cluster }: { cluster: AttachedCluster })
           <Tabs.Content value="connection">
             <ConnectionCard cluster={cluster} agents={reach} dockerStatus={dockerStatus} />
           </Tabs.Content>
-          <MesosTabContents view={view} waiting="Connecting to the masters…" dimWhenStale />
+          <MesosTabContents tab={tab} view={view} waiting="Connecting to the masters…" dimWhenStale />
         </Tabs.Root>
       </DashboardSourceContext.Provider>
     </div>

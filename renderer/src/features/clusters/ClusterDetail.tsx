@@ -149,7 +149,7 @@ export function ClusterDetail({ name }: { name: string }) {
           <Tabs.Content value="faults">
             <FaultsTab cluster={cluster} view={view} />
           </Tabs.Content>
-          <MesosTabContents view={view} waiting="Connecting to the masters…" zookeeper={cluster.nodes.find((n) => n.role === 'zookeeper')} dimWhenStale />
+          <MesosTabContents tab={tab} view={view} waiting="Connecting to the masters…" zookeeper={cluster.nodes.find((n) => n.role === 'zookeeper')} dimWhenStale />
         </Tabs.Root>
       </DashboardSourceContext.Provider>
     </div>

@@ -1,7 +1,7 @@
 import { Tabs, Text } from '@radix-ui/themes';
 import type { NodeStatus } from '@shared/cluster/status';
 import type { ClusterView } from '@shared/dashboard/view';
-import type { ReactNode } from 'react';
+import { Activity, memo, useState, type ReactNode } from 'react';
 import { FrameworksTab } from './FrameworksTab';
 import { OffersTab } from './OffersTab';
 import { OverviewTab } from './OverviewTab';
@@ -27,12 +27,22 @@ export function MesosTabTriggers({ view }: { view: ClusterView | null }) {
   );
 }
 
+/**
+ * The Mesos tabs' contents. A tab once opened stays mounted while another is shown, hidden by React's
+ * Activity: its filters, sort and open rows are kept, and coming back to it renders what changed instead
+ * of mounting it again (the first render of a 10,000-task table or of 50 agents' cards was the longest
+ * frame of bench:events). Hidden, a tab does not render with every batch; shown again, it renders the
+ * current view.
+ */
 export function MesosTabContents({
+  tab,
   view,
   waiting,
   zookeeper,
   dimWhenStale = false,
 }: {
+  /** The tab shown (of the caller's Tabs.Root, which may have tabs of its own). */
+  tab: string;
   view: ClusterView | null;
   /** What the tabs say while there is no view (yet). */
   waiting: ReactNode;
@@ -41,24 +51,44 @@ export function MesosTabContents({
   /** Grey the view out while the masters are not reachable (a live cluster; a replay shows what was). */
   dimWhenStale?: boolean;
 }) {
+  const shown = (MESOS_TABS as readonly string[]).includes(tab) ? (tab as MesosTab) : null;
+  const [opened, setOpened] = useState<ReadonlySet<MesosTab>>(() => new Set(shown ? [shown] : []));
+  if (shown && !opened.has(shown)) setOpened(new Set([...opened, shown]));
   return (
     <>
-      {MESOS_TABS.map((t) => (
-        <Tabs.Content value={t} key={t} className={dimWhenStale && view && view.connection.state !== 'live' ? 'stale-view' : undefined}>
-          {view && <StaleNotice connection={view.connection} />}
-          {!view ? (
-            <Text color="gray">{waiting}</Text>
-          ) : t === 'overview' ? (
-            <OverviewTab view={view} zookeeper={zookeeper} />
-          ) : t === 'tasks' ? (
-            <TasksTab view={view} />
-          ) : t === 'frameworks' ? (
-            <FrameworksTab view={view} />
-          ) : (
-            <OffersTab view={view} />
-          )}
+      {shown && view && <StaleNotice connection={view.connection} />}
+      {MESOS_TABS.filter((t) => opened.has(t)).map((t) => (
+        <Tabs.Content
+          value={t}
+          key={t}
+          forceMount
+          hidden={t !== shown}
+          className={dimWhenStale && view && view.connection.state !== 'live' ? 'stale-view' : undefined}
+        >
+          <Activity mode={t === shown ? 'visible' : 'hidden'}>
+            <KeptTab tab={t} view={view} shown={t === shown} waiting={waiting} zookeeper={zookeeper} />
+          </Activity>
         </Tabs.Content>
       ))}
     </>
   );
 }
+
+/** One Mesos tab. Hidden, it renders again only once shown again: until then it shows the view it had. */
+const KeptTab = memo(
+  function KeptTab({ tab, view, waiting, zookeeper }: { tab: MesosTab; view: ClusterView | null; shown: boolean; waiting: ReactNode; zookeeper?: NodeStatus }) {
+    if (!view) return <Text color="gray">{waiting}</Text>;
+    switch (tab) {
+      case 'overview':
+        return <OverviewTab view={view} zookeeper={zookeeper} />;
+      case 'tasks':
+        return <TasksTab view={view} />;
+      case 'frameworks':
+        return <FrameworksTab view={view} />;
+      case 'offers':
+        return <OffersTab view={view} />;
+    }
+  },
+  (before, after) =>
+    before.shown === after.shown && (!after.shown || before.view === after.view) && before.waiting === after.waiting && before.zookeeper === after.zookeeper,
+);

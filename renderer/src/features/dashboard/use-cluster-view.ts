@@ -1,14 +1,7 @@
-import type { Delta } from '@shared/dashboard/deltas';
 import type { ClusterView } from '@shared/dashboard/view';
 import { useEffect, useState } from 'react';
 import { useClient } from '../../api/client-context';
 import { LiveViewFolder } from './live-view';
-
-/**
- * How long batches gather before they are folded into the view: about a frame. The host sends at most
- * ten batches a second while the cluster is busy (SubscriberFeed), so this joins only what arrives together.
- */
-const FOLD_MS = 16;
 
 /**
  * A cluster's live Mesos view, pushed by the host (`dashboard.deltas`) and folded here. A gap in the
@@ -24,15 +17,9 @@ export function useClusterView(cluster: string, { offers = false }: { offers?: b
   useEffect(() => {
     let lastSeq: number | null = null;
     // Folded here, outside React's updaters (which may run twice): the folder changes its tasks in place.
+    // Each batch at once: the host sends at most one a frame (ten a second while busy, SubscriberFeed),
+    // and React renders batches folded before its next render once.
     const folder = new LiveViewFolder();
-    let pending: Delta[] = [];
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const fold = () => {
-      timer = undefined;
-      const deltas = pending;
-      pending = [];
-      setView(folder.fold(deltas));
-    };
     const unsubscribe = client.subscribe(
       'dashboard.deltas',
       { cluster },
@@ -43,16 +30,11 @@ export function useClusterView(cluster: string, { offers = false }: { offers?: b
           return;
         }
         lastSeq = batch.seq;
-        if (startsFresh) pending = [];
-        pending.push(...batch.deltas);
-        timer ??= setTimeout(fold, FOLD_MS);
+        setView(folder.fold(batch.deltas));
       },
       () => setView(null),
     );
-    return () => {
-      clearTimeout(timer);
-      unsubscribe();
-    };
+    return unsubscribe;
   }, [client, cluster, generation]);
 
   useEffect(() => {

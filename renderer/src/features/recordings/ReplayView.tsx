@@ -114,7 +114,7 @@ export function ReplayView({ opened }: { opened: OpenedRecording }) {
               </Text>
             </Flex>
           </Tabs.List>
-          <MesosTabContents view={view} waiting={state.isPending ? 'Reading…' : 'Nothing was recorded of the cluster yet at this moment.'} />
+          <MesosTabContents tab={tab} view={view} waiting={state.isPending ? 'Reading…' : 'Nothing was recorded of the cluster yet at this moment.'} />
         </Tabs.Root>
       </DashboardSourceContext.Provider>
     </div>
