@@ -15,7 +15,7 @@
  * updates never painted there are counted apart), the renderer's JS heap, the
  * main process' CPU (from /proc), the update rate achieved. Printed with met / MISSED beside the idle page.
  * BENCH_SMOKE=1: short phases (CI's crash check; the soak shortened, and said so).
- * BENCH_PROFILE=1: CPU profiles of the renderer and the main process during the load, to test-results/bench/.
+ * BENCH_PROFILE=1: CPU profiles of the renderer (the load, and the interaction apart) and the main process, to test-results/bench/.
  */
 import { execFile, fork, spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -28,7 +28,7 @@ import { TEST_IMAGES } from '../e2e/support/web-host-process';
 import { startCluster } from '../electron/index';
 import type { Transition } from './load/generator';
 import type { LoadSourceStats } from './load/source';
-import { type CpuProfile, printProfile, printTrace, type TraceEvent } from './profile';
+import { type CpuProfile, printLongestStretches, printProfile, printTrace, type TraceEvent } from './profile';
 
 const smoke = !!process.env.BENCH_SMOKE;
 const profiling = !!process.env.BENCH_PROFILE;
@@ -162,7 +162,7 @@ async function rendererCpuSeconds(browser: Browser): Promise<number> {
 
 interface Window {
   frames: number[];
-  longFrames: Array<{ ms: number; scripts: string[] }>;
+  longFrames: Array<{ ms: number; step?: string; scripts: string[] }>;
   heapMb: number;
   paints: PaintRecord[];
 }
@@ -176,7 +176,7 @@ async function watch(page: Page, during: () => Promise<void>): Promise<Window> {
     // What the long frames spent their time on, to tell where to look when a target is missed.
     if (!window.__loafObserver) {
       window.__loafObserver = new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) if (e.duration > 50 && !window.__frames.stop) window.__frames.long.push({ ms: Math.round(e.duration), scripts: e.scripts.map((x) => (x.invoker || '?') + ' ' + (x.sourceFunctionName || '') + ' ' + Math.round(x.duration) + 'ms').slice(0, 3) });
+        for (const e of list.getEntries()) if (e.duration > 50 && !window.__frames.stop) window.__frames.long.push({ ms: Math.round(e.duration), step: (window.__benchSteps || []).filter(([t]) => t <= e.startTime + e.duration).map(([, name]) => name).pop(), scripts: e.scripts.map((x) => (x.invoker || '?') + ' ' + (x.sourceFunctionName || '') + ' ' + Math.round(x.duration) + 'ms').slice(0, 3) });
       });
       window.__loafObserver.observe({ type: 'long-animation-frame' });
     }
@@ -272,18 +272,29 @@ async function filterFramework(page: Page): Promise<void> {
 }
 
 /** What a user does while the load runs: another tab and back, a drawer, the table scrolled end to end. */
-async function interact(page: Page): Promise<void> {
+async function interact(page: Page, steps: string[] = []): Promise<void> {
   const look = smoke ? 500 : 1000;
+  // Each long frame is labelled with the step it came in (window.__benchSteps, the page's clock), to
+  // tell which one to look at; the steps' times from the interaction's start go with its profile.
+  const start = Date.now();
+  const step = async (name: string) => {
+    steps.push(`${name} at ${Date.now() - start} ms`);
+    await page.evaluate(`(window.__benchSteps ??= []).push([performance.now(), ${JSON.stringify(name)}])`);
+  };
+  await step('to Overview');
   await page.getByRole('tab', { name: /^Overview/ }).click();
   await page.waitForTimeout(look);
+  await step('back to Tasks');
   await page.getByRole('tab', { name: /^Tasks/ }).click();
   // The tab kept its filter while hidden.
   await page.getByRole('combobox', { name: 'Framework filter' }).filter({ hasText: 'bench-load' }).waitFor({ timeout: 10_000 });
+  await step('drawer');
   await page.getByTestId('task-table').locator('[data-testid^="task-row-"]').first().click();
   await page.getByRole('dialog').waitFor({ timeout: 10_000 });
   await page.waitForTimeout(look);
   await page.keyboard.press('Escape');
   await page.getByRole('dialog').waitFor({ state: 'hidden', timeout: 10_000 });
+  await step('scroll');
   // 40 steps to the end and 40 back, 25 ms apart, as a fast scroll wheel does (run in the page: a round
   // trip per step from here would pace it by the busy page's answers instead).
   await page.evaluate(`new Promise((done) => {
@@ -297,6 +308,7 @@ async function interact(page: Page): Promise<void> {
     };
     step();
   })`);
+  await step('after it');
 }
 
 /** Frames of a blank page for `ms`: what this machine, as loaded as it is now, allows any page. */
@@ -389,7 +401,20 @@ async function main(): Promise<void> {
       await page.waitForTimeout(Math.max(0, settled - Date.now()));
       // The steady load's cost apart from the interaction's (a tab's first render, a drawer, a scroll).
       steady = { main: (await cpuSeconds(host.pid)) - cpu0, renderer: (await rendererCpuSeconds(browser)) - rendererCpu0, updates: (await source.stats()).updates };
-      await interact(page);
+      // Profiled apart too: its frames are the longest, and the load's profile would drown them.
+      const interactionProfiler = profiling ? await page.context().newCDPSession(page) : undefined;
+      await interactionProfiler?.send('Profiler.enable');
+      await interactionProfiler?.send('Profiler.start');
+      const steps: string[] = [];
+      await interact(page, steps);
+      if (interactionProfiler) {
+        const { profile } = (await interactionProfiler.send('Profiler.stop')) as { profile: CpuProfile };
+        await writeFile(join(OUT, 'events-interaction.cpuprofile'), JSON.stringify(profile));
+        printProfile(profile, 'renderer (the interaction under load)', 25);
+        console.log(`  steps: ${steps.join(', ')}`);
+        printLongestStretches(profile, 4);
+        await interactionProfiler.detach();
+      }
       await page.waitForTimeout(Math.max(0, from + LOAD_SECONDS * 1000 - Date.now()));
     });
     const loadSeconds = (Date.now() - from) / 1000;
@@ -465,7 +490,7 @@ async function main(): Promise<void> {
     const steadyPer1000 = (cpu: number) => `${((cpu * 1000) / Math.max(steady.updates, 1)).toFixed(2)} s`;
     row('  the same, steady load only', `main ${steadyPer1000(steady.main)}`, `renderer ${steadyPer1000(steady.renderer)}`, `(before the interaction: ${steady.updates} updates)`);
     console.log(`  a blank page beside it, the app quiet (the machine's floor): longest frame ${fmt(Math.max(...floor))}, p95 frame ${fmt(percentile(floor, 95))}`);
-    for (const f of load.longFrames) console.log(`    a ${f.ms} ms frame under load: ${f.scripts.join('; ') || 'layout / paint (no script)'}`);
+    for (const f of load.longFrames) console.log(`    a ${f.ms} ms frame under load${f.step ? ` (${f.step})` : ''}: ${f.scripts.join('; ') || 'layout / paint (no script)'}`);
     console.log(
       `  soak${smoke ? ' (SHORTENED to ' + SOAK_SECONDS + ' s: smoke mode; the full run soaks 600 s)' : ` ${SOAK_SECONDS} s`}, ${filled}: heap after GC ${heapStart.toFixed(1)} MB -> ${heapEnd.toFixed(1)} MB (${growth >= 0 ? '+' : ''}${growth.toFixed(1)} %; target <= ${TARGETS.heapGrowth} %: ${verdict(growth <= TARGETS.heapGrowth)}), ${soakRate.toFixed(0)} updates/s`,
     );
@@ -492,7 +517,7 @@ async function main(): Promise<void> {
         1,
       ),
     );
-    if (profiling) console.log(`  profiles: ${OUT}/events-renderer.cpuprofile, ${OUT}/events-main.cpuprofile`);
+    if (profiling) console.log(`  profiles: ${OUT}/events-renderer.cpuprofile, ${OUT}/events-interaction.cpuprofile, ${OUT}/events-main.cpuprofile`);
   } finally {
     await browser.close();
     await host.stop();

@@ -1,6 +1,7 @@
 /** CPU profiles for BENCH_PROFILE=1: the V8 format both the inspector and CDP write, and a summary of one. */
 export interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; hitCount?: number }[];
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; hitCount?: number; children?: number[] }[];
+  startTime: number;
   samples: number[];
   timeDeltas: number[];
 }
@@ -18,6 +19,47 @@ export function printProfile(profile: CpuProfile, what = 'renderer', top = 20): 
   const total = [...byName.values()].reduce((a, b) => a + b, 0);
   console.log(`${what} profile: ${(total / 1000).toFixed(0)} ms sampled`);
   for (const [name, us] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${(us / 1000).toFixed(0).padStart(7)} ms  ${name}`);
+}
+
+/**
+ * The `top` longest stretches of a profile without idle samples (a long task, or tasks back to back),
+ * each with when it began (ms from the profile's start) and what its time was spent in, callers
+ * included: the self times of printProfile do not say which component a frame's work came from.
+ */
+export function printLongestStretches(profile: CpuProfile, top = 3, functions = 12): void {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const label = (id: number) => {
+    const f = byId.get(id)!.callFrame;
+    return `${f.functionName || '(anonymous)'}:${f.lineNumber}`;
+  };
+  const stretches: Array<{ from: number; to: number; samples: number[] }> = [];
+  let at = 0;
+  let open: (typeof stretches)[number] | undefined;
+  profile.samples.forEach((id, i) => {
+    at += profile.timeDeltas[i] ?? 0;
+    if (byId.get(id)?.callFrame.functionName === '(idle)') open = undefined;
+    else if (open) {
+      open.to = at;
+      open.samples.push(id);
+    } else stretches.push((open = { from: at, to: at, samples: [id] }));
+  });
+  for (const s of stretches.sort((a, b) => b.to - b.from - (a.to - a.from)).slice(0, top)) {
+    const inclusive = new Map<string, number>();
+    for (const leaf of s.samples) {
+      const seen = new Set<string>();
+      for (let id: number | undefined = leaf; id !== undefined; id = parent.get(id)) {
+        const name = label(id);
+        if (!seen.has(name)) inclusive.set(name, (inclusive.get(name) ?? 0) + 1);
+        seen.add(name);
+      }
+    }
+    const share = (n: number) => `${Math.round((100 * n) / s.samples.length)}%`.padStart(5);
+    console.log(`  a stretch of ${((s.to - s.from) / 1000).toFixed(0)} ms at ${(s.from / 1000).toFixed(0)} ms, callers included:`);
+    const shown = [...inclusive].filter(([name]) => name !== '(root):-1').sort((a, b) => b[1] - a[1]).slice(0, functions);
+    console.log(shown.map(([name, n]) => `    ${share(n)} ${name}`).join('\n'));
+  }
 }
 
 /** A Chrome trace (Tracing / browser.startTracing) as written: its events. */

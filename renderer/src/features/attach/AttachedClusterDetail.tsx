@@ -3,11 +3,12 @@ import type { AttachedCluster, DockerEndpointStatus } from '@shared/attach/conne
 import type { AgentReach } from '@shared/contract/attach';
 import { useMutation } from '@tanstack/react-query';
 import { ArrowLeft, CircleAlert, Link2, Unplug } from 'lucide-react';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { useClient } from '../../api/client-context';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { useUiStore } from '../../store/ui-store';
 import { MesosTabContents, MesosTabTriggers } from '../dashboard/MesosTabs';
+import { useTab } from '../dashboard/use-tab';
 import { DashboardSourceContext, type DashboardSource } from '../dashboard/source';
 import { useClusterView } from '../dashboard/use-cluster-view';
 import { useLiveVerdicts } from '../doctor/use-doctor';
@@ -25,7 +26,7 @@ import { AgentReachList, UnreachableAgents, useAgentReach } from './UnreachableA
  */
 export function AttachedClusterDetail({ cluster }: { cluster: AttachedCluster }) {
   const name = cluster.name;
-  const [tab, setTab] = useState('overview');
+  const [tab, setTab] = useTab('overview');
   const view = useClusterView(name, { offers: tab === 'offers' || tab === 'overview' });
   const verdicts = useLiveVerdicts(name, tab === 'tasks' ? view : null);
   const source = useMemo<DashboardSource>(() => ({ kind: 'live', cluster: name, verdicts, readOnly: !cluster.writes }), [name, verdicts, cluster.writes]);

@@ -1,6 +1,6 @@
 import { Badge, Button, DropdownMenu, Flex, Grid, Heading, Tabs, Text } from '@radix-ui/themes';
 import type { ClusterView } from '@shared/dashboard/view';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { ArrowLeft, Download, Play, Plus, Square, Trash2 } from 'lucide-react';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { useUiStore } from '../../store/ui-store';
@@ -17,6 +17,7 @@ import { EndpointsTab } from '../services/EndpointsTab';
 import { type InstanceActions, ServicesTab } from '../services/ServicesTab';
 import { TerminalButton } from '../terminal/TerminalButton';
 import { MesosTabContents, MesosTabTriggers } from '../dashboard/MesosTabs';
+import { useTab } from '../dashboard/use-tab';
 import { useClusterView } from '../dashboard/use-cluster-view';
 import { ConnectionInfoCard } from './ConnectionInfoCard';
 import { MesosBadge } from './MesosBadge';
@@ -28,7 +29,7 @@ import { ErrorCallout } from '../../components/ErrorCallout';
 
 export function ClusterDetail({ name }: { name: string }) {
   const cluster = useCluster(name);
-  const [tab, setTab] = useState('nodes');
+  const [tab, setTab] = useTab('nodes');
   // A tour (the presenter's, or the one a viewer follows) shows the tab its scene points at, once per scene.
   const highlight = useTourHighlight(name);
   const shownHighlight = useRef<string | null>(null);
@@ -37,7 +38,7 @@ export function ClusterDetail({ name }: { name: string }) {
     if (!highlight || shownHighlight.current === highlightId) return;
     shownHighlight.current = highlightId;
     setTab(highlight.tab);
-  }, [highlight, highlightId]);
+  }, [highlight, highlightId, setTab]);
   // Offers are polled only while a view showing them is open (the Offers tab, the Overview's bars).
   const view = useClusterView(name, { offers: tab === 'offers' || tab === 'overview' });
   // The doctor's markers, for the task table only.

@@ -2,7 +2,9 @@ import { Badge, Card, Flex, Grid, Heading, Text } from '@radix-ui/themes';
 import type { NodeStatus } from '@shared/cluster/status';
 import type { Agent, ClusterView, MetricSample } from '@shared/dashboard/view';
 import { ChevronRight } from 'lucide-react';
+import { memo } from 'react';
 import { STATE_COLOR, shortState } from './describe';
+import { taskCount } from './live-view';
 
 const CHARTS = [
   { key: 'master/tasks_running', label: 'Tasks running' },
@@ -13,12 +15,14 @@ const CHARTS = [
 
 /**
  * The cluster at a glance: its topology (ZooKeeper, masters with the leader marked, agents), agents with
- * their resources, tasks by state, key metrics.
+ * their resources, tasks by state, key metrics. It renders with every batch of a busy cluster: nothing
+ * here walks every task when the frameworks' counts already hold them all, and an agent's row renders
+ * only when that agent changed (bench:events: 50 agents' cards, each of Radix components, were most of
+ * the tab's first render, and its count walked 10,000 tasks with every batch).
  */
 export function OverviewTab({ view, zookeeper }: { view: ClusterView; zookeeper?: NodeStatus }) {
-  const agents = Object.values(view.agents).sort((a, b) => (a.port ?? 0) - (b.port ?? 0));
-  const counts = new Map<string, number>();
-  for (const task of Object.values(view.tasks)) counts.set(task.state, (counts.get(task.state) ?? 0) + 1);
+  const agents = Object.values(view.agents).sort((a, b) => (a.port ?? 0) - (b.port ?? 0) || (a.hostname < b.hostname ? -1 : 1));
+  const counts = tasksByState(view);
   return (
     <Flex direction="column" gap="4" data-testid="overview">
       <Card size="2">
@@ -47,22 +51,17 @@ export function OverviewTab({ view, zookeeper }: { view: ClusterView; zookeeper?
           </Badge>
         </Flex>
       </Card>
-      <Grid columns={{ initial: '1', md: '2' }} gap="4">
-        {agents.map((agent) => (
-          <AgentCard key={agent.id} agent={agent} />
-        ))}
-      </Grid>
       <Card size="2">
         <Heading size="3" mb="3">
           Tasks by state
         </Heading>
-        {counts.size === 0 ? (
+        {counts.length === 0 ? (
           <Text size="2" color="gray">
             No tasks yet.
           </Text>
         ) : (
           <Flex gap="2" wrap="wrap" data-testid="task-counts">
-            {[...counts].sort().map(([state, n]) => (
+            {counts.map(([state, n]) => (
               <Badge key={state} size="2" color={STATE_COLOR[state] ?? 'gray'}>
                 {n} {shortState(state).toLowerCase()}
               </Badge>
@@ -75,52 +74,82 @@ export function OverviewTab({ view, zookeeper }: { view: ClusterView; zookeeper?
           <MetricChart key={chart.key} samples={view.metrics} metric={chart.key} label={chart.label} percent={'percent' in chart} />
         ))}
       </Grid>
+      <Card size="1" className="agent-table" data-testid="overview-agents">
+        <div className="agent-row agent-head">
+          <span>Agent</span>
+          <span>State</span>
+          <span>CPUs</span>
+          <span>Memory</span>
+          <span>Attributes</span>
+        </div>
+        {agents.map((agent) => (
+          <AgentRow key={agent.id} agent={agent} />
+        ))}
+      </Card>
     </Flex>
   );
 }
 
-function AgentCard({ agent }: { agent: Agent }) {
+/**
+ * Tasks by state, sorted by state: the frameworks' counts (kept by the host) when they add up to every
+ * task the view holds; otherwise (a task of a framework the view does not list) every task counted.
+ */
+function tasksByState(view: ClusterView): Array<[string, number]> {
+  const counts = new Map<string, number>();
+  let counted = 0;
+  for (const framework of Object.values(view.frameworks)) {
+    for (const [state, n] of Object.entries(framework.taskCounts)) {
+      counts.set(state, (counts.get(state) ?? 0) + (n ?? 0));
+      counted += n ?? 0;
+    }
+  }
+  if (counted !== taskCount(view)) {
+    counts.clear();
+    for (const key in view.tasks) {
+      const state = view.tasks[key]!.state;
+      counts.set(state, (counts.get(state) ?? 0) + 1);
+    }
+  }
+  return [...counts].sort(([a], [b]) => (a < b ? -1 : 1));
+}
+
+/** One agent: rendered again only when the agent changed. Radix Themes' classes on plain elements, as the task rows. */
+const AgentRow = memo(function AgentRow({ agent }: { agent: Agent }) {
+  const attributes = Object.entries(agent.attributes);
   return (
-    <Card size="2" data-testid={`overview-agent-${agent.id}`}>
-      <Flex justify="between" align="center" mb="2">
-        <Text weight="bold" size="2">
-          {agent.hostname}:{agent.port}
-        </Text>
-        <Badge color={agent.state === 'active' ? 'green' : 'red'}>{agent.state}</Badge>
-      </Flex>
+    <div className="agent-row" data-testid={`overview-agent-${agent.id}`}>
+      <span className="rt-Text rt-r-size-2 rt-r-weight-medium rt-truncate">
+        {agent.hostname}:{agent.port}
+      </span>
+      <span>
+        <span className="rt-reset rt-Badge rt-r-size-1 rt-variant-soft" data-accent-color={agent.state === 'active' ? 'green' : 'red'}>
+          {agent.state}
+        </span>
+      </span>
       <ResourceBar label="cpus" total={agent.total.cpus} allocated={agent.allocated.cpus} offered={agent.offered.cpus} unit="" />
       <ResourceBar label="mem" total={agent.total.mem} allocated={agent.allocated.mem} offered={agent.offered.mem} unit=" MB" />
-      {Object.keys(agent.attributes).length > 0 && (
-        <Text as="p" size="1" color="gray" mt="2">
-          {Object.entries(agent.attributes)
-            .map(([k, v]) => `${k}=${v}`)
-            .join(' · ')}
-        </Text>
-      )}
-    </Card>
+      <span className="rt-Text rt-r-size-1 rt-truncate" data-accent-color="gray" title={attributes.map(([k, v]) => `${k}=${v}`).join(' · ')}>
+        {attributes.length ? attributes.map(([k, v]) => `${k}=${v}`).join(' · ') : '—'}
+      </span>
+    </div>
   );
-}
+});
 
 /** Allocated, then offered, then free, as parts of the agent's total. */
 function ResourceBar({ label, total, allocated, offered, unit }: { label: string; total: number; allocated: number; offered: number; unit: string }) {
   const part = (n: number) => `${total > 0 ? Math.min(100, (100 * n) / total) : 0}%`;
   const round = (n: number) => Math.round(n * 100) / 100;
   return (
-    <div className="resource-bar">
-      <Flex justify="between">
-        <Text size="1" color="gray">
-          {label}
-        </Text>
-        <Text size="1">
-          {round(allocated)} allocated · {round(offered)} offered · {round(total)}
-          {unit} total
-        </Text>
-      </Flex>
-      <div className="bar" role="img" aria-label={`${label}: ${round(allocated)} allocated, ${round(offered)} offered of ${round(total)}`}>
+    <span className="resource-bar">
+      <span className="rt-Text rt-r-size-1">
+        {round(allocated)} allocated · {round(offered)} offered · {round(total)}
+        {unit} total
+      </span>
+      <span className="bar" role="img" aria-label={`${label}: ${round(allocated)} allocated, ${round(offered)} offered of ${round(total)}`}>
         <span className="bar-allocated" style={{ width: part(allocated) }} />
         <span className="bar-offered" style={{ width: part(offered) }} />
-      </div>
-    </div>
+      </span>
+    </span>
   );
 }
 

@@ -2,7 +2,7 @@ import { Card, Flex, Select, Text, TextField } from '@radix-ui/themes';
 import type { ClusterView, Task } from '@shared/dashboard/view';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Search } from 'lucide-react';
-import { memo, useMemo, useRef, useState } from 'react';
+import { memo, startTransition, useCallback, useMemo, useRef, useState } from 'react';
 import type { Verdict } from '@shared/doctor/verdict';
 import { DoctorMark } from '../doctor/DoctorMark';
 import { KillAllButton } from '../run/TaskActions';
@@ -24,6 +24,8 @@ export function TasksTab({ view }: { view: ClusterView }) {
   const [agent, setAgent] = useState(ALL);
   const [text, setText] = useState('');
   const [open, setOpen] = useState<string | null>(null);
+  // The drawer renders as a transition (its history, the doctor, Docker's word): the click is not one long frame.
+  const openTask = useCallback((key: string) => startTransition(() => setOpen(key)), []);
 
   // Only the tasks that changed since the last view are filtered and placed again (TaskOrder).
   const [order] = useState(() => new TaskOrder());
@@ -90,7 +92,7 @@ export function TasksTab({ view }: { view: ClusterView }) {
                     index={item.index}
                     verdict={source.verdicts[task.key]}
                     highlighted={tourHighlight?.taskKey === task.key}
-                    onOpen={setOpen}
+                    onOpen={openTask}
                   />
                 );
               })}

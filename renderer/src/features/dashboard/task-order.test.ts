@@ -161,6 +161,26 @@ describe('TaskOrder', () => {
     expect(order.update(next, { ...fw0, framework: 'fw1' })).toEqual(plain(next, { ...fw0, framework: 'fw1' }));
   });
 
+  it('gives a view it placed before the same rows again, and goes on from there (React rendering the view on screen again while the next one renders)', () => {
+    const folder = new LiveViewFolder();
+    const filter = FILTERS[1]!;
+    const order = new TaskOrder();
+    const [snapshot, ...batches] = stream(6, 12);
+    const shown = folder.fold(wire(snapshot!))!;
+    order.update(shown, filter);
+    const onScreen = folder.fold(wire(batches[0]!))!;
+    const rows = order.update(onScreen, filter);
+    const expected = [...rows];
+    let next = onScreen;
+    for (const batch of batches.slice(1)) next = folder.fold(wire(batch))!;
+    const nextRows = order.update(next, filter);
+    expect(nextRows).toEqual(plain(next, filter));
+    // Back to the view on screen: its rows as they were, the same array (no filter and sort of all).
+    expect(order.update(onScreen, filter)).toBe(rows);
+    expect(rows).toEqual(expected);
+    expect(order.update(next, filter)).toBe(nextRows);
+  });
+
   it('sorts a view no folder made (a replay) whole', () => {
     const view = emptyView();
     for (const batch of stream(5, 50)) for (const d of batch) if (d.kind === 'task') view.tasks[d.task.key] = d.task;

@@ -28,6 +28,14 @@ export function matcher(filter: TaskFilter): (t: Task) => boolean {
 
 /** Above this share of the rows changed at once, filtering and sorting everything again is as cheap. */
 const REBUILD_SHARE = 0.25;
+/** The rows of this many recent views are kept. */
+const KEPT_VIEWS = 4;
+
+interface Placed {
+  view: ClusterView;
+  filterKey: string;
+  rows: Task[];
+}
 
 /**
  * The task table's rows, kept from one view to the next: only the tasks a fold changed (changedTasks:
@@ -35,45 +43,54 @@ const REBUILD_SHARE = 0.25;
  * updates a second on 10,000 tasks (bench:events) that is about a hundred tasks per fold instead of a
  * filter and a sort of all of them. Any other view (a replay's moment) is filtered and sorted whole.
  * The same rows (the same array) come back when nothing shown changed, so the table need not render.
+ *
+ * The rows of the last few views are kept, not only the latest: React renders a new view as a
+ * transition and may render the one on screen again meanwhile (a click, a scroll), and going back to
+ * it must not cost a filter and a sort of every task.
  */
 export class TaskOrder {
-  private view: ClusterView | null = null;
-  private filterKey = '';
-  private rows: Task[] = [];
+  private recent: Placed[] = [];
 
   /** The tasks of `view` the filter lets through, newest first. */
   update(view: ClusterView, filter: TaskFilter): Task[] {
     const filterKey = JSON.stringify([filter.state, filter.framework, filter.agent, filter.text.trim().toLowerCase()]);
-    const before = this.view;
-    const sameFilter = filterKey === this.filterKey;
-    this.view = view;
-    this.filterKey = filterKey;
-    if (before === view && sameFilter) return this.rows;
+    const placed = this.recent.filter((p) => p.filterKey === filterKey);
+    const same = placed.find((p) => p.view === view);
+    if (same) return same.rows;
     const matches = matcher(filter);
-    const changed = before && sameFilter ? changedTasks(before, view) : undefined;
-    if (!changed || changed.size > Math.max(50, this.rows.length * REBUILD_SHARE)) return this.rebuild(view, matches);
-    if (changed.size === 0) return this.rows;
-    const added: Task[] = [];
-    for (const key of changed) {
-      const task = view.tasks[key];
-      if (task && matches(task)) added.push(task);
+    let rows: Task[] | undefined;
+    for (let i = placed.length - 1; i >= 0 && !rows; i--) {
+      const changed = changedTasks(placed[i]!.view, view);
+      if (changed) rows = advance(placed[i]!.rows, view, changed, matches);
     }
-    added.sort(newestFirst);
-    const kept = this.rows.filter((r) => !changed.has(r.key));
-    if (added.length === 0 && kept.length === this.rows.length) return this.rows;
-    this.rows = merge(kept, added);
-    return this.rows;
+    rows ??= rebuild(view, matches);
+    this.recent = [...this.recent.slice(1 - KEPT_VIEWS), { view, filterKey, rows }];
+    return rows;
   }
+}
 
-  private rebuild(view: ClusterView, matches: (t: Task) => boolean): Task[] {
-    const rows: Task[] = [];
-    for (const key in view.tasks) {
-      const task = view.tasks[key]!;
-      if (matches(task)) rows.push(task);
-    }
-    this.rows = rows.sort(newestFirst);
-    return this.rows;
+/** `rows` (of an earlier view) with the tasks `changed` since placed again; the same array when none of them shows. */
+function advance(rows: Task[], view: ClusterView, changed: ReadonlySet<string>, matches: (t: Task) => boolean): Task[] {
+  if (changed.size > Math.max(50, rows.length * REBUILD_SHARE)) return rebuild(view, matches);
+  if (changed.size === 0) return rows;
+  const added: Task[] = [];
+  for (const key of changed) {
+    const task = view.tasks[key];
+    if (task && matches(task)) added.push(task);
   }
+  added.sort(newestFirst);
+  const kept = rows.filter((r) => !changed.has(r.key));
+  if (added.length === 0 && kept.length === rows.length) return rows;
+  return merge(kept, added);
+}
+
+function rebuild(view: ClusterView, matches: (t: Task) => boolean): Task[] {
+  const rows: Task[] = [];
+  for (const key in view.tasks) {
+    const task = view.tasks[key]!;
+    if (matches(task)) rows.push(task);
+  }
+  return rows.sort(newestFirst);
 }
 
 /** Two lists sorted newestFirst, as one. */

@@ -6,6 +6,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useClient } from '../../api/client-context';
 import { clockTime } from '../dashboard/describe';
 import { MesosTabContents, MesosTabTriggers } from '../dashboard/MesosTabs';
+import { useTab } from '../dashboard/use-tab';
 import { type DashboardSource, DashboardSourceContext } from '../dashboard/source';
 import { offsetText, TimeSlider } from './TimeSlider';
 import { useReplayStore } from './use-recordings';
@@ -21,7 +22,7 @@ export function ReplayView({ opened }: { opened: OpenedRecording }) {
   const at = useReplayStore((s) => s.at);
   const setAt = useReplayStore((s) => s.setAt);
   const close = useReplayStore((s) => s.close);
-  const [tab, setTab] = useState('tasks');
+  const [tab, setTab] = useTab('tasks');
   // Dragging the slider asks for the moment it rests on, not for every pixel on the way.
   const asked = useSettled(at, 60);
   const state = useQuery({
