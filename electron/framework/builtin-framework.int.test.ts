@@ -11,6 +11,7 @@ import { createInProcessTransport } from '../api/in-process-transport';
 import { type Core, createCore } from '../core';
 import { get } from '../mesos/http';
 import { findTask, getTasks } from '../mesos/testing/framework';
+import { EXPLICIT_RECONCILE_AFTER_MS } from './builtin-framework';
 import { TEST_IMAGES } from '../../testbed/real-mesos/images';
 
 // The built-in framework through the API, against an HA emulator cluster (3 masters, real task
@@ -180,9 +181,10 @@ describe('the built-in framework', () => {
       const live = masters.filter((m) => !m.endsWith(`:${port}`));
       const listed = await until('the task on the new leader', async () => findTask(await getTasks(live).catch(() => ({ tasks: [], unreachable: [], completed: [] })), longTask.frameworkId, longTask.taskId));
       expect([listed.where, listed.task.state]).toEqual(['tasks', 'TASK_RUNNING']);
-      // No change of state: the reconciliation answer, and at most the RUNNING update again (Mesos delivers
+      // No change of state: the reconciliation answers, and at most the RUNNING update again (Mesos delivers
       // updates at least once: one whose acknowledgement the stopped leader never passed on is resent by
-      // the agent to the new leader).
+      // the agent to the new leader). Looked at once the explicit reconciliation has been answered too.
+      await new Promise((r) => setTimeout(r, Math.max(0, after.subscribedAt! + EXPLICIT_RECONCILE_AFTER_MS + 1500 - Date.now())));
       const running = w.state.runs!.updates.find((u) => u.taskId === longTask.taskId && u.state === 'TASK_RUNNING')!;
       const since = w.state.runs!.updates.filter((u) => u.taskId === longTask.taskId && u.at > after.subscribedAt! - 1);
       const summary = (u: typeof running) => [u.state, u.reason, u.source, u.message];

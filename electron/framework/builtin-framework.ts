@@ -21,6 +21,8 @@ import { taskId as makeTaskId, taskInfo } from './task-infos';
 export const FRAMEWORK_NAME = 'mesoscope';
 /** One week, as docs/mesos/api.md §3.2's example: long enough to survive the app being closed for a while. */
 export const FAILOVER_TIMEOUT_SECS = 604_800;
+/** After a resubscription, how long the implicit reconciliation's answers are awaited before the tasks still unanswered are asked for by id. */
+export const EXPLICIT_RECONCILE_AFTER_MS = 5000;
 
 /**
  * How the framework reaches an attached cluster's masters: the connection's credentials and TLS on
@@ -102,6 +104,7 @@ export class BuiltInFramework {
   private readonly listeners = new Set<FrameworkListener>();
   private readonly waiters = new Set<() => void>();
   private readonly lastStatus = new Map<string, TaskStatus>();
+  private explicitReconcile: ReturnType<typeof setTimeout> | undefined;
   private suppressed = false;
   private lastOffers: OfferSummary[] = [];
   /** What became of each of the last offers, and when they came: a refused run says why. */
@@ -239,12 +242,21 @@ export class BuiltInFramework {
     if (this.waiting.length === 0) void this.suppress();
     else this.client?.revive().catch(() => undefined);
     // After a broken stream or an app restart, learn our tasks again: implicit reconciliation for what
-    // the master knows, explicit for the tasks we think live, since the master says nothing of tasks it
-    // does not know in an implicit one (a cluster re-created under the same name: they are gone).
+    // the master knows, then explicit for the tasks we think live that it did not answer, since the
+    // master says nothing of tasks it does not know in an implicit one (a cluster re-created under the
+    // same name: they are gone). Explicit only later: asked at once after a failover, a task whose agent
+    // has not reregistered with the new leader yet is answered TASK_LOST by a master that kept no
+    // registry (`--registry=in_memory`, and the emulator), though it runs; with the replicated log, Mesos
+    // says nothing of it until its agent is back (docs/mesos/api.md §3.5).
     if (again) {
       const live = [...this.tasks].filter(([, t]) => !TERMINAL_TASK_STATES.has(t.state)).map(([taskId, t]) => ({ taskId, agentId: t.agentId }));
+      const known = new Map(live.map(({ taskId }) => [taskId, this.lastStatus.get(taskId)]));
       this.client?.reconcile([]).catch(() => undefined);
-      if (live.length > 0) this.client?.reconcile(live).catch(() => undefined);
+      clearTimeout(this.explicitReconcile);
+      this.explicitReconcile = setTimeout(() => {
+        const unanswered = live.filter(({ taskId }) => this.lastStatus.get(taskId) === known.get(taskId));
+        if (unanswered.length > 0) this.client?.reconcile(unanswered).catch(() => undefined);
+      }, EXPLICIT_RECONCILE_AFTER_MS);
     }
   }
 
@@ -500,6 +512,7 @@ export class BuiltInFramework {
 
   /** Drops the stream, keeping the framework (and its tasks) on the master until the failover timeout. */
   close(): void {
+    clearTimeout(this.explicitReconcile);
     for (const t of this.killTimers.values()) clearTimeout(t);
     this.killTimers.clear();
     for (const run of [...this.runs.values()]) this.failRun(run, new ApiError('unavailable', 'The framework was closed.'));
