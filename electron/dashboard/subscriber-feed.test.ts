@@ -30,31 +30,22 @@ function busyCluster(tasks = 30) {
   return { gen, model };
 }
 
-/** The monitor's side: each event folded, its deltas a batch (as ClusterMonitor hands listeners). */
-function monitorBatches(model: ClusterModel, gen: LoadGenerator, events: number, onBatch: (b: DeltaBatch) => void): DeltaBatch[] {
-  const all: DeltaBatch[] = [];
+/**
+ * The monitor's side: `events` of the generator, each folded and its deltas a batch (as ClusterMonitor
+ * hands listeners), `everyMs` apart (3 ms: 1,000 events in 3 s, busy). The batches, and when each was pushed.
+ */
+function monitorBatches(model: ClusterModel, gen: LoadGenerator, events: number, onBatch: (b: DeltaBatch) => void, everyMs = 3): DeltaBatch[] & { pushedAt: number[] } {
+  const all = Object.assign([] as DeltaBatch[], { pushedAt: [] as number[] });
   for (let i = 0; i < events; i++) {
     const deltas: Delta[] = [];
     for (const json of gen.next(Date.now())) deltas.push(...model.apply(parse(json), Date.now()));
     const batch = { clusterId: 'c', seq: all.length + 1, deltas: coalesce(deltas) };
     all.push(batch);
+    all.pushedAt.push(Date.now());
     onBatch(batch);
-    vi.advanceTimersByTime(3); // 1,000 events in 3 s: busy
-  }
-  return all;
-}
-
-/** `events` of the monitor, `everyMs` apart; the times they were pushed. */
-function monitorPaced(model: ClusterModel, gen: LoadGenerator, events: number, everyMs: number, onBatch: (b: DeltaBatch) => void): number[] {
-  const at: number[] = [];
-  for (let i = 0; i < events; i++) {
-    const deltas: Delta[] = [];
-    for (const json of gen.next(Date.now())) deltas.push(...model.apply(parse(json), Date.now()));
-    at.push(Date.now());
-    onBatch({ clusterId: 'c', seq: i + 1, deltas: coalesce(deltas) });
     vi.advanceTimersByTime(everyMs);
   }
-  return at;
+  return all;
 }
 
 const fold = (batches: DeltaBatch[]) => batches.reduce<ClusterView | null>((view, b) => applyDeltas(view, b.deltas), null);
@@ -107,14 +98,14 @@ describe('SubscriberFeed', () => {
     const feed = new SubscriberFeed('c', (batch) => sent.push({ at: Date.now(), batch }));
     feed.start(model.view());
     // 14 events a second (about the idle page of bench:events): each goes within a frame of its arrival.
-    const quiet = monitorPaced(model, gen, 20, 70, (b) => feed.push(b));
+    const quiet = monitorBatches(model, gen, 20, (b) => feed.push(b), 70).pushedAt;
     vi.advanceTimersByTime(100);
     const waits = quiet.map((pushedAt) => sent.find((s) => s.at >= pushedAt)!.at - pushedAt);
     expect(Math.max(...waits)).toBeLessThanOrEqual(16);
     expect(sent).toHaveLength(1 + quiet.length);
     // 1,000 a second: busy within its first 100 ms, then one batch per 100 ms.
     const before = sent.length;
-    monitorPaced(model, gen, 2000, 1, (b) => feed.push(b));
+    monitorBatches(model, gen, 2000, (b) => feed.push(b), 1);
     vi.advanceTimersByTime(200);
     const busy = sent.slice(before);
     expect(busy.length).toBeLessThanOrEqual(2000 / 100 + 100 / 16 + 1);
