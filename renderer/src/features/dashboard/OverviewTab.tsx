@@ -115,7 +115,9 @@ function tasksByState(view: ClusterView): Array<[string, number]> {
 
 /** One agent: rendered again only when the agent changed. Radix Themes' classes on plain elements, as the task rows. */
 const AgentRow = memo(function AgentRow({ agent }: { agent: Agent }) {
-  const attributes = Object.entries(agent.attributes);
+  const attributes = Object.entries(agent.attributes)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' · ');
   return (
     <div className="agent-row" data-testid={`overview-agent-${agent.id}`}>
       <span className="rt-Text rt-r-size-2 rt-r-weight-medium rt-truncate">
@@ -128,8 +130,8 @@ const AgentRow = memo(function AgentRow({ agent }: { agent: Agent }) {
       </span>
       <ResourceBar label="cpus" total={agent.total.cpus} allocated={agent.allocated.cpus} offered={agent.offered.cpus} unit="" />
       <ResourceBar label="mem" total={agent.total.mem} allocated={agent.allocated.mem} offered={agent.offered.mem} unit=" MB" />
-      <span className="rt-Text rt-r-size-1 rt-truncate" data-accent-color="gray" title={attributes.map(([k, v]) => `${k}=${v}`).join(' · ')}>
-        {attributes.length ? attributes.map(([k, v]) => `${k}=${v}`).join(' · ') : '—'}
+      <span className="rt-Text rt-r-size-1 rt-truncate" data-accent-color="gray" title={attributes}>
+        {attributes || '—'}
       </span>
     </div>
   );
