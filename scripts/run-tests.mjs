@@ -8,6 +8,7 @@ import { relative } from 'node:path';
 const results = 'test-results';
 rmSync(`${results}/vitest.json`, { force: true });
 rmSync(`${results}/e2e-report.json`, { force: true });
+rmSync(`${results}/failed.txt`, { force: true });
 rmSync(`${results}/skipped-suites.txt`, { force: true }); // written by testbed/support/suite-skip.ts
 mkdirSync(results, { recursive: true });
 
@@ -16,6 +17,31 @@ const tally = { passed: 0, failed: 0, skipped: 0 };
 const skippedSuites = new Map();
 const noteSkipped = (suite) => skippedSuites.set(suite, (skippedSuites.get(suite) ?? 0) + 1);
 const timings = [];
+/** Failed tests, by name, with the first line of their error: printed at the end and kept in failed.txt. */
+const failures = [];
+const firstLine = (text) => String(text ?? '').replace(/\x1b\[[0-9;]*m/g, '').split('\n').find((l) => l.trim())?.trim().slice(0, 200) ?? '';
+function noteVitestFailures(report, project) {
+  for (const file of report.testResults ?? []) {
+    const path = relative(process.cwd(), file.name);
+    const failed = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
+    for (const t of failed) failures.push(`${project}${path} › ${t.fullName ?? t.title}: ${firstLine(t.failureMessages?.[0])}`);
+    // A file that failed outside any test (an import error, a hook) has no failed test to name.
+    if (failed.length === 0 && file.status === 'failed') failures.push(`${project}${path}: ${firstLine(file.message)}`);
+  }
+}
+function noteE2eFailures(report, project) {
+  const walk = (suite, file) => {
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests ?? []) {
+        if (t.status !== 'unexpected') continue;
+        const error = t.results?.at(-1)?.error?.message ?? t.results?.at(-1)?.errors?.[0]?.message;
+        failures.push(`${project}${file}:${spec.line} › ${spec.title}: ${firstLine(error)}`);
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child, file);
+  };
+  for (const suite of report.suites ?? []) walk(suite, `e2e/${suite.file}`);
+}
 
 function run(label, command, args, env = {}) {
   console.log(`\n━━ ${label}: ${[command, ...args].join(' ')}`);
@@ -57,6 +83,7 @@ if (!setupOk) {
     tally.passed += vitest.numPassedTests;
     tally.failed += vitest.numFailedTests + (vitestOk || vitest.numFailedTests > 0 ? 0 : 1);
     tally.skipped += vitest.numPendingTests + vitest.numTodoTests;
+    noteVitestFailures(vitest, '');
     for (const file of vitest.testResults ?? []) {
       for (const t of file.assertionResults ?? []) {
         if (['skipped', 'pending', 'todo'].includes(t.status)) noteSkipped([relative(process.cwd(), file.name), t.ancestorTitles?.[0]].filter(Boolean).join(' › '));
@@ -72,6 +99,7 @@ if (!setupOk) {
     tally.passed += e2e.stats.expected + e2e.stats.flaky;
     tally.failed += e2e.stats.unexpected + (e2eOk || e2e.stats.unexpected > 0 ? 0 : 1);
     tally.skipped += e2e.stats.skipped;
+    noteE2eFailures(e2e, '');
     const walk = (suite, file) => {
       for (const spec of suite.specs ?? []) {
         for (const t of spec.tests ?? []) if (t.status === 'skipped') noteSkipped(`${file ?? suite.file} › ${spec.title}`);
@@ -109,6 +137,7 @@ if (setupOk) {
       realMesos.passed += v.numPassedTests;
       realMesos.failed += v.numFailedTests + (vOk || v.numFailedTests > 0 ? 0 : 1);
       realMesos.skipped += v.numPendingTests + v.numTodoTests;
+      noteVitestFailures(v, 'real Mesos: ');
     } else realMesos.failed += 1;
     const eOk = run('real Mesos: end-to-end', 'npx', ['playwright', 'test', '-c', 'playwright.real-mesos.config.ts'], env);
     const e = readJson(`${results}/e2e-real-mesos-report.json`);
@@ -116,6 +145,7 @@ if (setupOk) {
       realMesos.passed += e.stats.expected + e.stats.flaky;
       realMesos.failed += e.stats.unexpected + (eOk || e.stats.unexpected > 0 ? 0 : 1);
       realMesos.skipped += e.stats.skipped;
+      noteE2eFailures(e, 'real Mesos: ');
     } else realMesos.failed += 1;
   }
   tally.passed += realMesos.passed;
@@ -139,6 +169,12 @@ if (tally.skipped > 0) {
     console.log('  CI=true: a skip is a failure here (every suite must run).');
     tally.failed += 1;
   }
+}
+
+writeFileSync(`${results}/failed.txt`, failures.map((f) => `${f}\n`).join(''));
+if (failures.length > 0) {
+  console.log(`\n━━ failed: ${failures.length} test(s)`);
+  for (const f of failures) console.log(`  ${f}`);
 }
 
 console.log('\n━━ time by step');
