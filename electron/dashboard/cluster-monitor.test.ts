@@ -17,7 +17,7 @@ afterEach(async () => {
 const recorded = recordedOperatorEvents('basic/operator.events.jsonl').map((e) => e.event);
 const FW1 = 'f8278ec8-4646-4d46-a619-bfdea32934e8-0001';
 
-async function setup(): Promise<{ batches: DeltaBatch[]; polls: () => number }> {
+async function setup(pace: { batchMs: number; busyPerSecond?: number } = { batchMs: 30 }): Promise<{ batches: DeltaBatch[]; polls: () => number }> {
   fake = await startFakeOperatorMaster();
   fake.onSubscribe = (s) => {
     s.res.writeHead(200, { 'Content-Type': 'application/json' });
@@ -30,7 +30,7 @@ async function setup(): Promise<{ batches: DeltaBatch[]; polls: () => number }> 
     return [200, JSON.stringify({ slaves: [], frameworks: [{ id: FW1, offers }] })];
   };
   fake.routes['/metrics/snapshot'] = () => [200, JSON.stringify({ 'master/elected': 1, 'master/tasks_running': 2, 'other/metric': 5 })];
-  monitor = new ClusterMonitor({ clusterId: 'c1', client: { masters: [fake.url], backoffMs: [30] }, offerPollMs: 40, metricsPollMs: 50, batchMs: 30 });
+  monitor = new ClusterMonitor({ clusterId: 'c1', client: { masters: [fake.url], backoffMs: [30] }, offerPollMs: 40, metricsPollMs: 50, ...pace });
   const batches: DeltaBatch[] = [];
   monitor.onDeltas((b) => batches.push(b));
   monitor.start();
@@ -64,6 +64,24 @@ describe('ClusterMonitor', () => {
     await new Promise((r) => setTimeout(r, 150));
     expect(polls() - after).toBeLessThanOrEqual(1); // at most the poll already under way
     expect(monitor!.snapshot().offerHistory.map((o) => o.outcome)).toEqual(['made', 'gone']);
+  });
+
+  it('sends a quiet cluster\'s lone update at once, and gathers a busy one\'s for the batch interval', async () => {
+    const heartbeatDelay = async (): Promise<number> => {
+      await eventually('live', () => (monitor!.snapshot().connection.state === 'live' ? true : undefined));
+      await new Promise((r) => setTimeout(r, 100)); // the first burst sent
+      const seen = batches.length;
+      const sent = Date.now();
+      for (const s of fake.streams) s.send({ type: 'HEARTBEAT' });
+      await eventually('the heartbeat\'s batch', () => (batches.length > seen ? true : undefined));
+      return Date.now() - sent;
+    };
+    let { batches } = await setup({ batchMs: 1500, busyPerSecond: 10_000 });
+    expect(await heartbeatDelay()).toBeLessThan(500);
+    await monitor!.stop();
+    await fake.close();
+    ({ batches } = await setup({ batchMs: 1500, busyPerSecond: 0 }));
+    expect(await heartbeatDelay()).toBeGreaterThanOrEqual(1000);
   });
 
   it('marks the view reconnecting when the stream breaks and resyncs with a snapshot', async () => {

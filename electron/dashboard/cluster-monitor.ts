@@ -4,6 +4,7 @@ import type { OperatorEvent } from '@shared/dashboard/operator';
 import { MasterClient, type MasterClientOptions, type StreamItem } from '../mesos/master-client';
 import { ClusterModel, coalesce, type ClusterModelOptions } from './cluster-model';
 import type { OfferDecisionReport } from './offer-ledger';
+import { RateMeter } from './rate-meter';
 
 /**
  * The live view of one cluster (ARCHITECTURE.md §2): follows the operator stream through MasterClient,
@@ -17,8 +18,14 @@ export interface ClusterMonitorOptions {
   clusterId: string;
   /** A client, or what to build one from. */
   client: MasterClient | MasterClientOptions;
-  /** Deltas are sent at most this often (default 16 ms: a frame; each subscriber paces its own, SubscriberFeed). */
+  /**
+   * While busy, deltas are gathered and sent at most this often (default 16 ms: a frame; each subscriber
+   * paces its own, SubscriberFeed). While quiet, a delta goes on the next turn of the event loop: at 10
+   * updates a second a fixed wait was a frame added to every update's way to the screen (bench:events).
+   */
   batchMs?: number;
+  /** Busy: more deltas than this in about the last second (default 100). */
+  busyPerSecond?: number;
   offerPollMs?: number;
   metricsPollMs?: number;
   /** Disconnected this long: `reconnecting` becomes `stale` (default 10 s). */
@@ -48,6 +55,7 @@ export class ClusterMonitor {
   private offerTimer: ReturnType<typeof setTimeout> | undefined;
   private metricsTimer: ReturnType<typeof setTimeout> | undefined;
   private seq = 0;
+  private readonly rate: RateMeter;
   private offerWatchers = 0;
   private disconnectedSince: number | undefined;
   private running: Promise<void> | null = null;
@@ -56,6 +64,7 @@ export class ClusterMonitor {
     this.clusterId = options.clusterId;
     this.client = options.client instanceof MasterClient ? options.client : new MasterClient(options.client);
     this.now = options.now ?? Date.now;
+    this.rate = new RateMeter(this.now);
     this.model = new ClusterModel(options.model, this.now());
   }
 
@@ -222,7 +231,8 @@ export class ClusterMonitor {
   private emit(deltas: Delta[]): void {
     if (deltas.length === 0) return;
     this.pending.push(...deltas);
-    this.flushTimer ??= setTimeout(() => this.flush(), this.options.batchMs ?? 16);
+    const busy = this.rate.add(deltas.length) > (this.options.busyPerSecond ?? 100);
+    this.flushTimer ??= setTimeout(() => this.flush(), busy ? (this.options.batchMs ?? 16) : 0);
   }
 
   private flush(): void {

@@ -2,6 +2,7 @@ import type { Delta, DeltaBatch } from '@shared/dashboard/deltas';
 import { appendStatuses } from '@shared/dashboard/history';
 import type { ClusterView, StatusEntry, Task } from '@shared/dashboard/view';
 import { coalesce } from './cluster-model';
+import { RateMeter } from './rate-meter';
 
 /**
  * What one subscriber of `dashboard.deltas` is sent: the view (seq 0), then the monitor's batches
@@ -34,9 +35,8 @@ export class SubscriberFeed {
   private closed = false;
   /** Each task's history as this subscriber has it (the arrays the model made: entries are never changed in place). */
   private readonly sent = new Map<string, readonly StatusEntry[]>();
-  /** Deltas pushed, each weighed down by e every second since: about those of the last second. */
-  private recent = 0;
-  private recentAt = -Infinity;
+  /** Deltas pushed in about the last second. */
+  private readonly rate: RateMeter;
   private readonly intervalMs: number;
   private readonly quietIntervalMs: number;
   private readonly busyPerSecond: number;
@@ -51,6 +51,7 @@ export class SubscriberFeed {
     this.quietIntervalMs = options.quietIntervalMs ?? 16;
     this.busyPerSecond = options.busyPerSecond ?? 100;
     this.now = options.now ?? Date.now;
+    this.rate = new RateMeter(this.now);
   }
 
   /** Sends the view the following batches build on, as batch 0. */
@@ -66,12 +67,9 @@ export class SubscriberFeed {
   push(batch: DeltaBatch): void {
     if (this.closed || batch.deltas.length === 0) return;
     this.pending.push(...batch.deltas);
-    const now = this.now();
-    this.recent = this.recent * Math.exp((this.recentAt - now) / 1000) + batch.deltas.length;
-    this.recentAt = now;
+    const busy = this.rate.add(batch.deltas.length) > this.busyPerSecond;
     if (this.timer) return;
-    const interval = this.recent > this.busyPerSecond ? this.intervalMs : this.quietIntervalMs;
-    const wait = this.lastSentAt + interval - now;
+    const wait = this.lastSentAt + (busy ? this.intervalMs : this.quietIntervalMs) - this.now();
     if (wait <= 0) this.flush();
     else this.timer = setTimeout(() => this.flush(), wait);
   }

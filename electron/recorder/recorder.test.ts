@@ -176,7 +176,7 @@ it('a second attach in the middle of a batch gets a view the next batch builds o
     s.res.writeHead(200, { 'Content-Type': 'application/json' });
     for (const { event } of recordedOperatorEvents('basic/operator.events.jsonl').slice(0, 3)) s.send(event);
   };
-  monitor = new ClusterMonitor({ clusterId: 'dr-rec', client: { masters: [fake.url], backoffMs: [30] }, batchMs: 200, metricsPollMs: 20 });
+  monitor = new ClusterMonitor({ clusterId: 'dr-rec', client: { masters: [fake.url], backoffMs: [30] }, batchMs: 200, busyPerSecond: 0, metricsPollMs: 20 });
   monitor.start();
   await eventually('samples pending', () => (monitor!.snapshot().metrics.length >= 2 ? true : undefined));
   let view: ClusterView | null = null;

@@ -1,5 +1,6 @@
 import { Badge, Code, DataList, Dialog, Flex, Heading, Text } from '@radix-ui/themes';
-import type { ClusterView, Task } from '@shared/dashboard/view';
+import type { Agent, Task } from '@shared/dashboard/view';
+import { memo } from 'react';
 import { DoctorSection } from '../doctor/DoctorSection';
 import { KillTaskButton } from '../run/TaskActions';
 import { TaskLogLinks } from '../logs/TaskLogLinks';
@@ -8,11 +9,24 @@ import { STATE_COLOR, clockTime, shortState } from './describe';
 import { useDashboardSource } from './source';
 import { TaskContainerState } from './TaskContainerState';
 
-/** One task: where it runs, what it holds, and every status it went through, with reason and message. */
-export function TaskDrawer({ task, view, onClose }: { task: Task | undefined; view: ClusterView; onClose: () => void }) {
+/**
+ * One task: where it runs, what it holds, and every status it went through, with reason and message.
+ * It renders when its task or agent changes, not with every batch of a busy cluster's view
+ * (bench:events: the drawer's re-renders under load were its longest frames).
+ */
+export const TaskDrawer = memo(function TaskDrawer({
+  task,
+  agent,
+  frameworkName,
+  onClose,
+}: {
+  task: Task | undefined;
+  agent: Agent | undefined;
+  frameworkName: string | undefined;
+  onClose: () => void;
+}) {
   const containerId = task ? [...task.statuses].reverse().find((s) => s.containerId)?.containerId : undefined;
   const ip = task ? [...task.statuses].reverse().find((s) => s.ip)?.ip : undefined;
-  const agent = task ? view.agents[task.agentId] : undefined;
   const live = useDashboardSource().kind === 'live';
   return (
     <Dialog.Root open={task !== undefined} onOpenChange={(open) => !open && onClose()}>
@@ -26,7 +40,7 @@ export function TaskDrawer({ task, view, onClose }: { task: Task | undefined; vi
               </Badge>
               {live && <KillTaskButton task={task} />}
             </Flex>
-            <DoctorSection task={task} view={view} />
+            <DoctorSection task={task} agent={agent} />
             <DataList.Root size="1">
               <DataList.Item>
                 <DataList.Label>Task id</DataList.Label>
@@ -36,7 +50,7 @@ export function TaskDrawer({ task, view, onClose }: { task: Task | undefined; vi
               </DataList.Item>
               <DataList.Item>
                 <DataList.Label>Framework</DataList.Label>
-                <DataList.Value>{view.frameworks[task.frameworkId]?.name ?? task.frameworkId}</DataList.Value>
+                <DataList.Value>{frameworkName ?? task.frameworkId}</DataList.Value>
               </DataList.Item>
               <DataList.Item>
                 <DataList.Label>Agent</DataList.Label>
@@ -128,4 +142,4 @@ export function TaskDrawer({ task, view, onClose }: { task: Task | undefined; vi
       </Dialog.Content>
     </Dialog.Root>
   );
-}
+});

@@ -26,6 +26,7 @@ export function TasksTab({ view }: { view: ClusterView }) {
   const [open, setOpen] = useState<string | null>(null);
   // The drawer renders as a transition (its history, the doctor, Docker's word): the click is not one long frame.
   const openTask = useCallback((key: string) => startTransition(() => setOpen(key)), []);
+  const closeTask = useCallback(() => setOpen(null), []);
 
   // Only the tasks that changed since the last view are filtered and placed again (TaskOrder).
   const [order] = useState(() => new TaskOrder());
@@ -100,7 +101,12 @@ export function TasksTab({ view }: { view: ClusterView }) {
           )}
         </div>
       </Card>
-      <TaskDrawer task={selected} view={view} onClose={() => setOpen(null)} />
+      <TaskDrawer
+        task={selected}
+        agent={selected && view.agents[selected.agentId]}
+        frameworkName={selected && view.frameworks[selected.frameworkId]?.name}
+        onClose={closeTask}
+      />
     </Flex>
   );
 }

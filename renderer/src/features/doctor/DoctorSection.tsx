@@ -1,5 +1,5 @@
 import { Badge, Card, Code, Flex, Heading, Text } from '@radix-ui/themes';
-import type { ClusterView, Task } from '@shared/dashboard/view';
+import type { Agent, Task } from '@shared/dashboard/view';
 import type { Diagnosis } from '@shared/doctor/diagnosis';
 import { agentNodeOf } from '@shared/doctor/input';
 import { RULES } from '@shared/doctor/rules';
@@ -28,7 +28,7 @@ const NOTHING: Record<Extract<Diagnosis, { kind: 'none' }>['why'], string> = {
  * stuck in STAGING — the cause in plain words, the fix, the set-up change where the cause is there,
  * and the evidence with the decisive item marked. A status no rule knows is shown raw, never guessed at.
  */
-export function DoctorSection({ task, view }: { task: Task; view: ClusterView }) {
+export function DoctorSection({ task, agent }: { task: Task; agent: Agent | undefined }) {
   const source = useDashboardSource();
   const live = useCluster(source.kind === 'live' ? source.cluster : null);
   const { data, error, isPending, fetchStatus } = useDiagnosis(task);
@@ -51,7 +51,6 @@ export function DoctorSection({ task, view }: { task: Task; view: ClusterView })
 
   const spec = source.kind === 'live' ? live?.spec : source.spec;
   const layout = source.kind === 'live' ? live?.layout : source.layout;
-  const agent = view.agents[task.agentId];
   const agentNode = agent ? agentNodeOf(agent, layout) : undefined;
   const decisive = data.timeline.find((i) => i.decisive);
 
