@@ -1,3 +1,4 @@
+import type { Delta } from '@shared/dashboard/deltas';
 import { useLayoutEffect } from 'react';
 
 /**
@@ -19,9 +20,23 @@ export interface PaintRecord {
   at: number;
 }
 
+/** When a task's status reached the page (its batch arrived), to tell the host's part of the way from the page's. */
+export type ArrivalRecord = Omit<PaintRecord, 'row' | 'state'>;
+
 const enabled = typeof window !== 'undefined' && new URLSearchParams(window.location.search).has('paint-probe');
 const records: PaintRecord[] = [];
-if (enabled) (window as unknown as { __mesoscopePaints: PaintRecord[] }).__mesoscopePaints = records;
+const arrivals: ArrivalRecord[] = [];
+if (enabled) Object.assign(window, { __mesoscopePaints: records, __mesoscopeArrivals: arrivals });
+
+/** Stamps each task status a batch brings with the time it arrived (with `?paint-probe` only). */
+export function probeArrivals(deltas: readonly Delta[]): void {
+  if (!enabled) return;
+  const at = performance.timeOrigin + performance.now();
+  for (const d of deltas) {
+    if (d.kind === 'task') arrivals.push({ task: d.task.id, statusAt: d.task.statuses.at(-1)?.at, at });
+    else if (d.kind === 'taskUpdate') arrivals.push({ task: d.task.id, statusAt: d.statuses.at(-1)?.at, at });
+  }
+}
 
 /** Rows committed and waiting for a frame; then rows painted by a frame, waiting for the message after it. */
 let committed: Array<Omit<PaintRecord, 'at'>> = [];

@@ -2,6 +2,7 @@ import type { ClusterView } from '@shared/dashboard/view';
 import { startTransition, useEffect, useState } from 'react';
 import { useClient } from '../../api/client-context';
 import { LiveViewFolder } from './live-view';
+import { probeArrivals } from './paint-probe';
 
 /**
  * A cluster's live Mesos view, pushed by the host (`dashboard.deltas`) and folded here. A gap in the
@@ -32,6 +33,7 @@ export function useClusterView(cluster: string, { offers = false }: { offers?: b
           return;
         }
         lastSeq = batch.seq;
+        probeArrivals(batch.deltas);
         const next = folder.fold(batch.deltas);
         startTransition(() => setView(next));
       },
