@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 
 const results = 'test-results';
 rmSync(`${results}/vitest.json`, { force: true });
@@ -19,7 +20,7 @@ const noteSkipped = (suite) => skippedSuites.set(suite, (skippedSuites.get(suite
 const timings = [];
 /** Failed tests, by name, with the first line of their error: printed at the end and kept in failed.txt. */
 const failures = [];
-const firstLine = (text) => String(text ?? '').replace(/\x1b\[[0-9;]*m/g, '').split('\n').find((l) => l.trim())?.trim().slice(0, 200) ?? '';
+const firstLine = (text) => stripVTControlCharacters(String(text ?? '')).split('\n').find((l) => l.trim())?.trim().slice(0, 200) ?? '';
 function noteVitestFailures(report, project) {
   for (const file of report.testResults ?? []) {
     const path = relative(process.cwd(), file.name);
@@ -53,9 +54,20 @@ function run(label, command, args, env = {}) {
   return status === 0;
 }
 
-function countCheck(ok) {
+/** A failure that is no test case (a check, a crashed step, a skip under CI), counted and named. */
+function failStep(counter, what) {
+  counter.failed += 1;
+  failures.push(what);
+}
+
+function countCheck(label, ok) {
   if (ok) tally.passed += 1;
-  else tally.failed += 1;
+  else failStep(tally, `${label}: see its output above`);
+}
+
+/** A test step that exited non-zero without a failed test (an unhandled error, a crashed worker). */
+function exitedWithoutFailedTest(counter, label, ok, failedTests) {
+  if (!ok && failedTests === 0) failStep(counter, `${label}: exited with an error but no failed test (see its output above)`);
 }
 
 function readJson(path) {
@@ -70,10 +82,10 @@ function readJson(path) {
 const setupOk = run('prerequisites', 'bash', ['scripts/setup-host.sh']) && run('test images', 'bash', ['testbed/images/build.sh']);
 if (!setupOk) {
   console.error('\nThe prerequisites are missing (see above): nothing else can run.');
-  tally.failed += 1;
+  failStep(tally, 'prerequisites: missing (see above); nothing else ran');
 } else {
-  countCheck(run('typecheck', 'npm', ['run', '--silent', 'typecheck']));
-  countCheck(run('lint', 'npm', ['run', '--silent', 'lint']));
+  countCheck('typecheck', run('typecheck', 'npm', ['run', '--silent', 'typecheck']));
+  countCheck('lint', run('lint', 'npm', ['run', '--silent', 'lint']));
 
   const vitestOk = run('unit and integration (vitest)', 'npx', [
     'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${results}/vitest.json`,
@@ -81,7 +93,8 @@ if (!setupOk) {
   const vitest = readJson(`${results}/vitest.json`);
   if (vitest) {
     tally.passed += vitest.numPassedTests;
-    tally.failed += vitest.numFailedTests + (vitestOk || vitest.numFailedTests > 0 ? 0 : 1);
+    tally.failed += vitest.numFailedTests;
+    exitedWithoutFailedTest(tally, 'vitest', vitestOk, vitest.numFailedTests);
     tally.skipped += vitest.numPendingTests + vitest.numTodoTests;
     noteVitestFailures(vitest, '');
     for (const file of vitest.testResults ?? []) {
@@ -90,14 +103,15 @@ if (!setupOk) {
       }
     }
   } else {
-    tally.failed += 1;
+    failStep(tally, `vitest: no report (${results}/vitest.json): see its output above`);
   }
 
   const e2eOk = run('end-to-end (Playwright + Chromium)', 'npx', ['playwright', 'test'], { PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' });
   const e2e = existsSync(`${results}/e2e-report.json`) ? readJson(`${results}/e2e-report.json`) : null;
   if (e2e) {
     tally.passed += e2e.stats.expected + e2e.stats.flaky;
-    tally.failed += e2e.stats.unexpected + (e2eOk || e2e.stats.unexpected > 0 ? 0 : 1);
+    tally.failed += e2e.stats.unexpected;
+    exitedWithoutFailedTest(tally, 'Playwright', e2eOk, e2e.stats.unexpected);
     tally.skipped += e2e.stats.skipped;
     noteE2eFailures(e2e, '');
     const walk = (suite, file) => {
@@ -108,7 +122,7 @@ if (!setupOk) {
     };
     for (const suite of e2e.suites ?? []) walk(suite, `e2e/${suite.file}`);
   } else {
-    tally.failed += 1;
+    failStep(tally, `Playwright: no report (${results}/e2e-report.json): see its output above`);
   }
 }
 
@@ -124,7 +138,7 @@ if (setupOk) {
     console.log(`\n━━ real Mesos: did not run: ${realMesos.why}`);
     if (/^(1|true)$/i.test(process.env.CI ?? '')) {
       console.error('real Mesos: required under CI=true: counted as a failure.');
-      realMesos.failed += 1;
+      failStep(realMesos, `real Mesos: did not run: ${realMesos.why}`);
     }
   } else {
     realMesos.ran = true;
@@ -135,18 +149,20 @@ if (setupOk) {
     const v = readJson(`${results}/vitest-real-mesos.json`);
     if (v) {
       realMesos.passed += v.numPassedTests;
-      realMesos.failed += v.numFailedTests + (vOk || v.numFailedTests > 0 ? 0 : 1);
+      realMesos.failed += v.numFailedTests;
+      exitedWithoutFailedTest(realMesos, 'real Mesos: vitest', vOk, v.numFailedTests);
       realMesos.skipped += v.numPendingTests + v.numTodoTests;
       noteVitestFailures(v, 'real Mesos: ');
-    } else realMesos.failed += 1;
+    } else failStep(realMesos, 'real Mesos: vitest: no report: see its output above');
     const eOk = run('real Mesos: end-to-end', 'npx', ['playwright', 'test', '-c', 'playwright.real-mesos.config.ts'], env);
     const e = readJson(`${results}/e2e-real-mesos-report.json`);
     if (e) {
       realMesos.passed += e.stats.expected + e.stats.flaky;
-      realMesos.failed += e.stats.unexpected + (eOk || e.stats.unexpected > 0 ? 0 : 1);
+      realMesos.failed += e.stats.unexpected;
+      exitedWithoutFailedTest(realMesos, 'real Mesos: Playwright', eOk, e.stats.unexpected);
       realMesos.skipped += e.stats.skipped;
       noteE2eFailures(e, 'real Mesos: ');
-    } else realMesos.failed += 1;
+    } else failStep(realMesos, 'real Mesos: Playwright: no report: see its output above');
   }
   tally.passed += realMesos.passed;
   tally.failed += realMesos.failed;
@@ -167,13 +183,13 @@ if (tally.skipped > 0) {
   }
   if (process.env.CI) {
     console.log('  CI=true: a skip is a failure here (every suite must run).');
-    tally.failed += 1;
+    failStep(tally, `skipped under CI: ${[...skippedSuites.keys()].join(', ')}`);
   }
 }
 
 writeFileSync(`${results}/failed.txt`, failures.map((f) => `${f}\n`).join(''));
 if (failures.length > 0) {
-  console.log(`\n━━ failed: ${failures.length} test(s)`);
+  console.log(`\n━━ failed: ${failures.length}`);
   for (const f of failures) console.log(`  ${f}`);
 }
 
