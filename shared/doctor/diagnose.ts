@@ -17,12 +17,18 @@ import { inRange, parseVersion, REFERENCE_MESOS_VERSION } from './version';
 
 const ACTIVE = new Set(['TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLING']);
 
+/** Why the doctor has nothing to say of a task in this state, whatever the evidence (undefined: it may have). */
+export function quietState(state: string): 'finished' | 'active' | undefined {
+  if (state === 'TASK_FINISHED') return 'finished';
+  return ACTIVE.has(state) ? 'active' : undefined;
+}
+
 export function diagnose(input: DiagnoseInput, rules: readonly Rule[] = RULES): Diagnosis {
   const { task } = input;
   const now = input.now ?? Date.now();
   const taskKey = task.key;
-  if (task.state === 'TASK_FINISHED') return { kind: 'none', taskKey, why: 'finished' };
-  if (ACTIVE.has(task.state)) return { kind: 'none', taskKey, why: 'active' };
+  const quiet = quietState(task.state);
+  if (quiet) return { kind: 'none', taskKey, why: quiet };
 
   const parsed = input.mesosVersion ? parseVersion(input.mesosVersion) : null;
   const mesos = parsed ? { version: input.mesosVersion!, assumed: false } : { version: REFERENCE_MESOS_VERSION, assumed: true };
