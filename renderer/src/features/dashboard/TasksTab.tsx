@@ -3,7 +3,7 @@ import type { ClusterView, Task } from '@shared/dashboard/view';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Search } from 'lucide-react';
 import { memo, startTransition, useCallback, useMemo, useRef, useState } from 'react';
-import type { Verdict } from '@shared/doctor/verdict';
+import type { Verdict, Verdicts } from '@shared/doctor/verdict';
 import { DoctorMark } from '../doctor/DoctorMark';
 import { KillAllButton } from '../run/TaskActions';
 import { STATE_COLOR, clockTime, shortState } from './describe';
@@ -33,10 +33,6 @@ export function TasksTab({ view }: { view: ClusterView }) {
   const tasks = useMemo(() => order.update(view, { state, framework, agent, text }), [order, view, state, framework, agent, text]);
   const total = taskCount(view);
 
-  const parent = useRef<HTMLDivElement>(null);
-  // useVirtualizer returns functions React Compiler cannot memoize; this component does not rely on it.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const rows = useVirtualizer({ count: tasks.length, getScrollElement: () => parent.current, estimateSize: () => ROW_HEIGHT, overscan: 4 });
   // The filters' choices, the same arrays while they read the same (so the filters do not render
   // with every batch). The states present, from the frameworks' counts rather than every task.
   const stateOptions = useSameOptions([...new Set(Object.values(view.frameworks).flatMap((f) => Object.keys(f.taskCounts)))].sort().map((s) => [s, shortState(s)]));
@@ -72,34 +68,7 @@ export function TasksTab({ view }: { view: ClusterView }) {
           <span>Last update</span>
           <span>Message</span>
         </div>
-        <div ref={parent} className="task-scroll" data-testid="task-table">
-          {tasks.length === 0 ? (
-            <Text as="p" size="2" color="gray" className="task-empty">
-              {total === 0 ? 'No tasks yet: launch one from a framework, and it appears here at once.' : 'No task matches the filters.'}
-            </Text>
-          ) : (
-            <div style={{ height: rows.getTotalSize(), position: 'relative' }}>
-              {rows.getVirtualItems().map((item) => {
-                const task = tasks[item.index] as Task;
-                const agent = view.agents[task.agentId];
-                return (
-                  <TaskRow
-                    // Keyed by its place on screen: a re-sort refills the same rows instead of moving DOM nodes.
-                    key={item.index}
-                    task={task}
-                    frameworkName={view.frameworks[task.frameworkId]?.name ?? task.frameworkId}
-                    agentName={agent ? `${agent.hostname}:${agent.port}` : task.agentId}
-                    top={item.start}
-                    index={item.index}
-                    verdict={source.verdicts[task.key]}
-                    highlighted={tourHighlight?.taskKey === task.key}
-                    onOpen={openTask}
-                  />
-                );
-              })}
-            </div>
-          )}
-        </div>
+        <TaskTable tasks={tasks} total={total} view={view} verdicts={source.verdicts} highlightKey={tourHighlight?.taskKey} onOpen={openTask} />
       </Card>
       <TaskDrawer
         task={selected}
@@ -110,6 +79,61 @@ export function TasksTab({ view }: { view: ClusterView }) {
     </Flex>
   );
 }
+
+/**
+ * The table's rows, only those on screen. A component of its own so that a scroll, which the virtualizer
+ * renders at once (flushSync), renders the rows and not the whole tab with its filters (bench:events).
+ */
+const TaskTable = memo(function TaskTable({
+  tasks,
+  total,
+  view,
+  verdicts,
+  highlightKey,
+  onOpen,
+}: {
+  tasks: Task[];
+  total: number;
+  view: ClusterView;
+  verdicts: Verdicts;
+  highlightKey: string | undefined;
+  onOpen: (key: string) => void;
+}) {
+  const parent = useRef<HTMLDivElement>(null);
+  // useVirtualizer returns functions React Compiler cannot memoize; this component does not rely on it.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const rows = useVirtualizer({ count: tasks.length, getScrollElement: () => parent.current, estimateSize: () => ROW_HEIGHT, overscan: 4 });
+  return (
+    <div ref={parent} className="task-scroll" data-testid="task-table">
+      {tasks.length === 0 ? (
+        <Text as="p" size="2" color="gray" className="task-empty">
+          {total === 0 ? 'No tasks yet: launch one from a framework, and it appears here at once.' : 'No task matches the filters.'}
+        </Text>
+      ) : (
+        <div style={{ height: rows.getTotalSize(), position: 'relative' }}>
+          {rows.getVirtualItems().map((item) => {
+            const task = tasks[item.index] as Task;
+            const agent = view.agents[task.agentId];
+            return (
+              <TaskRow
+                // Keyed by its place on screen: a re-sort refills the same rows instead of moving DOM nodes.
+                key={item.index}
+                task={task}
+                frameworkName={view.frameworks[task.frameworkId]?.name ?? task.frameworkId}
+                agentName={agent ? `${agent.hostname}:${agent.port}` : task.agentId}
+                top={item.start}
+                index={item.index}
+                verdict={verdicts[task.key]}
+                highlighted={highlightKey === task.key}
+                onOpen={onOpen}
+              />
+            );
+          })}
+        </div>
+      )}
+    </div>
+  );
+});
 
 /** A row re-renders only when its task, its names or its place change, not on every batch. */
 const TaskRow = memo(function TaskRow({
