@@ -8,6 +8,7 @@ import './logs.css';
 import { LogDocument } from './log-document';
 import { LogLine, plainText } from './LogLine';
 import { useDownload } from './use-download';
+import { type RowWindow, useFixedRows } from './use-fixed-rows';
 
 const ROW = 18;
 
@@ -41,14 +42,21 @@ export function LogViewer({ source, cluster, initialQuery, openAt }: { source: L
   // A line to bring into view once the buffer it belongs to is rendered (after a search in the file).
   const pendingIndex = useRef<number | null>(null);
   const [note, setNote] = useState('');
+  // Lines of one height are placed by arithmetic (useFixedRows); wrapped lines are measured (TanStack).
   // eslint-disable-next-line react-hooks/incompatible-library
-  const rows = useVirtualizer({
+  const measured = useVirtualizer({
     count,
+    enabled: wrap,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW,
     overscan: 6,
-    measureElement: wrap ? (el) => el.getBoundingClientRect().height : undefined,
+    measureElement: (el) => el.getBoundingClientRect().height,
   });
+  const fixed = useFixedRows({ count, rowHeight: ROW, overscan: 6, scroller, enabled: !wrap });
+  const rows: RowWindow = wrap ? measured : fixed;
+  // Stable while `wrap` is (the rows' window changes with every scroll): the effects below use it, and
+  // must not run again on a scroll (the follow effect would scroll back to the end before a pause lands).
+  const scrollToIndex = wrap ? measured.scrollToIndex : fixed.scrollToIndex;
 
   // Search the buffer when the query changes, and again as lines come (at most twice a second).
   const needle = query.trim().toLowerCase();
@@ -70,16 +78,16 @@ export function LogViewer({ source, cluster, initialQuery, openAt }: { source: L
       if (atTarget >= 0 && alignedTo.current !== doc) {
         alignedTo.current = doc;
         setCurrent(atTarget);
-        rows.scrollToIndex(target as number, { align: 'center' });
+        scrollToIndex(target as number, { align: 'center' });
       } else if (fresh && found.length > 0) {
         // A new search shows its first match at once (and stops following, or the match would scroll away).
         setCurrent(0);
         doc.pause();
-        rows.scrollToIndex(found[0] as number, { align: 'center' });
+        scrollToIndex(found[0] as number, { align: 'center' });
       }
     }, wait);
     return () => clearTimeout(timer);
-  }, [needle, version, buffer, doc, rows]);
+  }, [needle, version, buffer, doc, scrollToIndex]);
 
   // Follow: keep the last line in view. After a page back: keep the same lines in view. The target
   // comes from the virtualizer's sizes, not from the DOM, so that no layout is forced here.
@@ -89,10 +97,10 @@ export function LogViewer({ source, cluster, initialQuery, openAt }: { source: L
     if (!el) return;
     if (doc.scrollToTarget && doc.targetIndex !== undefined) {
       doc.scrollToTarget = false;
-      rows.scrollToIndex(doc.targetIndex, { align: 'center' });
+      scrollToIndex(doc.targetIndex, { align: 'center' });
       lastTop.current = el.scrollTop;
     } else if (pendingIndex.current !== null) {
-      rows.scrollToIndex(pendingIndex.current, { align: 'center' });
+      scrollToIndex(pendingIndex.current, { align: 'center' });
       pendingIndex.current = null;
       lastTop.current = el.scrollTop;
     } else if (doc.scrollToTop) {
@@ -108,7 +116,7 @@ export function LogViewer({ source, cluster, initialQuery, openAt }: { source: L
       lastTop.current = totalSize;
       el.scrollTop = totalSize;
     }
-  }, [version, state.following, state.mode, doc, totalSize, rows]);
+  }, [version, state.following, state.mode, doc, totalSize, scrollToIndex]);
 
   const onScroll = () => {
     const el = scroller.current;
@@ -303,7 +311,7 @@ export function LogViewer({ source, cluster, initialQuery, openAt }: { source: L
                 // being removed and created again every frame.
                 key={item.index}
                 data-index={item.index}
-                ref={wrap ? rows.measureElement : undefined}
+                ref={wrap ? measured.measureElement : undefined}
                 className={`log-line${buffer.isStderr(item.index) ? ' log-stderr' : ''}${item.index === currentLine && needle ? ' log-current' : ''}${item.index === targetLine ? ' log-target' : ''}`}
                 style={{ transform: `translateY(${item.start}px)`, ...(wrap ? {} : { height: ROW }) }}
                 data-testid="log-line"
