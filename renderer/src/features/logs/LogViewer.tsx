@@ -8,7 +8,7 @@ import './logs.css';
 import { LogDocument } from './log-document';
 import { LogLine, plainText } from './LogLine';
 import { useDownload } from './use-download';
-import { type RowWindow, useFixedRows } from './use-fixed-rows';
+import { type RowWindow, useFixedRows } from '../../components/use-fixed-rows';
 
 const ROW = 18;
 

@@ -10,10 +10,11 @@ export interface RowWindow {
 
 /**
  * Rows of one height in a scroll box: which are on screen is arithmetic, whatever their number.
- * TanStack's virtualizer measures every row again whenever the count changes; a followed log holds up
+ * TanStack's virtualizer measures every row again whenever the count changes: a followed log holds up
  * to 200,000 lines and grows thirty times a second, and that loop was most of the page's own work in
- * bench:logs (503 ms of the 2.8 s it was busy, its long tasks up to 131 ms). Wrapped lines have heights
- * of their own and keep TanStack's virtualizer.
+ * bench:logs (503 ms of the 2.8 s it was busy, its long tasks up to 131 ms); the task table's 10,000
+ * rows change count with every task added. Rows of heights of their own (wrapped log lines) keep
+ * TanStack's virtualizer.
  */
 export function useFixedRows({
   count,
