@@ -1,7 +1,7 @@
 import { type RefObject, useCallback, useLayoutEffect, useMemo, useState } from 'react';
 import { flushSync } from 'react-dom';
 
-/** The rows on screen and how to move among them: what the log viewer asks of a virtualizer. */
+/** The rows on screen and how to move among them: what the log viewer and the task table ask of a virtualizer. */
 export interface RowWindow {
   getVirtualItems(): ReadonlyArray<{ index: number; start: number }>;
   getTotalSize(): number;
