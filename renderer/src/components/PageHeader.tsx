@@ -12,7 +12,9 @@ export function PageHeader({ title, description, actions }: { title: string; des
           {description}
         </Text>
       </div>
-      {actions}
+      {/* The buttons keep their size; the description wraps instead (at 1280 px the Clusters page's two
+          buttons were pushed past the edge). */}
+      {actions && <Flex flexShrink="0">{actions}</Flex>}
     </Flex>
   );
 }
