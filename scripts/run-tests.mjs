@@ -30,18 +30,20 @@ function noteVitestFailures(report, project) {
     if (failed.length === 0 && file.status === 'failed') failures.push(`${project}${path}: ${firstLine(file.message)}`);
   }
 }
+/** Every test of a Playwright JSON report, with its file (under e2e/) and its spec. */
+function* e2eTests(report) {
+  function* walk(suite, file) {
+    for (const spec of suite.specs ?? []) for (const test of spec.tests ?? []) yield { file, spec, test };
+    for (const child of suite.suites ?? []) yield* walk(child, file);
+  }
+  for (const suite of report.suites ?? []) yield* walk(suite, `e2e/${suite.file}`);
+}
 function noteE2eFailures(report, project) {
-  const walk = (suite, file) => {
-    for (const spec of suite.specs ?? []) {
-      for (const t of spec.tests ?? []) {
-        if (t.status !== 'unexpected') continue;
-        const error = t.results?.at(-1)?.error?.message ?? t.results?.at(-1)?.errors?.[0]?.message;
-        failures.push(`${project}${file}:${spec.line} › ${spec.title}: ${firstLine(error)}`);
-      }
-    }
-    for (const child of suite.suites ?? []) walk(child, file);
-  };
-  for (const suite of report.suites ?? []) walk(suite, `e2e/${suite.file}`);
+  for (const { file, spec, test } of e2eTests(report)) {
+    if (test.status !== 'unexpected') continue;
+    const error = test.results?.at(-1)?.error?.message ?? test.results?.at(-1)?.errors?.[0]?.message;
+    failures.push(`${project}${file}:${spec.line} › ${spec.title}: ${firstLine(error)}`);
+  }
 }
 
 function run(label, command, args, env = {}) {
@@ -114,13 +116,7 @@ if (!setupOk) {
     exitedWithoutFailedTest(tally, 'Playwright', e2eOk, e2e.stats.unexpected);
     tally.skipped += e2e.stats.skipped;
     noteE2eFailures(e2e, '');
-    const walk = (suite, file) => {
-      for (const spec of suite.specs ?? []) {
-        for (const t of spec.tests ?? []) if (t.status === 'skipped') noteSkipped(`${file ?? suite.file} › ${spec.title}`);
-      }
-      for (const child of suite.suites ?? []) walk(child, file ?? suite.file);
-    };
-    for (const suite of e2e.suites ?? []) walk(suite, `e2e/${suite.file}`);
+    for (const { file, spec, test } of e2eTests(e2e)) if (test.status === 'skipped') noteSkipped(`${file} › ${spec.title}`);
   } else {
     failStep(tally, `Playwright: no report (${results}/e2e-report.json): see its output above`);
   }
