@@ -282,6 +282,22 @@ async function until(done: () => Promise<boolean>, ms: number, what: string): Pr
   }
 }
 
+/** With BENCH_PROFILE, a CPU profile of the page from now until `stop`, which writes it to test-results/bench/. */
+async function startProfiler(page: Page): Promise<{ stop(file: string): Promise<CpuProfile> } | undefined> {
+  if (!profiling) return undefined;
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.start');
+  return {
+    async stop(file) {
+      const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
+      await writeFile(join(OUT, file), JSON.stringify(profile));
+      await cdp.detach();
+      return profile;
+    },
+  };
+}
+
 async function heapAfterGc(page: Page): Promise<number> {
   // The paint probe's own records are the bench's, not the app's: dropped before the heap is read.
   await page.evaluate(`window.__mesoscopePaints.length = 0; window.__mesoscopeArrivals.length = 0`);
@@ -406,28 +422,16 @@ async function main(): Promise<void> {
     // 1. The idle page.
     source.setRate(IDLE.rate, IDLE.churn);
     let from = Date.now();
-    const idleProfiler = profiling ? await page.context().newCDPSession(page) : undefined;
-    if (idleProfiler) {
-      await idleProfiler.send('Profiler.enable');
-      await idleProfiler.send('Profiler.start');
-    }
+    const idleProfiler = await startProfiler(page);
     const idle = await watch(page, () => page.waitForTimeout(IDLE.seconds * 1000));
-    if (idleProfiler) {
-      const { profile } = (await idleProfiler.send('Profiler.stop')) as { profile: CpuProfile };
-      await writeFile(join(OUT, 'events-idle.cpuprofile'), JSON.stringify(profile));
-      printProfile(profile, 'renderer (idle page)', 15);
-      await idleProfiler.detach();
-    }
+    const idleProfile = await idleProfiler?.stop('events-idle.cpuprofile');
+    if (idleProfile) printProfile(idleProfile, 'renderer (idle page)', 15);
     const firstScreen = await firstScreenRows(page);
     const idlePaint = eventToPaint(await source.sent(from), idle, firstScreen);
     phase('idle page');
 
     // 2. The load.
-    const rendererProfiler = profiling ? await page.context().newCDPSession(page) : undefined;
-    if (rendererProfiler) {
-      await rendererProfiler.send('Profiler.enable');
-      await rendererProfiler.send('Profiler.start');
-    }
+    const rendererProfiler = await startProfiler(page);
     source.setRate(RATE, SHAPE.churn);
     from = Date.now();
     const cpu0 = await cpuSeconds(host.pid);
@@ -441,18 +445,14 @@ async function main(): Promise<void> {
       // The steady load's cost apart from the interaction's (a tab's first render, a drawer, a scroll).
       steady = { main: (await cpuSeconds(host.pid)) - cpu0, renderer: (await rendererCpuSeconds(browser)) - rendererCpu0, updates: (await source.stats()).updates };
       // Profiled apart too: its frames are the longest, and the load's profile would drown them.
-      const interactionProfiler = profiling ? await page.context().newCDPSession(page) : undefined;
-      await interactionProfiler?.send('Profiler.enable');
-      await interactionProfiler?.send('Profiler.start');
+      const interactionProfiler = await startProfiler(page);
       const steps: string[] = [];
       await interact(page, steps);
-      if (interactionProfiler) {
-        const { profile } = (await interactionProfiler.send('Profiler.stop')) as { profile: CpuProfile };
-        await writeFile(join(OUT, 'events-interaction.cpuprofile'), JSON.stringify(profile));
-        printProfile(profile, 'renderer (the interaction under load)', 25);
+      const interactionProfile = await interactionProfiler?.stop('events-interaction.cpuprofile');
+      if (interactionProfile) {
+        printProfile(interactionProfile, 'renderer (the interaction under load)', 25);
         console.log(`  steps: ${steps.join(', ')}`);
-        printLongestStretches(profile, 4);
-        await interactionProfiler.detach();
+        printLongestStretches(interactionProfile, 4);
       }
       await page.waitForTimeout(Math.max(0, from + LOAD_SECONDS * 1000 - Date.now()));
     });
@@ -466,12 +466,8 @@ async function main(): Promise<void> {
       load,
       firstScreen,
     );
-    if (rendererProfiler) {
-      const { profile } = (await rendererProfiler.send('Profiler.stop')) as { profile: CpuProfile };
-      await writeFile(join(OUT, 'events-renderer.cpuprofile'), JSON.stringify(profile));
-      printProfile(profile, 'renderer (load)', 25);
-      await rendererProfiler.detach();
-    }
+    const loadProfile = await rendererProfiler?.stop('events-renderer.cpuprofile');
+    if (loadProfile) printProfile(loadProfile, 'renderer (load)', 25);
     const shown = await page.getByTestId('task-count').textContent();
     phase('load');
 
