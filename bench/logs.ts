@@ -29,9 +29,9 @@ interface LogStats {
 }
 import { startCluster, type RunningCluster } from '../electron/index';
 import { AgentClient, READ_CHUNK, runsOfTask } from '../electron/mesos/agent-client';
-import { TestFramework } from '../electron/mesos/testing/framework';
+import { TestFramework } from '../electron/mesos/test-framework.test-support';
 import { startWebHostProcess, TEST_IMAGES, type WebHostProcess } from '../e2e/support/web-host-process';
-import { commandTask } from '../electron/mesos/testing/tasks';
+import { commandTask } from '../electron/mesos/test-tasks.test-support';
 import { type CpuProfile, printProfile } from './profile';
 
 const smoke = Boolean(process.env.BENCH_SMOKE);

@@ -2,10 +2,10 @@ import { expect, test } from '@playwright/test';
 import type { Offer } from '@shared/mesos/v1';
 import { startCluster, type RunningCluster } from '../electron/index';
 import { SchedulerClient } from '../electron/mesos/scheduler-client';
-import { TestFramework } from '../electron/mesos/testing/framework';
+import { TestFramework } from '../electron/mesos/test-framework.test-support';
 import { collectConsoleErrors } from './support/console-errors';
 import { startWebHostProcess, TEST_IMAGES, type WebHostProcess } from './support/web-host-process';
-import { commandTask, dockerTask } from '../electron/mesos/testing/tasks';
+import { commandTask, dockerTask } from '../electron/mesos/test-tasks.test-support';
 
 let host: WebHostProcess;
 let cluster: RunningCluster;

@@ -2,10 +2,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { expect, type Page, test } from '@playwright/test';
 import { startCluster, type RunningCluster } from '../electron/index';
 import { AgentClient, runsOfTask } from '../electron/mesos/agent-client';
-import { TestFramework } from '../electron/mesos/testing/framework';
+import { TestFramework } from '../electron/mesos/test-framework.test-support';
 import { collectConsoleErrors } from './support/console-errors';
 import { startWebHostProcess, TEST_IMAGES, type WebHostProcess } from './support/web-host-process';
-import { commandTask } from '../electron/mesos/testing/tasks';
+import { commandTask } from '../electron/mesos/test-tasks.test-support';
 
 let host: WebHostProcess;
 let cluster: RunningCluster;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Delta } from '@shared/dashboard/deltas';
 import { GetStateResponseSchema, MasterStateSchema, parseOperatorEvent, type OperatorEvent } from '@shared/dashboard/operator';
 import type { ClusterView } from '@shared/dashboard/view';
-import { httpBody, recordedOperatorEvents } from '../mesos/testing/transcripts';
+import { httpBody, recordedOperatorEvents } from '../mesos/transcripts.test-support';
 import { ClusterModel, coalesce } from './cluster-model';
 
 /** The model fed the operator streams a real Mesos 1.12 sent (testbed/transcripts). */

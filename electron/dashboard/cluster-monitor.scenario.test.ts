@@ -3,7 +3,7 @@ import type { DeltaBatch } from '@shared/dashboard/deltas';
 import type { Task } from '@shared/dashboard/view';
 import type { TaskInfo } from '@shared/mesos/scheduler';
 import { docker, EMULATOR_IMAGE, launch, missingImages, removeAll, scenarioPorts, waitFor, ZK_IMAGE, type ScenarioCluster } from '../../testbed/scenario/launcher';
-import { TestFramework } from '../mesos/testing/framework';
+import { TestFramework } from '../mesos/test-framework.test-support';
 import { ClusterMonitor } from './cluster-monitor';
 import { skipSuite } from '../../testbed/support/suite-skip';
 

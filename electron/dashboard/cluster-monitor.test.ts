@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeltaBatch } from '@shared/dashboard/deltas';
-import { startFakeOperatorMaster, type FakeOperatorMaster } from '../mesos/testing/fake-operator';
-import { eventually } from '../mesos/testing/fake-master';
-import { recordedOperatorEvents } from '../mesos/testing/transcripts';
+import { startFakeOperatorMaster, type FakeOperatorMaster } from '../mesos/fake-operator.test-support';
+import { eventually } from '../mesos/fake-master.test-support';
+import { recordedOperatorEvents } from '../mesos/transcripts.test-support';
 import { ClusterMonitor } from './cluster-monitor';
 
 /** ClusterMonitor against a fake master replaying the recorded basic/ operator stream. */

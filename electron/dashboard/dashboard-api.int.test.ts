@@ -9,7 +9,7 @@ import type { ClusterView } from '@shared/dashboard/view';
 import type { TaskInfo } from '@shared/mesos/scheduler';
 import { createInProcessTransport } from '../api/in-process-transport';
 import { type Core, createCore } from '../core';
-import { TestFramework } from '../mesos/testing/framework';
+import { TestFramework } from '../mesos/test-framework.test-support';
 
 // The dashboard through the API, as the UI will use it: a real cluster (testbed images), the
 // `dashboard.deltas` subscription over the in-process transport, batches folded with applyDeltas.

@@ -7,7 +7,7 @@ import type { ClusterSummary, NodeStatus } from '@shared/cluster/status';
 import type { DockerEvent, LogLine } from '@shared/doctor/evidence';
 import type { ClusterMonitor } from '../dashboard/cluster-monitor';
 import { MonitorRegistry } from '../dashboard/monitor-registry';
-import { eventually } from '../mesos/testing/fake-master';
+import { eventually } from '../mesos/fake-master.test-support';
 import { ClusterEvidence } from './cluster-evidence';
 import { EvidenceRegistry } from './evidence-registry';
 

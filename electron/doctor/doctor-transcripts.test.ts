@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseOperatorEvent, type OperatorEvent } from '@shared/dashboard/operator';
 import { diagnoseTask, diagnoseView, parseGlog, type DockerEvent } from '@shared/doctor';
 import { ClusterModel } from '../dashboard/cluster-model';
-import { recordedOperatorEvents, TRANSCRIPT_LAYOUT, transcriptBytes } from '../mesos/testing/transcripts';
+import { recordedOperatorEvents, TRANSCRIPT_LAYOUT, transcriptBytes } from '../mesos/transcripts.test-support';
 
 /**
  * The doctor on what a real Mesos 1.12 did (testbed/transcripts): the recorded operator

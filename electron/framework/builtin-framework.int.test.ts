@@ -10,7 +10,7 @@ import type { RunsView } from '@shared/runs/schemas';
 import { createInProcessTransport } from '../api/in-process-transport';
 import { type Core, createCore } from '../core';
 import { get } from '../mesos/http';
-import { findTask, getTasks } from '../mesos/testing/framework';
+import { findTask, getTasks } from '../mesos/test-framework.test-support';
 import { EXPLICIT_RECONCILE_AFTER_MS } from './builtin-framework';
 import { TEST_IMAGES } from '../../testbed/real-mesos/images';
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunRequestSchema } from '@shared/runs/schemas';
-import { eventually, openSchedulerStream, startFakeMaster, type FakeMaster, type Subscription } from '../mesos/testing/fake-master';
+import { eventually, openSchedulerStream, startFakeMaster, type FakeMaster, type Subscription } from '../mesos/fake-master.test-support';
 import { BuiltInFramework } from './builtin-framework';
 
 // The framework against a scripted master: what it subscribes with, what it says to offers it does not

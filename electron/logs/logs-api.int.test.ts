@@ -6,8 +6,8 @@ import { createClient, type MesoscopeClient } from '@shared/api/client';
 import type { LogEvent, LogSourceInput } from '@shared/logs/schema';
 import { createInProcessTransport } from '../api/in-process-transport';
 import { type Core, createCore } from '../core';
-import { TestFramework } from '../mesos/testing/framework';
-import { commandTask } from '../mesos/testing/tasks';
+import { TestFramework } from '../mesos/test-framework.test-support';
+import { commandTask } from '../mesos/test-tasks.test-support';
 import { mesoscopeCli } from '../../testbed/support/mesoscope-cli';
 
 // Logs through the API as the UI and the CLI use it, against a real cluster of the testbed images:

@@ -5,8 +5,8 @@ import type { TaskInfo } from '@shared/mesos/scheduler';
 import { docker, EMULATOR_IMAGE, launch, missingImages, removeAll, waitFor, ZK_IMAGE, type AgentNode, type ScenarioCluster } from '../../testbed/scenario/launcher';
 import { dropLocal, prepareSlowPullImage, registryUp } from '../../testbed/scenario/registry-images';
 import { post } from './http';
-import { findTask, getTasks, row, TestFramework, type Received } from './testing/framework';
-import { recordedEvents } from './testing/transcripts';
+import { findTask, getTasks, row, TestFramework, type Received } from './test-framework.test-support';
+import { recordedEvents } from './transcripts.test-support';
 import { skipSuite } from '../../testbed/support/suite-skip';
 
 /**

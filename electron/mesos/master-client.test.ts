@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MasterClient, masterInfoUrl, type StreamItem } from './master-client';
 import { MasterInfoSchema } from '@shared/mesos/v1';
 import { encodeRecord } from './recordio';
-import { startFakeOperatorMaster, type FakeOperatorMaster } from './testing/fake-operator';
-import { httpBody, recordedOperatorEvents, transcriptBytes } from './testing/transcripts';
+import { startFakeOperatorMaster, type FakeOperatorMaster } from './fake-operator.test-support';
+import { httpBody, recordedOperatorEvents, transcriptBytes } from './transcripts.test-support';
 
 /** MasterClient against a local fake master replaying what a real Mesos 1.12 sent. */
 

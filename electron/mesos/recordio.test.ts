@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeRecord, RecordIODecoder, RecordIOError } from './recordio';
-import { jsonLines, transcriptBytes } from './testing/transcripts';
+import { jsonLines, transcriptBytes } from './transcripts.test-support';
 
 const text = (records: Buffer[]) => records.map((r) => r.toString('utf8'));
 

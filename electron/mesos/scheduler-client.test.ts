@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Offer, TaskStatus } from '@shared/mesos/v1';
 import { SchedulerClient, type Subscribed } from './scheduler-client';
-import { eventually, openSchedulerStream, startFakeMaster, type FakeMaster } from './testing/fake-master';
-import { recordedCalls, recordedEvents, transcriptBytes } from './testing/transcripts';
+import { eventually, openSchedulerStream, startFakeMaster, type FakeMaster } from './fake-master.test-support';
+import { recordedCalls, recordedEvents, transcriptBytes } from './transcripts.test-support';
 
 const open: Array<{ close(): unknown }> = [];
 afterEach(async () => {

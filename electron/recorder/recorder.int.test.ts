@@ -8,7 +8,7 @@ import { RecordingTimeline } from '@shared/recording/timeline';
 import { missingImages } from '../../testbed/scenario/launcher';
 import { registryUp } from '../../testbed/scenario/registry-images';
 import { type Core, createCore } from '../core';
-import { TestFramework } from '../mesos/testing/framework';
+import { TestFramework } from '../mesos/test-framework.test-support';
 import { readRecording } from './reader';
 import { recordCluster } from './record-cluster';
 import { skipSuite } from '../../testbed/support/suite-skip';

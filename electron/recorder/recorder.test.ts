@@ -7,9 +7,9 @@ import type { ClusterView } from '@shared/dashboard/view';
 import { diagnoseView, isEvidenceLine, parseGlog, type DockerEvent, type LogLine } from '@shared/doctor';
 import { RecordingTimeline } from '@shared/recording/timeline';
 import { ClusterMonitor } from '../dashboard/cluster-monitor';
-import { startFakeOperatorMaster, type FakeOperatorMaster, type OperatorStream } from '../mesos/testing/fake-operator';
-import { eventually } from '../mesos/testing/fake-master';
-import { recordedOperatorEvents, TRANSCRIPT_LAYOUT, transcriptBytes } from '../mesos/testing/transcripts';
+import { startFakeOperatorMaster, type FakeOperatorMaster, type OperatorStream } from '../mesos/fake-operator.test-support';
+import { eventually } from '../mesos/fake-master.test-support';
+import { recordedOperatorEvents, TRANSCRIPT_LAYOUT, transcriptBytes } from '../mesos/transcripts.test-support';
 import { readRecording } from './reader';
 import { Recorder } from './recorder';
 

@@ -1,7 +1,7 @@
 import { GetTasksResponseSchema, TERMINAL_TASK_STATES, type Offer, type Task, type TaskStatus } from '@shared/mesos/v1';
 import type { FailureEvent, FrameworkInfo, TaskInfo } from '@shared/mesos/scheduler';
-import { post } from '../http';
-import { SchedulerClient, type Subscribed } from '../scheduler-client';
+import { post } from './http';
+import { SchedulerClient, type Subscribed } from './scheduler-client';
 
 /**
  * A test framework on top of SchedulerClient: launches tasks on the agent it is asked for, keeps

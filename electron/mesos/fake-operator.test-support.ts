@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { encodeRecord } from '../recordio';
+import { encodeRecord } from './recordio';
 
 /**
  * A stand-in for a master's operator side, for unit tests of MasterClient: `/api/v1` SUBSCRIBE streams

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { encodeRecord } from '../recordio';
+import { encodeRecord } from './recordio';
 
 /**
  * A stand-in for a master's `/api/v1/scheduler`, for unit tests of the client: SUBSCRIBE answers are

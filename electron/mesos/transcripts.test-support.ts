@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { ClusterLayout } from '@shared/cluster/layout';
 
 /** The recordings of a real Mesos 1.12 (testbed/transcripts, read-only). */
-export const TRANSCRIPTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../testbed/transcripts');
+export const TRANSCRIPTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../testbed/transcripts');
 
 export function transcriptBytes(relative: string): Buffer {
   return fs.readFileSync(path.join(TRANSCRIPTS, relative));
