@@ -7,6 +7,8 @@ import { bindIpc } from './shell/ipc-binding';
 import { openRecordingDialog } from './shell/open-recording';
 import { saveDialogDownloads } from './shell/save-download';
 import { denyAllPermissions, lockDownContents, mainWindowOptions } from './shell/window';
+import { hostApiUrl, publishHostEndpoint } from './web-host/host-endpoint';
+import { startWebHost, type WebHost } from './web-host/server';
 
 // The thin Electron shell: a window, the app:// protocol and the IPC binding around the core.
 protocol.registerSchemesAsPrivileged([
@@ -15,6 +17,8 @@ protocol.registerSchemesAsPrivileged([
 
 const rendererDir = join(__dirname, '..', 'renderer');
 let core: Core | undefined;
+/** The API on loopback for the CLI on this machine (host-endpoint.ts), and how to take it down. */
+let cliHost: { host: WebHost; unpublish: () => Promise<void> } | undefined;
 
 function openMainWindow(): void {
   const win = new BrowserWindow(mainWindowOptions(join(__dirname, 'preload.cjs')));
@@ -57,6 +61,7 @@ if (!app.requestSingleInstanceLock()) {
     denyAllPermissions(session.defaultSession);
     bindIpc(ipcMain, core.dispatcher, (frame) => frame !== null && isAppUrl(frame.url));
     openMainWindow();
+    await serveCli(core).catch((err: unknown) => console.error(`The CLI will run its own engine: the API socket did not start (${(err as Error).message}).`));
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) openMainWindow();
     });
@@ -65,5 +70,15 @@ if (!app.requestSingleInstanceLock()) {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
-  app.on('will-quit', () => core?.dispose());
+  app.on('will-quit', () => {
+    void cliHost?.unpublish().then(() => cliHost?.host.close());
+    void core?.dispose();
+  });
+}
+
+/** The same API as the window's, on a loopback socket with a token, published for the CLI. */
+async function serveCli(running: Core): Promise<void> {
+  const host = await startWebHost({ dispatcher: running.dispatcher, rendererDir });
+  const unpublish = await publishHostEndpoint(app.getPath('userData'), { pid: process.pid, url: hostApiUrl('127.0.0.1', host.port, host.token) });
+  cliHost = { host, unpublish };
 }

@@ -3,7 +3,9 @@ import { writeUrlFile } from './url-file';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCore } from '../core';
+import { configDir } from '../settings/config-dir';
 import { DownloadTickets } from './downloads';
+import { hostApiUrl, publishHostEndpoint } from './host-endpoint';
 import { startWebHost } from './server';
 
 /**
@@ -30,6 +32,8 @@ async function main(): Promise<void> {
   const downloads = new DownloadTickets();
   const core = await createCore({ downloads, rendererDir });
   const host = await startWebHost({ dispatcher: core.dispatcher, rendererDir, host: values.host, port, downloads });
+  // The CLI on this machine drives the clusters through this process while it runs.
+  const unpublish = await publishHostEndpoint(configDir(), { pid: process.pid, url: hostApiUrl(values.host, host.port, host.token) });
   // The link carries the access token: a terminal shows it to the person who started the host, but
   // stdout piped into a log file would keep it for anyone who reads the log.
   if (values['print-url-to']) await writeUrlFile(values['print-url-to'], host.url);
@@ -41,6 +45,7 @@ async function main(): Promise<void> {
   console.log(`Docker endpoint: ${core.docker.endpoint.url} (${core.docker.endpoint.source})`);
 
   const stop = async () => {
+    await unpublish();
     await host.close();
     await core.dispose();
     process.exit(0);
