@@ -191,7 +191,12 @@ describe.skipIf(skip)('fault buttons, through the API', () => {
     // The agent's own words: the task it could not deliver (what the doctor takes as decisive).
     const added = /^added agent (\d+) /.exec(injection.steps[0] ?? '')![1];
     const agentLog = () => containerLog(`mesoscope-${NAME}-agent-${added}`);
-    expect(await agentLog()).toMatch(/Failed to send 'mesos\.internal\.RunTaskMessage' to '127\.0\.0\.2:\d+', connect: Failed to connect to 127\.0\.0\.2:\d+: Connection refused/);
+    // Written once the executor registers and the agent sends it the task: on a loaded machine, after the judgement.
+    await until(
+      'the undelivered task in the agent log',
+      async () => /Failed to send 'mesos\.internal\.RunTaskMessage' to '127\.0\.0\.2:\d+', connect: Failed to connect to 127\.0\.0\.2:\d+: Connection refused/.test(await agentLog()),
+      15_000,
+    );
     // A kill goes the same way as the task (Mesos 1.12): sent to the executor, lost; no update.
     await api.call('runs.kill', { cluster: NAME, frameworkId: injection.frameworkId, taskId: injection.taskId });
     await until('the lost kill in the agent log', async () => /Failed to send 'mesos\.internal\.KillTaskMessage' to '127\.0\.0\.2:\d+'/.test(await agentLog()), 15_000);
