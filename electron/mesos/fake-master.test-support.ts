@@ -48,37 +48,50 @@ export async function startFakeMaster(): Promise<FakeMaster> {
       res.writeHead(202, { 'Content-Length': '0' });
       res.end();
     },
+    close: () => served.close(),
+  };
+  const served = await serveOnLoopback((req, text, res) => {
+    const body = JSON.parse(text || '{}') as SeenRequest['body'];
+    const seen: SeenRequest = { path: req.url ?? '', headers: req.headers, body };
+    if (body.type === 'SUBSCRIBE') {
+      const s: Subscription = {
+        ...seen,
+        res,
+        send: (event) => res.write(encodeRecord(JSON.stringify(event))),
+        end: () => res.end(),
+      };
+      master.subscriptions.push(s);
+      master.onSubscribe(s);
+    } else {
+      master.calls.push(seen);
+      master.onCall(seen, res);
+    }
+  });
+  master.port = served.port;
+  master.url = served.url;
+  return master;
+}
+
+/** An HTTP server on 127.0.0.1 that hands over each request with its whole body; `close` drops its open streams too. */
+export async function serveOnLoopback(
+  handle: (req: http.IncomingMessage, body: string, res: http.ServerResponse) => void,
+): Promise<{ port: number; url: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => handle(req, Buffer.concat(chunks).toString('utf8'), res));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       }),
   };
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as SeenRequest['body'];
-      const seen: SeenRequest = { path: req.url ?? '', headers: req.headers, body };
-      if (body.type === 'SUBSCRIBE') {
-        const s: Subscription = {
-          ...seen,
-          res,
-          send: (event) => res.write(encodeRecord(JSON.stringify(event))),
-          end: () => res.end(),
-        };
-        master.subscriptions.push(s);
-        master.onSubscribe(s);
-      } else {
-        master.calls.push(seen);
-        master.onCall(seen, res);
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  master.port = (server.address() as AddressInfo).port;
-  master.url = `http://127.0.0.1:${master.port}`;
-  return master;
 }
 
 /** Resolves once `check` returns a value, polling every 10 ms. */

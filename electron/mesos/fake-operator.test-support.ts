@@ -1,5 +1,5 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { serveOnLoopback } from './fake-master.test-support';
 import { encodeRecord } from './recordio';
 
 /**
@@ -46,52 +46,43 @@ export async function startFakeOperatorMaster(): Promise<FakeOperatorMaster> {
     streams: [],
     routes: {},
     onSubscribe: (s) => s.res.writeHead(200, { 'Content-Type': 'application/json' }),
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => served.close(),
   };
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const seen: SeenOperatorRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
-      fake.requests.push(seen);
-      const path = seen.path.replace(/^\/master\/api\/v1/, '/api/v1');
-      if (path === '/master/redirect') {
-        const leader = new URL(fake.redirectTo ?? fake.leader ?? fake.url);
-        res.writeHead(307, { Location: `//${leader.host}`, 'Content-Length': '0' }).end();
-        return;
-      }
-      if (fake.leader && (path.startsWith('/api/v1') || path.startsWith('/master/'))) {
-        // A standby's Location is protocol-relative (docs/mesos/api.md §0.6).
-        res.writeHead(307, { Location: `//${new URL(fake.leader).host}/master${path.replace(/^\/master/, '')}`, 'Content-Length': '0' }).end();
-        return;
-      }
-      const type = path === '/api/v1' ? (JSON.parse(seen.body || '{}') as { type?: string }).type : undefined;
-      if (type === 'SUBSCRIBE') {
-        const s: OperatorStream = {
-          res,
-          send: (event) => res.write(encodeRecord(JSON.stringify(event))),
-          raw: (bytes) => res.write(bytes),
-          end: () => res.end(),
-        };
-        fake.streams.push(s);
-        fake.onSubscribe(s, seen);
-        return;
-      }
-      const route = fake.routes[type ?? path];
-      if (!route) {
-        res.writeHead(404).end();
-        return;
-      }
-      const [status, body, headers] = route();
-      res.writeHead(status, { 'Content-Type': 'application/json', ...headers }).end(body);
-    });
+  const served = await serveOnLoopback((req, text, res) => {
+    const seen: SeenOperatorRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: text };
+    fake.requests.push(seen);
+    const path = seen.path.replace(/^\/master\/api\/v1/, '/api/v1');
+    if (path === '/master/redirect') {
+      const leader = new URL(fake.redirectTo ?? fake.leader ?? fake.url);
+      res.writeHead(307, { Location: `//${leader.host}`, 'Content-Length': '0' }).end();
+      return;
+    }
+    if (fake.leader && (path.startsWith('/api/v1') || path.startsWith('/master/'))) {
+      // A standby's Location is protocol-relative (docs/mesos/api.md §0.6).
+      res.writeHead(307, { Location: `//${new URL(fake.leader).host}/master${path.replace(/^\/master/, '')}`, 'Content-Length': '0' }).end();
+      return;
+    }
+    const type = path === '/api/v1' ? (JSON.parse(seen.body || '{}') as { type?: string }).type : undefined;
+    if (type === 'SUBSCRIBE') {
+      const s: OperatorStream = {
+        res,
+        send: (event) => res.write(encodeRecord(JSON.stringify(event))),
+        raw: (bytes) => res.write(bytes),
+        end: () => res.end(),
+      };
+      fake.streams.push(s);
+      fake.onSubscribe(s, seen);
+      return;
+    }
+    const route = fake.routes[type ?? path];
+    if (!route) {
+      res.writeHead(404).end();
+      return;
+    }
+    const [status, body, headers] = route();
+    res.writeHead(status, { 'Content-Type': 'application/json', ...headers }).end(body);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  fake.port = (server.address() as AddressInfo).port;
-  fake.url = `http://127.0.0.1:${fake.port}`;
+  fake.port = served.port;
+  fake.url = served.url;
   return fake;
 }
