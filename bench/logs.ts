@@ -16,7 +16,7 @@
  * BENCH_SMOKE=1: 20 MB and 10 MB, one opening (CI: fails only on a crash).
  */
 import { execFileSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { chromium, type Page } from '@playwright/test';
 
@@ -32,7 +32,7 @@ import { AgentClient, READ_CHUNK, runsOfTask } from '../electron/mesos/agent-cli
 import { TestFramework } from '../electron/mesos/test-framework.test-support';
 import { startWebHostProcess, TEST_IMAGES, type WebHostProcess } from '../e2e/support/web-host-process';
 import { commandTask } from '../electron/mesos/test-tasks.test-support';
-import { type CpuProfile, printProfile } from './profile';
+import { type CpuProfile, printProfile, printTrace, type TraceEvent } from './profile';
 
 const smoke = Boolean(process.env.BENCH_SMOKE);
 const MB = 1_000_000;
@@ -87,6 +87,8 @@ async function main(): Promise<void> {
       await profiler.send('Profiler.enable');
       await profiler.send('Profiler.start');
     }
+    // BENCH_TRACE=1: a Chrome trace of the page while it follows (style, layout and paint named).
+    if (process.env.BENCH_TRACE) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink'] });
     await startFrameClock(page);
     await page.evaluate('window.__goAt = performance.now()');
     const baseline = followPlainly(agent, `${directory}/stdout`, 'STREAM-LAST-LINE\n');
@@ -105,7 +107,18 @@ async function main(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const frames = await stopFrameClock(page);
-    if (profiler) printProfile(((await profiler.send('Profiler.stop')) as { profile: CpuProfile }).profile);
+    if (process.env.BENCH_TRACE) {
+      const trace = await browser.stopTracing();
+      await mkdir('test-results/bench', { recursive: true });
+      await writeFile('test-results/bench/logs-renderer.trace.json', trace);
+      printTrace(JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] });
+    }
+    if (profiler) {
+      const { profile } = (await profiler.send('Profiler.stop')) as { profile: CpuProfile };
+      await mkdir('test-results/bench', { recursive: true });
+      await writeFile('test-results/bench/logs-renderer.cpuprofile', JSON.stringify(profile));
+      printProfile(profile);
+    }
     const stats = (await page.evaluate('({ ...window.__mesoscopeLogStats, goAt: window.__goAt })')) as LogStats & { goAt: number };
     const seconds = (stats.lastAt - stats.goAt) / 1000;
     const viewerRate = stats.bytes / MB / seconds;

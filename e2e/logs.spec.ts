@@ -214,6 +214,83 @@ test('a big file is read in ranges as the view moves, never whole; ANSI colours 
   expect(errors).toEqual([]);
 });
 
+test('a fast log stays at its newest lines while followed; scrolling up pauses it where the user went, with those lines on screen; Follow goes back; Pause keeps the screen', async ({ page }) => {
+  const errors = collectConsoleErrors(page);
+  // About 40,000 lines a second for some 30 s: faster than any screen shows, as a busy task writes.
+  const command = 'for s in $(seq 1 600); do seq -f "fast-$s-%g" 1 2000; sleep 0.05; done';
+  await framework.launch(agentId, [task('lg-e2e-fast', command)]);
+  await framework.update('lg-e2e-fast', 'TASK_RUNNING', 30_000);
+
+  await page.goto(host.url);
+  await page.getByRole('button', { name: 'Logs', exact: true }).click();
+  await page.getByTestId('logs-cluster').click();
+  await page.getByRole('option', { name: 'lg-e2e' }).click();
+  await page.getByTestId('logs-task').click();
+  await page.getByRole('option', { name: /^lg-e2e-fast/ }).click();
+  const viewer = page.getByTestId('log-viewer');
+  await expect(viewer.getByTestId('log-status')).toHaveText('following');
+
+  // Following: the screen is full of lines, ending at the newest one held, and it moves on.
+  await expect.poll(async () => (await onScreen(page)).lines.length, { timeout: 15_000 }).toBeGreaterThan(10);
+  const followed = await onScreen(page);
+  expect(followed.covered).toBe(true);
+  expect(followed.lastIsNewest).toBe(true);
+  await expect.poll(async () => (await onScreen(page)).lines.at(-1)).not.toBe(followed.lines.at(-1));
+
+  // Scrolling up pauses it there: the lines of that place fill the screen, and stay.
+  await page.getByTestId('log-scroll').hover();
+  await page.mouse.wheel(0, -3000);
+  await expect(viewer.getByTestId('log-status')).toHaveText(/^paused/);
+  await page.waitForTimeout(300);
+  const paused = await onScreen(page);
+  expect(paused.covered).toBe(true);
+  expect(paused.lastIsNewest).toBe(false);
+  expect(paused.lines.every((line) => /^fast-\d+-\d+$/.test(line))).toBe(true);
+  await page.waitForTimeout(500);
+  expect((await onScreen(page)).lines).toEqual(paused.lines);
+  await expect(viewer.getByTestId('log-status')).toHaveText(/new lines waiting/);
+
+  // Follow: the newest lines again, moving on.
+  await viewer.getByTestId('log-follow').click();
+  await expect(viewer.getByTestId('log-status')).toHaveText('following');
+  await expect.poll(async () => (await onScreen(page)).lastIsNewest).toBe(true);
+  expect((await onScreen(page)).covered).toBe(true);
+
+  // Pause, without scrolling: it stays at the lines it showed, the screen full.
+  await viewer.getByTestId('log-pause').click();
+  await expect(viewer.getByTestId('log-status')).toHaveText(/^paused/);
+  await page.waitForTimeout(300);
+  const stopped = await onScreen(page);
+  expect(stopped.covered).toBe(true);
+  expect(stopped.lastIsNewest).toBe(true);
+  await page.waitForTimeout(500);
+  expect((await onScreen(page)).lines).toEqual(stopped.lines);
+  expect(errors).toEqual([]);
+});
+
+/**
+ * The lines inside the log's box as the user sees them (rows rendered outside it do not count), whether
+ * rows cover the box from top to bottom (no blank band), and whether the last one is the newest held.
+ */
+async function onScreen(page: Page): Promise<{ lines: string[]; covered: boolean; lastIsNewest: boolean }> {
+  // In-page source text: the e2e code is type-checked for Node, without the DOM.
+  return page.evaluate(`(() => {
+    const box = document.querySelector('[data-testid="log-scroll"]');
+    const top = box.getBoundingClientRect().top + box.clientTop;
+    const bottom = top + box.clientHeight;
+    const rows = [...box.querySelectorAll('[data-testid="log-line"]')]
+      .map((el) => ({ el, rect: el.getBoundingClientRect() }))
+      .filter(({ rect }) => rect.bottom > top + 1 && rect.top < bottom - 1)
+      .sort((a, b) => a.rect.top - b.rect.top);
+    const footer = document.querySelector('[data-testid="log-footer"]').textContent;
+    const held = Number(/^([\\d,]+) lines held/.exec(footer)[1].replace(/,/g, ''));
+    const covered = rows.length > 0 && rows[0].rect.top <= top + 1 && rows[rows.length - 1].rect.bottom >= bottom - 1
+      && rows.every((r, i) => i === 0 || Math.abs(r.rect.top - rows[i - 1].rect.bottom) < 1);
+    const last = rows[rows.length - 1];
+    return { lines: rows.map((r) => r.el.textContent), covered, lastIsNewest: last !== undefined && Number(last.el.dataset.index) === held - 1 };
+  })()`);
+}
+
 /** The task's sandbox on the host: agents' work dirs are bound at the same path (docs/mesos/api.md §7.4). */
 async function sandboxDirectory(): Promise<string> {
   // Node's fetch refuses some ports an agent may get (5060, 5061: "bad port"); the app's client does not.

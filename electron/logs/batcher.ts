@@ -4,6 +4,14 @@ import type { Assembled } from './line-assembler';
 type DataEvent = Extract<LogEvent, { kind: 'data' }>;
 
 /**
+ * The most text one event carries. Chromium's WebSocket takes a message in on the page's main thread
+ * at about 30 MB/s once it passes 128 KB (a 500 KB batch was a 17–25 ms task of native work before
+ * any of our script ran, and 50–60 ms on a loaded machine); 64 KB messages are 1–4 ms each and cheaper
+ * per byte. Measured in bench:logs' trace (BENCH_TRACE=1).
+ */
+export const MAX_EVENT_TEXT = 64 * 1024;
+
+/**
  * Gathers lines into one `data` event every `flushMs` (or sooner once `maxBytes` are waiting): one
  * large string per batch keeps a fast log cheap to send and to validate. Lines from stderr are marked
  * by line ranges, not by wrapping each line in an object.
@@ -21,7 +29,7 @@ export class Batcher {
   constructor(
     private readonly emit: (event: DataEvent) => void,
     private readonly flushMs = 25,
-    private readonly maxBytes = 512 * 1024,
+    private readonly maxBytes = MAX_EVENT_TEXT,
   ) {}
 
   /** Lines (and the source bytes they stand for); `offset` is the byte offset of their start in a file. */

@@ -1,9 +1,10 @@
-import { type RefObject, useCallback, useLayoutEffect, useMemo, useState } from 'react';
+import { type Key, type RefObject, useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
 
 /** The rows on screen and how to move among them: what the log viewer and the task table ask of a virtualizer. */
 export interface RowWindow {
-  getVirtualItems(): ReadonlyArray<{ index: number; start: number }>;
+  /** `key`: what React keys the row's element by. */
+  getVirtualItems(): ReadonlyArray<{ index: number; start: number; key: Key }>;
   getTotalSize(): number;
   scrollToIndex(index: number, options?: { align?: 'start' | 'center' | 'end' }): void;
 }
@@ -22,6 +23,7 @@ export function useFixedRows({
   overscan,
   scroller,
   enabled,
+  pinnedToEnd = false,
 }: {
   count: number;
   rowHeight: number;
@@ -29,25 +31,44 @@ export function useFixedRows({
   overscan: number;
   scroller: RefObject<HTMLElement | null>;
   enabled: boolean;
+  /**
+   * The box is kept at its end as rows come (a followed log): while it is there, the rows are the last
+   * ones, in the same render that adds them. Otherwise the rows of the old end would be rendered, the
+   * box scrolled, and its scroll event render again, a forced layout between: that second render was a
+   * third of the page's work in bench:logs.
+   */
+  pinnedToEnd?: boolean;
 }): RowWindow {
-  const [viewport, setViewport] = useState({ top: 0, height: 0 });
+  const [viewport, setViewport] = useState<Viewport>({ top: 0, height: 0, atEnd: true });
+  // What was last read (the state may not have been rendered yet when the next scroll comes).
+  const last = useRef(viewport);
 
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!enabled || !el) return;
-    const read = () => setViewport((v) => (v.top === el.scrollTop && v.height === el.clientHeight ? v : { top: el.scrollTop, height: el.clientHeight }));
+    // A scroll within the same rows (or along the end, pinned) renders nothing: compared here, since a
+    // state updater that returns the same state still renders the component once to find that out.
+    const read = (render: (update: () => void) => void) => {
+      const v = last.current;
+      const next = { top: el.scrollTop, height: el.clientHeight, atEnd: el.scrollTop + el.clientHeight >= el.scrollHeight - 1 };
+      if (v.height === next.height && v.atEnd === next.atEnd && ((next.atEnd && pinnedToEnd) || sameRows(v, next, rowHeight))) return;
+      last.current = next;
+      render(() => setViewport(next));
+    };
     // Rendered before the frame that shows the new scroll position, as TanStack's virtualizer does, so that
     // no frame shows the box scrolled past the rows rendered.
-    const onScroll = () => flushSync(read);
-    read();
+    const onScroll = () => read(flushSync);
+    const now = () => read((update) => update());
+    // Also when the pin goes: what was last read along the end may be older than where the box is.
+    now();
     el.addEventListener('scroll', onScroll, { passive: true });
-    const resize = new ResizeObserver(read);
+    const resize = new ResizeObserver(now);
     resize.observe(el);
     return () => {
       el.removeEventListener('scroll', onScroll);
       resize.disconnect();
     };
-  }, [enabled, scroller]);
+  }, [enabled, scroller, rowHeight, pinnedToEnd]);
 
   // The same function while the row height is: callers' effects depend on it, not on every scroll.
   const scrollToIndex = useCallback<RowWindow['scrollToIndex']>(
@@ -60,9 +81,22 @@ export function useFixedRows({
   );
 
   return useMemo(() => {
-    const items = enabled ? rowsOnScreen(viewport, count, rowHeight, overscan) : [];
+    const shown = pinnedToEnd && viewport.atEnd ? { top: Math.max(0, count * rowHeight - viewport.height), height: viewport.height } : viewport;
+    const items = enabled ? rowsOnScreen(shown, count, rowHeight, overscan) : [];
     return { getVirtualItems: () => items, getTotalSize: () => count * rowHeight, scrollToIndex };
-  }, [enabled, count, rowHeight, overscan, viewport, scrollToIndex]);
+  }, [enabled, count, rowHeight, overscan, viewport, pinnedToEnd, scrollToIndex]);
+}
+
+interface Viewport {
+  top: number;
+  height: number;
+  /** Scrolled to the end (as far as it goes). */
+  atEnd: boolean;
+}
+
+/** The same rows on screen at both places (the rows rendered depend on nothing else). */
+function sameRows(a: Viewport, b: Viewport, rowHeight: number): boolean {
+  return Math.floor(a.top / rowHeight) === Math.floor(b.top / rowHeight) && Math.ceil((a.top + a.height) / rowHeight) === Math.ceil((b.top + b.height) / rowHeight);
 }
 
 /** Scrolls `box` so that the row starting at `start` is at its top, centre or bottom. */
@@ -71,11 +105,17 @@ function scrollRowTo(box: HTMLElement, start: number, rowHeight: number, align: 
   box.scrollTop = Math.max(0, start - offset);
 }
 
-/** The rows a box scrolled to `top`, `height` tall, shows, with `overscan` more beyond each edge. */
-export function rowsOnScreen({ top, height }: { top: number; height: number }, count: number, rowHeight: number, overscan: number): Array<{ index: number; start: number }> {
+/**
+ * The rows a box scrolled to `top`, `height` tall, shows, with `overscan` more beyond each edge. Each
+ * has a `key`: its slot among as many as the box can show at once, so that a row scrolled out hands
+ * its element to the row scrolled in (React updates its text and place instead of removing one
+ * element and creating another; following a fast log, that is every row of every frame).
+ */
+export function rowsOnScreen({ top, height }: { top: number; height: number }, count: number, rowHeight: number, overscan: number): Array<{ index: number; start: number; key: number }> {
   const first = Math.max(0, Math.floor(top / rowHeight) - overscan);
   const end = Math.min(count, Math.ceil((top + height) / rowHeight) + overscan);
-  const items: Array<{ index: number; start: number }> = [];
-  for (let index = first; index < end; index += 1) items.push({ index, start: index * rowHeight });
+  const slots = Math.ceil(height / rowHeight) + 1 + 2 * overscan;
+  const items: Array<{ index: number; start: number; key: number }> = [];
+  for (let index = first; index < end; index += 1) items.push({ index, start: index * rowHeight, key: index % slots });
   return items;
 }

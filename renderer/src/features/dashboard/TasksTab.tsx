@@ -115,8 +115,9 @@ const TaskTable = memo(function TaskTable({
             const agent = view.agents[task.agentId];
             return (
               <TaskRow
-                // Keyed by its place on screen: a re-sort refills the same rows instead of moving DOM nodes.
-                key={item.index}
+                // Keyed by its slot on screen: a re-sort or a scroll refills the same rows instead of moving
+                // or making DOM nodes.
+                key={item.key}
                 task={task}
                 frameworkName={view.frameworks[task.frameworkId]?.name ?? task.frameworkId}
                 agentName={agent ? `${agent.hostname}:${agent.port}` : task.agentId}

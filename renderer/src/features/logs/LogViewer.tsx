@@ -52,7 +52,7 @@ export function LogViewer({ source, cluster, initialQuery, openAt }: { source: L
     overscan: 6,
     measureElement: (el) => el.getBoundingClientRect().height,
   });
-  const fixed = useFixedRows({ count, rowHeight: ROW, overscan: 6, scroller, enabled: !wrap });
+  const fixed = useFixedRows({ count, rowHeight: ROW, overscan: 6, scroller, enabled: !wrap, pinnedToEnd: state.following && state.mode !== 'window' });
   const rows: RowWindow = wrap ? measured : fixed;
   // Stable while `wrap` is (the rows' window changes with every scroll): the effects below use it, and
   // must not run again on a scroll (the follow effect would scroll back to the end before a pause lands).
@@ -307,9 +307,9 @@ export function LogViewer({ source, cluster, initialQuery, openAt }: { source: L
             const line = buffer.line(item.index);
             return (
               <div
-                // Keyed by position, so that while following the same rows get new text instead of
-                // being removed and created again every frame.
-                key={item.index}
+                // Unwrapped, keyed by slot on screen: while following, the same elements get new text
+                // instead of being removed and created again every frame (measured rows: by index).
+                key={item.key}
                 data-index={item.index}
                 ref={wrap ? measured.measureElement : undefined}
                 className={`log-line${buffer.isStderr(item.index) ? ' log-stderr' : ''}${item.index === currentLine && needle ? ' log-current' : ''}${item.index === targetLine ? ' log-target' : ''}`}
