@@ -9,7 +9,7 @@ import { ConfirmButton } from '../../components/ConfirmButton';
 import { useUiStore } from '../../store/ui-store';
 import { MesosTabContents, MesosTabTriggers } from '../dashboard/MesosTabs';
 import { useTab } from '../dashboard/use-tab';
-import { DashboardSourceContext, type DashboardSource } from '../dashboard/source';
+import { DashboardSourceContext, LiveViewContext, type DashboardSource } from '../dashboard/source';
 import { useClusterView } from '../dashboard/use-cluster-view';
 import { useLiveVerdicts } from '../doctor/use-doctor';
 import { MesosConnectionBadge } from '../clusters/ClusterDetail';
@@ -39,95 +39,97 @@ export function AttachedClusterDetail({ cluster }: { cluster: AttachedCluster })
   const reach = useAgentReach(name).data;
   const dockerStatus = useDockerStatus(cluster).data;
   return (
-    <div className="page">
-      <Flex mb="3">
-        <Button variant="ghost" color="gray" onClick={() => openCluster(null)}>
-          <ArrowLeft size={16} /> All clusters
-        </Button>
-      </Flex>
-      <Flex justify="between" align="end" gap="4" mb="5" wrap="wrap">
-        <div>
-          <Flex align="center" gap="3">
-            <Heading size="7">{name}</Heading>
-            <Badge color="violet" size="2" data-testid="attached-badge">
-              <Link2 size={12} /> Attached
-            </Badge>
-            {leader?.version && (
-              <Badge color="gray" variant="soft">
-                Mesos {leader.version}
-              </Badge>
-            )}
-          </Flex>
-          <Text as="p" size="2" color="gray" mt="1">
-            {cluster.zk ?? cluster.masters.join(' · ')}
-            {leader && (
-              <>
-                {' · leader '}
-                <span data-testid="attached-leader">{leader.url}</span>
-              </>
-            )}
-          </Text>
-        </div>
-        <Flex gap="3" align="center">
-          <Text as="label" size="2">
-            <Flex gap="2" align="center">
-              <Switch
-                checked={cluster.writes}
-                disabled={setWrites.isPending}
-                onCheckedChange={(on) => setWrites.mutate(on)}
-                aria-label="Writes"
-                data-testid="writes-switch"
-                color={cluster.writes ? 'red' : undefined}
-              />
-              {cluster.writes ? 'Writes on' : 'Read-only'}
-            </Flex>
-          </Text>
-          {cluster.writes ? (
-            <RunTaskButton cluster={name} view={view} />
-          ) : (
-            <Button disabled title="Turn writes on to run tasks on this cluster">
-              Run task
-            </Button>
-          )}
-          <RecordButton cluster={name} />
-          <SupportBundleButton cluster={name} />
-          <ConfirmButton
-            title={`Detach ${name}?`}
-            description="Mesoscope forgets this connection and its secret. The cluster itself is not touched."
-            confirmLabel="Detach"
-            loading={detach.isPending}
-            onConfirm={() => detach.mutate()}
-          >
-            <Unplug size={14} /> Detach
-          </ConfirmButton>
+    <LiveViewContext.Provider value={view}>
+      <div className="page">
+        <Flex mb="3">
+          <Button variant="ghost" color="gray" onClick={() => openCluster(null)}>
+            <ArrowLeft size={16} /> All clusters
+          </Button>
         </Flex>
-      </Flex>
-      {error && (
-        <Callout.Root color="red" mb="4" role="alert">
-          <Callout.Icon>
-            <CircleAlert size={16} />
-          </Callout.Icon>
-          <Callout.Text>{error.message}</Callout.Text>
-        </Callout.Root>
-      )}
-      <UnreachableAgents agents={reach} />
-      <UnreachableDocker status={dockerStatus} />
-      <DashboardSourceContext.Provider value={source}>
-        <Tabs.Root value={tab} onValueChange={setTab}>
-          <Tabs.List mb="4">
-            <MesosTabTriggers view={view} />
-            <Tabs.Trigger value="connection">Connection</Tabs.Trigger>
-            <Flex align="center" ml="auto" pr="2">
-              <MesosConnectionBadge view={view} />
+        <Flex justify="between" align="end" gap="4" mb="5" wrap="wrap">
+          <div>
+            <Flex align="center" gap="3">
+              <Heading size="7">{name}</Heading>
+              <Badge color="violet" size="2" data-testid="attached-badge">
+                <Link2 size={12} /> Attached
+              </Badge>
+              {leader?.version && (
+                <Badge color="gray" variant="soft">
+                  Mesos {leader.version}
+                </Badge>
+              )}
             </Flex>
-          </Tabs.List>
-          <Tabs.Content value="connection">
-            <ConnectionCard cluster={cluster} agents={reach} dockerStatus={dockerStatus} />
-          </Tabs.Content>
-          <MesosTabContents tab={tab} view={view} waiting="Connecting to the masters…" dimWhenStale />
-        </Tabs.Root>
-      </DashboardSourceContext.Provider>
-    </div>
+            <Text as="p" size="2" color="gray" mt="1">
+              {cluster.zk ?? cluster.masters.join(' · ')}
+              {leader && (
+                <>
+                  {' · leader '}
+                  <span data-testid="attached-leader">{leader.url}</span>
+                </>
+              )}
+            </Text>
+          </div>
+          <Flex gap="3" align="center">
+            <Text as="label" size="2">
+              <Flex gap="2" align="center">
+                <Switch
+                  checked={cluster.writes}
+                  disabled={setWrites.isPending}
+                  onCheckedChange={(on) => setWrites.mutate(on)}
+                  aria-label="Writes"
+                  data-testid="writes-switch"
+                  color={cluster.writes ? 'red' : undefined}
+                />
+                {cluster.writes ? 'Writes on' : 'Read-only'}
+              </Flex>
+            </Text>
+            {cluster.writes ? (
+              <RunTaskButton cluster={name} />
+            ) : (
+              <Button disabled title="Turn writes on to run tasks on this cluster">
+                Run task
+              </Button>
+            )}
+            <RecordButton cluster={name} />
+            <SupportBundleButton cluster={name} />
+            <ConfirmButton
+              title={`Detach ${name}?`}
+              description="Mesoscope forgets this connection and its secret. The cluster itself is not touched."
+              confirmLabel="Detach"
+              loading={detach.isPending}
+              onConfirm={() => detach.mutate()}
+            >
+              <Unplug size={14} /> Detach
+            </ConfirmButton>
+          </Flex>
+        </Flex>
+        {error && (
+          <Callout.Root color="red" mb="4" role="alert">
+            <Callout.Icon>
+              <CircleAlert size={16} />
+            </Callout.Icon>
+            <Callout.Text>{error.message}</Callout.Text>
+          </Callout.Root>
+        )}
+        <UnreachableAgents agents={reach} />
+        <UnreachableDocker status={dockerStatus} />
+        <DashboardSourceContext.Provider value={source}>
+          <Tabs.Root value={tab} onValueChange={setTab}>
+            <Tabs.List mb="4">
+              <MesosTabTriggers view={view} />
+              <Tabs.Trigger value="connection">Connection</Tabs.Trigger>
+              <Flex align="center" ml="auto" pr="2">
+                <MesosConnectionBadge view={view} />
+              </Flex>
+            </Tabs.List>
+            <Tabs.Content value="connection">
+              <ConnectionCard cluster={cluster} agents={reach} dockerStatus={dockerStatus} />
+            </Tabs.Content>
+            <MesosTabContents tab={tab} view={view} waiting="Connecting to the masters…" dimWhenStale />
+          </Tabs.Root>
+        </DashboardSourceContext.Provider>
+      </div>
+    </LiveViewContext.Provider>
   );
 }
 

@@ -1,10 +1,11 @@
 import { Badge, Button, DropdownMenu, Flex, Grid, Heading, Tabs, Text } from '@radix-ui/themes';
+import type { ClusterSummary } from '@shared/cluster/status';
 import type { ClusterView } from '@shared/dashboard/view';
-import { useEffect, useMemo, useRef } from 'react';
+import { memo, useEffect, useMemo, useRef } from 'react';
 import { ArrowLeft, Download, Play, Plus, Square, Trash2 } from 'lucide-react';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { useUiStore } from '../../store/ui-store';
-import { DashboardSourceContext, type DashboardSource } from '../dashboard/source';
+import { DashboardSourceContext, LiveViewContext, type DashboardSource } from '../dashboard/source';
 import { useLiveVerdicts } from '../doctor/use-doctor';
 import { FaultsTab } from '../faults/FaultsTab';
 import { SupportBundleButton } from '../bundle/SupportBundleButton';
@@ -45,12 +46,6 @@ export function ClusterDetail({ name }: { name: string }) {
   const verdicts = useLiveVerdicts(name, tab === 'tasks' ? view : null);
   const source = useMemo<DashboardSource>(() => ({ kind: 'live', cluster: name, verdicts }), [name, verdicts]);
   const { isPending } = useClusters();
-  const openCluster = useUiStore((s) => s.openCluster);
-  const addAgent = useClusterCall('clusters.addAgent');
-  const resume = useClusterCall('clusters.resume');
-  const stop = useClusterCall('clusters.stop');
-  const destroy = useClusterCall('clusters.destroy');
-  const error = addAgent.error ?? resume.error ?? stop.error ?? destroy.error;
 
   if (!cluster) {
     return (
@@ -60,10 +55,64 @@ export function ClusterDetail({ name }: { name: string }) {
       </div>
     );
   }
+  return (
+    <LiveViewContext.Provider value={view}>
+      <div className="page">
+        <BackLink />
+        <ClusterHeader cluster={cluster} />
+        <DashboardSourceContext.Provider value={source}>
+          <Tabs.Root value={tab} onValueChange={setTab}>
+            <Tabs.List mb="4">
+              <Tabs.Trigger value="nodes">Nodes</Tabs.Trigger>
+              <MesosTabTriggers view={view} />
+              <Tabs.Trigger value="services">Services</Tabs.Trigger>
+              <Tabs.Trigger value="endpoints">Endpoints</Tabs.Trigger>
+              <Tabs.Trigger value="faults">Faults</Tabs.Trigger>
+              <Flex align="center" ml="auto" pr="2">
+                <MesosConnectionBadge view={view} />
+              </Flex>
+            </Tabs.List>
+            <Tabs.Content value="nodes">
+              <Grid columns={{ initial: '1', sm: '2', lg: '3' }} gap="4" mb="5">
+                {cluster.nodes.map((node) => (
+                  <NodeCard key={node.name} cluster={cluster} node={node} leading={isLeader(view, node.address)} />
+                ))}
+              </Grid>
+              <ConnectionInfoCard cluster={cluster} />
+              <ArtifactsCard cluster={cluster} />
+            </Tabs.Content>
+            <Tabs.Content value="services">
+              <ServicesTab cluster={name} instanceActions={instanceTerminal} />
+            </Tabs.Content>
+            <Tabs.Content value="endpoints">
+              <EndpointsTab cluster={name} />
+            </Tabs.Content>
+            <Tabs.Content value="faults">
+              <FaultsTab cluster={cluster} view={view} />
+            </Tabs.Content>
+            <MesosTabContents tab={tab} view={view} waiting="Connecting to the masters…" zookeeper={cluster.nodes.find((n) => n.role === 'zookeeper')} dimWhenStale />
+          </Tabs.Root>
+        </DashboardSourceContext.Provider>
+      </div>
+    </LiveViewContext.Provider>
+  );
+}
+
+/**
+ * The name, state and actions of the cluster. Without the live view (the run dialog reads it from
+ * LiveViewContext), so that it renders when the cluster's summary changes, not with every batch.
+ */
+const ClusterHeader = memo(function ClusterHeader({ cluster }: { cluster: ClusterSummary }) {
+  const name = cluster.name;
+  const openCluster = useUiStore((s) => s.openCluster);
+  const addAgent = useClusterCall('clusters.addAgent');
+  const resume = useClusterCall('clusters.resume');
+  const stop = useClusterCall('clusters.stop');
+  const destroy = useClusterCall('clusters.destroy');
+  const error = addAgent.error ?? resume.error ?? stop.error ?? destroy.error;
   const state = clusterState(cluster);
   return (
-    <div className="page">
-      <BackLink />
+    <>
       <Flex justify="between" align="end" gap="4" mb="5" wrap="wrap">
         <div>
           <Flex align="center" gap="3">
@@ -102,7 +151,7 @@ export function ClusterDetail({ name }: { name: string }) {
               <DropdownMenu.Item onSelect={() => downloadSpec(cluster.spec, 'json')}>JSON</DropdownMenu.Item>
             </DropdownMenu.Content>
           </DropdownMenu.Root>
-          <RunTaskButton cluster={name} view={view} />
+          <RunTaskButton cluster={name} />
           <Button variant="soft" onClick={() => addAgent.mutate({ cluster: name })} loading={addAgent.isPending}>
             <Plus size={14} /> Add agent
           </Button>
@@ -120,42 +169,9 @@ export function ClusterDetail({ name }: { name: string }) {
       {error && (
         <ErrorCallout mb="4" textClassName="launch-error-text">{error.message}</ErrorCallout>
       )}
-      <DashboardSourceContext.Provider value={source}>
-        <Tabs.Root value={tab} onValueChange={setTab}>
-          <Tabs.List mb="4">
-            <Tabs.Trigger value="nodes">Nodes</Tabs.Trigger>
-            <MesosTabTriggers view={view} />
-            <Tabs.Trigger value="services">Services</Tabs.Trigger>
-            <Tabs.Trigger value="endpoints">Endpoints</Tabs.Trigger>
-            <Tabs.Trigger value="faults">Faults</Tabs.Trigger>
-            <Flex align="center" ml="auto" pr="2">
-              <MesosConnectionBadge view={view} />
-            </Flex>
-          </Tabs.List>
-          <Tabs.Content value="nodes">
-            <Grid columns={{ initial: '1', sm: '2', lg: '3' }} gap="4" mb="5">
-              {cluster.nodes.map((node) => (
-                <NodeCard key={node.name} cluster={cluster} node={node} leading={isLeader(view, node.address)} />
-              ))}
-            </Grid>
-            <ConnectionInfoCard cluster={cluster} />
-            <ArtifactsCard cluster={cluster} />
-          </Tabs.Content>
-          <Tabs.Content value="services">
-            <ServicesTab cluster={name} instanceActions={instanceTerminal} />
-          </Tabs.Content>
-          <Tabs.Content value="endpoints">
-            <EndpointsTab cluster={name} />
-          </Tabs.Content>
-          <Tabs.Content value="faults">
-            <FaultsTab cluster={cluster} view={view} />
-          </Tabs.Content>
-          <MesosTabContents tab={tab} view={view} waiting="Connecting to the masters…" zookeeper={cluster.nodes.find((n) => n.role === 'zookeeper')} dimWhenStale />
-        </Tabs.Root>
-      </DashboardSourceContext.Provider>
-    </div>
+    </>
   );
-}
+});
 
 function isLeader(view: ClusterView | null, address: string): boolean {
   return view?.masters.some((m) => m.leader && m.url === `http://${address}`) ?? false;

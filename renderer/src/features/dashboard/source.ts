@@ -1,4 +1,5 @@
 import type { ClusterLayout } from '@shared/cluster/layout';
+import type { ClusterView } from '@shared/dashboard/view';
 import type { Verdicts } from '@shared/doctor/verdict';
 import { createContext, useContext } from 'react';
 
@@ -19,3 +20,9 @@ export const DashboardSourceContext = createContext<DashboardSource | null>(null
 export function useDashboardSource(): DashboardSource {
   return useContext(DashboardSourceContext) ?? { kind: 'live', cluster: '', verdicts: {} };
 }
+
+/**
+ * The page's live view, for the parts outside the tabs that need every batch (the run dialog's agents
+ * and offers). Passed down as a prop, it rendered the page's whole header again with each batch.
+ */
+export const LiveViewContext = createContext<ClusterView | null>(null);

@@ -5,8 +5,9 @@ import { FAULT_AGENT_ATTRIBUTE } from '@shared/faults/catalog';
 import type { ApiError } from '@shared/errors';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { CircleAlert, Play } from 'lucide-react';
-import { useState, type ReactNode } from 'react';
+import { useContext, useState, type ReactNode } from 'react';
 import { useClient } from '../../api/client-context';
+import { LiveViewContext } from '../dashboard/source';
 import { OfferDecisions } from './OfferDecisions';
 import { RunFunnel } from './RunFunnel';
 import { useRuns } from './use-runs';
@@ -282,8 +283,10 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
 }
 
 /** The header button that opens the dialog. */
-export function RunTaskButton({ cluster, view }: { cluster: string; view: ClusterView | null }) {
+/** Run task, and its dialog with the page's live view (LiveViewContext). */
+export function RunTaskButton({ cluster }: { cluster: string }) {
   const [open, setOpen] = useState(false);
+  const view = useContext(LiveViewContext);
   return (
     <>
       <Button onClick={() => setOpen(true)} data-testid="run-task">
