@@ -17,6 +17,7 @@
  * main process' CPU (from /proc), the update rate achieved. Printed with met / MISSED beside the idle page.
  * BENCH_SMOKE=1: short phases (CI's crash check; the soak shortened, and said so).
  * BENCH_PROFILE=1: CPU profiles of the renderer (the idle page, the load, and the interaction apart) and the main process, to test-results/bench/.
+ * BENCH_TRACE=1: a Chrome trace of the interaction (test-results/bench/events-interaction.trace.json).
  */
 import { execFile, fork, spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -29,10 +30,11 @@ import { TEST_IMAGES } from '../e2e/support/web-host-process';
 import { startCluster } from '../electron/index';
 import type { Transition } from './load/generator';
 import type { LoadSourceStats } from './load/source';
-import { type CpuProfile, printLongestStretches, printProfile, printTrace, type TraceEvent } from './profile';
+import { type CpuProfile, printLongestStretches, printProfile, printTrace, TRACE_CATEGORIES, type TraceEvent } from './profile';
 
 const smoke = !!process.env.BENCH_SMOKE;
 const profiling = !!process.env.BENCH_PROFILE;
+const tracing = !!process.env.BENCH_TRACE;
 const SHAPE = { agents: 50, tasks: 10_000, seed: 20, churn: 0.1 };
 const RATE = 1000;
 const IDLE = { rate: 10, churn: 1, seconds: smoke ? 3 : 10 };
@@ -266,7 +268,7 @@ async function firstScreenRows(page: Page): Promise<number> {
 
 /** A Chrome trace of the page for `ms`, to test-results/bench/events-renderer.trace.json, summarised. */
 async function traceFor(browser: Browser, page: Page, ms: number): Promise<void> {
-  await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink'] });
+  await browser.startTracing(page, { categories: TRACE_CATEGORIES });
   await page.waitForTimeout(Math.max(0, ms));
   const buffer = await browser.stopTracing();
   await writeFile(join(OUT, 'events-renderer.trace.json'), buffer);
@@ -446,8 +448,11 @@ async function main(): Promise<void> {
       steady = { main: (await cpuSeconds(host.pid)) - cpu0, renderer: (await rendererCpuSeconds(browser)) - rendererCpu0, updates: (await source.stats()).updates };
       // Profiled apart too: its frames are the longest, and the load's profile would drown them.
       const interactionProfiler = await startProfiler(page);
+      // BENCH_TRACE=1: the interaction traced (its long frames' style, layout and paint named), unprofiled.
+      if (tracing) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
       const steps: string[] = [];
       await interact(page, steps);
+      if (tracing) await writeFile(join(OUT, 'events-interaction.trace.json'), await browser.stopTracing());
       const interactionProfile = await interactionProfiler?.stop('events-interaction.cpuprofile');
       if (interactionProfile) {
         printProfile(interactionProfile, 'renderer (the interaction under load)', 25);

@@ -32,7 +32,7 @@ import { AgentClient, READ_CHUNK, runsOfTask } from '../electron/mesos/agent-cli
 import { TestFramework } from '../electron/mesos/test-framework.test-support';
 import { startWebHostProcess, TEST_IMAGES, type WebHostProcess } from '../e2e/support/web-host-process';
 import { commandTask } from '../electron/mesos/test-tasks.test-support';
-import { type CpuProfile, printProfile, printTrace, type TraceEvent } from './profile';
+import { type CpuProfile, printProfile, printTrace, TRACE_CATEGORIES, type TraceEvent } from './profile';
 
 const smoke = Boolean(process.env.BENCH_SMOKE);
 const MB = 1_000_000;
@@ -88,7 +88,7 @@ async function main(): Promise<void> {
       await profiler.send('Profiler.start');
     }
     // BENCH_TRACE=1: a Chrome trace of the page while it follows (style, layout and paint named).
-    if (process.env.BENCH_TRACE) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink'] });
+    if (process.env.BENCH_TRACE) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
     await startFrameClock(page);
     await page.evaluate('window.__goAt = performance.now()');
     const baseline = followPlainly(agent, `${directory}/stdout`, 'STREAM-LAST-LINE\n');

@@ -62,6 +62,9 @@ export function printLongestStretches(profile: CpuProfile, top = 3, functions = 
   }
 }
 
+/** What the benches trace (BENCH_TRACE=1): the timeline DevTools shows, with V8's and Blink's own events. */
+export const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink'];
+
 /** A Chrome trace (Tracing / browser.startTracing) as written: its events. */
 export interface TraceEvent {
   name: string;

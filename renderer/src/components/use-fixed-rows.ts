@@ -46,26 +46,27 @@ export function useFixedRows({
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!enabled || !el) return;
-    // A scroll within the same rows (or along the end, pinned) renders nothing: compared here, since a
-    // state updater that returns the same state still renders the component once to find that out.
-    const read = (render: (update: () => void) => void) => {
+    // Rendered at once, before the frame that shows the new scroll position (as TanStack's virtualizer
+    // does), so that no frame shows the box scrolled past the rows rendered. A scroll within the same
+    // rows (or along the end, pinned) renders nothing: compared here, since a state updater that returns
+    // the same state still renders the component once to find that out.
+    const read = () => {
       const v = last.current;
       const next = { top: el.scrollTop, height: el.clientHeight, atEnd: el.scrollTop + el.clientHeight >= el.scrollHeight - 1 };
       if (v.height === next.height && v.atEnd === next.atEnd && ((next.atEnd && pinnedToEnd) || sameRows(v, next, rowHeight))) return;
       last.current = next;
-      render(() => setViewport(next));
+      flushSync(() => setViewport(next));
     };
-    // Rendered before the frame that shows the new scroll position, as TanStack's virtualizer does, so that
-    // no frame shows the box scrolled past the rows rendered.
-    const onScroll = () => read(flushSync);
-    const now = () => read((update) => update());
-    // Also when the pin goes: what was last read along the end may be older than where the box is.
-    now();
-    el.addEventListener('scroll', onScroll, { passive: true });
-    const resize = new ResizeObserver(now);
+    el.addEventListener('scroll', read, { passive: true });
+    // The box is first read when the observer reports its size, after the browser's own layout and before
+    // its paint: read here, in a layout effect, it forced a layout of all the page had just changed (a tab
+    // shown again: 11 ms of the switch under load, bench:events). The observer reports at once when it
+    // starts (this effect runs again when the pin goes, to read where the box is), and when a hidden box
+    // is shown.
+    const resize = new ResizeObserver(read);
     resize.observe(el);
     return () => {
-      el.removeEventListener('scroll', onScroll);
+      el.removeEventListener('scroll', read);
       resize.disconnect();
     };
   }, [enabled, scroller, rowHeight, pinnedToEnd]);
