@@ -153,12 +153,7 @@ test('a big file is read in ranges as the view moves, never whole; ANSI colours 
   await framework.launch(agentId, [task('lg-e2e-big', command)]);
   await framework.terminal('lg-e2e-big');
 
-  await page.goto(host.url);
-  await page.getByRole('button', { name: 'Logs', exact: true }).click();
-  await page.getByTestId('logs-cluster').click();
-  await page.getByRole('option', { name: 'lg-e2e' }).click();
-  await page.getByTestId('logs-task').click();
-  await page.getByRole('option', { name: /^lg-e2e-big/ }).click();
+  await openOnLogsPage(page, 'lg-e2e-big');
 
   const viewer = page.getByTestId('log-viewer');
   const red = viewer.locator('.log-text span', { hasText: 'red text' });
@@ -221,12 +216,7 @@ test('a fast log stays at its newest lines while followed; scrolling up pauses i
   await framework.launch(agentId, [task('lg-e2e-fast', command)]);
   await framework.update('lg-e2e-fast', 'TASK_RUNNING', 30_000);
 
-  await page.goto(host.url);
-  await page.getByRole('button', { name: 'Logs', exact: true }).click();
-  await page.getByTestId('logs-cluster').click();
-  await page.getByRole('option', { name: 'lg-e2e' }).click();
-  await page.getByTestId('logs-task').click();
-  await page.getByRole('option', { name: /^lg-e2e-fast/ }).click();
+  await openOnLogsPage(page, 'lg-e2e-fast');
   const viewer = page.getByTestId('log-viewer');
   await expect(viewer.getByTestId('log-status')).toHaveText('following');
 
@@ -267,6 +257,16 @@ test('a fast log stays at its newest lines while followed; scrolling up pauses i
   expect((await onScreen(page)).lines).toEqual(stopped.lines);
   expect(errors).toEqual([]);
 });
+
+/** The Logs page, the cluster and the task chosen: the task's stdout in the viewer. */
+async function openOnLogsPage(page: Page, taskId: string): Promise<void> {
+  await page.goto(host.url);
+  await page.getByRole('button', { name: 'Logs', exact: true }).click();
+  await page.getByTestId('logs-cluster').click();
+  await page.getByRole('option', { name: 'lg-e2e' }).click();
+  await page.getByTestId('logs-task').click();
+  await page.getByRole('option', { name: new RegExp(`^${taskId}`) }).click();
+}
 
 /**
  * The lines inside the log's box as the user sees them (rows rendered outside it do not count), whether
