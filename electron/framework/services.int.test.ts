@@ -130,10 +130,12 @@ describe(`services on ${MESOS_KIND}`, () => {
       // The relaunch avoids the old port when the offer holds another. The emulator offers the agent whole;
       // real Mesos may first offer only what the killed task freed (the rest held back by the framework's
       // refuse filter), and then the old port is the only one there, so the framework takes it again.
-      // Read from the relaunch's own launch: a later instance (this one failed, or turned unhealthy in
-      // turn) avoids only its predecessor's port and may take the first one back.
+      // Read from the relaunch's own launch, the first after the healthy instance's: a later instance (this
+      // one failed, or turned unhealthy in turn) avoids only its predecessor's port and may take the first
+      // one back, and on a loaded machine instances before the healthy one may have failed to start.
       const history = w.service('web')?.history ?? [];
-      const relaunched = history.find((e) => e.kind === 'launched' && e.taskId !== first.taskId);
+      const firstLaunched = history.findIndex((e) => e.kind === 'launched' && e.taskId === first.taskId);
+      const relaunched = history.find((e, i) => i > firstLaunched && e.kind === 'launched');
       const relaunchPorts = /\(ports ([\d, ]+)\)/.exec(relaunched?.text ?? '')?.[1]?.split(', ').map(Number);
       expect(relaunchPorts, history.map((e) => e.text).join('\n')).toHaveLength(1);
       if (!ON_REAL_MESOS) expect(relaunchPorts?.[0], history.map((e) => e.text).join('\n')).not.toBe(port);

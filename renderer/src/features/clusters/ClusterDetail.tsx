@@ -1,7 +1,7 @@
 import { Badge, Button, DropdownMenu, Flex, Grid, Heading, Tabs, Text } from '@radix-ui/themes';
 import type { ClusterSummary } from '@shared/cluster/status';
 import type { ClusterView } from '@shared/dashboard/view';
-import { memo, useEffect, useMemo, useRef } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef } from 'react';
 import { ArrowLeft, Download, Play, Plus, Square, Trash2 } from 'lucide-react';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { useUiStore } from '../../store/ui-store';
@@ -46,6 +46,12 @@ export function ClusterDetail({ name }: { name: string }) {
   const verdicts = useLiveVerdicts(name, tab === 'tasks' ? view : null);
   const source = useMemo<DashboardSource>(() => ({ kind: 'live', cluster: name, verdicts }), [name, verdicts]);
   const { isPending } = useClusters();
+  // Here, not in the header: a destroyed cluster leaves the list (and the header goes) before the call
+  // returns, and a mutation's per-call callbacks do not run once their component has gone.
+  const openCluster = useUiStore((s) => s.openCluster);
+  const destroy = useClusterCall('clusters.destroy');
+  const { mutate: destroyCall } = destroy;
+  const onDestroy = useCallback(() => destroyCall({ name }, { onSuccess: () => openCluster(null) }), [destroyCall, name, openCluster]);
 
   if (!cluster) {
     return (
@@ -59,7 +65,7 @@ export function ClusterDetail({ name }: { name: string }) {
     <LiveViewContext.Provider value={view}>
       <div className="page">
         <BackLink />
-        <ClusterHeader cluster={cluster} />
+        <ClusterHeader cluster={cluster} onDestroy={onDestroy} destroying={destroy.isPending} destroyError={destroy.error} />
         <DashboardSourceContext.Provider value={source}>
           <Tabs.Root value={tab} onValueChange={setTab}>
             <Tabs.List mb="4">
@@ -102,14 +108,22 @@ export function ClusterDetail({ name }: { name: string }) {
  * The name, state and actions of the cluster. Without the live view (the run dialog reads it from
  * LiveViewContext), so that it renders when the cluster's summary changes, not with every batch.
  */
-const ClusterHeader = memo(function ClusterHeader({ cluster }: { cluster: ClusterSummary }) {
+const ClusterHeader = memo(function ClusterHeader({
+  cluster,
+  onDestroy,
+  destroying,
+  destroyError,
+}: {
+  cluster: ClusterSummary;
+  onDestroy: () => void;
+  destroying: boolean;
+  destroyError: Error | null;
+}) {
   const name = cluster.name;
-  const openCluster = useUiStore((s) => s.openCluster);
   const addAgent = useClusterCall('clusters.addAgent');
   const resume = useClusterCall('clusters.resume');
   const stop = useClusterCall('clusters.stop');
-  const destroy = useClusterCall('clusters.destroy');
-  const error = addAgent.error ?? resume.error ?? stop.error ?? destroy.error;
+  const error = addAgent.error ?? resume.error ?? stop.error ?? destroyError;
   const state = clusterState(cluster);
   return (
     <>
@@ -159,8 +173,8 @@ const ClusterHeader = memo(function ClusterHeader({ cluster }: { cluster: Cluste
             title={`Destroy ${name}?`}
             description="Every container, network and volume of the cluster goes, with the task containers its agents started and the agents' work dirs (sandboxes included)."
             confirmLabel="Destroy"
-            loading={destroy.isPending}
-            onConfirm={() => destroy.mutate({ name }, { onSuccess: () => openCluster(null) })}
+            loading={destroying}
+            onConfirm={onDestroy}
           >
             <Trash2 size={14} /> Destroy
           </ConfirmButton>
