@@ -142,8 +142,10 @@ describe.each(SCRIPTS)('recording $file', ({ file, docker, expectRules }) => {
     clock = end + 60_000;
     evidenceUpTo(clock);
     await new Promise((r) => setTimeout(r, 40));
-    const summaryOut = await recorder.stop();
+    // Both stop listening at once: a metrics sample landing while the file closes is in neither.
+    const stopping = recorder.stop();
     attached.detach();
+    const summaryOut = await stopping;
 
     // The file, opened afresh.
     const back = await readRecording(path);
