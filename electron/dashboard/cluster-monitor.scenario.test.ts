@@ -29,7 +29,7 @@ describe.skipIf(skip)('ClusterMonitor against an emulated cluster', () => {
   const until = <T>(what: string, check: () => T | undefined, timeoutMs = 20_000) => waitFor(what, async () => check(), timeoutMs, 25);
 
   beforeAll(async () => {
-    c = await launch({ run, ports: scenarioPorts(45000), masterFlags: ['--zk_session_timeout=3secs', '--allocation_interval=250ms'] });
+    c = await launch({ run, ports: scenarioPorts(27000), masterFlags: ['--zk_session_timeout=3secs', '--allocation_interval=250ms'] });
     const m1 = await c.startMaster(0);
     await waitFor('master 1 elected', async () => ((await fetch(`${m1.url}/metrics/snapshot`).then((r) => r.json() as Promise<Record<string, number>>))['master/elected'] === 1 ? true : undefined), 60_000);
     const m2 = await c.startMaster(1);

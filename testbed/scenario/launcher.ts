@@ -18,8 +18,11 @@ export const ZK_IMAGE = process.env.MESOSCOPE_ZK_IMAGE ?? 'mesoscope/zookeeper:t
 export const EMULATOR_IMAGE = process.env.MESOSCOPE_EMULATOR_IMAGE ?? 'mesoscope/mesos-emulator:test';
 export const LABEL = 'io.mesoscope.scenario';
 
-/** Unusual loopback ports, overridable through MESOSCOPE_SCENARIO_PORT_BASE (default 42000). */
-export function scenarioPorts(base = Number(process.env.MESOSCOPE_SCENARIO_PORT_BASE ?? 42000)) {
+/**
+ * Unusual loopback ports, overridable through MESOSCOPE_SCENARIO_PORT_BASE (default 26000): below
+ * Linux's ephemeral ports (32768–60999), which any outgoing connection may hold when an agent binds.
+ */
+export function scenarioPorts(base = Number(process.env.MESOSCOPE_SCENARIO_PORT_BASE ?? 26000)) {
   return {
     zk: base + 181,
     masters: [base + 50, base + 49],
@@ -27,8 +30,8 @@ export function scenarioPorts(base = Number(process.env.MESOSCOPE_SCENARIO_PORT_
   };
 }
 
-/** Task port range of agent i: 33000 + 100 i … +99 (the engine's tests use 31000–31999). */
-export const taskPorts = (i: number) => ({ begin: 33000 + 100 * i, end: 33099 + 100 * i });
+/** Task port range of agent i: 28000 + 100 i … +99 (the engine's tests use 31000–31999). */
+export const taskPorts = (i: number) => ({ begin: 28000 + 100 * i, end: 28099 + 100 * i });
 
 export async function docker(args: string[], timeoutMs = 120_000): Promise<string> {
   const { stdout } = await exec('docker', args, { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 });
