@@ -236,6 +236,8 @@ describe(`an attached cluster with HTTP authentication, on ${MESOS_KIND}`, () =>
       expect(missing).toMatch(/^nodes\/master-1\/container\.log: not reachable from here: .* attached cluster/m);
       expect(missing).toMatch(/^nodes\/master-1\/inspect\.json: not reachable from here/m);
       expect(missing).toMatch(/^tasks\/\*\/inspect\.json: not reachable from here/m);
+      // Without the containers, no task's environment is known: their output is said to be unredacted of it.
+      expect(missing).toMatch(/^tasks\/\*\/environment: not reachable from here.*their output is not redacted of them$/m);
       // The agent without --log_dir: its Mesos log is missing, said so.
       expect(missing).toMatch(/^nodes\/agent-\d\/mesos\.log: agent-\d writes no Mesos log file/m);
       expect(missing).not.toMatch(/master-state|state\.json|stdout/);

@@ -63,6 +63,9 @@ export interface BundleOptions {
   signal?: AbortSignal;
 }
 
+const UNKNOWN_ENVIRONMENT =
+  'no Docker container to read it from (a task of the Mesos containerizer, or its container was removed since): the values of its secret variables are unknown, so its output is not redacted of them';
+
 /** A node's container log: its last this many lines. */
 const CONTAINER_LOG_LINES = 50_000;
 /** A Mesos log file: its last this many bytes. */
@@ -241,10 +244,16 @@ export async function writeSupportBundle(deps: SupportBundleDeps, clusterName: s
             return { json: unwrap(inspect) };
           });
         }
+        // Mesos shows no task's environment (neither state has it): a Docker container's Env is the only
+        // place its secret values are learnt from. Without it, the output may hold them, and the reader is told.
+        if (!attached && !inspect?.ok) out.miss(`${dir}/environment`, new Error(UNKNOWN_ENVIRONMENT));
       }
     }
 
-    if (attached) out.miss('tasks/*/inspect.json', new Error(attached.noDocker));
+    if (attached) {
+      out.miss('tasks/*/inspect.json', new Error(attached.noDocker));
+      out.miss('tasks/*/environment', new Error(`${attached.noDocker}: the values of the tasks' secret variables are unknown, so their output is not redacted of them`));
+    }
 
     aborted();
     await out.try('doctor/verdicts.json', async () => ({ json: await deps.verdicts(cluster.name) }));

@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BundleManifest } from '@shared/bundle/schema';
@@ -171,5 +173,19 @@ describe('export', () => {
     const state = (JSON.parse(replayed.stdout) as { state: { verdicts: Record<string, { title: string }> } }).state;
     expect(Object.fromEntries(Object.entries(state.verdicts).map(([k, v]) => [k, v.title]))).toEqual(Object.fromEntries(Object.entries(verdicts).map(([k, v]) => [k, v.title])));
     expect(JSON.parse((entries.get('doctor/verdicts.json') as Buffer).toString())).toEqual(JSON.parse(live.stdout));
+
+    // Its container read, the task's environment is not missing. Once the container is removed, Mesos
+    // shows the environment nowhere: the bundle says so for that task, its output unredacted of it.
+    const envEntry = (secretTask as string).replace(/stdout$/, 'environment');
+    expect(manifest.missing.map((m) => m.path)).not.toContain(envEntry);
+    const container = (JSON.parse(inspect) as { Name: string }).Name.replace(/^\//, '');
+    await promisify(execFile)('docker', ['rm', '-f', container]);
+    const again = join(dir, 'bundle-again.tar.gz');
+    const reexported = await mesoscope('export', NAME, '-o', again, '--json');
+    expect(reexported.code, reexported.stderr).toBe(0);
+    const later = await archiveEntries(again);
+    expect(later.get(secretTask as string)?.toString()).toContain('about to fail\n');
+    expect(later.get('MISSING.txt')?.toString()).toContain(`${envEntry}: no Docker container to read it from`);
+    expect(later.get('MISSING.txt')?.toString()).toContain('so its output is not redacted of them');
   }, 240_000);
 });
