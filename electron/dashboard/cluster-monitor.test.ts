@@ -86,17 +86,16 @@ describe('ClusterMonitor', () => {
 
   it('marks the view reconnecting when the stream breaks and resyncs with a snapshot', async () => {
     const { batches } = await setup();
+    const sent = (state: string, fromBatch = 0) =>
+      batches.slice(fromBatch).some((b) => b.deltas.some((d) => d.kind === 'connection' && d.connection.state === state)) || undefined;
     // Live in the batches sent, not only in the model: a batch still pending would carry it after `before`.
-    const liveSent = () => batches.flatMap((b) => b.deltas).some((d) => d.kind === 'connection' && d.connection.state === 'live');
-    await eventually('live', () => (monitor!.snapshot().connection.state === 'live' && liveSent() ? true : undefined));
+    await eventually('live', () => (monitor!.snapshot().connection.state === 'live' ? sent('live') : undefined));
     const before = batches.length;
     // The master answers again once 'reconnecting' has gone out: a reconnect within one batch is rightly
     // never shown (the resync snapshot makes the state before it moot), and on a loaded machine a batch
     // can be late enough for that.
     const answer = fake.onSubscribe;
-    const sentSince = () => batches.slice(before).flatMap((b) => b.deltas);
-    fake.onSubscribe = (s, req) =>
-      void eventually('reconnecting sent', () => (sentSince().some((d) => d.kind === 'connection' && d.connection.state === 'reconnecting') ? true : undefined)).then(() => answer(s, req));
+    fake.onSubscribe = (s, req) => void eventually('reconnecting sent', () => sent('reconnecting', before)).then(() => answer(s, req));
     for (const s of fake.streams) s.res.destroy();
     await eventually('a second stream', () => (fake.streams.length >= 2 ? true : undefined));
     await eventually('live again', () => (monitor!.snapshot().connection.state === 'live' && batches.length > before ? true : undefined));
