@@ -1,3 +1,4 @@
+import zookeeper from 'node-zookeeper-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MasterClient, masterInfoUrl, type StreamItem } from './master-client';
 import { MasterInfoSchema } from '@shared/mesos/v1';
@@ -42,6 +43,12 @@ const kinds = (items: StreamItem[]) => items.map((i) => i.kind);
 const subscribed = (heartbeat: number) => ({
   type: 'SUBSCRIBED',
   subscribed: { get_state: { get_agents: { agents: [] } }, heartbeat_interval_seconds: heartbeat },
+});
+
+it('a ZooKeeper reply with an error code the client library does not know is an error, not a crash', () => {
+  const create = (zookeeper.Exception as unknown as { create: (code: number) => { getCode(): number } }).create;
+  expect(create(-4242).getCode()).toBe(zookeeper.Exception.SYSTEM_ERROR);
+  expect(create(zookeeper.Exception.NO_NODE).getCode()).toBe(zookeeper.Exception.NO_NODE);
 });
 
 describe('MasterClient.subscribe', () => {

@@ -16,6 +16,16 @@ import { RecordIODecoder } from './recordio';
 import { backoffDelay, HeartbeatWatchdog } from './stream-keepalive';
 
 /**
+ * node-zookeeper-client throws, from its socket's data handler, when a reply carries an error code it
+ * does not know: nothing can catch that, and it ended the app (a ZooKeeper restarted under a cluster's
+ * stop and start, e2e clusters.spec). Such a code becomes SYSTEM_ERROR, which the call's callback gets.
+ */
+const zkException = zookeeper.Exception as unknown as { create: (code: number, path?: string) => Error };
+const ZK_CODES = new Set(Object.values(zookeeper.Exception).filter((v): v is number => typeof v === 'number'));
+const createZkException = zkException.create;
+zkException.create = (code, path) => createZkException(ZK_CODES.has(code) ? code : zookeeper.Exception.SYSTEM_ERROR, path);
+
+/**
  * A read-only client of a Mesos cluster's masters (docs/mesos/api.md §1, §2, §6): finds the leader (ZooKeeper's
  * lowest `json.info_` member, else `/master/redirect` on each known master), asks it GET_STATE,
  * `/master/state` (the only place with offers, §0.13) and `/metrics/snapshot`, and follows the operator
