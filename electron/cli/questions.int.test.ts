@@ -1,14 +1,13 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BundleManifest } from '@shared/bundle/schema';
 import type { OutputSearchView } from '@shared/search/schema';
 import { TEST_IMAGES } from '../../testbed/real-mesos/images';
+import { docker } from '../../testbed/scenario/launcher';
 import { mesoscopeCli } from '../../testbed/support/mesoscope-cli';
 import { archiveEntries } from '../../testbed/support/archive-entries';
 
@@ -179,7 +178,7 @@ describe('export', () => {
     const envEntry = (secretTask as string).replace(/stdout$/, 'environment');
     expect(manifest.missing.map((m) => m.path)).not.toContain(envEntry);
     const container = (JSON.parse(inspect) as { Name: string }).Name.replace(/^\//, '');
-    await promisify(execFile)('docker', ['rm', '-f', container]);
+    await docker(['rm', '-f', container]);
     const again = join(dir, 'bundle-again.tar.gz');
     const reexported = await mesoscope('export', NAME, '-o', again, '--json');
     expect(reexported.code, reexported.stderr).toBe(0);
