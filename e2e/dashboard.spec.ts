@@ -25,7 +25,7 @@ test.afterAll(async () => {
   await host?.stop();
 });
 
-const task = (id: string, command: string) => commandTask(id, command);
+const task = (id: string, command: string, resources?: { cpus?: number; mem?: number }) => commandTask(id, command, resources);
 
 test('tasks appear live and move through their states; a failed one shows its message in the drawer', async ({ page }) => {
   const errors = collectConsoleErrors(page);
@@ -99,6 +99,54 @@ test('tasks appear live and move through their states; a failed one shows its me
   await expect(page.getByRole('combobox', { name: 'State filter' })).toHaveText('FAILED');
   await expect(page.getByTestId('task-count')).toHaveText(/^2 of 3 tasks$/);
   expect(errors).toEqual([]);
+});
+
+test('the task table holds still while it scrolls, and catches up after; its rows take no pointer events meanwhile', async ({ page }) => {
+  const errors = collectConsoleErrors(page);
+  const busy = new TestFramework([`http://${cluster.master}`], { name: 'e2e-scroller', failover_timeout: 0 });
+  try {
+    await busy.start();
+    await page.goto(host.url);
+    await page.getByTestId('cluster-card-e2e-dash').click();
+    await page.getByRole('tab', { name: /^Tasks/ }).click();
+    await page.getByRole('combobox', { name: 'Framework filter' }).click();
+    await page.getByRole('option', { name: 'e2e-scroller' }).click();
+    // More rows than the table shows at once, so that it scrolls.
+    const rows = Array.from({ length: 40 }, (_, i) => `e2e-row-${i}`);
+    await busy.launch(undefined, rows.map((id) => task(id, 'sleep 120', { cpus: 0.01, mem: 4 })));
+    for (const id of rows) await busy.update(id, 'TASK_RUNNING');
+    await expect(page.getByTestId('task-count')).toHaveText(/^40 of \d+ tasks$/, { timeout: 30_000 });
+    const table = page.getByTestId('task-table');
+    await expect(table.locator('[data-testid^="task-row-"]').first()).toBeVisible();
+
+    // Scrolled a pixel down and back every 40 ms, as a slow wheel would (the table stays at its top,
+    // where the newest task would show).
+    await page.evaluate(`{
+      const el = document.querySelector('[data-testid="task-table"]');
+      window.wheel = setInterval(() => (el.scrollTop = el.scrollTop > 0 ? 0 : 1), 40);
+    }`);
+    await expect(table).toHaveClass(/\bscrolling\b/);
+    await expect(table.locator('.task-row').first()).toHaveCSS('pointer-events', 'none');
+    await busy.launch(undefined, [task('e2e-late', 'sleep 120', { cpus: 0.01, mem: 4 })]);
+    await busy.update('e2e-late', 'TASK_RUNNING');
+    // The tab counts it (the view has it, its latest status the newest of all)...
+    await expect(page.getByTestId('task-count')).toHaveText(/^41 of \d+ tasks$/, { timeout: 30_000 });
+    // ...and the table, still scrolling, does not show it a second later (not scrolling, it shows it at
+    // its top within a batch or two).
+    await page.waitForTimeout(1_000);
+    expect(await page.getByTestId('task-row-e2e-late').count()).toBe(0);
+    await expect(table).toHaveClass(/\bscrolling\b/);
+
+    await page.evaluate('clearInterval(window.wheel)');
+    // Once the scroll has settled: the newest task on top, and the rows hoverable again.
+    await expect(table.locator('[data-testid^="task-row-"]').first()).toHaveAttribute('data-testid', 'task-row-e2e-late', { timeout: 5_000 });
+    await expect(table).not.toHaveClass(/\bscrolling\b/);
+    await expect(table.locator('.task-row').first()).toHaveCSS('pointer-events', 'auto');
+    expect(errors).toEqual([]);
+  } finally {
+    // Its failover timeout is 0: the master removes it, and kills its tasks, when it goes.
+    busy.close();
+  }
 });
 
 test('the offers view shows outstanding offers, and the one accepted for a task goes', async ({ page }) => {

@@ -53,6 +53,8 @@ export function useFixedRows({
     const read = () => {
       const v = last.current;
       const next = { top: el.scrollTop, height: el.clientHeight, atEnd: el.scrollTop + el.clientHeight >= el.scrollHeight - 1 };
+      // A box hidden (its tab while another is shown) keeps the rows it had, ready for coming back.
+      if (next.height === 0 && v.height > 0) return;
       if (v.height === next.height && v.atEnd === next.atEnd && ((next.atEnd && pinnedToEnd) || sameRows(v, next, rowHeight))) return;
       last.current = next;
       flushSync(() => setViewport(next));
@@ -108,15 +110,17 @@ function scrollRowTo(box: HTMLElement, start: number, rowHeight: number, align: 
 
 /**
  * The rows a box scrolled to `top`, `height` tall, shows, with `overscan` more beyond each edge. Each
- * has a `key`: its slot among as many as the box can show at once, so that a row scrolled out hands
- * its element to the row scrolled in (React updates its text and place instead of removing one
- * element and creating another; following a fast log, that is every row of every frame).
+ * is keyed by its place among them (the first row made is 0, the next 1, ...), so that a scroll hands
+ * the same elements, in the same order, to the rows now shown: React updates their text and place,
+ * and never removes, creates or moves an element (following a fast log, every row of every frame
+ * changes). Keyed by index, a scroll removed and created rows; keyed by index modulo the rows a box
+ * holds, it rotated the keys, and React moved elements to match (a removal and an insertion each,
+ * whose style and layout Chromium built anew): most of a scroll's render in bench:events.
  */
 export function rowsOnScreen({ top, height }: { top: number; height: number }, count: number, rowHeight: number, overscan: number): Array<{ index: number; start: number; key: number }> {
   const first = Math.max(0, Math.floor(top / rowHeight) - overscan);
   const end = Math.min(count, Math.ceil((top + height) / rowHeight) + overscan);
-  const slots = Math.ceil(height / rowHeight) + 1 + 2 * overscan;
   const items: Array<{ index: number; start: number; key: number }> = [];
-  for (let index = first; index < end; index += 1) items.push({ index, start: index * rowHeight, key: index % slots });
+  for (let index = first; index < end; index += 1) items.push({ index, start: index * rowHeight, key: index - first });
   return items;
 }

@@ -1,7 +1,7 @@
 import { Tabs, Text } from '@radix-ui/themes';
 import type { NodeStatus } from '@shared/cluster/status';
 import type { ClusterView } from '@shared/dashboard/view';
-import { Activity, memo, useState, type ReactNode } from 'react';
+import { memo, useState, type ReactNode } from 'react';
 import { FrameworksTab } from './FrameworksTab';
 import { OffersTab } from './OffersTab';
 import { OverviewTab } from './OverviewTab';
@@ -28,11 +28,16 @@ export function MesosTabTriggers({ view }: { view: ClusterView | null }) {
 }
 
 /**
- * The Mesos tabs' contents. A tab once opened stays mounted while another is shown, hidden by React's
- * Activity: its filters, sort and open rows are kept, and coming back to it renders what changed instead
- * of mounting it again (the first render of a 10,000-task table or of 50 agents' cards was the longest
- * frame of bench:events). Hidden, a tab does not render with every batch; shown again, it renders the
- * current view.
+ * The Mesos tabs' contents. A tab once opened stays mounted while another is shown, in its hidden panel:
+ * its filters, sort and open rows are kept, and coming back to it renders what changed instead of
+ * mounting it again (the first render of a 10,000-task table or of 50 agents' cards was the longest
+ * frame of bench:events). Hidden, a tab does not render with every batch (KeptTab); shown again, it
+ * renders the current view.
+ *
+ * Not React's Activity, which kept them the same way before: coming back, it ran every layout and passive
+ * effect of the tab again (each row's, each filter item's) and hid or showed each of its elements, in one
+ * commit: the switch back to the table was among bench:events' longest frames (a task of 27 to 69 ms of
+ * script under load); in 5 runs without it, no switch back was among the frames over 50 ms.
  */
 export function MesosTabContents({
   tab,
@@ -68,11 +73,7 @@ export function MesosTabContents({
           hidden={t !== shown}
           className={dimWhenStale && view && view.connection.state !== 'live' ? 'stale-view' : undefined}
         >
-          {opened.has(t) && (
-            <Activity mode={t === shown ? 'visible' : 'hidden'}>
-              <KeptTab tab={t} view={view} shown={t === shown} waiting={waiting} zookeeper={zookeeper} />
-            </Activity>
-          )}
+          {opened.has(t) && <KeptTab tab={t} view={view} shown={t === shown} waiting={waiting} zookeeper={zookeeper} />}
         </Tabs.Content>
       ))}
     </>
@@ -81,11 +82,11 @@ export function MesosTabContents({
 
 /** One Mesos tab. Hidden, it renders again only once shown again: until then it shows the view it had. */
 const KeptTab = memo(
-  function KeptTab({ tab, view, waiting, zookeeper }: { tab: MesosTab; view: ClusterView | null; shown: boolean; waiting: ReactNode; zookeeper?: NodeStatus }) {
+  function KeptTab({ tab, view, shown, waiting, zookeeper }: { tab: MesosTab; view: ClusterView | null; shown: boolean; waiting: ReactNode; zookeeper?: NodeStatus }) {
     if (!view) return <Text color="gray">{waiting}</Text>;
     switch (tab) {
       case 'overview':
-        return <OverviewTab view={view} zookeeper={zookeeper} />;
+        return <OverviewTab view={view} zookeeper={zookeeper} shown={shown} />;
       case 'tasks':
         return <TasksTab view={view} />;
       case 'frameworks':

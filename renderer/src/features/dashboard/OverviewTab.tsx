@@ -20,10 +20,10 @@ const CHARTS = [
  * only when that agent changed (bench:events: 50 agents' cards, each of Radix components, were most of
  * the tab's first render, and its count walked 10,000 tasks with every batch).
  */
-export function OverviewTab({ view, zookeeper }: { view: ClusterView; zookeeper?: NodeStatus }) {
+export function OverviewTab({ view, zookeeper, shown = true }: { view: ClusterView; zookeeper?: NodeStatus; /** The tab is on screen (a kept tab may be hidden). */ shown?: boolean }) {
   const agents = Object.values(view.agents).sort((a, b) => (a.port ?? 0) - (b.port ?? 0) || (a.hostname < b.hostname ? -1 : 1));
   const counts = tasksByState(view);
-  const rowsShown = useAfterFirstFrame();
+  const rows = useRowsAfterAFrame(shown);
   return (
     <Flex direction="column" gap="4" data-testid="overview">
       <Card size="2">
@@ -83,25 +83,35 @@ export function OverviewTab({ view, zookeeper }: { view: ClusterView; zookeeper?
           <span>Memory</span>
           <span>Attributes</span>
         </div>
-        {rowsShown && agents.map((agent) => <AgentRow key={agent.id} agent={agent} />)}
+        {rows !== 'unmade' && (
+          <div hidden={rows === 'hidden'}>
+            {agents.map((agent) => (
+              <AgentRow key={agent.id} agent={agent} />
+            ))}
+          </div>
+        )}
       </Card>
     </Flex>
   );
 }
 
 /**
- * False in the tab's first render, true from the frame after it: the agents' rows (most of the tab's
- * elements) come a frame after the rest, so that the browser styles and lays out the tab in two frames,
- * not one. Shown for the first time under load, the whole tab was a 63 ms frame, 40 ms of it the page's
- * own (style and layout of 1,000 elements; bench:events' trace).
+ * Where the agents' rows are, most of the tab's elements: not made until the frame after the tab is
+ * first shown, then hidden while the tab is, and shown again a frame after it is. The browser then styles
+ * and lays out the tab in two frames, not one: shown under load, the whole tab was a 63 ms frame, 40 ms
+ * of it the page's own (style and layout of 1,000 elements; bench:events' trace).
  */
-function useAfterFirstFrame(): boolean {
-  const [after, setAfter] = useState(false);
+function useRowsAfterAFrame(shown: boolean): 'unmade' | 'hidden' | 'shown' {
+  const [rows, setRows] = useState<'unmade' | 'hidden' | 'shown'>('unmade');
   useEffect(() => {
-    const frame = requestAnimationFrame(() => startTransition(() => setAfter(true)));
-    return () => cancelAnimationFrame(frame);
-  }, []);
-  return after;
+    if (!shown) return;
+    const frame = requestAnimationFrame(() => startTransition(() => setRows('shown')));
+    return () => {
+      cancelAnimationFrame(frame);
+      setRows((r) => (r === 'unmade' ? r : 'hidden'));
+    };
+  }, [shown]);
+  return shown ? rows : rows === 'unmade' ? rows : 'hidden';
 }
 
 /**

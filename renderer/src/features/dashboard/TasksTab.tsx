@@ -8,6 +8,7 @@ import { KillAllButton } from '../run/TaskActions';
 import { STATE_COLOR, clockTime, shortState } from './describe';
 import { useDashboardSource } from './source';
 import { useFixedRows } from '../../components/use-fixed-rows';
+import { useHeldWhile, useScrolling } from '../../components/use-scrolling';
 import { useTourHighlight } from '../tours/use-tour';
 import { TaskDrawer } from './TaskDrawer';
 import { usePaintProbe } from './paint-probe';
@@ -24,9 +25,10 @@ export function TasksTab({ view }: { view: ClusterView }) {
   const [agent, setAgent] = useState(ALL);
   const [text, setText] = useState('');
   const [open, setOpen] = useState<string | null>(null);
-  // The drawer renders as a transition (its history, the doctor, Docker's word): the click is not one long frame.
+  // The drawer opens and closes as a transition (its history, the doctor, Docker's word): the click or
+  // the Escape key is not one long frame (closing at once was a 26 ms handler under load, bench:events).
   const openTask = useCallback((key: string) => startTransition(() => setOpen(key)), []);
-  const closeTask = useCallback(() => setOpen(null), []);
+  const closeTask = useCallback(() => startTransition(() => setOpen(null)), []);
 
   // Only the tasks that changed since the last view are filtered and placed again (TaskOrder).
   const [order] = useState(() => new TaskOrder());
@@ -84,9 +86,16 @@ export function TasksTab({ view }: { view: ClusterView }) {
  * The table's rows, only those on screen (useFixedRows: found by arithmetic, not by measuring 10,000
  * rows again whenever one is added). A component of its own so that a scroll, rendered at once, renders
  * the rows and not the whole tab with its filters (bench:events).
+ *
+ * While it scrolls, the table holds still: it shows the rows as they were when the scroll began, and
+ * catches up 150 ms after the last scroll. Newest first on a busy cluster, every row moves down with
+ * every batch; a row one scrolls to would not stay where it was found, and each batch rendered every
+ * row again between the scroll's own renders (bench:events: a batch's render in most of the longest
+ * scroll frames). Its rows take no pointer events meanwhile (styles.css: no row is hovered as the rows
+ * pass under a still pointer, which the browser would hit-test, restyle and send events for each frame).
  */
 const TaskTable = memo(function TaskTable({
-  tasks,
+  tasks: latest,
   total,
   view,
   verdicts,
@@ -101,9 +110,11 @@ const TaskTable = memo(function TaskTable({
   onOpen: (key: string) => void;
 }) {
   const parent = useRef<HTMLDivElement>(null);
+  const scrolling = useScrolling(parent);
+  const tasks = useHeldWhile(latest, scrolling);
   const rows = useFixedRows({ count: tasks.length, rowHeight: ROW_HEIGHT, overscan: 4, scroller: parent, enabled: true });
   return (
-    <div ref={parent} className="task-scroll" data-testid="task-table">
+    <div ref={parent} className={scrolling ? 'task-scroll scrolling' : 'task-scroll'} data-testid="task-table">
       {tasks.length === 0 ? (
         <Text as="p" size="2" color="gray" className="task-empty">
           {total === 0 ? 'No tasks yet: launch one from a framework, and it appears here at once.' : 'No task matches the filters.'}
@@ -115,7 +126,7 @@ const TaskTable = memo(function TaskTable({
             const agent = view.agents[task.agentId];
             return (
               <TaskRow
-                // Keyed by its slot on screen: a re-sort or a scroll refills the same rows instead of moving
+                // Keyed by its place on screen: a re-sort or a scroll refills the same rows instead of moving
                 // or making DOM nodes.
                 key={item.key}
                 task={task}
@@ -185,8 +196,8 @@ const TaskRow = memo(function TaskRow({
         {clockTime(task.updatedAt)}
       </span>
       <span className="rt-Text rt-r-size-1 rt-truncate" data-accent-color={last?.reason || task.state === 'TASK_FAILED' ? 'red' : 'gray'}>
-        {last?.reason ? `${last.reason.replace(/^REASON_/, '')}: ` : ''}
-        {last?.message ?? ''}
+        {/* One string: one text node, whatever the row shows next (a scroll refills the row). */}
+        {`${last?.reason ? `${last.reason.replace(/^REASON_/, '')}: ` : ''}${last?.message ?? ''}`}
       </span>
     </button>
   );

@@ -307,7 +307,7 @@ export function LogViewer({ source, cluster, initialQuery, openAt }: { source: L
             const line = buffer.line(item.index);
             return (
               <div
-                // Unwrapped, keyed by slot on screen: while following, the same elements get new text
+                // Unwrapped, keyed by place on screen: while following, the same elements get new text
                 // instead of being removed and created again every frame (measured rows: by index).
                 key={item.key}
                 data-index={item.index}
