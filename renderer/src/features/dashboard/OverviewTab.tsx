@@ -111,7 +111,8 @@ function useRowsAfterAFrame(shown: boolean): 'unmade' | 'hidden' | 'shown' {
       setRows((r) => (r === 'unmade' ? r : 'hidden'));
     };
   }, [shown]);
-  return shown ? rows : rows === 'unmade' ? rows : 'hidden';
+  // Hidden at once when the tab is: the effect's clean-up marks it so only after this render.
+  return !shown && rows === 'shown' ? 'hidden' : rows;
 }
 
 /**
