@@ -111,7 +111,11 @@ export function LogViewer({ source, cluster, initialQuery, openAt }: { source: L
       lastTop.current += doc.prependedLines * ROW;
       el.scrollTop = lastTop.current;
       doc.prependedLines = 0;
-    } else if (state.following && state.mode !== 'window') {
+    } else if ((doc.state.following || doc.scrollToEnd) && state.mode !== 'window') {
+      // The document's own state, not the one rendered: a wheel up pauses it before React hears of it
+      // (up to 100 ms later), and a render between (the wheel's scroll, with lines taken meanwhile) must
+      // not scroll back to the end over the user's move.
+      doc.scrollToEnd = false;
       // Past the end on purpose: the browser stops at the last line.
       lastTop.current = totalSize;
       el.scrollTop = totalSize;
@@ -192,7 +196,7 @@ export function LogViewer({ source, cluster, initialQuery, openAt }: { source: L
         <StatusBadge mode={state.mode} following={state.following} waiting={state.waitingLines} endReason={state.endReason} />
         <Flex gap="1" ml="auto" align="center" wrap="wrap">
           {state.following && state.mode === 'live' && (
-            <Button size="1" variant="soft" onClick={() => doc.pause()} data-testid="log-pause">
+            <Button size="1" variant="soft" onClick={() => doc.pauseAtEnd()} data-testid="log-pause">
               <Pause size={14} /> Pause
             </Button>
           )}

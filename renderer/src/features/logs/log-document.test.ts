@@ -38,6 +38,9 @@ function fakeClient() {
 /** Acknowledgements go within 50 ms of the batches they are for. */
 const acksSent = () => new Promise((resolve) => setTimeout(resolve, 80));
 
+/** React is told of changes at most every 30 ms (100 ms in a rush). */
+const toldReact = () => new Promise((resolve) => setTimeout(resolve, 120));
+
 const data = (seq: number, text: string): LogEvent => ({ kind: 'data', seq, text, bytes: text.length });
 
 describe('LogDocument', () => {
@@ -65,6 +68,26 @@ describe('LogDocument', () => {
     expect(acks).toEqual([4, 10]); // the three batches taken at once, in one ack
     expect(doc.state).toMatchObject({ following: true, waitingLines: 0 });
     expect(window.__mesoscopeLogStats).toMatchObject({ bytes: 10, lines: 5, batches: 3 });
+  });
+
+  it('the Pause button stops at the newest line held: lines taken since React was last told send the view to its end once; none, and it stays', async () => {
+    const { client, send } = fakeClient();
+    const doc = new LogDocument(client, { kind: 'node', cluster: 'c', node: 'agent-1' });
+    doc.start();
+    send({ kind: 'open', streamId: 's1', title: 't', timestamps: true });
+
+    send(data(0, 'a\nb\n'));
+    doc.pauseAtEnd();
+    expect(doc.scrollToEnd).toBe(true);
+    expect(doc.state.following).toBe(false);
+
+    doc.scrollToEnd = false; // as the view does once it has gone there
+    doc.resume();
+    await toldReact(); // at most every 30 ms
+    doc.pauseAtEnd();
+    expect(doc.scrollToEnd).toBe(false);
+    doc.pauseAtEnd(); // already paused: nothing
+    expect(doc.state.following).toBe(false);
   });
 
   it('shows the end, keeps what was held, and can be started again after being disposed (StrictMode)', () => {

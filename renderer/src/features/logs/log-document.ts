@@ -87,6 +87,8 @@ export class LogDocument {
   private targetGlobal: number | undefined;
   /** The target line was just loaded: the view brings it into view once. */
   scrollToTarget = false;
+  /** Paused by the Pause button with lines taken but not yet shown: the view goes to its end once. */
+  scrollToEnd = false;
 
   constructor(
     private readonly client: MesoscopeClient,
@@ -181,6 +183,16 @@ export class LogDocument {
 
   pause(): void {
     if (this.state.following) this.set({ following: false });
+  }
+
+  /**
+   * The Pause button: the view stops at the newest line held. Lines taken since React was last told
+   * (up to 100 ms of them, see `changed`) arrived before the click, so they are shown, not left below.
+   */
+  pauseAtEnd(): void {
+    if (!this.state.following) return;
+    this.scrollToEnd = this.linesUnshown > 0;
+    this.pause();
   }
 
   resume(): void {
