@@ -25,11 +25,16 @@ export const REAL_MESOS_SUITES = [
   'electron/attach/attached-docker.int.test.ts',
 ];
 
+// The ordinary run's settings, not its projects (which name its own files).
+const { projects: _projects, ...test } = base.test ?? {};
+
 export default defineConfig({
   ...base,
   test: {
-    ...base.test,
+    ...test,
     include: REAL_MESOS_SUITES,
+    // One file at a time: real agents remove task containers they do not know (docker_kill_orphans).
+    fileParallelism: false,
     env: { MESOSCOPE_TEST_MESOS_IMAGE: process.env.MESOSCOPE_TEST_MESOS_IMAGE || REAL_MESOS_IMAGE },
   },
 });

@@ -155,8 +155,15 @@ async function specFrom(values: { file?: string; name?: string; masters?: string
 }
 
 async function up(api: MesoscopeClient, spec: Record<string, unknown>, json: boolean): Promise<number> {
+  // A pull reports its bytes ten times a second: a line when it starts and one when it is done.
+  const pulling = new Set<string>();
   const stop = api.subscribe('clusters.launchProgress', {}, (p) => {
-    if (p.step !== 'pulling' || !p.pull) console.error(`${(p.elapsedMs / 1000).toFixed(1).padStart(6)}s  ${(p.node ?? p.cluster).padEnd(32)} ${p.step.padEnd(9)} ${p.detail}`);
+    const node = p.node ?? p.cluster;
+    if (p.step === 'pulling' && p.pull) {
+      if (pulling.has(node)) return;
+      pulling.add(node);
+    }
+    console.error(`${(p.elapsedMs / 1000).toFixed(1).padStart(6)}s  ${node.padEnd(32)} ${p.step.padEnd(9)} ${p.detail}`);
   });
   try {
     const cluster = await api.call('clusters.create', { spec });

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ClusterSpecInput } from '@shared/cluster/spec';
-import type { LaunchProgress } from '@shared/cluster/status';
+import type { ClusterSummary, LaunchProgress } from '@shared/cluster/status';
 import { ClusterEngine } from './cluster-engine';
 import { ensureImage, type PullProgress } from './images';
 import { LABEL } from './naming';
@@ -31,6 +31,20 @@ async function labelled(cluster: string) {
   ]);
   return containers.length + networks.length + (Volumes?.length ?? 0);
 }
+
+/**
+ * The agent image as the loopback registry's: pushed there, then its local name removed, so a launch
+ * pulls it (the other images are local: no other registry is ever asked).
+ */
+async function agentImageToPull(): Promise<string> {
+  const pulled = '127.0.0.1:5000/mesoscope/mesos-emulator:test';
+  await docker.getImage(images.agent).tag({ repo: '127.0.0.1:5000/mesoscope/mesos-emulator', tag: 'test' });
+  execFileSync('docker', ['push', '--quiet', pulled]);
+  await docker.getImage(pulled).remove();
+  return pulled;
+}
+
+const portsOf = (c: ClusterSummary) => [c.layout.zookeeper.port, ...c.layout.masters.map((m) => m.port), ...c.layout.agents.map((a) => a.port)];
 
 async function masterSlaves(address: string): Promise<{ id: string; active: boolean }[]> {
   const res = await fetch(`http://${address}/master/slaves`);
@@ -189,12 +203,41 @@ describe('the cluster engine with a real Docker daemon', () => {
     );
     expect(elected.sort()).toEqual([0, 0, 1]);
 
-    const ports = (c: typeof ha) => [c.layout.zookeeper.port, ...c.layout.masters.map((m) => m.port), ...c.layout.agents.map((a) => a.port)];
-    expect(ports(ha).filter((p) => ports(small).includes(p))).toEqual([]);
+    expect(portsOf(ha).filter((p) => portsOf(small).includes(p))).toEqual([]);
     expect(small.nodes.every((n) => n.state === 'running')).toBe(true);
 
     await Promise.all([e.destroy('int-ha'), e.destroy('int-c')]);
     expect((await labelled('int-ha')) + (await labelled('int-c'))).toBe(0);
+  });
+
+  it('takes other ports than a launch of another process (the CLI) that has not bound its own yet, still pulling its image', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mesoscope-claims-'));
+    const specFile = join(dir, 'spec.yaml');
+    const pulled = await agentImageToPull();
+    await writeFile(specFile, `name: int-p1\nagents: { count: 1 }\npullPolicy: if-missing\nimages: { zookeeper: ${images.zookeeper}, master: ${images.master}, agent: ${pulled} }\n`);
+    const cli = spawn(process.execPath, ['bin/mesoscope.cjs', 'up', '-f', specFile, '--yes'], {
+      env: { ...process.env, MESOSCOPE_CONFIG_DIR: join(dir, 'config'), MESOSCOPE_WORK_ROOT: workRoot },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    const exited = new Promise<number | null>((resolve) => cli.once('exit', resolve));
+    await new Promise<void>((resolve, reject) => {
+      cli.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (/ pulling +pulling /.test(stderr)) resolve();
+      });
+      void exited.then(() => reject(new Error(`up ended before it pulled: ${stderr}`)));
+    });
+
+    const e = engine();
+    const here = await e.create({ ...base, name: 'int-p2', agents: { count: 1 } });
+    expect(await exited, stderr).toBe(0);
+    const there = await e.get('int-p1');
+    expect(portsOf(here).filter((p) => portsOf(there).includes(p))).toEqual([]);
+    expect([...here.nodes, ...there.nodes].every((n) => n.state === 'running')).toBe(true);
+
+    await Promise.all([e.destroy('int-p1'), e.destroy('int-p2')]);
+    await rm(dir, { recursive: true, force: true });
   });
 });
 
@@ -223,13 +266,7 @@ describe('nodes that do not come up', () => {
 
 describe('destroy during a launch', () => {
   it('stops the launch first: a cluster destroyed while its image is pulled is not created afterwards', async () => {
-    // The agent image comes from the loopback registry: pushed there, then its local name removed, so
-    // the launch pulls it (the other images are local: no other registry is ever asked).
-    const pulled = '127.0.0.1:5000/mesoscope/mesos-emulator:test';
-    await docker.getImage(images.agent).tag({ repo: '127.0.0.1:5000/mesoscope/mesos-emulator', tag: 'test' });
-    execFileSync('docker', ['push', '--quiet', pulled]);
-    await docker.getImage(pulled).remove();
-
+    const pulled = await agentImageToPull();
     const e = engine();
     const pulling = new Promise<void>((resolve) => {
       const stop = e.onProgress((p) => {

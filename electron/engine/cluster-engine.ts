@@ -9,6 +9,7 @@ import { describedBy, type DiscoveredCluster, observeContainers, summarize } fro
 import { bringUp, writeRecord } from './launcher';
 import { clusterFilter, containerName, LABEL } from './naming';
 import { allocateAgent, allocateLayout, type Reserved, reservedBy } from './port-allocation';
+import { PortClaims } from './port-claims';
 import { PreflightError, preflight } from './preflight';
 import { DockerEventsWatch } from './docker-events';
 import { fetchMesosVersion } from './mesos-version';
@@ -33,6 +34,8 @@ export interface EngineOptions {
   readyTimeoutMs?: number;
   pullTimeoutMs?: number;
   pollMs?: number;
+  /** Where launches under way claim their ports, shared by every process on the machine (port-claims.ts). */
+  claimsDir?: string;
 }
 
 type NodeAction = 'stop' | 'start' | 'restart' | 'pause' | 'unpause';
@@ -52,8 +55,8 @@ export class UnknownCluster extends Error {
 export class ClusterEngine {
   private readonly events = new EventEmitter();
   private readonly mesosVersions = new Map<string, ClusterSummary['mesos']>();
-  /** Ports of launches under way, not yet visible in Docker's labels. */
-  private readonly launching = new Map<string, Reserved>();
+  /** Ports of launches under way (this process's and others'), not yet visible in Docker's labels. */
+  private readonly claims: PortClaims;
   /** Allocation is read-then-claim: one at a time, or two launches pick the same ports. */
   private allocation: Promise<unknown> = Promise.resolve();
   private readonly dockerEvents: DockerEventsWatch;
@@ -62,6 +65,7 @@ export class ClusterEngine {
 
   constructor(private readonly options: EngineOptions) {
     this.events.setMaxListeners(100);
+    this.claims = new PortClaims(options.claimsDir);
     this.dockerEvents = new DockerEventsWatch(() => this.docker, () => this.changed());
   }
 
@@ -94,13 +98,15 @@ export class ClusterEngine {
       signal.throwIfAborted();
       const network = spec.network === 'auto' ? await this.autoNetwork(spec) : spec.network;
       const layout = await this.exclusively(async () => {
+        const holder = this.claims.holder(spec.name);
+        if (holder !== undefined) throw new PreflightError(`name: "${spec.name}" is being launched by another Mesoscope process (pid ${holder}).`);
         const allocated = await allocateLayout(spec, {
           hostAddress: this.options.hostAddress ?? '127.0.0.1',
           network,
           workRoot: await this.workRoot(),
           reserved: await this.reservedByOthers(spec.name),
         });
-        this.launching.set(spec.name, reservedBy(allocated));
+        this.claims.claim(spec.name, reservedBy(allocated));
         return allocated;
       });
       await this.bringUpAndRecord(spec, layout, signal);
@@ -195,7 +201,7 @@ export class ClusterEngine {
         workRoot: await this.workRoot(),
       });
       const withSlot = { ...layout, agents: [...layout.agents, slot] };
-      this.launching.set(cluster, reservedBy(withSlot));
+      this.claims.claim(cluster, reservedBy(withSlot));
       return withSlot;
     });
     await this.up(next, grown);
@@ -261,7 +267,7 @@ export class ClusterEngine {
       await done;
     } finally {
       if (this.inFlight.get(name)?.done === done) this.inFlight.delete(name);
-      this.launching.delete(name);
+      this.claims.release(name);
     }
   }
 
@@ -291,8 +297,9 @@ export class ClusterEngine {
     return described;
   }
 
+  /** One allocation at a time in this process, and in every other one on the machine. */
   private exclusively<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.allocation.then(work);
+    const result = this.allocation.then(() => this.claims.exclusively(work));
     this.allocation = result.catch(() => undefined);
     return result;
   }
@@ -305,7 +312,7 @@ export class ClusterEngine {
       reserved.ranges.push(...r.ranges);
     };
     for (const c of summarize(await observeContainers(this.docker))) if (c.name !== except) add(reservedBy(c.layout));
-    for (const [name, r] of this.launching) if (name !== except) add(r);
+    add(this.claims.others(except));
     return reserved;
   }
 
