@@ -10,6 +10,7 @@ import type { ClusterSummary, LaunchProgress } from '@shared/cluster/status';
 import { ClusterEngine } from './cluster-engine';
 import { ensureImage, type PullProgress } from './images';
 import { LABEL } from './naming';
+import { DEFAULT_CLAIMS_DIR } from './port-claims';
 
 // Integration: the real Docker daemon and the testbed images (ZooKeeper for real, the Mesos emulator
 // for masters and agents), host networking on loopback.
@@ -356,6 +357,20 @@ describe('refusals, each before anything is created', () => {
     expect(String(refusal?.reason)).toContain('name: "r8" is being launched already');
     await e.destroy('r8');
     expect(await labelled('r8')).toBe(0);
+  });
+
+  it('refuses a name that another process is launching, naming its pid', async () => {
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    const claim = join(DEFAULT_CLAIMS_DIR, 'r9.json');
+    await mkdir(DEFAULT_CLAIMS_DIR, { recursive: true });
+    await writeFile(claim, JSON.stringify({ pid: other.pid, ports: [], ranges: [] }));
+    try {
+      await expect(engine().create({ ...base, name: 'r9' })).rejects.toThrow(`name: "r9" is being launched or changed by another Mesoscope process (pid ${other.pid})`);
+      expect(await labelled('r9')).toBe(0);
+    } finally {
+      other.kill();
+      await rm(claim, { force: true });
+    }
   });
 
   it('refuses a name that is taken', async () => {

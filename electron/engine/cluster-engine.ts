@@ -98,8 +98,7 @@ export class ClusterEngine {
       signal.throwIfAborted();
       const network = spec.network === 'auto' ? await this.autoNetwork(spec) : spec.network;
       const layout = await this.exclusively(async () => {
-        const holder = this.claims.holder(spec.name);
-        if (holder !== undefined) throw new PreflightError(`name: "${spec.name}" is being launched by another Mesoscope process (pid ${holder}).`);
+        this.refuseIfHeldElsewhere(spec.name);
         const allocated = await allocateLayout(spec, {
           hostAddress: this.options.hostAddress ?? '127.0.0.1',
           network,
@@ -196,6 +195,7 @@ export class ClusterEngine {
     if (this.inFlight.has(cluster)) throw new PreflightError(`"${cluster}" is being launched or changed already.`);
     const next: ClusterSpec = { ...spec, agents: { ...spec.agents, count: undefined, list: [...agentsOf(spec), parsed.data] } };
     const grown = await this.exclusively(async () => {
+      this.refuseIfHeldElsewhere(cluster);
       const slot = await allocateAgent(spec, layout, parsed.data, {
         reserved: await this.reservedByOthers(cluster),
         workRoot: await this.workRoot(),
@@ -295,6 +295,11 @@ export class ClusterEngine {
     const described = describedBy(await observeContainers(this.docker, name));
     if (!described) throw new UnknownCluster(`No cluster named "${name}".`);
     return described;
+  }
+
+  private refuseIfHeldElsewhere(name: string): void {
+    const holder = this.claims.holder(name);
+    if (holder !== undefined) throw new PreflightError(`name: "${name}" is being launched or changed by another Mesoscope process (pid ${holder}).`);
   }
 
   /** One allocation at a time in this process, and in every other one on the machine. */
