@@ -34,8 +34,6 @@ export interface EngineOptions {
   readyTimeoutMs?: number;
   pullTimeoutMs?: number;
   pollMs?: number;
-  /** Where launches under way claim their ports, shared by every process on the machine (port-claims.ts). */
-  claimsDir?: string;
 }
 
 type NodeAction = 'stop' | 'start' | 'restart' | 'pause' | 'unpause';
@@ -56,7 +54,7 @@ export class ClusterEngine {
   private readonly events = new EventEmitter();
   private readonly mesosVersions = new Map<string, ClusterSummary['mesos']>();
   /** Ports of launches under way (this process's and others'), not yet visible in Docker's labels. */
-  private readonly claims: PortClaims;
+  private readonly claims = new PortClaims();
   /** Allocation is read-then-claim: one at a time, or two launches pick the same ports. */
   private allocation: Promise<unknown> = Promise.resolve();
   private readonly dockerEvents: DockerEventsWatch;
@@ -65,7 +63,6 @@ export class ClusterEngine {
 
   constructor(private readonly options: EngineOptions) {
     this.events.setMaxListeners(100);
-    this.claims = new PortClaims(options.claimsDir);
     this.dockerEvents = new DockerEventsWatch(() => this.docker, () => this.changed());
   }
 
