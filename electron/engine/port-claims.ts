@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { z } from 'zod';
 import type { Reserved } from './port-allocation';
+import { processAlive } from '../process-alive';
 
 const ClaimSchema = z.object({
   pid: z.number().int().positive(),
@@ -83,7 +84,7 @@ export class PortClaims {
       if (!name.endsWith('.json')) continue;
       const cluster = decodeURIComponent(name.slice(0, -'.json'.length));
       const claim = this.read(cluster);
-      if (claim && alive(claim.pid)) claims.set(cluster, claim);
+      if (claim && processAlive(claim.pid)) claims.set(cluster, claim);
       // A file that is no claim (someone else's) is left as it is; a dead process's claim goes.
       else if (claim) rmSync(this.file(cluster), { force: true });
     }
@@ -101,15 +102,5 @@ export class PortClaims {
 
   private file(cluster: string): string {
     return join(this.dir, `${encodeURIComponent(cluster)}.json`);
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists, as another user's.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { WS_API_PATH } from '@shared/api/wire';
 import { hostPart } from './ws-api';
+import { processAlive } from '../process-alive';
 
 /**
  * How a running Mesoscope (the desktop app or the web host) tells the CLI on the same machine where its
@@ -78,14 +79,4 @@ async function readEndpoint(path: string): Promise<HostEndpoint> {
   const parsed = HostEndpointSchema.safeParse(json);
   if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join('.') || 'the file'}: ${i.message}`).join('; '));
   return parsed.data;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it runs, as another user.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
