@@ -1,4 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -43,6 +44,29 @@ async function agentImageToPull(): Promise<string> {
   execFileSync('docker', ['push', '--quiet', pulled]);
   await docker.getImage(pulled).remove();
   return pulled;
+}
+
+/**
+ * An image of one layer no other image has, in the loopback registry and not here, so that pulling it
+ * really downloads its layer. Not the task image: files running beside this one use it, so it could
+ * not be removed here (its layers stayed, the pull downloaded nothing), and they would miss it meanwhile.
+ * The layer is the same every run (fixed bytes, fixed tar metadata): the registry keeps one copy.
+ */
+async function imageOnlyInRegistry(): Promise<string> {
+  const image = '127.0.0.1:5000/mesoscope/pull-progress:test';
+  const dir = await mkdtemp(join(tmpdir(), 'mesoscope-pull-'));
+  try {
+    // 256 KiB that do not compress (a hash chain), so the layer has bytes to report.
+    const blocks = [createHash('sha256').update('mesoscope pull progress').digest()];
+    while (blocks.length < 8192) blocks.push(createHash('sha256').update(blocks.at(-1)!).digest());
+    await writeFile(join(dir, 'payload'), Buffer.concat(blocks));
+    execFileSync('bash', ['-c', 'tar -C "$1" --mtime=@0 --owner=0 --group=0 --numeric-owner -c payload | docker import - "$2" > /dev/null', '_', dir, image]);
+    execFileSync('docker', ['push', '--quiet', image]);
+    await docker.getImage(image).remove();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  return image;
 }
 
 const portsOf = (c: ClusterSummary) => [c.layout.zookeeper.port, ...c.layout.masters.map((m) => m.port), ...c.layout.agents.map((a) => a.port)];
@@ -385,14 +409,12 @@ describe('refusals, each before anything is created', () => {
 
 describe('pulling from the loopback registry', () => {
   it('reports bytes per layer while pulling', async () => {
-    const image = '127.0.0.1:5000/mesoscope/task-base:test';
-    // Remove both local names so the layers are really downloaded, then restore the local name.
-    for (const name of [image, 'mesoscope/task-base:test']) await docker.getImage(name).remove().catch(() => undefined);
+    const image = await imageOnlyInRegistry();
     const seen: PullProgress[] = [];
     try {
       expect(await ensureImage(docker, image, 'if-missing', { onProgress: (p) => seen.push(p) })).toBe('pulled');
     } finally {
-      await docker.getImage(image).tag({ repo: 'mesoscope/task-base', tag: 'test' });
+      await docker.getImage(image).remove().catch(() => undefined);
     }
     const last = seen.at(-1);
     expect(last?.total).toBeGreaterThan(0);

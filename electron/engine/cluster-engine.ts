@@ -8,7 +8,7 @@ import { destroyCluster, type DestroyReport, removeAgentNode } from './destroy';
 import { describedBy, type DiscoveredCluster, observeContainers, summarize } from './discovery';
 import { bringUp, writeRecord } from './launcher';
 import { clusterFilter, containerName, LABEL } from './naming';
-import { allocateAgent, allocateLayout, type Reserved, reservedBy } from './port-allocation';
+import { allocateAgent, allocateLayout, mergeReserved, type Reserved, reservedBy } from './port-allocation';
 import { PortClaims } from './port-claims';
 import { PreflightError, preflight } from './preflight';
 import { DockerEventsWatch } from './docker-events';
@@ -308,14 +308,8 @@ export class ClusterEngine {
 
   /** Ports of every other cluster: those in Docker's labels, and those of launches under way. */
   private async reservedByOthers(except?: string): Promise<Reserved> {
-    const reserved: Reserved = { ports: new Set(), ranges: [] };
-    const add = (r: Reserved) => {
-      r.ports.forEach((p) => reserved.ports.add(p));
-      reserved.ranges.push(...r.ranges);
-    };
-    for (const c of summarize(await observeContainers(this.docker))) if (c.name !== except) add(reservedBy(c.layout));
-    add(this.claims.others(except));
-    return reserved;
+    const clusters = summarize(await observeContainers(this.docker)).filter((c) => c.name !== except);
+    return mergeReserved([...clusters.map((c) => reservedBy(c.layout)), this.claims.others(except)]);
   }
 
   private async workRoot(): Promise<string> {

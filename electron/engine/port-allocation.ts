@@ -126,9 +126,7 @@ export async function allocateAgent(
   agent: AgentSpec,
   options: Pick<AllocationOptions, 'reserved' | 'isFree' | 'workRoot'>,
 ): Promise<AgentSlot> {
-  const own = reservedBy(layout);
-  const reserved = { ports: new Set([...options.reserved.ports, ...own.ports]), ranges: [...options.reserved.ranges, ...own.ranges] };
-  const allocator = new PortAllocator(layout.hostAddress, options.isFree ?? canBind, reserved);
+  const allocator = new PortAllocator(layout.hostAddress, options.isFree ?? canBind, mergeReserved([options.reserved, reservedBy(layout)]));
   const index = Math.max(0, ...layout.agents.map((a) => a.index)) + 1;
   return agentSlot(allocator, spec, agent, index, { portsField: 'agent.resources.ports' }, options.workRoot);
 }
@@ -139,6 +137,16 @@ export function reservedBy(layout: ClusterLayout): Reserved {
     ports: new Set([layout.zookeeper.port, ...layout.masters.map((m) => m.port), ...layout.agents.map((a) => a.port)]),
     ranges: layout.agents.map((a) => a.taskPorts),
   };
+}
+
+/** Every port and range of all of `sets`. */
+export function mergeReserved(sets: Iterable<Reserved>): Reserved {
+  const merged: Reserved = { ports: new Set(), ranges: [] };
+  for (const r of sets) {
+    r.ports.forEach((p) => merged.ports.add(p));
+    merged.ranges.push(...r.ranges);
+  }
+  return merged;
 }
 
 export function canBind(port: number, host: string): Promise<boolean> {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { z } from 'zod';
-import type { Reserved } from './port-allocation';
+import { mergeReserved, type Reserved } from './port-allocation';
 import { processAlive } from '../process-alive';
 
 const ClaimSchema = z.object({
@@ -47,13 +47,8 @@ export class PortClaims {
 
   /** Ports and ranges claimed by launches of other clusters still under way. */
   others(except?: string): Reserved {
-    const reserved: Reserved = { ports: new Set(), ranges: [] };
-    for (const [cluster, claim] of this.live()) {
-      if (cluster === except) continue;
-      claim.ports.forEach((p) => reserved.ports.add(p));
-      reserved.ranges.push(...claim.ranges);
-    }
-    return reserved;
+    const claims = [...this.live()].filter(([cluster]) => cluster !== except);
+    return mergeReserved(claims.map(([, claim]) => ({ ports: new Set(claim.ports), ranges: claim.ranges })));
   }
 
   /** The process (not this one) launching or changing `cluster` now, if any. */
