@@ -48,7 +48,9 @@ describe('the mesoscope CLI', () => {
     expect(down).toMatchObject({ code: 0 });
     expect(down.stdout).toMatch(/^Destroyed cli-it: 5 containers/);
     expect((await mesoscope('status', 'cli-it')).code).toBe(4);
-  });
+    // A launch of five containers and their destroy, seven CLI processes: 10 s alone, twice that while
+    // other files launch theirs (the default 20 s ran out with three files at a time).
+  }, 60_000);
 
   it('refuses a bad spec with exit code 2, naming the field', async () => {
     const bad = await mesoscope('up', '--name', 'cli-bad', '--masters', '2');
