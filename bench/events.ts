@@ -24,7 +24,7 @@ import { promisify } from 'node:util';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from '@playwright/test';
+import { chromium, expect, type Browser, type Page } from '@playwright/test';
 import { build } from 'esbuild';
 import { TEST_IMAGES } from '../e2e/support/web-host-process';
 import { startCluster } from '../electron/index';
@@ -330,6 +330,9 @@ async function interact(page: Page, steps: string[] = []): Promise<void> {
   await step('to Overview');
   await page.getByRole('tab', { name: /^Overview/ }).click();
   await page.waitForTimeout(look);
+  // Every agent's row, though they are made a few at a time (OverviewTab's useRowsInFrames).
+  const rows = page.getByTestId('overview-agents').locator('[data-testid^="overview-agent-"]');
+  await expect(rows).toHaveCount(SHAPE.agents, { timeout: 10_000 });
   await step('back to Tasks');
   await page.getByRole('tab', { name: /^Tasks/ }).click();
   // The tab kept its filter while hidden.

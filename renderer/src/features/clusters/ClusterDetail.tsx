@@ -140,7 +140,7 @@ const ClusterHeader = memo(function ClusterHeader({
             {cluster.layout.network} network on {cluster.layout.hostAddress} · ZooKeeper :{cluster.layout.zookeeper.port}
           </Text>
         </div>
-        <Flex gap="2">
+        <Flex gap="2" wrap="wrap" className="cluster-actions">
           {state.label !== 'Running' && (
             <Button variant="soft" onClick={() => resume.mutate({ name })} loading={resume.isPending}>
               <Play size={14} /> {cluster.completeness === 'partial' ? 'Resume' : 'Start'}

@@ -71,7 +71,7 @@ export function MesosTabContents({
           key={t}
           forceMount
           hidden={t !== shown}
-          className={dimWhenStale && view && view.connection.state !== 'live' ? 'stale-view' : undefined}
+          className={dimWhenStale && view && view.connection.state !== 'live' ? 'kept-tab stale-view' : 'kept-tab'}
         >
           {opened.has(t) && <KeptTab tab={t} view={view} shown={t === shown} waiting={waiting} zookeeper={zookeeper} />}
         </Tabs.Content>

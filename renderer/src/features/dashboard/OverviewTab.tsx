@@ -23,7 +23,7 @@ const CHARTS = [
 export function OverviewTab({ view, zookeeper, shown = true }: { view: ClusterView; zookeeper?: NodeStatus; /** The tab is on screen (a kept tab may be hidden). */ shown?: boolean }) {
   const agents = Object.values(view.agents).sort((a, b) => (a.port ?? 0) - (b.port ?? 0) || (a.hostname < b.hostname ? -1 : 1));
   const counts = tasksByState(view);
-  const rows = useRowsAfterAFrame(shown);
+  const rows = useRowsInFrames(shown, agents.length);
   return (
     <Flex direction="column" gap="4" data-testid="overview">
       <Card size="2">
@@ -83,36 +83,34 @@ export function OverviewTab({ view, zookeeper, shown = true }: { view: ClusterVi
           <span>Memory</span>
           <span>Attributes</span>
         </div>
-        {rows !== 'unmade' && (
-          <div hidden={rows === 'hidden'}>
-            {agents.map((agent) => (
-              <AgentRow key={agent.id} agent={agent} />
-            ))}
-          </div>
-        )}
+        {agents.slice(0, rows).map((agent) => (
+          <AgentRow key={agent.id} agent={agent} />
+        ))}
       </Card>
     </Flex>
   );
 }
 
+/** Agents' rows made in each frame while the tab is first shown. */
+const ROWS_PER_FRAME = 12;
+
 /**
- * Where the agents' rows are, most of the tab's elements: not made until the frame after the tab is
- * first shown, then hidden while the tab is, and shown again a frame after it is. The browser then styles
- * and lays out the tab in two frames, not one: shown under load, the whole tab was a 63 ms frame, 40 ms
- * of it the page's own (style and layout of 1,000 elements; bench:events' trace).
+ * How many of the agents' rows to make, most of the tab's elements: none in the frame that first shows
+ * the tab, then ROWS_PER_FRAME more in each frame after, so the browser styles and lays them out over a
+ * few frames, not in one (50 agents' rows are 1,050 elements: 20 ms of style and layout alone, and the
+ * frame that made them all took 31 to 55 ms under load; bench:events' trace). Once all are made, all
+ * stay, new agents too: a hidden tab keeps its layout (MesosTabs.tsx), and showing it again lays out only
+ * the rows that changed.
  */
-function useRowsAfterAFrame(shown: boolean): 'unmade' | 'hidden' | 'shown' {
-  const [rows, setRows] = useState<'unmade' | 'hidden' | 'shown'>('unmade');
+function useRowsInFrames(shown: boolean, total: number): number {
+  const [made, setMade] = useState(0);
+  const all = made === Infinity;
   useEffect(() => {
-    if (!shown) return;
-    const frame = requestAnimationFrame(() => startTransition(() => setRows('shown')));
-    return () => {
-      cancelAnimationFrame(frame);
-      setRows((r) => (r === 'unmade' ? r : 'hidden'));
-    };
-  }, [shown]);
-  // Hidden at once when the tab is: the effect's clean-up marks it so only after this render.
-  return !shown && rows === 'shown' ? 'hidden' : rows;
+    if (!shown || all) return;
+    const frame = requestAnimationFrame(() => startTransition(() => setMade((n) => (n + ROWS_PER_FRAME >= total ? Infinity : n + ROWS_PER_FRAME))));
+    return () => cancelAnimationFrame(frame);
+  }, [shown, all, made, total]);
+  return made;
 }
 
 /**
