@@ -171,7 +171,10 @@ async function rendererCpuSeconds(browser: Browser): Promise<number> {
 // ---- the page ----
 
 interface Window {
+  /** Gaps between animation frames (ms, as the page's frame clock reads them). */
   frames: number[];
+  /** The longest Long Animation Frame entry's duration (ms; 0 when none was over 50 ms). */
+  longestLoaf: number;
   longFrames: Array<{ ms: number; step?: string; scripts: string[] }>;
   heapMb: number;
   paints: PaintRecord[];
@@ -215,10 +218,7 @@ async function watch(page: Page, during: () => Promise<void>): Promise<Window> {
     arrivals: Arrival[];
   };
   await cdp.detach();
-  // The longest frame: the wider of the widest gap between animation frames and the longest LoAF entry.
-  const frames = out.gaps;
-  if (out.long.length) frames.push(Math.max(...out.long.map((l) => l.ms)));
-  return { frames, longFrames: out.long.sort((a, b) => b.ms - a.ms).slice(0, 3), heapMb: heap / 2 ** 20, paints: out.paints, arrivals: out.arrivals };
+  return { frames: out.gaps, longestLoaf: Math.max(0, ...out.long.map((l) => l.ms)), longFrames: out.long.sort((a, b) => b.ms - a.ms).slice(0, 3), heapMb: heap / 2 ** 20, paints: out.paints, arrivals: out.arrivals };
 }
 
 /**
@@ -509,16 +509,20 @@ async function main(): Promise<void> {
     const rate = taken / loadSeconds;
     // Frames as the display shows them: a gap between animation frames in whole 60 Hz frames. Headless
     // Chromium's frame clock jitters by a tenth of a millisecond or so, so that a blank page's own p95 gap
-    // reads 16.8 ms; 16.9 ms is one frame, 33 ms is a frame dropped. Raw gaps are printed beside.
+    // reads 16.8 ms; 16.9 ms is one frame, 33 ms is a frame dropped, and a gap of 50.1 ms is three frames,
+    // 50 ms. Raw gaps are printed beside. The longest frame is the wider of the widest gap so counted and
+    // the longest LoAF entry, a duration of the page's own, taken as it is.
     const rawP95 = (w: Window) => percentile(w.frames, 95);
     const framesP95 = (w: Window) => percentile(w.frames.map(inDisplayFrames), 95);
-    const longest = (w: Window) => Math.max(...w.frames);
+    const longest = (w: Window) => Math.max(...w.frames.map(inDisplayFrames), w.longestLoaf);
+    const rawLongest = (w: Window) => Math.max(...w.frames, w.longestLoaf);
     const paintP = (p: { ms: number[] }, q: number) => percentile(p.ms, q);
     console.log(`\nbench:events — ${SHAPE.agents} agents, ${SHAPE.tasks} running tasks, ${RATE} status updates/s asked for ${LOAD_SECONDS} s; table: ${shown}`);
     console.log(`  update rate achieved       ${rate.toFixed(0)}/s (${taken.toFixed(0)} taken in ${loadSeconds.toFixed(1)} s of ${loadStats.updates} sent; ${(loadStats.backlogBytes / 2 ** 20).toFixed(1)} MB not yet read at the end)   (target >= ${TARGETS.rate}/s: ${verdict(rate >= TARGETS.rate)})`);
     console.log('                               under load    idle page (10 changes/s)   target');
     const row = (name: string, busy: string, calm: string, target: string) => console.log(`  ${name.padEnd(28)} ${busy.padEnd(13)} ${calm.padEnd(26)} ${target}`);
     row('longest frame', fmt(longest(load)), fmt(longest(idle)), `<= ${TARGETS.longestFrame} ms: ${verdict(longest(load) <= TARGETS.longestFrame)}`);
+    row('  raw longest', fmt(rawLongest(load)), fmt(rawLongest(idle)), `(a blank page: ${fmt(Math.max(...floor))})`);
     row('p95 frame', fmt(framesP95(load)), fmt(framesP95(idle)), `<= ${TARGETS.p95Frame} ms: ${verdict(framesP95(load) <= TARGETS.p95Frame)}`);
     row('  raw gap p95', fmt(rawP95(load)), fmt(rawP95(idle)), `(a blank page: ${fmt(percentile(floor, 95))})`);
     row('event-to-paint p50', fmt(paintP(loadPaint, 50)), fmt(paintP(idlePaint, 50)), '');
@@ -540,7 +544,7 @@ async function main(): Promise<void> {
     row('CPU s per 1,000 updates', `main ${per1000(mainCpu)}`, `renderer ${per1000(rendererCpu)}`, '');
     const steadyPer1000 = (cpu: number) => `${((cpu * 1000) / Math.max(steady.updates, 1)).toFixed(2)} s`;
     row('  the same, steady load only', `main ${steadyPer1000(steady.main)}`, `renderer ${steadyPer1000(steady.renderer)}`, `(before the interaction: ${steady.updates} updates)`);
-    console.log(`  a blank page beside it, the app quiet (the machine's floor): longest frame ${fmt(Math.max(...floor))}, p95 frame ${fmt(percentile(floor.map(inDisplayFrames), 95))} (raw gap ${fmt(percentile(floor, 95))}), median gap ${fmt(percentile(floor, 50))}${Math.abs(percentile(floor, 50) - DISPLAY_FRAME) > 1 ? ' (NOT 60 Hz: the frame figures count 60 Hz frames)' : ''}`);
+    console.log(`  a blank page beside it, the app quiet (the machine's floor): longest frame ${fmt(Math.max(...floor.map(inDisplayFrames)))}, p95 frame ${fmt(percentile(floor.map(inDisplayFrames), 95))} (raw gap ${fmt(percentile(floor, 95))}), median gap ${fmt(percentile(floor, 50))}${Math.abs(percentile(floor, 50) - DISPLAY_FRAME) > 1 ? ' (NOT 60 Hz: the frame figures count 60 Hz frames)' : ''}`);
     for (const f of load.longFrames) console.log(`    a ${f.ms} ms frame under load${f.step ? ` (${f.step})` : ''}: ${f.scripts.join('; ') || 'layout / paint (no script)'}`);
     console.log(
       `  soak${smoke ? ' (SHORTENED to ' + SOAK_SECONDS + ' s: smoke mode; the full run soaks 600 s)' : ` ${SOAK_SECONDS} s`}, ${filled}: heap after GC ${heapStart.toFixed(1)} MB -> ${heapEnd.toFixed(1)} MB (${growth >= 0 ? '+' : ''}${growth.toFixed(1)} %; target <= ${TARGETS.heapGrowth} %: ${verdict(growth <= TARGETS.heapGrowth)}), ${soakRate.toFixed(0)} updates/s`,
@@ -557,8 +561,8 @@ async function main(): Promise<void> {
           smoke,
           shape: SHAPE,
           rate: { asked: RATE, achieved: rate, updates: loadStats.updates, seconds: loadSeconds, backlogBytes: loadStats.backlogBytes },
-          idle: { frames: idle.frames, heapMb: idle.heapMb, paintMs: idlePaint.ms, toPageMs: idlePaint.toPage, onPageMs: idlePaint.onPage, offScreen: idlePaint.offScreen },
-          load: { frames: load.frames, longFrames: load.longFrames, heapMb: load.heapMb, paintMs: loadPaint.ms, toPageMs: loadPaint.toPage, onPageMs: loadPaint.onPage, offScreen: loadPaint.offScreen, mainCpu, rendererCpu, steadyCpu: steady },
+          idle: { frames: idle.frames, longestLoaf: idle.longestLoaf, heapMb: idle.heapMb, paintMs: idlePaint.ms, toPageMs: idlePaint.toPage, onPageMs: idlePaint.onPage, offScreen: idlePaint.offScreen },
+          load: { frames: load.frames, longestLoaf: load.longestLoaf, longFrames: load.longFrames, heapMb: load.heapMb, paintMs: loadPaint.ms, toPageMs: loadPaint.toPage, onPageMs: loadPaint.onPage, offScreen: loadPaint.offScreen, mainCpu, rendererCpu, steadyCpu: steady },
           soak: { seconds: SOAK_SECONDS, filled: !smoke, heapStartMb: heapStart, heapEndMb: heapEnd, growthPercent: growth, rate: soakRate },
           blankPage: { frames: floor },
           loadavg: loadavg(),

@@ -32,7 +32,8 @@ export function MesosTabTriggers({ view }: { view: ClusterView | null }) {
  * its filters, sort and open rows are kept, and coming back to it renders what changed instead of
  * mounting it again (the first render of a 10,000-task table or of 50 agents' cards was the longest
  * frame of bench:events). Hidden, a tab does not render with every batch (KeptTab); shown again, it
- * renders the current view.
+ * renders the current view. A hidden panel keeps its style and layout (`.kept-tab` in styles.css:
+ * content-visibility), so that showing it again lays out what changed, not the whole tab.
  *
  * Not React's Activity, which kept them the same way before: coming back, it ran every layout and passive
  * effect of the tab again (each row's, each filter item's) and hid or showed each of its elements, in one
