@@ -1,6 +1,7 @@
 import { Badge, Callout, Code, Flex, Table, Text } from '@radix-ui/themes';
 import type { ReviewItem } from '@shared/cluster/spec-review';
 import { ShieldAlert } from 'lucide-react';
+import { Fragment, type ReactNode } from 'react';
 
 /**
  * What a spec asks for beyond Mesoscope's defaults (shared/cluster/spec-review.ts), shown before it
@@ -36,9 +37,9 @@ export function SpecReview({ items }: { items: ReviewItem[] }) {
                   {item.path}
                 </Code>
               </Table.Cell>
-              <Table.Cell style={{ minWidth: 140, maxWidth: 220, wordBreak: 'break-all' }}>
+              <Table.Cell style={{ minWidth: 140, maxWidth: 220, overflowWrap: 'anywhere' }}>
                 <Code size="1" variant="ghost">
-                  {item.value}
+                  {breakable(item.value)}
                 </Code>
               </Table.Cell>
               <Table.Cell>
@@ -57,4 +58,14 @@ export function SpecReview({ items }: { items: ReviewItem[] }) {
       </Table.Root>
     </Flex>
   );
+}
+
+/** A value that wraps after a separator (an image's repository, its tag; a path's folders) before mid-word. */
+function breakable(value: string): ReactNode {
+  return value.split(/(?<=[/:=,])/).map((part, i) => (
+    <Fragment key={i}>
+      {i > 0 && <wbr />}
+      {part}
+    </Fragment>
+  ));
 }
