@@ -166,8 +166,11 @@ async function whatStopped(names: string[]): Promise<string> {
     const [status, code] = stdout.trim().split(' ');
     lines.push(`  ${name}: ${status}${status === 'running' ? '' : ` (exit ${code})`}`);
     if (status !== 'running') {
-      const logs = await run('docker', ['logs', '--tail', '8', name]);
-      lines.push(...`${logs.stdout}${logs.stderr}`.trim().split('\n').map((l) => `    ${l}`));
+      const logs = await run('docker', ['logs', '--tail', '100', name]);
+      const all = `${logs.stdout}${logs.stderr}`.split('\n').filter((l) => l.trim() !== '');
+      // Mesos gives up with one glog error line and many lines of advice after it: keep that line.
+      const cause = all.slice(0, -8).findLast((l) => /^[EF]\d{4} /.test(l));
+      lines.push(...[...(cause ? [cause, '…'] : []), ...all.slice(-8)].map((l) => `    ${l}`));
     }
   }
   return `\n${lines.join('\n')}`;

@@ -108,10 +108,11 @@ async function benchSet(images: ImageSet, workRoot: string) {
     } catch (err) {
       // Races with other work on a shared machine, not the engine's or the baseline's doing: another
       // process takes a port between its allocation and the node's start; or a real Mesos agent exits
-      // at start ("daemon state is broken") when its Docker recovery fails, which a task container of
-      // another cluster removed between the agent's listing of `mesos-` containers and its inspection does.
+      // at start ("Failed to perform recovery: … Failed to run 'docker …'") when its Docker recovery
+      // fails, which a task container of another cluster removed between the agent's listing of
+      // `mesos-` containers and its inspection does.
       const message = String(err instanceof Error ? err.message : err);
-      const race = /EADDRINUSE|address already in use/.test(message) ? 'a port was taken by another process' : /daemon state is broken/.test(message) ? "an agent's Docker recovery failed (another cluster's containers changing on the daemon)" : undefined;
+      const race = /EADDRINUSE|address already in use/.test(message) ? 'a port was taken by another process' : /Failed to perform recovery:.*docker/.test(message) ? "an agent's Docker recovery failed (another cluster's containers changing on the daemon)" : undefined;
       if (!race || retries >= 3) throw err;
       retries += 1;
       console.log(`  ${images.name} round ${round + 1}: ${race} meanwhile; the round again`);
