@@ -1,7 +1,7 @@
 import { mkdir, stat } from 'node:fs/promises';
-import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
 import { startCluster, type RunningCluster } from '../electron/index';
+import { axeViolations, settleAnimations } from './support/axe';
 import { collectConsoleErrors } from './support/console-errors';
 import { startWebHostProcess, TEST_IMAGES, type WebHostProcess } from './support/web-host-process';
 
@@ -42,15 +42,9 @@ async function expectAccessible(page: Page, screen: string): Promise<void> {
   for (const theme of THEMES) {
     await page.emulateMedia({ colorScheme: theme });
     await expect(page.locator('.radix-themes').first()).toHaveClass(new RegExp(`\\b${theme}\\b`));
-    // Let entrance animations and the theme's transitions end (axe measures the colours on screen,
-    // mid-fade they are not the final ones); endless ones (spinners) are left running, and none is
-    // waited for more than 5 s.
-    await page.evaluate(
-      "Promise.race([Promise.all(document.getAnimations().filter((a) => a.effect?.getTiming().iterations !== Infinity).map((a) => a.finished.catch(() => undefined))), new Promise((r) => setTimeout(r, 5000))])",
-    );
+    await settleAnimations(page);
     await page.screenshot({ path: `${SHOTS}/${screen}-${theme}.png` });
-    const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    const found = violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')} — ${n.failureSummary?.replace(/\s+/g, ' ')}`).join('\n')}`);
+    const found = await axeViolations(page);
     // Soft: every screen is checked and reported, the test fails at its end.
     expect.soft(found, `${screen} (${theme}): axe found\n${found.join('\n')}`).toEqual([]);
   }

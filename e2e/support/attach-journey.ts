@@ -1,9 +1,9 @@
-import AxeBuilder from '@axe-core/playwright';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { expect, test, type Page } from '@playwright/test';
 import { MESOS_KIND, MESOS_TEST_IMAGE } from '../../testbed/real-mesos/images';
 import { PLAIN_PRINCIPAL, PLAIN_SECRET, startPlainCluster, type PlainCluster } from '../../testbed/attach/plain-cluster';
+import { axeViolations, settleAnimations } from './axe';
 import { collectConsoleErrors } from './console-errors';
 import { closeDrawer, drawerOf } from './fault-ui';
 import { startWebHostProcess, type WebHostProcess } from './web-host-process';
@@ -13,15 +13,6 @@ import { startWebHostProcess, type WebHostProcess } from './web-host-process';
  * (e2e/real-mesos-attach.spec.ts): a cluster started by a plain script with HTTP authentication on
  * (testbed/attach/plain-cluster.sh), connected from the Connect dialog.
  */
-/** axe (WCAG 2.1 AA) on the page as it is, after entrance animations; violations named with their elements. */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(
-    "Promise.race([Promise.all(document.getAnimations().filter((a) => a.effect?.getTiming().iterations !== Infinity).map((a) => a.finished.catch(() => undefined))), new Promise((r) => setTimeout(r, 5000))])",
-  );
-  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
 export function attachJourney(shots: string): void {
   let host: WebHostProcess;
   let plain: PlainCluster;
@@ -75,6 +66,7 @@ export function attachJourney(shots: string): void {
     await expect(error).toHaveAttribute('data-reason', 'unauthorized');
     await expect(error).toContainText(/Credentials refused\. 401 Unauthorized: .* refused the credentials .* user name or password is wrong/);
     await page.screenshot({ path: `${shots}/connect-401.png` });
+    await settleAnimations(page);
     expect.soft(await axeViolations(page), 'the Connect dialog with its error').toEqual([]);
 
     await dialog.getByLabel('Password').fill(PLAIN_SECRET);
@@ -107,6 +99,7 @@ export function attachJourney(shots: string): void {
     await expect(page.locator('[data-testid^="task-row-hello-"]')).toHaveAttribute('data-state', 'TASK_FINISHED', { timeout: 60_000 });
     await expect(page.locator('[data-testid^="task-row-broken-"]')).toHaveAttribute('data-state', 'TASK_FAILED', { timeout: 60_000 });
     await page.screenshot({ path: `${shots}/attached-cluster.png` });
+    await settleAnimations(page);
     expect.soft(await axeViolations(page), 'an attached cluster, writes on').toEqual([]);
 
     const broken = ((await page.locator('[data-testid^="task-row-broken-"]').getAttribute('data-testid')) ?? '').replace('task-row-', '');
