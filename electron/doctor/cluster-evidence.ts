@@ -146,8 +146,9 @@ export class ClusterEvidence {
     }
     for (const [id, node] of wanted) {
       if (this.followers.has(id)) continue;
+      // Its own controller, aborted when its node goes and by stop(): a listener on the cluster's signal
+      // per follower would outlive the followers of nodes that came and went.
       const controller = new AbortController();
-      signal.addEventListener('abort', () => controller.abort(), { once: true });
       const chosen = this.options.keep ?? isEvidenceLine;
       // A line with no words (a bare glog prefix) says nothing beside a task.
       const keep = (line: LogLine) => line.text.trim() !== '' && chosen(line);

@@ -76,6 +76,9 @@ async function followOne(docker: () => Dockerode, target: LogTarget, onLine: (l:
       });
       await new Promise<void>((resolve) => {
         const done = () => {
+          // A stopped container's stream ends at once and is opened again each round: the listener goes
+          // with its round, or they pile up on the signal.
+          signal.removeEventListener('abort', done);
           lines.flush();
           (stream as unknown as { destroy?: () => void }).destroy?.();
           resolve();
