@@ -31,6 +31,7 @@ import { startCluster } from '../electron/index';
 import type { Transition } from './load/generator';
 import type { LoadSourceStats } from './load/source';
 import { type CpuProfile, printLongestStretches, printProfile, printTrace, TRACE_CATEGORIES, type TraceEvent } from './profile';
+import { DISPLAY_FRAME, inDisplayFrames } from './frames';
 
 const smoke = !!process.env.BENCH_SMOKE;
 const profiling = !!process.env.BENCH_PROFILE;
@@ -72,10 +73,6 @@ function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
-/** One frame of a 60 Hz display (headless Chromium's frame clock). */
-const DISPLAY_FRAME = 1000 / 60;
-/** A gap between two animation frames in whole display frames (at least one), in ms. */
-const inDisplayFrames = (gap: number) => Math.max(1, Math.round(gap / DISPLAY_FRAME)) * DISPLAY_FRAME;
 const fmt = (ms: number) => `${ms.toFixed(ms < 20 ? 1 : 0)} ms`;
 const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
 
