@@ -1,4 +1,4 @@
-// `npm test`: every check, in order, each timed; one summary line at the end.
+// `npm test`: every check, each timed (typecheck and lint beside the end-to-end tests); one summary line at the end.
 // Steps keep going after a failure so the count is complete; the exit code is non-zero if anything failed.
 // Typecheck and lint count as one case each; vitest and Playwright count their test cases.
 import { spawn, spawnSync } from 'node:child_process';
@@ -137,7 +137,7 @@ if (!setupOk) {
   }
 
   // Typecheck and lint run beside the end-to-end tests, which leave about a third of the two cores idle
-  // waiting on containers and Mesos timers: the 40 s they took before these are saved.
+  // waiting on containers and Mesos timers: the 40 s the two took on their own are saved.
   const checks = [runBeside('typecheck', 'npm', ['run', '--silent', 'typecheck']), runBeside('lint', 'npm', ['run', '--silent', 'lint'])];
   const e2eOk = await run('end-to-end (Playwright + Chromium)', 'npx', ['playwright', 'test'], { PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' });
   const e2e = existsSync(`${results}/e2e-report.json`) ? readJson(`${results}/e2e-report.json`) : null;
