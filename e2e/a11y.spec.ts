@@ -1,7 +1,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { expect, type Page, test } from '@playwright/test';
 import { startCluster, type RunningCluster } from '../electron/index';
-import { axeViolations, settleAnimations } from './support/axe';
+import { axeViolations } from './support/axe';
 import { collectConsoleErrors } from './support/console-errors';
 import { startWebHostProcess, TEST_IMAGES, type WebHostProcess } from './support/web-host-process';
 
@@ -42,9 +42,8 @@ async function expectAccessible(page: Page, screen: string): Promise<void> {
   for (const theme of THEMES) {
     await page.emulateMedia({ colorScheme: theme });
     await expect(page.locator('.radix-themes').first()).toHaveClass(new RegExp(`\\b${theme}\\b`));
-    await settleAnimations(page);
-    await page.screenshot({ path: `${SHOTS}/${screen}-${theme}.png` });
     const found = await axeViolations(page);
+    await page.screenshot({ path: `${SHOTS}/${screen}-${theme}.png` });
     // Soft: every screen is checked and reported, the test fails at its end.
     expect.soft(found, `${screen} (${theme}): axe found\n${found.join('\n')}`).toEqual([]);
   }

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { expect, test, type Page } from '@playwright/test';
 import { MESOS_KIND, MESOS_TEST_IMAGE } from '../../testbed/real-mesos/images';
 import { PLAIN_PRINCIPAL, PLAIN_SECRET, startPlainCluster, type PlainCluster } from '../../testbed/attach/plain-cluster';
-import { axeViolations, settleAnimations } from './axe';
+import { axeViolations } from './axe';
 import { collectConsoleErrors } from './console-errors';
 import { closeDrawer, drawerOf } from './fault-ui';
 import { startWebHostProcess, type WebHostProcess } from './web-host-process';
@@ -66,7 +66,6 @@ export function attachJourney(shots: string): void {
     await expect(error).toHaveAttribute('data-reason', 'unauthorized');
     await expect(error).toContainText(/Credentials refused\. 401 Unauthorized: .* refused the credentials .* user name or password is wrong/);
     await page.screenshot({ path: `${shots}/connect-401.png` });
-    await settleAnimations(page);
     expect.soft(await axeViolations(page), 'the Connect dialog with its error').toEqual([]);
 
     await dialog.getByLabel('Password').fill(PLAIN_SECRET);
@@ -99,7 +98,6 @@ export function attachJourney(shots: string): void {
     await expect(page.locator('[data-testid^="task-row-hello-"]')).toHaveAttribute('data-state', 'TASK_FINISHED', { timeout: 60_000 });
     await expect(page.locator('[data-testid^="task-row-broken-"]')).toHaveAttribute('data-state', 'TASK_FAILED', { timeout: 60_000 });
     await page.screenshot({ path: `${shots}/attached-cluster.png` });
-    await settleAnimations(page);
     expect.soft(await axeViolations(page), 'an attached cluster, writes on').toEqual([]);
 
     const broken = ((await page.locator('[data-testid^="task-row-broken-"]').getAttribute('data-testid')) ?? '').replace('task-row-', '');
