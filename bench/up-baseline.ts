@@ -1,7 +1,8 @@
 /**
  * bench:up's baseline: the same cluster (1 ZooKeeper, 1 master, N agents on the host network) started
- * with the docker CLI and checked with probes written here. It imports nothing from the app, so the
- * engine's figure is compared with what a plain script would take, not with the engine's own code.
+ * with the docker CLI and checked with probes written here. Nothing it times comes from the app, so the
+ * engine's figure is compared with what a plain script would take, not with the engine's own code (only
+ * its report of a node that stopped shares the engine's way of quoting a log).
  * The container parameters are written from the Mesos flags themselves (as in a `docker run` recipe),
  * to be equivalent to what the engine gives its nodes: same images, same network, same flags that
  * matter to start-up (ZooKeeper leader election, docker + mesos containerizers, posix launcher).
@@ -12,6 +13,7 @@ import { request } from 'node:http';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { lastLinesWithCause } from '../electron/engine/container-logs';
 
 const run = promisify(execFile);
 const HOST = '127.0.0.1';
@@ -167,10 +169,7 @@ async function whatStopped(names: string[]): Promise<string> {
     lines.push(`  ${name}: ${status}${status === 'running' ? '' : ` (exit ${code})`}`);
     if (status !== 'running') {
       const logs = await run('docker', ['logs', '--tail', '100', name]);
-      const all = `${logs.stdout}${logs.stderr}`.split('\n').filter((l) => l.trim() !== '');
-      // Mesos gives up with one glog error line and many lines of advice after it: keep that line.
-      const cause = all.slice(0, -8).findLast((l) => /^[EF]\d{4} /.test(l));
-      lines.push(...[...(cause ? [cause, '…'] : []), ...all.slice(-8)].map((l) => `    ${l}`));
+      lines.push(...lastLinesWithCause(`${logs.stdout}${logs.stderr}`.split('\n'), 8).map((l) => `    ${l}`));
     }
   }
   return `\n${lines.join('\n')}`;

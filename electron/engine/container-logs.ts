@@ -17,14 +17,22 @@ export async function lastLogLines(docker: Dockerode, containerId: string, lines
     const info = await container.inspect();
     const raw = (await container.logs({ stdout: true, stderr: true, tail: lines * 8, follow: false })) as unknown as Buffer;
     const text = info.Config.Tty ? raw.toString('utf8') : await demultiplex(docker, raw);
-    const all = text.split('\n').filter((line) => line.trim() !== '');
-    const last = all.slice(-lines);
-    if (last.some((line) => GLOG_FAILURE.test(line))) return last;
-    const cause = all.slice(0, -lines).findLast((line) => GLOG_FAILURE.test(line));
-    return cause ? [cause, '…', ...last] : last;
+    return lastLinesWithCause(text.split('\n'), lines);
   } catch {
     return [];
   }
+}
+
+/**
+ * The last `count` non-blank lines of a log, with the last glog error or fatal line in front (and '…')
+ * when it came before them.
+ */
+export function lastLinesWithCause(log: readonly string[], count: number): string[] {
+  const all = log.filter((line) => line.trim() !== '');
+  const last = all.slice(-count);
+  if (last.some((line) => GLOG_FAILURE.test(line))) return last;
+  const cause = all.slice(0, -count).findLast((line) => GLOG_FAILURE.test(line));
+  return cause ? [cause, '…', ...last] : last;
 }
 
 /** Docker's multiplexed stdout/stderr frames as one text, in the order they came. */
