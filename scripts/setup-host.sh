@@ -25,6 +25,8 @@ CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
 DOCKERD_LOG="${DOCKERD_LOG:-/var/log/mesoscope-dockerd.log}"
 
 log() { printf 'setup-host: %s\n' "$*"; }
+# shellcheck source=host/stale-pidfile.sh
+. "$(dirname "$0")/host/stale-pidfile.sh"
 die() {
   printf 'setup-host: %s\n' "$*" >&2
   [ "$soft" = 1 ] && exit 0
@@ -64,6 +66,8 @@ ensure_docker() {
   if pgrep -x dockerd >/dev/null; then
     log "dockerd is running but does not answer yet; waiting"
   else
+    clear_stale_pidfile /var/run/docker.pid dockerd
+    clear_stale_pidfile /var/run/docker/containerd/containerd.pid containerd
     log "starting dockerd (log: $DOCKERD_LOG)"
     # No systemd here: run the daemon detached so it outlives this script.
     setsid nohup dockerd >"$DOCKERD_LOG" 2>&1 </dev/null &
