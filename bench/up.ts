@@ -14,6 +14,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import { ClusterEngine } from '../electron/engine/cluster-engine';
+import { isDockerRecoveryRace } from '../electron/engine/launcher';
 import { baselineLeftovers, baselineRound, dockerCliOf, imageExists, type ImageSet } from './up-baseline';
 
 const rounds = process.env.BENCH_SMOKE ? 1 : 5;
@@ -107,12 +108,11 @@ async function benchSet(images: ImageSet, workRoot: string) {
       }
     } catch (err) {
       // Races with other work on a shared machine, not the engine's or the baseline's doing: another
-      // process takes a port between its allocation and the node's start; or a real Mesos agent exits
-      // at start ("Failed to perform recovery: … Failed to run 'docker …'") when its Docker recovery
-      // fails, which a task container of another cluster removed between the agent's listing of
-      // `mesos-` containers and its inspection does.
+      // process takes a port between its allocation and the node's start; or a real Mesos agent of the
+      // baseline loses its Docker recovery to a container of another cluster removed meanwhile
+      // (isDockerRecoveryRace; the engine starts such an agent again itself).
       const message = String(err instanceof Error ? err.message : err);
-      const race = /EADDRINUSE|address already in use/.test(message) ? 'a port was taken by another process' : /Failed to perform recovery:.*docker/.test(message) ? "an agent's Docker recovery failed (another cluster's containers changing on the daemon)" : undefined;
+      const race = /EADDRINUSE|address already in use/.test(message) ? 'a port was taken by another process' : isDockerRecoveryRace(err) ? "an agent's Docker recovery failed (another cluster's containers changing on the daemon)" : undefined;
       if (!race || retries >= 3) throw err;
       retries += 1;
       console.log(`  ${images.name} round ${round + 1}: ${race} meanwhile; the round again`);

@@ -45,6 +45,23 @@ export class LaunchError extends Error {
 }
 
 /**
+ * Mesos workaround: a real agent with the Docker containerizer lists every `mesos-` container at start
+ * and then inspects each; one removed in between (a task container of another cluster on the same
+ * daemon, being torn down) fails its recovery and the agent exits ("Failed to perform recovery: …"
+ * naming the docker command). Started again, it lists afresh. Seen with clusters launched while others
+ * were destroyed (bench:up in CI).
+ */
+const DOCKER_RECOVERY_RACE = /Failed to perform recovery:.*docker/;
+/** How many times a node that lost that race is started again. */
+const RECOVERY_RESTARTS = 2;
+
+/** The error of a node that exited because its Docker recovery lost the race above. */
+export function isDockerRecoveryRace(err: unknown): boolean {
+  // A LaunchError's message holds the node's last log lines, the failure line kept among them (lastLogLines).
+  return err instanceof Error && DOCKER_RECOVERY_RACE.test(err.message);
+}
+
+/**
  * Brings a cluster up: images, then ZooKeeper, then the masters (in parallel) until one leads, then
  * the agents (in parallel) until each is registered. Whatever exists already is kept, so the same
  * plan resumes a half-made cluster. Returns the leading master's address.
@@ -67,14 +84,21 @@ export async function bringUp(options: BringUpOptions): Promise<{ leader: string
   await writeRecord(docker, spec, layout, options.labels);
 
   const bring = async (node: NodeContainer, what: string, probe: () => Promise<unknown>) => {
-    options.signal?.throwIfAborted();
-    const container = await createAndStart(docker, node, emit);
-    emit(node.name, 'waiting', what);
-    try {
-      await untilReadyOrExited(docker, container, node.name, () => waitFor(probe, `${node.name}: ${what}`, wait));
-    } catch (err) {
-      emit(node.name, 'failed', (err as Error).message.split('\n')[0] ?? '');
-      throw err;
+    for (let restarts = 0; ; restarts += 1) {
+      options.signal?.throwIfAborted();
+      const container = await createAndStart(docker, node, emit);
+      emit(node.name, 'waiting', what);
+      try {
+        await untilReadyOrExited(docker, container, node.name, () => waitFor(probe, `${node.name}: ${what}`, wait));
+        break;
+      } catch (err) {
+        if (restarts < RECOVERY_RESTARTS && isDockerRecoveryRace(err)) {
+          emit(node.name, 'starting', 'its Docker recovery failed: a container vanished while it looked (another cluster on this daemon); starting it again');
+          continue;
+        }
+        emit(node.name, 'failed', (err as Error).message.split('\n')[0] ?? '');
+        throw err;
+      }
     }
     emit(node.name, 'ready', READY_DETAIL[node.role]);
   };
