@@ -34,12 +34,12 @@ export function SpecReview({ items }: { items: ReviewItem[] }) {
             <Table.Row key={item.path} align="start" data-testid={`review-${item.path}`} data-level={item.level}>
               <Table.Cell>
                 <Code size="1" color={item.level === 'danger' ? 'red' : 'gray'} variant={item.level === 'danger' ? 'soft' : 'ghost'}>
-                  {item.path}
+                  {breakable(item.path, FIELD_SEPARATORS)}
                 </Code>
               </Table.Cell>
-              <Table.Cell style={{ minWidth: 140, maxWidth: 220, overflowWrap: 'anywhere' }}>
+              <Table.Cell style={{ minWidth: 190, maxWidth: 240, overflowWrap: 'anywhere' }}>
                 <Code size="1" variant="ghost">
-                  {breakable(item.value)}
+                  {breakable(item.value, VALUE_SEPARATORS)}
                 </Code>
               </Table.Cell>
               <Table.Cell>
@@ -60,9 +60,14 @@ export function SpecReview({ items }: { items: ReviewItem[] }) {
   );
 }
 
-/** A value that wraps after a separator (an image's repository, its tag; a path's folders) before mid-word. */
-function breakable(value: string): ReactNode {
-  return value.split(/(?<=[/:=,])/).map((part, i) => (
+/** A value wraps after a separator (an image's repository, its tag; a path's folders) before mid-word. */
+const VALUE_SEPARATORS = /(?<=[/:=,])/;
+/** A field's path wraps after a dot, so that a long one (agents.flags.executor_registration_timeout) leaves the value its room. */
+const FIELD_SEPARATORS = /(?<=\.)/;
+
+/** `value` with a line-break opportunity after each separator, before the browser breaks a word. */
+function breakable(value: string, separators: RegExp): ReactNode {
+  return value.split(separators).map((part, i) => (
     <Fragment key={i}>
       {i > 0 && <wbr />}
       {part}
