@@ -29,12 +29,13 @@ let masterUrl: string;
 
 const mesoscope = (...args: string[]) => mesoscopeCli(args, { env, timeoutMs: 120_000 });
 
-const until = async <T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> => {
+/** `explain`: what the failure message adds (a service's history), to tell a slow machine from a stuck service. */
+const until = async <T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000, explain?: () => string): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}${explain ? `\n${explain()}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 };
@@ -43,10 +44,17 @@ function watch(client: MesoscopeClient) {
   const state: { view: ServicesView | null } = { view: null };
   const stop = client.subscribe('services.view', { cluster: NAME }, (v) => (state.view = v));
   const service = (id: string): ServiceView | undefined => state.view?.services.find((s) => s.spec.id === id);
-  return { state, service, stop };
+  /** The service's instances and history as text, timed from the first event. */
+  const story = (id: string): string => {
+    const s = service(id);
+    if (!s) return `no service ${id} in the view`;
+    const t0 = s.history[0]?.at ?? 0;
+    const instances = s.instances.map((i) => `instance ${i.slot}: ${i.state}${i.taskId ? ` ${i.taskId}` : ''}`);
+    return [...instances, ...s.history.map((e) => `+${((e.at - t0) / 1000).toFixed(1)} s ${e.kind}: ${e.text}`)].join('\n');
+  };
+  return { state, service, story, stop };
 }
 
-/** The agent's used ports as the master counts them (`used_resources.ports`, "[31000-31000]"). */
 /** The ports the agents hold for tasks, from the master's ranges (`[31000-31001, 31005-31005]`). */
 async function usedPorts(): Promise<Set<number>> {
   const slaves = JSON.parse((await get(`${masterUrl}/master/slaves`)).body) as { slaves: Array<{ used_resources: { ports?: string } }> };
@@ -126,7 +134,7 @@ describe(`services on ${MESOS_KIND}`, () => {
       const second = await until('the relaunched instance runs', () => {
         const i = w.service('web')?.instances[0];
         return i?.state === 'TASK_RUNNING' && i.taskId !== first.taskId && i;
-      }, 60_000);
+      }, 60_000, () => w.story('web'));
       // The relaunch avoids the old port when the offer holds another. The emulator offers the agent whole;
       // real Mesos may first offer only what the killed task freed (the rest held back by the framework's
       // refuse filter), and then the old port is the only one there, so the framework takes it again.
