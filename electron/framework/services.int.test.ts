@@ -94,13 +94,16 @@ describe(`services on ${MESOS_KIND}`, () => {
   it('maps a port from the offer, health-checks it, kills the unhealthy instance and relaunches it elsewhere', async () => {
     const w = watch(api);
     try {
-      // httpd serves /health for 8 s, then the file goes: the check fails from then on.
+      // httpd serves /health for 8 s, then the file goes: the check fails from then on. The folder is
+      // made before httpd starts: with `mkdir … && echo … && (…) & exec httpd`, the `&` sent the mkdir to
+      // the background too, and httpd exited 1 when it came first (more often the busier the machine:
+      // each failure doubled the relaunch backoff, past this test's minute in CI).
       await api.call('services.create', {
         cluster: NAME,
         spec: {
           id: 'web',
           image: TASK_IMAGE,
-          command: 'mkdir -p /www && echo ok > /www/health && (sleep 8; rm /www/health) & exec httpd -f -p 8080 -h /www',
+          command: 'mkdir -p /www; echo ok > /www/health; (sleep 8; rm /www/health) & exec httpd -f -p 8080 -h /www',
           instances: 1,
           cpus: 0.1,
           mem: 32,
@@ -140,8 +143,10 @@ describe(`services on ${MESOS_KIND}`, () => {
       // refuse filter), and then the old port is the only one there, so the framework takes it again.
       // Read from the relaunch's own launch, the first after the healthy instance's: a later instance (this
       // one failed, or turned unhealthy in turn) avoids only its predecessor's port and may take the first
-      // one back, and on a loaded machine instances before the healthy one may have failed to start.
+      // one back.
       const history = w.service('web')?.history ?? [];
+      // The healthy instance is the first launched: none failed to start before it.
+      expect(history.find((e) => e.kind === 'launched')?.taskId, w.story('web')).toBe(first.taskId);
       const firstLaunched = history.findIndex((e) => e.kind === 'launched' && e.taskId === first.taskId);
       const relaunched = history.find((e, i) => i > firstLaunched && e.kind === 'launched');
       const relaunchPorts = /\(ports ([\d, ]+)\)/.exec(relaunched?.text ?? '')?.[1]?.split(', ').map(Number);
