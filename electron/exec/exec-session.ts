@@ -81,8 +81,10 @@ export async function runExecSession(options: ExecSessionOptions, register: (liv
   });
 
   try {
+    // The size first: the session is open once the command sees it (a command typed at once ran
+    // `stty size` before the resize landed and read 0 0, on a busy machine).
+    if (options.tty && options.size) await firstResize(resize, options.size, signal);
     emit({ kind: 'open', sessionId: options.sessionId, container: options.container, title: options.title, command: options.command });
-    if (options.tty && options.size) await resize(options.size).catch(() => undefined);
 
     const onOutput = (chunk: Buffer, name: 'stdout' | 'stderr') => {
       batcher.add(chunk, name);
@@ -122,6 +124,19 @@ export async function runExecSession(options: ExecSessionOptions, register: (liv
     batcher.dispose();
     unregister();
     if (!stream.destroyed) stream.destroy();
+  }
+}
+
+/**
+ * The TTY's first size. Docker before API 1.42 ignores an exec's ConsoleSize, so the size is set by a
+ * resize once the exec has started, and a resize that comes before the exec's process is up may fail:
+ * like the docker CLI (initTtySize), it is tried again, 10 times at growing intervals, and the default
+ * size stays if none took.
+ */
+async function firstResize(resize: (size: TerminalSize) => Promise<void>, size: TerminalSize, signal: AbortSignal): Promise<void> {
+  for (let retry = 0; retry <= 10 && !signal.aborted; retry += 1) {
+    if (retry > 0) await new Promise((r) => setTimeout(r, retry * 10));
+    if (await resize(size).then(() => true, () => false)) return;
   }
 }
 
