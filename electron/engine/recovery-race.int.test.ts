@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LaunchProgress } from '@shared/cluster/status';
+import { EMULATOR_IMAGE, TEST_IMAGES } from '../../testbed/real-mesos/images';
 import { ClusterEngine } from './cluster-engine';
 
 // Integration: the real Docker daemon, ZooKeeper and the Mesos emulator, with an agent image whose
@@ -14,7 +15,7 @@ import { ClusterEngine } from './cluster-engine';
 vi.setConfig({ testTimeout: 90_000 });
 const docker = new Dockerode();
 const RACE_IMAGE = 'mesoscope/agent-recovery-race:test';
-const images = { zookeeper: 'mesoscope/zookeeper:test', master: 'mesoscope/mesos-emulator:test', agent: RACE_IMAGE };
+const images = { zookeeper: TEST_IMAGES.zookeeper, master: EMULATOR_IMAGE, agent: RACE_IMAGE };
 let workRoot: string;
 
 /** Ahead of the emulator's /usr/local/bin/mesos-agent in PATH. The marker lives in the container's own layer, which a restart keeps. */
@@ -36,7 +37,7 @@ beforeAll(async () => {
   const context = await mkdtemp(join(tmpdir(), 'mesoscope-race-image-'));
   try {
     await writeFile(join(context, 'mesos-agent'), LOSES_ONCE, { mode: 0o755 });
-    await writeFile(join(context, 'Dockerfile'), 'FROM mesoscope/mesos-emulator:test\nCOPY mesos-agent /usr/local/sbin/mesos-agent\n');
+    await writeFile(join(context, 'Dockerfile'), `FROM ${EMULATOR_IMAGE}\nCOPY mesos-agent /usr/local/sbin/mesos-agent\n`);
     execFileSync('docker', ['build', '--quiet', '--tag', RACE_IMAGE, context]);
   } finally {
     await rm(context, { recursive: true, force: true });
